@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using System.Text;
+using Hub.Domain.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Domain.Access;
+
+public sealed record CreatedToken(ApiToken Token, string Secret);
+
+/// <summary>
+/// API tokens: random secrets shown once, stored as SHA-256 hashes (a 256-bit random secret needs no slow hash).
+/// </summary>
+public sealed class TokenService(IDbContextFactory<HubDbContext> dbFactory, TimeProvider time)
+{
+    public const string SecretPrefix = "hub_";
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    public async Task<CreatedToken> CreateAsync(string name, string role, CancellationToken cancellationToken)
+    {
+        name = (name ?? "").Trim();
+        if (name.Length is 0 or > 100)
+        {
+            throw new HubValidationException("name", "A token needs a name of 1 to 100 characters.");
+        }
+        if (!Roles.IsValid(role))
+        {
+            throw new HubValidationException("role", $"Role must be '{Roles.Admin}' or '{Roles.User}'.");
+        }
+        var secret = SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = new ApiToken
+        {
+            Id = Guid.CreateVersion7(),
+            Name = name,
+            Role = role,
+            SecretHash = Hash(secret),
+            Prefix = secret[..(SecretPrefix.Length + 6)],
+            CreatedAt = time.GetUtcNow(),
+        };
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        db.ApiTokens.Add(token);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new CreatedToken(token, secret);
+    }
+
+    /// <summary>The live token with this secret, or null. Records when it was last used (coarsely, to spare writes).</summary>
+    public async Task<ApiToken?> ValidateAsync(string secret, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(secret) || !secret.StartsWith(SecretPrefix, StringComparison.Ordinal) || secret.Length > 200)
+        {
+            return null;
+        }
+        var hash = Hash(secret);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.SecretHash == hash, cancellationToken).ConfigureAwait(false);
+        if (token is null || token.RevokedAt is not null)
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedResolution)
+        {
+            await db.ApiTokens.Where(t => t.Id == token.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken).ConfigureAwait(false);
+            token.LastUsedAt = now;
+        }
+        return token;
+    }
+
+    public async Task<IReadOnlyList<ApiToken>> ListAsync(bool includeRevoked, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var q = db.ApiTokens.AsNoTracking();
+        if (!includeRevoked)
+        {
+            q = q.Where(t => t.RevokedAt == null);
+        }
+        return await q.OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> AnyAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.ApiTokens.AnyAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Revokes by id, or by name when the name is unique among live tokens.</summary>
+    public async Task<ApiToken> RevokeAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        List<ApiToken> matches = Guid.TryParse(idOrName, out var id)
+            ? await db.ApiTokens.Where(t => t.Id == id).ToListAsync(cancellationToken).ConfigureAwait(false)
+            : await db.ApiTokens.Where(t => t.Name == idOrName && t.RevokedAt == null).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var token = matches.Count switch
+        {
+            0 => throw new HubNotFoundException("token", $"No live token '{idOrName}'."),
+            1 => matches[0],
+            _ => throw new HubValidationException("token", $"{matches.Count} live tokens are named '{idOrName}'; revoke by id."),
+        };
+        token.RevokedAt ??= time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return token;
+    }
+
+    public static string Hash(string secret) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret))).ToLowerInvariant();
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,30 @@
+using Hub.Domain.Access;
+using Hub.Domain.Processes;
+using Hub.Domain.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Hub.Domain;
+
+public static class HubDomainServiceCollectionExtensions
+{
+    public static IServiceCollection AddHubDomain(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<HubOptions>().Bind(configuration.GetSection(HubOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ProcessRunner>();
+        services.AddSingleton<ToolVersions>();
+
+        // Storage: the database starts first among hosted services, so it stops last.
+        services.AddSingleton<HubDatabase>();
+        services.AddHostedService<DatabaseHostedService>();
+        services.AddDbContextFactory<HubDbContext>((sp, o) =>
+            o.UseNpgsql(sp.GetRequiredService<HubDatabase>().DataSource, npgsql => npgsql.CommandTimeout(60)));
+
+        // Access
+        services.AddSingleton<TokenService>();
+        return services;
+    }
+}

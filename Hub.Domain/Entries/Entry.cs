@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace Hub.Domain.Entries;
+
+/// <summary>One finished media file in a library.</summary>
+public sealed class Entry
+{
+    public Guid Id { get; set; }
+    public Guid LibraryId { get; set; }
+    public required string Title { get; set; }
+    public string? SourceUrl { get; set; }
+    public string? NormalizedUrl { get; set; }
+    public string? SourceId { get; set; }
+    public string? Platform { get; set; }
+    public string? Uploader { get; set; }
+    public string MediaKind { get; set; } = "video";
+    public string? Container { get; set; }
+    public double? DurationSeconds { get; set; }
+    public long SizeBytes { get; set; }
+    public string? ContentHash { get; set; }
+    public required string FilePath { get; set; }
+    public string? ThumbnailPath { get; set; }
+    public JsonDocument Media { get; set; } = JsonDocument.Parse("{}");
+    public JsonDocument Properties { get; set; } = JsonDocument.Parse("{}");
+    public List<string> Tags { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+
+namespace Hub.Domain.Jobs;
+
+/// <summary>A unit of work in the durable queue. The row is the single source of truth for its progress.</summary>
+public sealed class Job
+{
+    public Guid Id { get; set; }
+    public Guid? ParentId { get; set; }
+    public required string Kind { get; set; }
+    public required string State { get; set; }
+    public string Door { get; set; } = "api";
+    public string? RequestedBy { get; set; }
+    public string? Source { get; set; }
+    public Guid? LibraryId { get; set; }
+    public Guid? EntryId { get; set; }
+    public string? Format { get; set; }
+    public string Mode { get; set; } = "auto";
+    public JsonDocument Request { get; set; } = JsonDocument.Parse("{}");
+    public JsonDocument? Result { get; set; }
+    public string? Title { get; set; }
+    public double Progress { get; set; }
+    public long BytesDone { get; set; }
+    public long? BytesTotal { get; set; }
+    public double? SpeedBps { get; set; }
+    public double? EtaSeconds { get; set; }
+    public string? Error { get; set; }
+    public string? ErrorKind { get; set; }
+    public int Attempt { get; set; }
+    public int MaxAttempts { get; set; } = 3;
+    public DateTimeOffset RunAfter { get; set; }
+    public string? LeaseOwner { get; set; }
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+    public bool CancelRequested { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+}
+
+public sealed class JobEvent
+{
+    public long Id { get; set; }
+    public Guid JobId { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Kind { get; set; }
+    public string? FromState { get; set; }
+    public string? ToState { get; set; }
+    public required string Message { get; set; }
+    public JsonDocument? Payload { get; set; }
+}

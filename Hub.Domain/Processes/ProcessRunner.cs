@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Domain.Processes;
+
+/// <summary>What to run: a program with its arguments (never a formatted command line).</summary>
+public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Arguments)
+{
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
+    public string? WorkingDirectory { get; init; }
+    public IReadOnlyDictionary<string, string?>? Environment { get; init; }
+    /// <summary>Called for each stdout line as it arrives; when set, stdout is not kept in the result.</summary>
+    public Action<string>? OnStdoutLine { get; init; }
+    public Action<string>? OnStderrLine { get; init; }
+    /// <summary>Upper bound on the captured text of each stream, so a chatty tool cannot eat memory.</summary>
+    public int MaxCapturedChars { get; init; } = 4 * 1024 * 1024;
+}
+
+public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
+{
+    public bool Succeeded => ExitCode == 0;
+}
+
+public sealed class ProcessTimeoutException(string fileName, TimeSpan timeout)
+    : TimeoutException($"{Path.GetFileName(fileName)} did not finish within {timeout.TotalSeconds:0} s and was stopped.");
+
+/// <summary>
+/// The one way Hub runs tools (yt-dlp, ffprobe, aria2, PostgreSQL): arguments as a list, a hard timeout,
+/// cancellation that kills the whole process tree, and stderr captured for error messages.
+/// </summary>
+public sealed class ProcessRunner(ILogger<ProcessRunner> logger)
+{
+    public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        var psi = new ProcessStartInfo(spec.FileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var a in spec.Arguments)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        if (spec.WorkingDirectory is not null)
+        {
+            psi.WorkingDirectory = spec.WorkingDirectory;
+        }
+        if (spec.Environment is not null)
+        {
+            foreach (var (k, v) in spec.Environment)
+            {
+                if (v is null) psi.Environment.Remove(k); else psi.Environment[k] = v;
+            }
+        }
+
+        var stdout = new BoundedText(spec.MaxCapturedChars);
+        var stderr = new BoundedText(spec.MaxCapturedChars);
+        using var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new ToolNotFoundException(spec.FileName, ex);
+        }
+        process.StandardInput.Close();
+        logger.LogDebug("Started {Tool} (pid {Pid})", Path.GetFileName(spec.FileName), process.Id);
+
+        var outTask = PumpAsync(process.StandardOutput, line =>
+        {
+            if (spec.OnStdoutLine is { } cb) cb(line); else stdout.AppendLine(line);
+        });
+        var errTask = PumpAsync(process.StandardError, line =>
+        {
+            stderr.AppendLine(line);
+            spec.OnStderrLine?.Invoke(line);
+        });
+
+        using var timeout = new CancellationTokenSource(spec.Timeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
+            await Task.WhenAll(outTask, errTask).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill(process);
+            // Let the pumps drain what the dying process wrote; bounded so a stuck pipe cannot hang us.
+            await Task.WhenAny(Task.WhenAll(outTask, errTask), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
+            if (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
+            {
+                throw new ProcessTimeoutException(spec.FileName, spec.Timeout);
+            }
+            throw;
+        }
+        return new ProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString(), sw.Elapsed);
+    }
+
+    /// <summary>Runs a tool and returns its stdout, or throws with its stderr when it fails.</summary>
+    public async Task<string> RunCheckedAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(spec, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new ProcessFailedException(spec.FileName, result);
+        }
+        return result.Stdout;
+    }
+
+    private static async Task PumpAsync(StreamReader reader, Action<string> onLine)
+    {
+        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            onLine(line);
+        }
+    }
+
+    private void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                logger.LogDebug("Killed process tree of pid {Pid}", process.Id);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the check and the kill.
+        }
+    }
+
+    private sealed class BoundedText(int max)
+    {
+        private readonly StringBuilder _sb = new();
+
+        public void AppendLine(string line)
+        {
+            lock (_sb)
+            {
+                if (_sb.Length + line.Length + 1 <= max)
+                {
+                    _sb.Append(line).Append('\n');
+                }
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (_sb) return _sb.ToString();
+        }
+    }
+}
+
+public sealed class ToolNotFoundException(string fileName, Exception inner)
+    : Exception($"The program '{fileName}' could not be started: {inner.Message}", inner)
+{
+    public string FileName { get; } = fileName;
+}
+
+public sealed class ProcessFailedException(string fileName, ProcessResult result)
+    : Exception($"{Path.GetFileName(fileName)} exited with code {result.ExitCode}: {LastLines(result.Stderr)}")
+{
+    public ProcessResult Result { get; } = result;
+
+    private static string LastLines(string text)
+    {
+        var t = text.Trim();
+        return t.Length <= 2000 ? t : "…" + t[^2000..];
+    }
+}

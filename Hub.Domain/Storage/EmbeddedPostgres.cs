@@ -1,0 +1,310 @@
+using System.Net;
+using System.Net.Sockets;
+using Hub.Domain.Processes;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Domain.Storage;
+
+/// <summary>
+/// A private PostgreSQL cluster under a folder of ours: initdb on first start, then pg_ctl on a unix socket
+/// (no TCP listener at all), run as the <c>postgres</c> OS user when we are root. If the cluster is already
+/// running (another Hub process started it), we attach to it and leave it running when we stop.
+/// </summary>
+public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogger logger, EmbeddedPostgresSettings? settings = null)
+{
+    private const string ServiceUser = "postgres";
+    private readonly EmbeddedPostgresSettings _settings = settings ?? new EmbeddedPostgresSettings();
+    private string? _binDir;
+
+    public string RootDir { get; } = Path.GetFullPath(rootDir);
+    public string ClusterDir => Path.Combine(RootDir, "cluster");
+    public string LogFile => Path.Combine(RootDir, "postgres.log");
+    public string SocketDir { get; private set; } = "";
+    public int Port { get; private set; }
+    /// <summary>True when this process started the server and so must stop it.</summary>
+    public bool OwnsServer { get; private set; }
+    public bool IsRunning { get; private set; }
+
+    public string ConnectionString(string database) =>
+        $"Host={SocketDir};Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=50;Timeout=15;Command Timeout=60";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _binDir = FindBinDir(_settings.BinDir);
+        PrepareFolders();
+
+        if (!File.Exists(Path.Combine(ClusterDir, "PG_VERSION")))
+        {
+            logger.LogInformation("Creating a private PostgreSQL cluster in {ClusterDir}", ClusterDir);
+            var initdbArgs = new List<string> { "-D", ClusterDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8" };
+            if (_settings.Fast)
+            {
+                initdbArgs.Add("--no-sync");
+            }
+            await RunPgAsync("initdb", initdbArgs, TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
+            await File.AppendAllTextAsync(Path.Combine(ClusterDir, "postgresql.conf"), "\ninclude_if_exists = 'hub.conf'\n", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (await TryAttachAsync(cancellationToken).ConfigureAwait(false))
+        {
+            logger.LogInformation("Attached to the running private PostgreSQL on socket {SocketDir} port {Port}", SocketDir, Port);
+            return;
+        }
+
+        Port = FreePort();
+        await WriteHubConfAsync(cancellationToken).ConfigureAwait(false);
+        var start = new List<string> { "-D", ClusterDir, "-l", LogFile, "-w", "-t", "60", "start" };
+        try
+        {
+            await RunPgAsync("pg_ctl", start, TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProcessFailedException ex)
+        {
+            if (await TryAttachAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Another process won the race to start it; we use theirs.
+                logger.LogInformation("Attached to a private PostgreSQL started concurrently by another process");
+                return;
+            }
+            throw new DatabaseUnavailableException(
+                $"The private PostgreSQL in {ClusterDir} did not start: {ex.Message}. Its log is {LogFile}.", ex);
+        }
+        OwnsServer = true;
+        IsRunning = true;
+        logger.LogInformation("Started private PostgreSQL (socket {SocketDir}, port {Port})", SocketDir, Port);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!OwnsServer || !IsRunning)
+        {
+            return;
+        }
+        logger.LogInformation("Stopping private PostgreSQL");
+        try
+        {
+            await RunPgAsync("pg_ctl", ["-D", ClusterDir, "-m", "fast", "-w", "-t", "60", "stop"], TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProcessFailedException ex) when (ex.Result.Stderr.Contains("Is server running?", StringComparison.OrdinalIgnoreCase))
+        {
+            // Already gone.
+        }
+        IsRunning = false;
+        OwnsServer = false;
+    }
+
+    /// <summary>Whether a server is running on this cluster, read from postmaster.pid and confirmed by pg_ctl.</summary>
+    private async Task<bool> TryAttachAsync(CancellationToken cancellationToken)
+    {
+        var pidFile = Path.Combine(ClusterDir, "postmaster.pid");
+        if (!File.Exists(pidFile))
+        {
+            return false;
+        }
+        var status = await RunPgRawAsync("pg_ctl", ["-D", ClusterDir, "status"], TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        if (!status.Succeeded)
+        {
+            return false;
+        }
+        // postmaster.pid: pid, data dir, start time, port, socket dir, listen address, shmem key, status.
+        string[] lines;
+        try
+        {
+            lines = await File.ReadAllLinesAsync(pidFile, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        if (lines.Length < 5 || !int.TryParse(lines[3], out var port) || string.IsNullOrWhiteSpace(lines[4]))
+        {
+            return false;
+        }
+        Port = port;
+        SocketDir = lines[4].Trim();
+        IsRunning = true;
+        OwnsServer = false;
+        return true;
+    }
+
+    private void PrepareFolders()
+    {
+        Directory.CreateDirectory(RootDir);
+        // A unix socket path is limited to 107 bytes; deep data folders get a short socket folder in /tmp.
+        var socketDir = Path.Combine(RootDir, "run");
+        if (socketDir.Length + "/.s.PGSQL.65535".Length > 100)
+        {
+            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RootDir)))[..12].ToLowerInvariant();
+            socketDir = Path.Combine(Path.GetTempPath(), "hub-pg-" + hash);
+        }
+        SocketDir = socketDir;
+        Directory.CreateDirectory(SocketDir);
+        if (IsRoot)
+        {
+            ChownToServiceUser(RootDir);
+            ChownToServiceUser(SocketDir);
+            EnsureTraversable(RootDir);
+        }
+        File.SetUnixFileMode(SocketDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private async Task WriteHubConfAsync(CancellationToken cancellationToken)
+    {
+        var socket = SocketDir.Replace("'", "''", StringComparison.Ordinal);
+        var lines = new List<string>
+        {
+            "# Written by Hub at every start of its private cluster.",
+            $"port = {Port}",
+            "listen_addresses = ''",
+            $"unix_socket_directories = '{socket}'",
+            "unix_socket_permissions = 0700",
+            "max_connections = 200",
+        };
+        if (_settings.Fast)
+        {
+            lines.AddRange(["fsync = off", "synchronous_commit = off", "full_page_writes = off"]);
+        }
+        var path = Path.Combine(ClusterDir, "hub.conf");
+        await File.WriteAllLinesAsync(path, lines, cancellationToken).ConfigureAwait(false);
+        if (IsRoot)
+        {
+            ChownToServiceUser(path);
+        }
+    }
+
+    private async Task RunPgAsync(string tool, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var result = await RunPgRawAsync(tool, args, timeout, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new ProcessFailedException(tool, result);
+        }
+    }
+
+    private Task<ProcessResult> RunPgRawAsync(string tool, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var exe = Path.Combine(_binDir!, tool);
+        ProcessSpec spec = IsRoot
+            ? new ProcessSpec(RunUserPath, ["-u", ServiceUser, "--", exe, .. args])
+            : new ProcessSpec(exe, args);
+        // pg_ctl start leaves the server attached to inherited pipes; the server writes to its log file instead.
+        return runner.RunAsync(spec with { Timeout = timeout, WorkingDirectory = RootDir, Environment = new Dictionary<string, string?> { ["LC_ALL"] = "C.UTF-8" } }, cancellationToken);
+    }
+
+    public static bool IsRoot => Environment.UserName == "root" || (OperatingSystem.IsLinux() && GetEuid() == 0);
+
+    private static uint GetEuid()
+    {
+        try
+        {
+            return geteuid();
+        }
+        catch (DllNotFoundException)
+        {
+            return uint.MaxValue;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = false)]
+    private static extern uint geteuid();
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int chown(string path, int owner, int group);
+
+    private static string RunUserPath => File.Exists("/usr/sbin/runuser") ? "/usr/sbin/runuser" : "runuser";
+
+    private static void ChownToServiceUser(string path)
+    {
+        var (uid, gid) = ServiceUserIds();
+        if (chown(path, uid, gid) != 0)
+        {
+            throw new DatabaseUnavailableException($"Could not give {path} to the '{ServiceUser}' OS user (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
+        }
+        if (Directory.Exists(path))
+        {
+            foreach (var child in Directory.EnumerateFileSystemEntries(path, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+            {
+                _ = chown(child, uid, gid);
+            }
+        }
+    }
+
+    private static (int Uid, int Gid) ServiceUserIds()
+    {
+        foreach (var line in File.ReadLines("/etc/passwd"))
+        {
+            var parts = line.Split(':');
+            if (parts.Length > 3 && parts[0] == ServiceUser)
+            {
+                return (int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        throw new DatabaseUnavailableException(
+            "Hub runs as root, so its private PostgreSQL must run as the 'postgres' OS user, and there is none. Install it with: apt-get install postgresql");
+    }
+
+    /// <summary>The server user must be able to walk down to its folder; a 0700 parent owned by root stops it.</summary>
+    private static void EnsureTraversable(string dir)
+    {
+        for (var d = Directory.GetParent(dir); d is not null; d = d.Parent)
+        {
+            var mode = File.GetUnixFileMode(d.FullName);
+            if ((mode & UnixFileMode.OtherExecute) == 0)
+            {
+                throw new DatabaseUnavailableException(
+                    $"The folder {d.FullName} is not traversable by the 'postgres' OS user, so the private PostgreSQL cannot use {dir}. " +
+                    "Set Hub:DataDir to a folder outside it, or run: chmod o+x " + d.FullName);
+            }
+        }
+    }
+
+    public static string FindBinDir(string? configured)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return File.Exists(Path.Combine(configured, "pg_ctl")) ? configured
+                : throw new DatabaseUnavailableException($"Hub:Database:PostgresBinDir is {configured}, but there is no pg_ctl in it.");
+        }
+        const string debianRoot = "/usr/lib/postgresql";
+        if (Directory.Exists(debianRoot))
+        {
+            var newest = Directory.GetDirectories(debianRoot)
+                .Select(d => (Dir: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
+                .Where(x => File.Exists(Path.Combine(x.Dir, "initdb")) && File.Exists(Path.Combine(x.Dir, "pg_ctl")))
+                .OrderByDescending(x => x.Version)
+                .FirstOrDefault();
+            if (newest.Dir is not null)
+            {
+                return newest.Dir;
+            }
+        }
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")) && File.Exists(Path.Combine(dir, "postgres")))
+            {
+                return dir;
+            }
+        }
+        throw new DatabaseUnavailableException(
+            "No connection string is configured (ConnectionStrings:Hub or HUB_DATABASE) and the PostgreSQL server programs " +
+            "(initdb, pg_ctl) were not found to run a private database. Install them with: apt-get install postgresql");
+    }
+
+    private static int FreePort()
+    {
+        // With no TCP listener the port only names the socket file, but a free one keeps `psql -p` habits unsurprising.
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
+
+public sealed class EmbeddedPostgresSettings
+{
+    /// <summary>Folder holding initdb and pg_ctl; found automatically when empty.</summary>
+    public string? BinDir { get; init; }
+    /// <summary>Trade durability for speed (fsync off): for throwaway test clusters only.</summary>
+    public bool Fast { get; init; }
+}
+
+public sealed class DatabaseUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,72 @@
+using System.Text;
+using Hub.Domain.Access;
+using Hub.Domain.Entries;
+using Hub.Domain.Jobs;
+using Hub.Domain.Libraries;
+using Hub.Domain.Settings;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Domain.Storage;
+
+/// <summary>
+/// EF Core maps the entities; the schema itself is owned by the SQL files in Storage/Migrations,
+/// so the mapping here only names tables and columns (snake_case) and marks database-generated columns.
+/// </summary>
+public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbContext(options)
+{
+    public DbSet<Library> Libraries => Set<Library>();
+    public DbSet<Entry> Entries => Set<Entry>();
+    public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<JobEvent> JobEvents => Set<JobEvent>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Setting> Settings => Set<Setting>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<Library>(e => e.ToTable("libraries"));
+        b.Entity<Entry>(e =>
+        {
+            e.ToTable("entries");
+            e.HasOne<Library>().WithMany().HasForeignKey(x => x.LibraryId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<Job>(e => e.ToTable("jobs"));
+        b.Entity<JobEvent>(e =>
+        {
+            e.ToTable("job_events");
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.HasOne<Job>().WithMany().HasForeignKey(x => x.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<ApiToken>(e => e.ToTable("api_tokens"));
+        b.Entity<Setting>(e => { e.ToTable("settings"); e.HasKey(x => x.Key); });
+
+        foreach (var entity in b.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnakeCase(property.Name));
+            }
+        }
+    }
+
+    public static string ToSnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]) && char.IsUpper(name[i - 1]))))
+                {
+                    sb.Append('_');
+                }
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+        return sb.ToString();
+    }
+}

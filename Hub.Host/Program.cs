@@ -1,0 +1,68 @@
+using Hub.Domain.Storage;
+using Hub.Host.Cli;
+
+// `hub [command]`: serve is the default, so the test host and `dotnet run` both land on the web server.
+var flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "all", "help", "wait", "dry-run", "continue-on-error" };
+var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0].ToLowerInvariant() : "serve";
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    if (command != "serve")
+    {
+        e.Cancel = true;
+        cts.Cancel();
+    }
+};
+
+try
+{
+    var parsed = CliArgs.Parse(args, flags);
+    return command switch
+    {
+        "serve" => await ServeCommand.RunAsync(args.Length > 0 && args[0] == "serve" ? args[1..] : args),
+        "migrate" => await MigrateCommand.RunAsync(parsed, cts.Token),
+        "token" or "tokens" => await TokenCommand.RunAsync(parsed, cts.Token),
+        "help" or "--help" or "-h" => Help(),
+        _ => throw new CliUsageException($"Unknown command '{command}'."),
+    };
+}
+catch (CliUsageException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine("Run `hub help` for the list of commands.");
+    return 64;
+}
+catch (DatabaseUnavailableException ex)
+{
+    Console.Error.WriteLine("Hub cannot reach its database: " + ex.Message);
+    return 69;
+}
+catch (Hub.Domain.HubException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 65;
+}
+catch (OperationCanceledException) when (cts.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Cancelled.");
+    return 130;
+}
+
+static int Help()
+{
+    Console.WriteLine($"""
+        hub — a self-hosted media import hub
+
+        Usage: hub [command] [options] [--Section:Key=value ...]
+
+          serve (default)      Run the web API and admin, the bot, MCP over HTTP and the workers.
+          migrate              Apply database migrations and exit.
+        {TokenCommand.Usage}
+
+        Configuration comes from appsettings.json, environment variables (Hub__DataDir, ConnectionStrings__Hub,
+        HUB_DATABASE, ASPNETCORE_URLS) and --Key=value arguments; see README.md.
+        """);
+    return 0;
+}
+
+public partial class Program;

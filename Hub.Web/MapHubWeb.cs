@@ -1,0 +1,24 @@
+using Hub.Web.Health;
+using Hub.Web.Me;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hub.Web;
+
+public static class HubWebApplicationExtensions
+{
+    public static WebApplication MapHubWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealth();
+        app.MapOpenApi("/openapi/{documentName}.json");
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        api.MapMe();
+        return app;
+    }
+}
