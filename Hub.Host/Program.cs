@@ -3,7 +3,10 @@ using Hub.Host.Cli;
 
 // `hub [command]`: serve is the default, so the test host and `dotnet run` both land on the web server.
 var flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "all", "help", "wait", "dry-run", "continue-on-error" };
-var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0].ToLowerInvariant() : "serve";
+var command = args.Length == 0 ? "serve"
+    : args[0] is "--help" or "-h" ? "help"
+    : args[0] is "--version" ? "version"
+    : args[0].StartsWith('-') ? "serve" : args[0].ToLowerInvariant();
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -22,7 +25,8 @@ try
         "serve" => await ServeCommand.RunAsync(args.Length > 0 && args[0] == "serve" ? args[1..] : args),
         "migrate" => await MigrateCommand.RunAsync(parsed, cts.Token),
         "token" or "tokens" => await TokenCommand.RunAsync(parsed, cts.Token),
-        "help" or "--help" or "-h" => Help(),
+        "help" => Help(),
+        "version" => Version(),
         _ => throw new CliUsageException($"Unknown command '{command}'."),
     };
 }
@@ -48,6 +52,13 @@ catch (OperationCanceledException) when (cts.IsCancellationRequested)
     return 130;
 }
 
+static int Version()
+{
+    Console.WriteLine("hub " + (typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "dev"));
+    return 0;
+}
+
 static int Help()
 {
     Console.WriteLine($"""
@@ -57,6 +68,7 @@ static int Help()
 
           serve (default)      Run the web API and admin, the bot, MCP over HTTP and the workers.
           migrate              Apply database migrations and exit.
+          version              Print Hub's version.
         {TokenCommand.Usage}
 
         Configuration comes from appsettings.json, environment variables (Hub__DataDir, ConnectionStrings__Hub,

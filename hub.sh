@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Hub's two commands:  ./hub.sh run [hub serve options]   ./hub.sh test [dotnet test options]
+# Each installs what it needs on a fresh Debian machine with the .NET SDK, then builds.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages: the PostgreSQL server (for the private database), the media tools Hub drives,
+# and for tests the peers they talk to on 127.0.0.1.
+RUN_PACKAGES=(postgresql yt-dlp ffmpeg aria2)
+TEST_PACKAGES=(opentracker mktorrent nginx-light)
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "hub.sh: installing ${missing[*]}" >&2
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null || { echo "hub.sh: the .NET 10 SDK is required (https://dot.net)" >&2; exit 1; }
+}
+
+cmd="${1:-}"; shift || true
+case "$cmd" in
+  run)
+    ensure_dotnet
+    ensure_packages "${RUN_PACKAGES[@]}"
+    dotnet build Hub.Host/Hub.Host.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+    exec dotnet Hub.Host/bin/Release/net10.0/hub.dll "$@"
+    ;;
+  test)
+    ensure_dotnet
+    ensure_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    dotnet build Hub.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+    log=$(mktemp)
+    set +e
+    dotnet test Hub.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
+    status=${PIPESTATUS[0]}
+    set -e
+    # One closing line for the whole run, summed over the test assemblies.
+    awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Passed:") p += $(i+1); if ($i == "Failed:") f += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+         END { gsub(",", "", p); printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+    rm -f "$log"
+    exit "$status"
+    ;;
+  *)
+    echo "usage: ./hub.sh run [options]   start Hub (embedded PostgreSQL, ./data)" >&2
+    echo "       ./hub.sh test [options]  run every test" >&2
+    exit 64
+    ;;
+esac

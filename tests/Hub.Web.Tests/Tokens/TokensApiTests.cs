@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Hub.Testing;
+
+namespace Hub.Web.Tests.Tokens;
+
+public sealed class TokensApiTests(HubAppFactory app) : IClassFixture<HubAppFactory>
+{
+    [Fact]
+    public async Task UserToken_OnAdminRoute_Is403ProblemDetails()
+    {
+        var user = await app.CreateClientAsync("user");
+        var response = await user.GetAsync("/api/v1/tokens");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("urn:hub:problem:forbidden", problem.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Admin_CreatesListsAndRevokes_SecretShownOnce()
+    {
+        var admin = await app.CreateClientAsync("admin");
+
+        var response = await admin.PostAsJsonAsync("/api/v1/tokens", new { name = "extension", role = "user" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var secret = created.GetProperty("secret").GetString()!;
+        var id = created.GetProperty("token").GetProperty("id").GetString()!;
+
+        var list = await admin.GetStringAsync("/api/v1/tokens");
+        Assert.Contains(id, list);
+        Assert.DoesNotContain(secret, list);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/api/v1/tokens/{id}")).StatusCode);
+        Assert.DoesNotContain(id, await admin.GetStringAsync("/api/v1/tokens"));
+        Assert.Contains(id, await admin.GetStringAsync("/api/v1/tokens?includeRevoked=true"));
+    }
+
+    [Fact]
+    public async Task Create_WithBadRole_Is400NamingTheField()
+    {
+        var admin = await app.CreateClientAsync("admin");
+        var response = await admin.PostAsJsonAsync("/api/v1/tokens", new { name = "x", role = "superuser" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("urn:hub:problem:validation", problem.GetProperty("type").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("role", out _));
+    }
+
+    [Fact]
+    public async Task Revoke_Unknown_Is404()
+    {
+        var admin = await app.CreateClientAsync("admin");
+        var response = await admin.DeleteAsync($"/api/v1/tokens/{Guid.NewGuid()}");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
