@@ -1,0 +1,52 @@
+using Hub.Domain.Imports;
+
+namespace Hub.Domain.Engines;
+
+/// <summary>One way of getting bytes onto disk: yt-dlp, HTTP, BitTorrent, upload. Chosen by the source.</summary>
+public interface IDownloadEngine
+{
+    /// <summary>"yt-dlp", "http", "torrent", "upload".</summary>
+    string Name { get; }
+
+    /// <summary>Downloads into <see cref="DownloadRequest.WorkDir"/> (a folder of this job's own) and reports progress.</summary>
+    Task<DownloadResult> DownloadAsync(DownloadRequest request, IProgress<DownloadProgress> progress, CancellationToken cancellationToken);
+}
+
+/// <param name="Url">What to fetch (already checked by the network guard at the door; engines check again at connect time).</param>
+/// <param name="WorkDir">An empty folder owned by this job; on a retry it holds what the last attempt left (for resume).</param>
+/// <param name="FormatPreset">video_best, video_1080, video_720, audio_best, audio_mp3.</param>
+/// <param name="MaxBytes">Refuse files larger than this.</param>
+/// <param name="Probe">What the probe found, when there was one.</param>
+public sealed record DownloadRequest(Uri Url, string WorkDir, string FormatPreset, long? MaxBytes, ProbeResult? Probe);
+
+/// <summary>A progress report. Totals may be unknown; speed in bytes per second, ETA in seconds.</summary>
+public sealed record DownloadProgress(long BytesDone, long? BytesTotal, double? SpeedBps, double? EtaSeconds)
+{
+    public double? Percent => BytesTotal is > 0 ? Math.Clamp(100.0 * BytesDone / BytesTotal.Value, 0, 100) : null;
+}
+
+/// <param name="FilePath">The finished file, inside the work folder.</param>
+/// <param name="FileName">A name for it (from Content-Disposition, the URL, or the site's title), not yet sanitised.</param>
+/// <param name="Sha256">Lower-case hex SHA-256 of the file when the engine computed it while writing; null otherwise.</param>
+/// <param name="ThumbnailPath">A thumbnail the engine fetched alongside, if any.</param>
+public sealed record DownloadResult(string FilePath, string FileName, long SizeBytes, string? ContentType, string? Sha256, string? ThumbnailPath)
+{
+    /// <summary>Site metadata the engine learned while downloading (title, uploader, id, …); null when it learned none.</summary>
+    public ProbeResult? Metadata { get; init; }
+}
+
+/// <summary>The format presets every door offers.</summary>
+public static class FormatPresets
+{
+    public const string VideoBest = "video_best";
+    public const string Video1080 = "video_1080";
+    public const string Video720 = "video_720";
+    public const string AudioBest = "audio_best";
+    public const string AudioMp3 = "audio_mp3";
+
+    public static readonly IReadOnlyList<string> All = [VideoBest, Video1080, Video720, AudioBest, AudioMp3];
+
+    public static bool IsValid(string? preset) => preset is not null && All.Contains(preset);
+
+    public static bool IsAudio(string preset) => preset is AudioBest or AudioMp3;
+}

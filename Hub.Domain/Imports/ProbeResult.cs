@@ -1,0 +1,34 @@
+namespace Hub.Domain.Imports;
+
+/// <summary>What a URL turned out to be, before anything is created.</summary>
+public sealed record ProbeResult
+{
+    public required string Url { get; init; }
+    /// <summary>"http" for a direct file, "yt-dlp" for a site page (the engine that will download it).</summary>
+    public required string Engine { get; init; }
+    public string? Title { get; init; }
+    public double? DurationSeconds { get; init; }
+    public string? ThumbnailUrl { get; init; }
+    public string? Uploader { get; init; }
+    /// <summary>Lower-case site name: "youtube", "soundcloud", "generic", "html5", or the host for direct files.</summary>
+    public string? Platform { get; init; }
+    /// <summary>The platform's own id of the item (for de-duplication).</summary>
+    public string? SourceId { get; init; }
+    public string? Description { get; init; }
+    /// <summary>"video", "audio" or null when unknown.</summary>
+    public string? MediaKind { get; init; }
+    public long? SizeBytes { get; init; }
+    public string? ContentType { get; init; }
+    public string? Extension { get; init; }
+    public DateOnly? UploadDate { get; init; }
+    public IReadOnlyList<ProbeFormat> Formats { get; init; } = [];
+    public bool IsPlaylist { get; init; }
+    public int? EntryCount { get; init; }
+    public IReadOnlyList<PlaylistItem> Entries { get; init; } = [];
+}
+
+public sealed record ProbeFormat(string Id, string? Extension, int? Width, int? Height, string? VideoCodec, string? AudioCodec, long? SizeBytes, double? Bitrate, string? Note);
+
+public sealed record PlaylistItem(string Url, string? Title, string? Id, double? DurationSeconds);
+
+public sealed record SearchResult(string Url, string Title, string? Uploader, double? DurationSeconds, string? ThumbnailUrl, string Platform, string? Id);

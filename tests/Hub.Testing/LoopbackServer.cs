@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Testing;
+
+/// <summary>
+/// A real HTTP server on 127.0.0.1 (Kestrel, random port) whose routes a test sets up: files with Range support,
+/// HTML pages, redirects, errors, and handlers that misbehave (drop the connection mid-body, stall).
+/// Every request is recorded.
+/// </summary>
+public sealed class LoopbackServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, RequestDelegate> _routes = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+    public Uri BaseUri { get; }
+
+    private LoopbackServer(WebApplication app, Uri baseUri)
+    {
+        _app = app;
+        BaseUri = baseUri;
+    }
+
+    public static async Task<LoopbackServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        LoopbackServer? server = null;
+        app.Run(async ctx =>
+        {
+            server!.Requests.Enqueue(new RecordedRequest(ctx.Request.Method, ctx.Request.Path + ctx.Request.QueryString,
+                ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+            if (server._routes.TryGetValue(ctx.Request.Path.Value ?? "/", out var handler))
+            {
+                await handler(ctx);
+            }
+            else
+            {
+                ctx.Response.StatusCode = 404;
+                await ctx.Response.WriteAsync("File not found");
+            }
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server = new LoopbackServer(app, new Uri(address.TrimEnd('/') + "/"));
+        return server;
+    }
+
+    public Uri Url(string path) => new(BaseUri, path.TrimStart('/'));
+
+    public LoopbackServer Map(string path, RequestDelegate handler)
+    {
+        _routes["/" + path.TrimStart('/')] = handler;
+        return this;
+    }
+
+    /// <summary>Serves a file with Range support, like a plain static file server.</summary>
+    public LoopbackServer MapFile(string path, string filePath, string contentType) =>
+        Map(path, ctx => Results.File(filePath, contentType, enableRangeProcessing: true).ExecuteAsync(ctx));
+
+    public LoopbackServer MapText(string path, string body, string contentType = "text/html; charset=utf-8", int status = 200) =>
+        Map(path, async ctx =>
+        {
+            ctx.Response.StatusCode = status;
+            ctx.Response.ContentType = contentType;
+            await ctx.Response.WriteAsync(body);
+        });
+
+    public LoopbackServer MapRedirect(string path, string location, int status = 302) =>
+        Map(path, ctx =>
+        {
+            ctx.Response.StatusCode = status;
+            ctx.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        });
+
+    public LoopbackServer MapStatus(string path, int status) => MapText(path, $"status {status}", "text/plain", status);
+
+    public int Count(string path) => Requests.Count(r => r.PathAndQuery.Split('?')[0] == "/" + path.TrimStart('/'));
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(cts.Token);
+        await _app.DisposeAsync();
+    }
+}
+
+public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers);
+
+/// <summary>Small real media files made once per test process with ffmpeg.</summary>
+public static class TestMedia
+{
+    private static readonly string Dir = Path.Combine(Path.GetTempPath(), "hub-test-media-v1");
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+
+    /// <summary>A 5 s 320x240 H.264/AAC MP4 (about 70 KB).</summary>
+    public static Task<string> VideoAsync() => MakeAsync("clip.mp4",
+        ["-f", "lavfi", "-i", "testsrc=duration=5:size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:duration=5",
+         "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-movflags", "+faststart"]);
+
+    /// <summary>A 4 s AAC audio file in an M4A container.</summary>
+    public static Task<string> AudioAsync() => MakeAsync("tone.m4a",
+        ["-f", "lavfi", "-i", "sine=frequency=660:duration=4", "-c:a", "aac", "-b:a", "64k"]);
+
+    /// <summary>A 4 s MP3.</summary>
+    public static Task<string> Mp3Async() => MakeAsync("tone.mp3",
+        ["-f", "lavfi", "-i", "sine=frequency=550:duration=4", "-c:a", "libmp3lame", "-b:a", "64k"]);
+
+    /// <summary>A JPEG still, usable as a thumbnail.</summary>
+    public static Task<string> JpegAsync() => MakeAsync("thumb.jpg",
+        ["-f", "lavfi", "-i", "testsrc=duration=1:size=160x120:rate=1", "-frames:v", "1"]);
+
+    /// <summary>A file of pseudo-random bytes of the given size (deterministic content per size).</summary>
+    public static async Task<string> BytesAsync(long size)
+    {
+        var path = Path.Combine(Dir, $"bytes-{size}.bin");
+        await Gate.WaitAsync();
+        try
+        {
+            if (!File.Exists(path) || new FileInfo(path).Length != size)
+            {
+                Directory.CreateDirectory(Dir);
+                var rng = new Random((int)(size % int.MaxValue));
+                var buffer = new byte[81920];
+                await using var f = File.Create(path + ".tmp");
+                for (long left = size; left > 0; left -= buffer.Length)
+                {
+                    rng.NextBytes(buffer);
+                    await f.WriteAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)));
+                }
+                await f.DisposeAsync();
+                File.Move(path + ".tmp", path, overwrite: true);
+            }
+            return path;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static async Task<string> MakeAsync(string name, string[] args)
+    {
+        var path = Path.Combine(Dir, name);
+        await Gate.WaitAsync();
+        try
+        {
+            if (File.Exists(path))
+            {
+                return path;
+            }
+            Directory.CreateDirectory(Dir);
+            var tmp = Path.Combine(Dir, Guid.NewGuid().ToString("N") + Path.GetExtension(name));
+            var result = await TestPostgres.Runner.RunAsync(
+                new Hub.Domain.Processes.ProcessSpec("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", .. args, tmp]) { Timeout = TimeSpan.FromSeconds(60) },
+                CancellationToken.None);
+            if (!result.Succeeded)
+            {
+                throw new InvalidOperationException("ffmpeg could not make test media: " + result.Stderr);
+            }
+            File.Move(tmp, path, overwrite: true);
+            return path;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+}
