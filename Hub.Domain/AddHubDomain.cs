@@ -1,4 +1,5 @@
 using Hub.Domain.Access;
+using Hub.Domain.Jobs;
 using Hub.Domain.Processes;
 using Hub.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,23 @@ public static class HubDomainServiceCollectionExtensions
 
         // Access
         services.AddSingleton<TokenService>();
+
+        // Jobs: the durable queue and its live updates (every process), workers added by AddHubWorkers.
+        services.AddOptions<JobOptions>().Bind(configuration.GetSection("Hub:Jobs")).ValidateOnStart();
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<JobQueue>();
+        services.AddSingleton<JobUpdates>();
+        services.AddSingleton<JobSignals>();
+        services.AddSingleton<JobNotificationListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobNotificationListener>());
+        return services;
+    }
+
+    /// <summary>The workers that run queued jobs: `hub serve` and `hub worker` have them, `hub mcp` and admin commands not.</summary>
+    public static IServiceCollection AddHubWorkers(this IServiceCollection services)
+    {
+        services.AddSingleton<JobWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         return services;
     }
 }

@@ -17,4 +17,4 @@ public sealed class HubNotFoundException(string what, string message) : HubExcep
     public string What { get; } = what;
 }
 
-public sealed class HubConflictException(string type, string message) : HubException(type, message);
+public class HubConflictException(string type, string message) : HubException(type, message);

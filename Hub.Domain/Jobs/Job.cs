@@ -7,7 +7,10 @@ public sealed class Job
 {
     public Guid Id { get; set; }
     public Guid? ParentId { get; set; }
+    /// <summary>What the job is, as people see it: import, playlist, batch, maintenance.</summary>
     public required string Kind { get; set; }
+    /// <summary>Which worker queue claims it next (probe, download, expand, maintenance).</summary>
+    public string Queue { get; set; } = "default";
     public required string State { get; set; }
     public string Door { get; set; } = "api";
     public string? RequestedBy { get; set; }
@@ -26,7 +29,12 @@ public sealed class Job
     public double? EtaSeconds { get; set; }
     public string? Error { get; set; }
     public string? ErrorKind { get; set; }
+    /// <summary>Bumped at every claim; a worker's writes carry it, so a stale worker can never finish the job.</summary>
     public int Attempt { get; set; }
+    /// <summary>Failed attempts so far, against <see cref="MaxAttempts"/>.</summary>
+    public int Failures { get; set; }
+    /// <summary>This job's own temp folder; kept across attempts so downloads resume.</summary>
+    public string? WorkDir { get; set; }
     public int MaxAttempts { get; set; } = 3;
     public DateTimeOffset RunAfter { get; set; }
     public string? LeaseOwner { get; set; }

@@ -1,0 +1,213 @@
+using System.Text.Json;
+using Hub.Domain.Storage;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Hub.Domain.Jobs;
+
+/// <summary>A job to create.</summary>
+public sealed record NewJob(string Kind, string Queue, string Door)
+{
+    public string? RequestedBy { get; init; }
+    public string? Source { get; init; }
+    public string? Title { get; init; }
+    public Guid? LibraryId { get; init; }
+    public string? Format { get; init; }
+    public string Mode { get; init; } = "auto";
+    public object? Request { get; init; }
+    public Guid? ParentId { get; init; }
+    public string State { get; init; } = JobStates.Queued;
+    public DateTimeOffset? RunAfter { get; init; }
+    public int? MaxAttempts { get; init; }
+}
+
+public sealed record JobFilter
+{
+    public IReadOnlyList<string>? States { get; init; }
+    public string? Kind { get; init; }
+    public string? Door { get; init; }
+    public Guid? LibraryId { get; init; }
+    public Guid? ParentId { get; init; }
+    public string? RequestedBy { get; init; }
+    /// <summary>Keyset cursor: jobs updated before this (updated_at, id) pair.</summary>
+    public (DateTimeOffset UpdatedAt, Guid Id)? Before { get; init; }
+    public int Limit { get; init; } = 50;
+}
+
+/// <summary>
+/// The doors' side of the queue: create jobs, read them, cancel and retry them. Workers use <see cref="JobStore"/>.
+/// </summary>
+public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<JobOptions> options)
+{
+    public async Task<Job> EnqueueAsync(NewJob spec, CancellationToken cancellationToken) =>
+        (await EnqueueManyAsync([spec], cancellationToken).ConfigureAwait(false))[0];
+
+    public async Task<IReadOnlyList<Job>> EnqueueManyAsync(IReadOnlyList<NewJob> specs, CancellationToken cancellationToken)
+    {
+        foreach (var s in specs)
+        {
+            if (s.State is not (JobStates.Queued or JobStates.AwaitingReview))
+            {
+                throw new ArgumentException($"A new job starts queued or awaiting review, not {s.State}.", nameof(specs));
+            }
+        }
+        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(conn);
+        foreach (var s in specs)
+        {
+            var cmd = new NpgsqlBatchCommand("""
+                WITH u AS (
+                    INSERT INTO jobs (id, parent_id, kind, queue, state, door, requested_by, source, title, library_id, format, mode,
+                                      request, max_attempts, run_after)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, coalesce($15, now()))
+                    RETURNING *)
+                , e AS (INSERT INTO job_events (job_id, kind, from_state, to_state, message) SELECT id, 'transition', NULL, state, 'created' FROM u)
+                SELECT * FROM u
+                """);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)s.ParentId ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = s.Kind });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = s.Queue });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = s.State });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = s.Door });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.RequestedBy ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.Source ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.Title ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)s.LibraryId ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.Format ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = s.Mode });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(s.Request ?? new { }, JobJson.Options) });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = s.MaxAttempts ?? options.Value.MaxAttempts });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)s.RunAfter ?? DBNull.Value });
+            batch.BatchCommands.Add(cmd);
+        }
+        var jobs = new List<Job>(specs.Count);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        do
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                jobs.Add(JobRow.Read(reader));
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        return jobs;
+    }
+
+    public async Task<Job> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken).ConfigureAwait(false)
+            ?? throw new HubNotFoundException("job", $"No job {id}.");
+    }
+
+    /// <summary>Newest activity first, keyset-paginated on (updated_at, id) so pages stay stable while jobs change.</summary>
+    public async Task<IReadOnlyList<Job>> ListAsync(JobFilter filter, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var q = db.Jobs.AsNoTracking();
+        if (filter.States is { Count: > 0 } states) q = q.Where(j => states.Contains(j.State));
+        if (filter.Kind is { } kind) q = q.Where(j => j.Kind == kind);
+        if (filter.Door is { } door) q = q.Where(j => j.Door == door);
+        if (filter.LibraryId is { } lib) q = q.Where(j => j.LibraryId == lib);
+        if (filter.ParentId is { } parent) q = q.Where(j => j.ParentId == parent);
+        if (filter.RequestedBy is { } by) q = q.Where(j => j.RequestedBy == by);
+        if (filter.Before is { } before)
+        {
+            q = q.Where(j => j.UpdatedAt < before.UpdatedAt || (j.UpdatedAt == before.UpdatedAt && j.Id.CompareTo(before.Id) < 0));
+        }
+        return await q.OrderByDescending(j => j.UpdatedAt).ThenByDescending(j => j.Id)
+            .Take(Math.Clamp(filter.Limit, 1, 500)).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<JobEvent>> EventsAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.JobEvents.AsNoTracking().Where(e => e.JobId == jobId).OrderBy(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Cancels a job. Waiting jobs are cancelled at once; a running job is flagged, and its worker (told through
+    /// NOTIFY) stops the engine, kills its processes and removes its temp files.
+    /// </summary>
+    public async Task<Job> CancelAsync(Guid id, string reason, CancellationToken cancellationToken)
+    {
+        var job = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (JobStates.IsTerminal(job.State))
+        {
+            throw new HubConflictException("job-finished", $"Job {id} is already {job.State}.");
+        }
+        var moved = await ExecTransitionAsync(id, JobStates.Cancelled, [JobStates.Queued, JobStates.Retrying, JobStates.AwaitingReview, JobStates.Stalled],
+            reason, cancellationToken).ConfigureAwait(false);
+        if (moved is not null)
+        {
+            return moved;
+        }
+        await using var cmd = database.DataSource.CreateCommand("""
+            WITH u AS (UPDATE jobs SET cancel_requested = true, updated_at = now()
+                       WHERE id = $1 AND state IN ('probing', 'downloading', 'processing') RETURNING *),
+            e AS (INSERT INTO job_events (job_id, kind, from_state, to_state, message) SELECT id, 'cancel_requested', state, state, $2 FROM u)
+            SELECT * FROM u
+            """);
+        cmd.Parameters.AddWithValue(id);
+        cmd.Parameters.AddWithValue(reason);
+        var rows = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 1 ? rows[0] : await CancelAsync(id, reason, cancellationToken).ConfigureAwait(false); // it moved meanwhile: look again
+    }
+
+    /// <summary>Puts a failed or cancelled job back in line, with a fresh retry budget.</summary>
+    public async Task<Job> RetryAsync(Guid id, string? queue, CancellationToken cancellationToken)
+    {
+        var job = await ExecTransitionAsync(id, JobStates.Queued, [JobStates.Failed, JobStates.Cancelled], "retry requested", cancellationToken,
+            resetFailures: true, queue: queue).ConfigureAwait(false);
+        if (job is not null)
+        {
+            return job;
+        }
+        var current = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        throw new HubConflictException("job-not-retryable", $"Only failed or cancelled jobs can be retried; job {id} is {current.State}.");
+    }
+
+    /// <summary>Moves a job out of the review inbox: back into a queue (approve) or cancelled (reject).</summary>
+    public async Task<Job> ReleaseFromReviewAsync(Guid id, bool approve, string queue, string message, Guid? libraryId, CancellationToken cancellationToken)
+    {
+        var job = await ExecTransitionAsync(id, approve ? JobStates.Queued : JobStates.Cancelled, [JobStates.AwaitingReview], message,
+            cancellationToken, queue: approve ? queue : null, libraryId: libraryId).ConfigureAwait(false);
+        if (job is not null)
+        {
+            return job;
+        }
+        var current = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        throw new HubConflictException("not-in-inbox", $"Job {id} is {current.State}, not waiting for review.");
+    }
+
+    private async Task<Job?> ExecTransitionAsync(Guid id, string to, string[] from, string message, CancellationToken cancellationToken,
+        bool resetFailures = false, string? queue = null, Guid? libraryId = null)
+    {
+        await using var cmd = database.DataSource.CreateCommand("""
+            WITH c AS (SELECT id, state AS from_state FROM jobs WHERE id = $1 AND state = ANY($3) FOR UPDATE),
+            u AS (
+                UPDATE jobs j SET state = $2, updated_at = now(), run_after = now(),
+                    queue = coalesce($6, j.queue), library_id = coalesce($7, j.library_id),
+                    failures = CASE WHEN $5 THEN 0 ELSE j.failures END,
+                    error = CASE WHEN $5 THEN NULL ELSE j.error END, error_kind = CASE WHEN $5 THEN NULL ELSE j.error_kind END,
+                    cancel_requested = false, lease_owner = NULL, lease_expires_at = NULL, speed_bps = NULL, eta_seconds = NULL,
+                    progress = CASE WHEN $5 THEN 0 ELSE j.progress END,
+                    finished_at = CASE WHEN $2 IN ('completed', 'failed', 'cancelled') THEN now() ELSE NULL END
+                FROM c WHERE j.id = c.id
+                RETURNING j.*, c.from_state),
+            e AS (INSERT INTO job_events (job_id, kind, from_state, to_state, message) SELECT id, 'transition', from_state, state, $4 FROM u)
+            SELECT * FROM u
+            """);
+        cmd.Parameters.AddWithValue(id);
+        cmd.Parameters.AddWithValue(to);
+        cmd.Parameters.AddWithValue(from);
+        cmd.Parameters.AddWithValue(message);
+        cmd.Parameters.AddWithValue(resetFailures);
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)queue ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)libraryId ?? DBNull.Value });
+        var rows = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 1 ? rows[0] : null;
+    }
+}

@@ -1,0 +1,240 @@
+using System.Text.Json;
+using Hub.Domain.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Hub.Domain.Jobs;
+
+/// <summary>What a running job reports; written at most once a second.</summary>
+public sealed record JobProgress(double Percent, long BytesDone, long? BytesTotal, double? SpeedBps, double? EtaSeconds);
+
+/// <summary>Fields a running job may change besides its state.</summary>
+public sealed record JobPatch(string? Title = null, Guid? LibraryId = null, string? Format = null, JsonDocument? Request = null, string? Source = null);
+
+/// <summary>
+/// The worker side of the queue, in hand-written SQL for speed: claim with FOR UPDATE SKIP LOCKED, fenced writes
+/// (every write names the job's attempt and lease owner, so a worker whose lease expired can never finish a job),
+/// transitions with their job_events row in the same statement, and the reaper for expired leases.
+/// </summary>
+public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, IOptions<JobOptions> options)
+{
+    private const string Fence = "id = @id AND attempt = @attempt AND lease_owner = @owner";
+
+    private NpgsqlDataSource Db => database.DataSource;
+
+    public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, string runningState, int max, string owner, CancellationToken cancellationToken)
+    {
+        await using var cmd = Db.CreateCommand($"""
+            WITH c AS (
+                SELECT id, state AS from_state FROM jobs
+                WHERE queue = @queue AND state IN ('queued', 'retrying') AND run_after <= now() AND NOT cancel_requested
+                ORDER BY run_after, created_at
+                LIMIT @max
+                FOR UPDATE SKIP LOCKED),
+            u AS (
+                UPDATE jobs j SET state = @state, attempt = j.attempt + 1, lease_owner = @owner,
+                    lease_expires_at = now() + @lease, started_at = coalesce(j.started_at, now()), updated_at = now(),
+                    error = NULL, error_kind = NULL
+                FROM c WHERE j.id = c.id
+                RETURNING j.*, c.from_state),
+            e AS ({JobRow.EventInsert("u", "transition", "'claimed by ' || @owner", "NULL")})
+            SELECT * FROM u
+            """);
+        cmd.Parameters.AddWithValue("queue", queue);
+        cmd.Parameters.AddWithValue("state", runningState);
+        cmd.Parameters.AddWithValue("max", max);
+        cmd.Parameters.AddWithValue("owner", owner);
+        cmd.Parameters.AddWithValue("lease", options.Value.LeaseDuration);
+        return await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Extends the lease; returns whether someone asked to cancel the job.</summary>
+    public async Task<bool> RenewLeaseAsync(Job job, string owner, CancellationToken cancellationToken)
+    {
+        await using var cmd = Db.CreateCommand($"UPDATE jobs SET lease_expires_at = now() + @lease WHERE {Fence} RETURNING cancel_requested");
+        AddFence(cmd, job, owner);
+        cmd.Parameters.AddWithValue("lease", options.Value.LeaseDuration);
+        var result = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return result is bool cancel ? cancel : throw new JobLeaseLostException(job.Id);
+    }
+
+    public async Task SaveProgressAsync(Job job, string owner, JobProgress p, CancellationToken cancellationToken)
+    {
+        // Progress only grows while a job is active.
+        await using var cmd = Db.CreateCommand($"""
+            UPDATE jobs SET progress = greatest(progress, @progress), bytes_done = @done, bytes_total = @total,
+                speed_bps = @speed, eta_seconds = @eta, updated_at = now()
+            WHERE {Fence}
+            """);
+        AddFence(cmd, job, owner);
+        cmd.Parameters.AddWithValue("progress", Math.Clamp(p.Percent, 0, 100));
+        cmd.Parameters.AddWithValue("done", p.BytesDone);
+        cmd.Parameters.AddWithValue("total", NpgsqlDbType.Bigint, (object?)p.BytesTotal ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("speed", NpgsqlDbType.Double, (object?)p.SpeedBps ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("eta", NpgsqlDbType.Double, (object?)p.EtaSeconds ?? DBNull.Value);
+        if (await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            throw new JobLeaseLostException(job.Id);
+        }
+    }
+
+    public async Task<Job> PatchAsync(Job job, string owner, JobPatch patch, CancellationToken cancellationToken)
+    {
+        await using var cmd = Db.CreateCommand($"""
+            UPDATE jobs SET title = coalesce(@title, title), library_id = coalesce(@library, library_id),
+                format = coalesce(@format, format), request = coalesce(@request, request), source = coalesce(@source, source),
+                updated_at = now()
+            WHERE {Fence} RETURNING *
+            """);
+        AddFence(cmd, job, owner);
+        cmd.Parameters.AddWithValue("title", NpgsqlDbType.Text, (object?)patch.Title ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("library", NpgsqlDbType.Uuid, (object?)patch.LibraryId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("format", NpgsqlDbType.Text, (object?)patch.Format ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("request", NpgsqlDbType.Jsonb, (object?)patch.Request?.RootElement.GetRawText() ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("source", NpgsqlDbType.Text, (object?)patch.Source ?? DBNull.Value);
+        return Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job);
+    }
+
+    /// <summary>
+    /// Moves a running job to another state. Leaving the running states releases the lease; <paramref name="queue"/>
+    /// hands it to another queue (e.g. probe → download), and <paramref name="runAfter"/> delays it (retries).
+    /// </summary>
+    public async Task<Job> TransitionAsync(Job job, string owner, string to, string message, object? payload = null,
+        string? queue = null, DateTimeOffset? runAfter = null, (string Kind, string Message)? error = null, bool countFailure = false,
+        CancellationToken cancellationToken = default)
+    {
+        JobStates.EnsureCanMove(job.State, to);
+        var releases = !JobStates.IsRunning(to);
+        await using var cmd = Db.CreateCommand($"""
+            WITH c AS (SELECT id, state AS from_state FROM jobs WHERE {Fence} FOR UPDATE),
+            u AS (
+                UPDATE jobs j SET state = @to, queue = coalesce(@queue, j.queue), updated_at = now(),
+                    run_after = coalesce(@run_after, j.run_after),
+                    failures = j.failures + @failure,
+                    error = CASE WHEN @error_kind IS NULL THEN j.error ELSE @error_message END,
+                    error_kind = coalesce(@error_kind, j.error_kind),
+                    lease_owner = CASE WHEN @releases THEN NULL ELSE j.lease_owner END,
+                    lease_expires_at = CASE WHEN @releases THEN NULL ELSE j.lease_expires_at END,
+                    speed_bps = CASE WHEN @releases THEN NULL ELSE j.speed_bps END,
+                    eta_seconds = CASE WHEN @releases THEN NULL ELSE j.eta_seconds END,
+                    progress = CASE WHEN @to = 'completed' THEN 100 ELSE j.progress END,
+                    finished_at = CASE WHEN @to IN ('completed', 'failed', 'cancelled') THEN now() ELSE NULL END
+                FROM c WHERE j.id = c.id
+                RETURNING j.*, c.from_state),
+            e AS ({JobRow.EventInsert("u", "transition", "@message", "@payload")})
+            SELECT * FROM u
+            """);
+        AddFence(cmd, job, owner);
+        cmd.Parameters.AddWithValue("to", to);
+        cmd.Parameters.AddWithValue("queue", NpgsqlDbType.Text, (object?)queue ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("run_after", NpgsqlDbType.TimestampTz, (object?)runAfter ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("failure", countFailure ? 1 : 0);
+        cmd.Parameters.AddWithValue("error_kind", NpgsqlDbType.Text, (object?)error?.Kind ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("error_message", NpgsqlDbType.Text, (object?)error?.Message ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("releases", releases);
+        cmd.Parameters.AddWithValue("message", message);
+        cmd.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, payload is null ? DBNull.Value : JsonSerializer.Serialize(payload, JobJson.Options));
+        return Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job);
+    }
+
+    /// <summary>
+    /// Completes a running job. <paramref name="writeInTransaction"/> (e.g. the entry row) commits together with the
+    /// completion or not at all; if the lease was lost meanwhile, nothing is written.
+    /// </summary>
+    public async Task<Job> CompleteAsync(Job job, string owner, Guid? entryId, object? result, string message,
+        Func<HubDbContext, CancellationToken, Task>? writeInTransaction, CancellationToken cancellationToken)
+    {
+        JobStates.EnsureCanMove(job.State, JobStates.Completed);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        var ntx = (NpgsqlTransaction)tx.GetDbTransaction();
+
+        await using (var lockCmd = new NpgsqlCommand($"SELECT 1 FROM jobs WHERE {Fence} FOR UPDATE", conn, ntx))
+        {
+            AddFence(lockCmd, job, owner);
+            if (await lockCmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw new JobLeaseLostException(job.Id);
+            }
+        }
+        if (writeInTransaction is not null)
+        {
+            await writeInTransaction(db, cancellationToken).ConfigureAwait(false);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await using var cmd = new NpgsqlCommand($"""
+            WITH c AS (SELECT id, state AS from_state FROM jobs WHERE {Fence}),
+            u AS (
+                UPDATE jobs j SET state = 'completed', progress = 100, entry_id = coalesce(@entry, j.entry_id),
+                    result = @result, lease_owner = NULL, lease_expires_at = NULL, speed_bps = NULL, eta_seconds = 0,
+                    bytes_done = greatest(j.bytes_done, coalesce(j.bytes_total, 0)),
+                    error = NULL, error_kind = NULL, finished_at = now(), updated_at = now()
+                FROM c WHERE j.id = c.id
+                RETURNING j.*, c.from_state),
+            e AS ({JobRow.EventInsert("u", "transition", "@message", "@result")})
+            SELECT * FROM u
+            """, conn, ntx);
+        AddFence(cmd, job, owner);
+        cmd.Parameters.AddWithValue("entry", NpgsqlDbType.Uuid, (object?)entryId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, result is null ? DBNull.Value : JsonSerializer.Serialize(result, JobJson.Options));
+        cmd.Parameters.AddWithValue("message", message);
+        var done = Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return done;
+    }
+
+    /// <summary>
+    /// Puts jobs whose worker stopped renewing its lease back in line (stalled → retrying), or fails them when their
+    /// attempts are spent, or cancels them when a cancel was asked. Returns how many it moved.
+    /// </summary>
+    public async Task<int> ReapExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using var cmd = Db.CreateCommand("""
+            WITH c AS (
+                SELECT id, state AS from_state FROM jobs
+                WHERE state IN ('probing', 'downloading', 'processing') AND lease_expires_at < now()
+                FOR UPDATE SKIP LOCKED),
+            u AS (
+                UPDATE jobs j SET
+                    state = CASE WHEN j.cancel_requested THEN 'cancelled'
+                                 WHEN j.failures + 1 < j.max_attempts THEN 'retrying' ELSE 'failed' END,
+                    failures = j.failures + CASE WHEN j.cancel_requested THEN 0 ELSE 1 END,
+                    error = CASE WHEN j.cancel_requested THEN j.error ELSE 'The worker running this job stopped responding.' END,
+                    error_kind = CASE WHEN j.cancel_requested THEN j.error_kind ELSE 'worker-lost' END,
+                    lease_owner = NULL, lease_expires_at = NULL, run_after = now(), updated_at = now(),
+                    speed_bps = NULL, eta_seconds = NULL,
+                    finished_at = CASE WHEN j.cancel_requested OR j.failures + 1 >= j.max_attempts THEN now() ELSE NULL END
+                FROM c WHERE j.id = c.id
+                RETURNING j.*, c.from_state),
+            stalled AS (
+                INSERT INTO job_events (job_id, kind, from_state, to_state, message)
+                SELECT id, 'transition', from_state, 'stalled', 'lease expired: the worker stopped responding' FROM u),
+            e AS (
+                INSERT INTO job_events (job_id, kind, from_state, to_state, message)
+                SELECT id, 'transition', 'stalled', state,
+                    CASE state WHEN 'retrying' THEN 'back in the queue for another worker'
+                               WHEN 'cancelled' THEN 'cancelled while its worker was gone'
+                               ELSE 'no attempts left' END FROM u)
+            SELECT count(*) FROM u
+            """);
+        return (int)(long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
+    }
+
+    private static void AddFence(NpgsqlCommand cmd, Job job, string owner)
+    {
+        cmd.Parameters.AddWithValue("id", job.Id);
+        cmd.Parameters.AddWithValue("attempt", job.Attempt);
+        cmd.Parameters.AddWithValue("owner", owner);
+    }
+
+    private static Job Single(List<Job> rows, Job job) => rows.Count == 1 ? rows[0] : throw new JobLeaseLostException(job.Id);
+}
+
+public static class JobJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,171 @@
+using Hub.Domain.Jobs;
+using Hub.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Domain.Tests.Jobs;
+
+public sealed class JobStoreTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
+{
+    private JobQueue Queue => db.Get<JobQueue>();
+    private JobStore Store => db.Get<JobStore>();
+    private static string NewQueue() => "q" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task EnqueueClaimComplete_RecordsEveryTransition()
+    {
+        var q = NewQueue();
+        var job = await Queue.EnqueueAsync(new NewJob("import", q, "api") { Source = "http://x/a.mp4" }, CancellationToken.None);
+        Assert.Equal(JobStates.Queued, job.State);
+
+        var claimed = Assert.Single(await Store.ClaimAsync(q, JobStates.Downloading, 5, "w1", CancellationToken.None));
+        Assert.Equal(JobStates.Downloading, claimed.State);
+        Assert.Equal(1, claimed.Attempt);
+        Assert.Equal("w1", claimed.LeaseOwner);
+
+        await Store.SaveProgressAsync(claimed, "w1", new JobProgress(40, 400, 1000, 100, 6), CancellationToken.None);
+        var done = await Store.CompleteAsync(claimed, "w1", null, new { ok = true }, "finished", null, CancellationToken.None);
+
+        Assert.Equal(JobStates.Completed, done.State);
+        Assert.Equal(100, done.Progress);
+        Assert.Null(done.LeaseOwner);
+        var events = await Queue.EventsAsync(job.Id, CancellationToken.None);
+        Assert.Equal([(null, "queued"), ("queued", "downloading"), ("downloading", "completed")],
+            events.Select(e => (e.FromState, e.ToState)).ToList());
+    }
+
+    [Fact]
+    public async Task ConcurrentClaims_NeverHandOutTheSameJobTwice()
+    {
+        var q = NewQueue();
+        await Queue.EnqueueManyAsync(Enumerable.Range(0, 200).Select(i => new NewJob("noop", q, "cli")).ToList(), CancellationToken.None);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(async w =>
+        {
+            var mine = new List<Guid>();
+            while (true)
+            {
+                var got = await Store.ClaimAsync(q, JobStates.Processing, 7, "w" + w, CancellationToken.None);
+                if (got.Count == 0) return mine;
+                mine.AddRange(got.Select(j => j.Id));
+            }
+        }));
+
+        var all = claims.SelectMany(c => c).ToList();
+        Assert.Equal(200, all.Count);
+        Assert.Equal(200, all.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task ExpiredLease_IsReaped_AndTheStaleWorkerCannotFinish()
+    {
+        var q = NewQueue();
+        var job = await Queue.EnqueueAsync(new NewJob("import", q, "api"), CancellationToken.None);
+        var first = Assert.Single(await Store.ClaimAsync(q, JobStates.Downloading, 1, "dead-worker", CancellationToken.None));
+        await ExpireLeaseAsync(job.Id);
+
+        Assert.Equal(1, await Store.ReapExpiredAsync(CancellationToken.None));
+        var second = Assert.Single(await Store.ClaimAsync(q, JobStates.Downloading, 1, "live-worker", CancellationToken.None));
+        Assert.Equal(2, second.Attempt);
+        Assert.Equal(1, second.Failures);
+
+        // The dead worker comes back to life: every write of its is refused.
+        await Assert.ThrowsAsync<JobLeaseLostException>(() => Store.CompleteAsync(first, "dead-worker", null, null, "late", null, CancellationToken.None));
+        await Assert.ThrowsAsync<JobLeaseLostException>(() => Store.RenewLeaseAsync(first, "dead-worker", CancellationToken.None));
+        await Assert.ThrowsAsync<JobLeaseLostException>(() => Store.SaveProgressAsync(first, "dead-worker", new JobProgress(99, 1, 1, null, null), CancellationToken.None));
+
+        await Store.CompleteAsync(second, "live-worker", null, null, "done", null, CancellationToken.None);
+        var events = await Queue.EventsAsync(job.Id, CancellationToken.None);
+        Assert.Single(events, e => e.ToState == JobStates.Completed);
+        Assert.Contains(events, e => e.ToState == JobStates.Stalled);
+        Assert.Contains(events, e => e.FromState == JobStates.Stalled && e.ToState == JobStates.Retrying);
+    }
+
+    [Fact]
+    public async Task ExpiredLease_WithNoAttemptsLeft_Fails()
+    {
+        var q = NewQueue();
+        var job = await Queue.EnqueueAsync(new NewJob("import", q, "api") { MaxAttempts = 1 }, CancellationToken.None);
+        await Store.ClaimAsync(q, JobStates.Downloading, 1, "w", CancellationToken.None);
+        await ExpireLeaseAsync(job.Id);
+        await Store.ReapExpiredAsync(CancellationToken.None);
+        var after = await Queue.GetAsync(job.Id, CancellationToken.None);
+        Assert.Equal(JobStates.Failed, after.State);
+        Assert.Equal("worker-lost", after.ErrorKind);
+    }
+
+    [Fact]
+    public async Task IllegalTransition_IsRefused()
+    {
+        var q = NewQueue();
+        await Queue.EnqueueAsync(new NewJob("import", q, "api"), CancellationToken.None);
+        var job = Assert.Single(await Store.ClaimAsync(q, JobStates.Downloading, 1, "w", CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidJobTransitionException>(() => Store.TransitionAsync(job, "w", JobStates.AwaitingReview, "no"));
+    }
+
+    [Fact]
+    public async Task Progress_NeverGoesBackwards()
+    {
+        var q = NewQueue();
+        await Queue.EnqueueAsync(new NewJob("import", q, "api"), CancellationToken.None);
+        var job = Assert.Single(await Store.ClaimAsync(q, JobStates.Downloading, 1, "w", CancellationToken.None));
+        await Store.SaveProgressAsync(job, "w", new JobProgress(60, 6, 10, null, null), CancellationToken.None);
+        await Store.SaveProgressAsync(job, "w", new JobProgress(30, 3, 10, null, null), CancellationToken.None);
+        Assert.Equal(60, (await Queue.GetAsync(job.Id, CancellationToken.None)).Progress);
+    }
+
+    [Fact]
+    public async Task Cancel_QueuedJob_IsImmediate_RunningJob_IsFlagged()
+    {
+        var q = NewQueue();
+        var waiting = await Queue.EnqueueAsync(new NewJob("import", q, "api"), CancellationToken.None);
+        Assert.Equal(JobStates.Cancelled, (await Queue.CancelAsync(waiting.Id, "changed my mind", CancellationToken.None)).State);
+
+        await Queue.EnqueueAsync(new NewJob("import", q, "api"), CancellationToken.None);
+        var running = Assert.Single(await Store.ClaimAsync(q, JobStates.Downloading, 1, "w", CancellationToken.None));
+        var flagged = await Queue.CancelAsync(running.Id, "stop", CancellationToken.None);
+        Assert.Equal(JobStates.Downloading, flagged.State);
+        Assert.True(flagged.CancelRequested);
+        Assert.True(await Store.RenewLeaseAsync(running, "w", CancellationToken.None)); // the heartbeat sees it
+
+        await Assert.ThrowsAsync<HubConflictException>(() => Queue.CancelAsync(waiting.Id, "again", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Retry_FailedJob_GoesBackToQueue_OthersAreRefused()
+    {
+        var q = NewQueue();
+        var job = await Queue.EnqueueAsync(new NewJob("import", q, "api"), CancellationToken.None);
+        var claimed = Assert.Single(await Store.ClaimAsync(q, JobStates.Downloading, 1, "w", CancellationToken.None));
+        await Store.TransitionAsync(claimed, "w", JobStates.Failed, "boom", error: ("http-404", "not found"), countFailure: true);
+
+        var retried = await Queue.RetryAsync(job.Id, null, CancellationToken.None);
+        Assert.Equal(JobStates.Queued, retried.State);
+        Assert.Equal(0, retried.Failures);
+        Assert.Null(retried.Error);
+        await Assert.ThrowsAsync<HubConflictException>(() => Queue.RetryAsync(job.Id, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task List_IsNewestActivityFirst_WithStableKeysetPages()
+    {
+        var q = NewQueue();
+        var created = await Queue.EnqueueManyAsync(Enumerable.Range(0, 7).Select(_ => new NewJob("listing", q, "cli")).ToList(), CancellationToken.None);
+        var seen = new List<Guid>();
+        (DateTimeOffset, Guid)? cursor = null;
+        while (true)
+        {
+            var page = await Queue.ListAsync(new JobFilter { Kind = "listing", Limit = 3, Before = cursor }, CancellationToken.None);
+            if (page.Count == 0) break;
+            seen.AddRange(page.Select(j => j.Id));
+            cursor = (page[^1].UpdatedAt, page[^1].Id);
+        }
+        Assert.Equal(created.Select(j => j.Id).Order(), seen.Order());
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+
+    private async Task ExpireLeaseAsync(Guid id)
+    {
+        await using var ctx = db.CreateDb();
+        await ctx.Database.ExecuteSqlInterpolatedAsync($"UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = {id}");
+    }
+}
