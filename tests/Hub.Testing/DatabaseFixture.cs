@@ -32,7 +32,7 @@ public class DatabaseFixture : IAsyncLifetime
             ["Hub:DataDir"] = DataDir,
         }.Concat(Settings)).Build();
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());
         services.AddSingleton<IConfiguration>(config);
         services.AddHubDomain(config);
         Configure(services);

@@ -25,7 +25,7 @@ END $$;
 CREATE FUNCTION notify_job_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('hub_job_updates', json_build_object(
-        'id', NEW.id, 'parentId', NEW.parent_id, 'kind', NEW.kind, 'state', NEW.state, 'progress', NEW.progress,
+        'jobId', NEW.id, 'parentId', NEW.parent_id, 'kind', NEW.kind, 'state', NEW.state, 'progress', NEW.progress,
         'bytesDone', NEW.bytes_done, 'bytesTotal', NEW.bytes_total, 'speedBps', NEW.speed_bps, 'etaSeconds', NEW.eta_seconds,
         'title', left(NEW.title, 300), 'error', left(NEW.error, 1000), 'entryId', NEW.entry_id, 'libraryId', NEW.library_id,
         'door', NEW.door, 'requestedBy', NEW.requested_by, 'cancelRequested', NEW.cancel_requested,
