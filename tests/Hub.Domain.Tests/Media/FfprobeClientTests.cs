@@ -1,0 +1,61 @@
+using Hub.Domain.Imports;
+using Hub.Domain.Media;
+using Hub.Testing;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Domain.Tests.Media;
+
+/// <summary>The real ffprobe on generated media.</summary>
+public sealed class FfprobeClientTests : IDisposable
+{
+    private readonly FfprobeClient _client = new(TestPostgres.Runner, Options.Create(new HubOptions()));
+    private readonly string _dir = Directory.CreateTempSubdirectory("hub-ffprobe-").FullName;
+
+    [Fact]
+    public async Task Probe_Video()
+    {
+        var m = await _client.ProbeAsync(await TestMedia.VideoAsync(), CancellationToken.None);
+        Assert.Equal("video", m.MediaKind);
+        Assert.Equal("mp4", m.Container);
+        Assert.Equal(5.0, m.DurationSeconds!.Value, 1);
+        Assert.Equal(320, m.Width);
+    }
+
+    [Fact]
+    public async Task Probe_Mp3_IsAudio()
+    {
+        var m = await _client.ProbeAsync(await TestMedia.Mp3Async(), CancellationToken.None);
+        Assert.Equal(("audio", "mp3", "mp3"), (m.MediaKind, m.Container, m.AudioCodec));
+    }
+
+    [Fact]
+    public async Task Probe_RandomBytes_IsPermanentNotMedia()
+    {
+        var junk = Path.Combine(_dir, "junk.mp4");
+        await File.WriteAllBytesAsync(junk, Enumerable.Range(0, 5000).Select(i => (byte)(i * 7919 % 251)).ToArray());
+        var ex = await Assert.ThrowsAsync<ImportFailedException>(() => _client.ProbeAsync(junk, CancellationToken.None));
+        Assert.Equal("not-media", ex.Type);
+        Assert.False(ex.Transient);
+        Assert.Equal("junk.mp4 is not a playable media file (ffprobe: Invalid data found when processing input).", ex.Message);
+    }
+
+    [Fact]
+    public async Task Probe_FileNamedLikeAnOption_IsReadAsAFile()
+    {
+        var odd = Path.Combine(_dir, "-version");
+        File.Copy(await TestMedia.AudioAsync(), odd);
+        var m = await _client.ProbeAsync(odd, CancellationToken.None);
+        Assert.Equal("audio", m.MediaKind);
+    }
+
+    [Fact]
+    public async Task Probe_MissingFile_IsFileNotFound() =>
+        await Assert.ThrowsAsync<FileNotFoundException>(() => _client.ProbeAsync(Path.Combine(_dir, "nope.mp4"), CancellationToken.None));
+
+    [Fact]
+    public void Reason_StripsPathPrefix() =>
+        Assert.Equal("Invalid data found when processing input",
+            FfprobeClient.Reason(FfprobeParserTests.Read("junk.bin.stderr.txt"), "/tmp/ytcap/junk.bin"));
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
