@@ -68,7 +68,7 @@ public static class PathSegment
     {
         var sb = new StringBuilder(value.Length);
         var lastWasSpace = false;
-        foreach (var rune in EnumerateRunes(value.IsNormalized(NormalizationForm.FormC) ? value : Normalize(value)))
+        foreach (var rune in EnumerateRunes(Normalize(value)))
         {
             string? replacement = rune.Value switch
             {
@@ -138,7 +138,8 @@ public static class PathSegment
     {
         try
         {
-            return value.Normalize(NormalizationForm.FormC);
+            // The framework normalises only when globalization data is loaded; the fallback covers invariant mode.
+            return CanonicalComposition.Compose(value.Normalize(NormalizationForm.FormC));
         }
         catch (ArgumentException)
         {

@@ -53,7 +53,7 @@ public static class PathTemplate
             {
                 throw new HubValidationException(Field, "A path template cannot have empty folder names ('//' or a trailing '/').");
             }
-            if (parts.Any(p => !p.IsToken && (p.Text.Contains("..", StringComparison.Ordinal) || p.Text.Trim() is ".")))
+            if (segments[i].Trim() is "." || parts.Any(p => !p.IsToken && p.Text.Contains("..", StringComparison.Ordinal)))
             {
                 throw new HubValidationException(Field, "A path template cannot contain '..' or '.' folders.");
             }
