@@ -21,7 +21,9 @@ public sealed class LibraryService(IDbContextFactory<HubDbContext> dbFactory, IO
     public async Task<IReadOnlyList<Library>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await db.Libraries.AsNoTracking().OrderBy(l => l.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var libraries = await db.Libraries.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        // Sorted here, not by the database's collation, so every installation lists in the same order.
+        return [.. libraries.OrderBy(l => l.Name, StringComparer.OrdinalIgnoreCase).ThenBy(l => l.Id)];
     }
 
     public async Task<Library> GetAsync(Guid id, CancellationToken cancellationToken)
