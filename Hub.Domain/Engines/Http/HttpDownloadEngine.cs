@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using Hub.Domain.Imports;
 using Hub.Domain.Net;
 
@@ -148,24 +149,34 @@ public sealed class HttpDownloadEngine(GuardedHttp http, TimeProvider time) : ID
             {
                 // Fill the whole buffer before writing: the socket hands out small pieces, the disk prefers big ones.
                 var filled = 0;
-                while (filled < BufferSize)
+                ExceptionDispatchInfo? failure = null;
+                try
                 {
-                    stall.CancelAfter(readTimeout);
-                    var n = await body.ReadAsync(buffer.AsMemory(filled, BufferSize - filled), stall.Token).ConfigureAwait(false);
-                    if (n == 0)
+                    while (filled < BufferSize)
                     {
-                        ended = true;
-                        break;
+                        stall.CancelAfter(readTimeout);
+                        var n = await body.ReadAsync(buffer.AsMemory(filled, BufferSize - filled), stall.Token).ConfigureAwait(false);
+                        if (n == 0)
+                        {
+                            ended = true;
+                            break;
+                        }
+                        filled += n;
                     }
-                    filled += n;
+                }
+                catch (Exception ex)
+                {
+                    // Keep what arrived before the failure: the resume (now or in a later attempt) starts after it.
+                    failure = ExceptionDispatchInfo.Capture(ex);
                 }
                 if (t.Writer.Length + filled > t.Limit)
                 {
                     t.Part.Delete();
                     throw TooLarge(t, null);
                 }
-                await t.Writer.WriteAsync(buffer.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
+                await t.Writer.WriteAsync(buffer.AsMemory(0, filled), CancellationToken.None).ConfigureAwait(false);
                 t.Meter.Report(t.Writer.Length, total);
+                failure?.Throw();
             }
             if (total is { } expected && t.Writer.Length < expected)
             {
