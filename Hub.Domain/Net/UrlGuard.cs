@@ -1,0 +1,116 @@
+using System.Net;
+using Hub.Domain.Imports;
+
+namespace Hub.Domain.Net;
+
+/// <summary>
+/// The door check for user-supplied URLs: only absolute http(s) without credentials, and only hosts whose every address
+/// the network policy allows. <see cref="GuardedHttp"/> repeats the address check at connect time and on every redirect.
+/// </summary>
+public sealed class UrlGuard(NetworkOptions options, IHostResolver resolver)
+{
+    public const int MaxUrlLength = 4096;
+
+    public NetworkOptions Options => options;
+
+    /// <summary>Parses and checks the shape of a URL; throws <see cref="ImportFailedException"/> (permanent) when unfit.</summary>
+    public static Uri Parse(string? url)
+    {
+        var text = url?.Trim() ?? "";
+        if (text.Length == 0)
+        {
+            throw ImportFailedException.Permanent("invalid-url", "The URL is empty.");
+        }
+        if (text.Length > MaxUrlLength)
+        {
+            throw ImportFailedException.Permanent("invalid-url", $"The URL is longer than {MaxUrlLength} characters.");
+        }
+        if (text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw ImportFailedException.Permanent("invalid-url", "The URL contains spaces or control characters; encode them.");
+        }
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || text.StartsWith('/'))
+        {
+            // A bare "/path" parses as file:///path on Unix; it is a relative URL to us.
+            throw ImportFailedException.Permanent("invalid-url", "This is not an absolute URL (expected http:// or https://).");
+        }
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw ImportFailedException.Permanent("blocked-scheme", $"Only http and https URLs can be imported, not '{uri.Scheme}:'.");
+        }
+        if (uri.UserInfo.Length > 0)
+        {
+            throw ImportFailedException.Permanent("invalid-url", "URLs with a user name or password (user:pass@host) are not accepted.");
+        }
+        if (uri.IdnHost.Length == 0)
+        {
+            throw ImportFailedException.Permanent("invalid-url", "The URL has no host.");
+        }
+        return uri;
+    }
+
+    /// <summary>Throws unless every address the URL's host resolves to is allowed; returns those addresses.</summary>
+    public async Task<IPAddress[]> EnsureAllowedAsync(Uri uri, CancellationToken cancellationToken) =>
+        await ResolveAllowedAsync(uri.IdnHost, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Resolves a host (IP literals in any spelling are parsed, not looked up) and applies the policy to ALL results.</summary>
+    public async Task<IPAddress[]> ResolveAllowedAsync(string host, CancellationToken cancellationToken)
+    {
+        var addresses = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
+        if (addresses.Length == 0)
+        {
+            throw ImportFailedException.Retryable("dns", $"The host name '{host}' has no addresses.");
+        }
+        foreach (var address in addresses)
+        {
+            var category = AddressClassifier.Classify(address);
+            if (!AddressClassifier.IsAllowed(category, options.AllowPrivateNetworks))
+            {
+                throw Blocked(host, address, category);
+            }
+        }
+        return addresses;
+    }
+
+    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        var h = host.Trim('[', ']').TrimEnd('.');
+        // IPAddress.TryParse accepts what inet_aton does (127.1, 0x7f.1, 2130706433), so odd spellings meet the classifier as what they are.
+        if (IPAddress.TryParse(h, out var literal))
+        {
+            return [literal];
+        }
+        // RFC 6761: localhost names never leave the machine, whatever a resolver says.
+        if (h.Equals("localhost", StringComparison.OrdinalIgnoreCase) || h.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return [IPAddress.Loopback, IPAddress.IPv6Loopback];
+        }
+        try
+        {
+            return await resolver.ResolveAsync(h, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HostNotResolvedException ex)
+        {
+            throw ImportFailedException.Retryable("dns", ex.Message + ".", ex);
+        }
+    }
+
+    private static ImportFailedException Blocked(string host, IPAddress address, AddressCategory category)
+    {
+        var what = category switch
+        {
+            AddressCategory.CloudMetadata => "a cloud metadata",
+            AddressCategory.LinkLocal => "a link-local",
+            AddressCategory.CarrierNat => "a carrier-grade NAT",
+            AddressCategory.UniqueLocal => "a unique-local",
+            AddressCategory.SiteLocal => "a site-local",
+            AddressCategory.ThisNetwork => "a 'this network' (0.0.0.0/8)",
+            AddressCategory.Unspecified => "an unspecified",
+            _ => "a " + category.ToString().ToLowerInvariant(),
+        };
+        var hint = AddressClassifier.IsAllowed(category, allowPrivate: true)
+            ? "; set Hub:Network:AllowPrivateNetworks to allow private and loopback addresses"
+            : "; such addresses are never fetched";
+        return ImportFailedException.Permanent("blocked-address", $"'{host}' resolves to {address}, {what} address{hint}.");
+    }
+}
