@@ -1,11 +1,19 @@
 using Hub.Domain.Access;
+using Hub.Domain.Engines.Http;
+using Hub.Domain.Engines.Upload;
+using Hub.Domain.Engines.YtDlp;
+using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
+using Hub.Domain.Libraries;
+using Hub.Domain.Media;
+using Hub.Domain.Net;
 using Hub.Domain.Processes;
 using Hub.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Hub.Domain;
 
@@ -13,7 +21,9 @@ public static class HubDomainServiceCollectionExtensions
 {
     public static IServiceCollection AddHubDomain(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<HubOptions>().Bind(configuration.GetSection(HubOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HubOptions>().Bind(configuration.GetSection(HubOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => !o.YtDlp.Validate().Any(), "Hub:YtDlp is invalid (timeouts must be positive, rates like 500K or 5M)")
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ProcessRunner>();
         services.AddSingleton<ToolVersions>();
@@ -35,12 +45,38 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<JobSignals>();
         services.AddSingleton<JobNotificationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<JobNotificationListener>());
+
+        // Net: every outbound fetch of a user-given URL goes through the guard.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<HubOptions>>().Value.Network);
+        services.AddSingleton<IHostResolver, SystemHostResolver>();
+        services.AddSingleton<UrlGuard>();
+        services.AddSingleton<GuardedHttp>();
+
+        // Engines and media tools
+        services.AddSingleton<HttpDownloadEngine>();
+        services.AddSingleton<HttpProbe>();
+        services.AddSingleton<YtDlpClient>();
+        services.AddSingleton<YtDlpEngine>();
+        services.AddSingleton<UploadEngine>();
+        services.AddSingleton<FfprobeClient>();
+        services.AddSingleton<ThumbnailExtractor>();
+
+        // Libraries and imports
+        services.AddSingleton<LibraryService>();
+        services.AddSingleton<FilePlacer>();
+        services.AddMemoryCache();
+        services.AddSingleton<ImportService>();
+        services.AddSingleton<BatchImport>();
+        services.AddHostedService<LibraryDefaultsService>();
         return services;
     }
 
     /// <summary>The workers that run queued jobs: `hub serve` and `hub worker` have them, `hub mcp` and admin commands not.</summary>
     public static IServiceCollection AddHubWorkers(this IServiceCollection services)
     {
+        services.AddSingleton<IJobHandler, ProbeHandler>();
+        services.AddSingleton<IJobHandler, DownloadHandler>();
+        services.AddSingleton<IJobHandler, ParentJobHandler>();
         services.AddSingleton<JobWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         return services;

@@ -10,7 +10,7 @@ var command = args.Length == 0 ? "serve"
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
-    if (command != "serve")
+    if (command is not ("serve" or "worker"))
     {
         e.Cancel = true;
         cts.Cancel();
@@ -23,7 +23,11 @@ try
     return command switch
     {
         "serve" => await ServeCommand.RunAsync(args.Length > 0 && args[0] == "serve" ? args[1..] : args),
+        "worker" => await WorkerCommand.RunAsync(parsed),
         "migrate" => await MigrateCommand.RunAsync(parsed, cts.Token),
+        "import" => await ImportCommand.ImportAsync(parsed, cts.Token),
+        "batch" => await ImportCommand.BatchAsync(parsed, cts.Token),
+        "jobs" => await ImportCommand.JobsAsync(parsed, cts.Token),
         "token" or "tokens" => await TokenCommand.RunAsync(parsed, cts.Token),
         "help" => Help(),
         "version" => Version(),
@@ -67,7 +71,10 @@ static int Help()
         Usage: hub [command] [options] [--Section:Key=value ...]
 
           serve (default)      Run the web API and admin, the bot, MCP over HTTP and the workers.
+          worker               Run queued jobs only (more workers for one database).
           migrate              Apply database migrations and exit.
+        {ImportCommand.Usage}
+          jobs [--state S] [--limit N]                     List jobs, newest activity first.
           version              Print Hub's version.
         {TokenCommand.Usage}
 

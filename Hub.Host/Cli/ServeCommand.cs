@@ -30,6 +30,7 @@ public static class ServeCommand
         builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         builder.Services.AddHubDomain(builder.Configuration);
+        builder.Services.AddHubWorkers();
         builder.Services.AddHubWeb(builder.Configuration);
 
         var app = builder.Build();

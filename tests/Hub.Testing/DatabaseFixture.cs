@@ -22,7 +22,7 @@ public class DatabaseFixture : IAsyncLifetime
     /// <summary>Extra configuration for the services (Hub:... keys).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name);
         Directory.CreateDirectory(DataDir);
@@ -48,7 +48,7 @@ public class DatabaseFixture : IAsyncLifetime
 
     public HubDbContext CreateDb() => Services.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContext();
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Services.DisposeAsync();
         await TestPostgres.DropDatabaseAsync(ConnectionString);

@@ -120,6 +120,29 @@ public static class TestMedia
     public static Task<string> JpegAsync() => MakeAsync("thumb.jpg",
         ["-f", "lavfi", "-i", "testsrc=duration=1:size=160x120:rate=1", "-frames:v", "1"]);
 
+    /// <summary>
+    /// A copy of <paramref name="source"/> whose bytes differ (a metadata tag is set, streams copied), so tests that
+    /// import "the same clip" under different names do not collide in content de-duplication.
+    /// </summary>
+    public static async Task<string> VariantAsync(string source, string tag)
+    {
+        var path = Path.Combine(Dir, $"variant-{tag}{Path.GetExtension(source)}");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+        var tmp = path + ".tmp" + Path.GetExtension(source);
+        var result = await TestPostgres.Runner.RunAsync(new Hub.Domain.Processes.ProcessSpec("ffmpeg",
+            ["-hide_banner", "-loglevel", "error", "-y", "-i", source, "-map", "0", "-c", "copy", "-metadata", "comment=" + tag + Guid.NewGuid(), tmp])
+            { Timeout = TimeSpan.FromSeconds(60) }, CancellationToken.None);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("ffmpeg could not make a variant: " + result.Stderr);
+        }
+        File.Move(tmp, path, overwrite: true);
+        return path;
+    }
+
     /// <summary>A file of pseudo-random bytes of the given size (deterministic content per size).</summary>
     public static async Task<string> BytesAsync(long size)
     {

@@ -1,0 +1,228 @@
+using System.Security.Cryptography;
+using Hub.Domain.Engines;
+using Hub.Domain.Engines.Http;
+using Hub.Domain.Engines.Upload;
+using Hub.Domain.Engines.YtDlp;
+using Hub.Domain.Jobs;
+using Hub.Domain.Libraries;
+using Hub.Domain.Media;
+using Hub.Domain.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Domain.Imports;
+
+/// <summary>
+/// The second step of an import: download through the engine the probe chose, then process (ffprobe, hash,
+/// de-duplicate, thumbnail), place the file by the library's path template, and write the entry in the same
+/// transaction that completes the job.
+/// </summary>
+public sealed class DownloadHandler(
+    HttpDownloadEngine http,
+    YtDlpEngine ytDlp,
+    UploadEngine upload,
+    FfprobeClient ffprobe,
+    ThumbnailExtractor thumbnails,
+    LibraryService libraries,
+    FilePlacer placer,
+    IDbContextFactory<HubDbContext> dbFactory,
+    IOptions<HubOptions> options,
+    TimeProvider time,
+    ILogger<DownloadHandler> logger) : IJobHandler
+{
+    // Overall progress: probing 0–2 %, downloading 2–95 %, processing 95–100 %.
+    private const double DownloadStart = 2, DownloadEnd = 95;
+
+    public string Queue => JobQueues.Download;
+    public string RunningState => JobStates.Downloading;
+
+    public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var data = ImportJobs.Read(context.Job);
+        var library = await ResolveLibraryAsync(context, data, cancellationToken).ConfigureAwait(false);
+        var format = data.Format ?? library.DefaultFormat;
+        var progress = new Progress(context);
+
+        var downloaded = await DownloadAsync(context, data, format, progress, cancellationToken).ConfigureAwait(false);
+        await context.TransitionAsync(JobStates.Processing, "downloaded; reading media metadata",
+            new { bytes = downloaded.SizeBytes, file = Path.GetFileName(downloaded.FilePath) }, cancellationToken).ConfigureAwait(false);
+        context.Report(new JobProgress(96, downloaded.SizeBytes, downloaded.SizeBytes, null, 0));
+
+        var media = await ffprobe.ProbeAsync(downloaded.FilePath, cancellationToken).ConfigureAwait(false);
+        if (media.MediaKind == "other")
+        {
+            throw ImportFailedException.Permanent("not-media", $"'{downloaded.FileName}' has no audio or video Hub can play.");
+        }
+        var sha = downloaded.Sha256 ?? await HashAsync(downloaded.FilePath, cancellationToken).ConfigureAwait(false);
+        var probe = data.Probe ?? downloaded.Metadata;
+        var meta = downloaded.Metadata ?? probe;
+
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var dup = await ImportService.FindDuplicateAsync(db, null, meta?.Platform, meta?.SourceId, sha, cancellationToken).ConfigureAwait(false);
+            if (dup is not null)
+            {
+                await CompleteDuplicateAsync(context, dup, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+        context.Report(new JobProgress(97, downloaded.SizeBytes, downloaded.SizeBytes, null, 0));
+
+        var entryId = Guid.CreateVersion7();
+        var title = FirstNonBlank(meta?.Title, context.Job.Title, Path.GetFileNameWithoutExtension(downloaded.FileName), "untitled")!;
+        var ext = Path.GetExtension(downloaded.FilePath).TrimStart('.');
+        var relative = PathTemplate.Render(library.PathTemplate, new PathTokens
+        {
+            Platform = meta?.Platform,
+            Uploader = meta?.Uploader,
+            Title = title,
+            Id = meta?.SourceId ?? entryId.ToString("N")[..8],
+            Year = meta?.UploadDate?.Year,
+            Month = meta?.UploadDate?.Month,
+            Ext = ext,
+            Library = library.Name,
+            MediaKind = media.MediaKind,
+        }, time.GetUtcNow());
+        var root = FilePlacer.ResolveRoot(library, options.Value);
+        var finalPath = await placer.PlaceAsync(downloaded.FilePath, root, relative, cancellationToken).ConfigureAwait(false);
+        var thumbnail = await PlaceThumbnailAsync(entryId, downloaded, finalPath, media, cancellationToken).ConfigureAwait(false);
+
+        var entry = new Entries.Entry
+        {
+            Id = entryId,
+            LibraryId = library.Id,
+            Title = title,
+            SourceUrl = data.Url,
+            NormalizedUrl = ImportService.Normalize(data.Url),
+            SourceId = meta?.SourceId,
+            Platform = meta?.Platform,
+            Uploader = meta?.Uploader,
+            MediaKind = media.MediaKind,
+            Container = media.Container,
+            DurationSeconds = media.DurationSeconds ?? meta?.DurationSeconds,
+            SizeBytes = new FileInfo(finalPath).Length,
+            ContentHash = sha,
+            FilePath = finalPath,
+            ThumbnailPath = thumbnail,
+            Media = System.Text.Json.JsonDocument.Parse(media.RawJson),
+            Properties = System.Text.Json.JsonSerializer.SerializeToDocument(new
+            {
+                description = meta?.Description,
+                uploadDate = meta?.UploadDate,
+                width = media.Width,
+                height = media.Height,
+                videoCodec = media.VideoCodec,
+                audioCodec = media.AudioCodec,
+                bitRate = media.BitRate,
+                format,
+                engine = data.Engine,
+            }, JobJson.Options),
+            CreatedAt = time.GetUtcNow(),
+            UpdatedAt = time.GetUtcNow(),
+        };
+        try
+        {
+            await context.CompleteAsync(entryId, new ImportOutcome(entryId, false, $"Imported into {library.Name}", finalPath, library.Name),
+                $"imported into {library.Name}", (db, _) => { db.Entries.Add(entry); return Task.CompletedTask; }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The entry was not written: take the placed file back out so a retry does not leave a stray copy.
+            TryDelete(finalPath);
+            if (thumbnail is not null) TryDelete(thumbnail);
+            if (ex is DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: "23505" } })
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                var dup = await ImportService.FindDuplicateAsync(db, null, meta?.Platform, meta?.SourceId, sha, cancellationToken).ConfigureAwait(false);
+                if (dup is not null)
+                {
+                    await CompleteDuplicateAsync(context, dup, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+            }
+            throw;
+        }
+    }
+
+    private async Task<DownloadResult> DownloadAsync(JobContext context, ImportJobData data, string format, Progress progress, CancellationToken cancellationToken)
+    {
+        var maxBytes = options.Value.Network.MaxDownloadBytes;
+        if (data.UploadedFile is not null || data.Engine == "upload")
+        {
+            return await upload.PlaceAsync(data.UploadedFile ?? "", data.FileName, context.WorkDir, maxBytes, progress, cancellationToken).ConfigureAwait(false);
+        }
+        var url = new Uri(data.Url ?? throw ImportFailedException.Permanent("validation", "This import has no URL."));
+        IDownloadEngine engine = data.Engine == "http" ? http : ytDlp;
+        logger.LogInformation("Job {JobId}: downloading with {Engine} as {Format}", context.Id, engine.Name, format);
+        return await engine.DownloadAsync(new DownloadRequest(url, context.WorkDir, format, maxBytes, data.Probe), progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Libraries.Library> ResolveLibraryAsync(JobContext context, ImportJobData data, CancellationToken cancellationToken)
+    {
+        if (context.Job.LibraryId is { } id)
+        {
+            try
+            {
+                return await libraries.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HubNotFoundException)
+            {
+                // Deleted meanwhile: fall back to the defaults below.
+            }
+        }
+        var all = await libraries.ListAsync(cancellationToken).ConfigureAwait(false);
+        var kind = data.Probe?.MediaKind ?? (data.Format is { } f && FormatPresets.IsAudio(f) ? "audio" : "video");
+        return all.FirstOrDefault(l => l.IsDefault && l.MediaKind == kind) ?? all.FirstOrDefault(l => l.IsDefault) ?? all.FirstOrDefault()
+            ?? throw ImportFailedException.Permanent("no-library", "There is no library to file this into; create one first.");
+    }
+
+    private async Task<string?> PlaceThumbnailAsync(Guid entryId, DownloadResult downloaded, string finalPath, MediaInfo media, CancellationToken cancellationToken)
+    {
+        var dir = Path.Combine(options.Value.FullDataDir, "thumbnails");
+        Directory.CreateDirectory(dir);
+        var target = Path.Combine(dir, entryId.ToString("N") + ".jpg");
+        if (downloaded.ThumbnailPath is { } thumb && File.Exists(thumb))
+        {
+            File.Move(thumb, target, overwrite: true);
+            return target;
+        }
+        try
+        {
+            return await thumbnails.ExtractAsync(finalPath, target, media.DurationSeconds, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("No thumbnail for {File}: {Error}", finalPath, ex.Message);
+            return null;
+        }
+    }
+
+    private static Task CompleteDuplicateAsync(JobContext context, Entries.Entry dup, CancellationToken cancellationToken) =>
+        context.CompleteAsync(dup.Id, new ImportOutcome(dup.Id, true, $"Already in the library: {dup.Title}", dup.FilePath, null),
+            "already in library (same content)", null, cancellationToken);
+
+    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 17, useAsync: true);
+        return Convert.ToHexString(await SHA256.HashDataAsync(f, cancellationToken).ConfigureAwait(false)).ToLowerInvariant();
+    }
+
+    private static string? FirstNonBlank(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    private void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException ex) { logger.LogWarning("Could not remove {Path}: {Error}", path, ex.Message); }
+    }
+
+    /// <summary>Maps engine progress onto the job's overall bar.</summary>
+    private sealed class Progress(JobContext context) : IProgress<DownloadProgress>
+    {
+        public void Report(DownloadProgress p)
+        {
+            var fraction = p.Percent is { } pc ? pc / 100 : 0;
+            context.Report(new JobProgress(DownloadStart + (DownloadEnd - DownloadStart) * fraction, p.BytesDone, p.BytesTotal, p.SpeedBps, p.EtaSeconds));
+        }
+    }
+}

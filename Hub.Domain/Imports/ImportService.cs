@@ -1,0 +1,207 @@
+using Hub.Domain.Engines;
+using Hub.Domain.Engines.Http;
+using Hub.Domain.Engines.YtDlp;
+using Hub.Domain.Entries;
+using Hub.Domain.Jobs;
+using Hub.Domain.Libraries;
+using Hub.Domain.Net;
+using Hub.Domain.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Hub.Domain.Imports;
+
+/// <summary>
+/// The one import API every door calls (web, REST, bot, MCP, extension, command line): probe a URL, search the sites,
+/// import one thing or a batch, and decide inbox items. Imports become jobs; the handlers in this folder run them.
+/// </summary>
+public sealed class ImportService(
+    UrlGuard guard,
+    HttpProbe httpProbe,
+    YtDlpClient ytDlp,
+    LibraryService libraries,
+    JobQueue queue,
+    IDbContextFactory<HubDbContext> dbFactory,
+    IMemoryCache cache)
+{
+    private static readonly TimeSpan ProbeCacheFor = TimeSpan.FromMinutes(2);
+
+    /// <summary>What a URL is (title, duration, formats, playlist…). Creates nothing; cached briefly per URL.</summary>
+    public async Task<ProbeResult> ProbeAsync(string url, CancellationToken cancellationToken)
+    {
+        var uri = await CheckUrlAsync(url, cancellationToken).ConfigureAwait(false);
+        var key = "probe:" + uri.AbsoluteUri;
+        if (cache.TryGetValue(key, out ProbeResult? cached) && cached is not null)
+        {
+            return cached;
+        }
+        // A direct file answers a HEAD in milliseconds; only web pages need yt-dlp (which takes about a second).
+        var result = await httpProbe.ProbeAsync(uri, cancellationToken).ConfigureAwait(false)
+            ?? await ytDlp.ProbeAsync(uri, cancellationToken).ConfigureAwait(false);
+        cache.Set(key, result, ProbeCacheFor);
+        return result;
+    }
+
+    public Task<IReadOnlyList<SearchResult>> SearchAsync(string query, string source, int limit, CancellationToken cancellationToken) =>
+        ytDlp.SearchAsync(query, source, limit, cancellationToken);
+
+    /// <summary>
+    /// Accepts an import and returns its job at once. The same URL already being imported returns that job instead
+    /// of a second one; a URL already in the library completes quickly as "already in library".
+    /// </summary>
+    public async Task<Job> ImportAsync(ImportRequest request, CancellationToken cancellationToken)
+    {
+        var spec = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        if (spec.Source is { } source && request.ParentId is null)
+        {
+            var active = await FindActiveAsync(source, cancellationToken).ConfigureAwait(false);
+            if (active is not null)
+            {
+                return active;
+            }
+        }
+        return await queue.EnqueueAsync(spec, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Validates a request and turns it into a job spec (nothing is written).</summary>
+    public async Task<NewJob> PrepareAsync(ImportRequest request, CancellationToken cancellationToken)
+    {
+        if (!Doors.All.Contains(request.Door))
+        {
+            throw new HubValidationException("door", $"Unknown door '{request.Door}'.");
+        }
+        if (!ImportModes.IsValid(request.Mode))
+        {
+            throw new HubValidationException("mode", "Mode must be 'auto' or 'review'.");
+        }
+        if (request.Format is not null && !FormatPresets.IsValid(request.Format))
+        {
+            throw new HubValidationException("format", $"Unknown format '{request.Format}'. Use one of: {string.Join(", ", FormatPresets.All)}.");
+        }
+        Library? library = null;
+        if (!string.IsNullOrWhiteSpace(request.Library))
+        {
+            library = await libraries.FindAsync(request.Library, cancellationToken).ConfigureAwait(false)
+                ?? throw new HubValidationException("library", $"There is no library '{request.Library}'.");
+        }
+
+        string? source;
+        string queueName;
+        string? title = null;
+        if (request.UploadedFile is { } file)
+        {
+            if (!File.Exists(file))
+            {
+                throw new HubValidationException("file", "The uploaded file is missing.");
+            }
+            source = null;
+            title = Path.GetFileNameWithoutExtension(request.FileName ?? file);
+            queueName = JobQueues.Download; // nothing to probe: the file is here
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(request.Url))
+            {
+                throw new HubValidationException("url", "Send a URL to import.");
+            }
+            var uri = await CheckUrlAsync(request.Url, cancellationToken).ConfigureAwait(false);
+            source = uri.AbsoluteUri;
+            queueName = JobQueues.Probe;
+        }
+
+        return new NewJob("import", queueName, request.Door)
+        {
+            RequestedBy = request.RequestedBy,
+            Source = source,
+            Title = title,
+            LibraryId = library?.Id,
+            Format = request.Format,
+            Mode = request.Mode,
+            ParentId = request.ParentId,
+            Request = new ImportJobData
+            {
+                Url = source,
+                UploadedFile = request.UploadedFile,
+                FileName = request.FileName,
+                Format = request.Format,
+                Mode = request.Mode,
+                LibraryChosen = library is not null,
+                WholePlaylist = request.WholePlaylist,
+                Engine = request.UploadedFile is null ? null : "upload",
+            },
+        };
+    }
+
+    /// <summary>Approves an inbox item, optionally into another library; it goes on to download.</summary>
+    public async Task<Job> ApproveAsync(Guid jobId, string? library, string approvedBy, CancellationToken cancellationToken)
+    {
+        Guid? libraryId = null;
+        if (!string.IsNullOrWhiteSpace(library))
+        {
+            libraryId = (await libraries.FindAsync(library, cancellationToken).ConfigureAwait(false)
+                ?? throw new HubValidationException("library", $"There is no library '{library}'.")).Id;
+        }
+        return await queue.ReleaseFromReviewAsync(jobId, approve: true, JobQueues.Download, $"approved by {approvedBy}", libraryId, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    public Task<Job> RejectAsync(Guid jobId, string rejectedBy, CancellationToken cancellationToken) =>
+        queue.ReleaseFromReviewAsync(jobId, approve: false, JobQueues.Download, $"rejected by {rejectedBy}", null, cancellationToken);
+
+    /// <summary>The review inbox: jobs waiting for a decision, oldest first.</summary>
+    public async Task<IReadOnlyList<Job>> InboxAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.Jobs.AsNoTracking().Where(j => j.State == JobStates.AwaitingReview)
+            .OrderBy(j => j.CreatedAt).Take(Math.Clamp(limit, 1, 500)).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Parses, normalises and checks a user-given URL against the network guard.</summary>
+    public async Task<Uri> CheckUrlAsync(string url, CancellationToken cancellationToken)
+    {
+        Uri uri;
+        try
+        {
+            uri = UrlGuard.Parse(url);
+        }
+        catch (ImportFailedException ex)
+        {
+            throw new HubValidationException("url", ex.Message);
+        }
+        await guard.EnsureAllowedAsync(uri, cancellationToken).ConfigureAwait(false);
+        return uri;
+    }
+
+    private async Task<Job?> FindActiveAsync(string source, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.Jobs.AsNoTracking()
+            .Where(j => j.Source == source && j.Kind == "import" && !JobStates.Terminal.Contains(j.State))
+            .OrderByDescending(j => j.CreatedAt).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The existing entry for this URL or platform id, if any.</summary>
+    public static async Task<Entry?> FindDuplicateAsync(HubDbContext db, string? normalizedUrl, string? platform, string? sourceId, string? contentHash,
+        CancellationToken cancellationToken)
+    {
+        var q = db.Entries.AsNoTracking();
+        if (platform is not null && sourceId is not null
+            && await q.FirstOrDefaultAsync(e => e.Platform == platform && e.SourceId == sourceId, cancellationToken).ConfigureAwait(false) is { } byId)
+        {
+            return byId;
+        }
+        if (normalizedUrl is not null
+            && await q.FirstOrDefaultAsync(e => e.NormalizedUrl == normalizedUrl, cancellationToken).ConfigureAwait(false) is { } byUrl)
+        {
+            return byUrl;
+        }
+        if (contentHash is not null)
+        {
+            return await q.FirstOrDefaultAsync(e => e.ContentHash == contentHash, cancellationToken).ConfigureAwait(false);
+        }
+        return null;
+    }
+
+    public static string? Normalize(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var u) ? UrlNormalizer.Normalize(u) : null;
+}
