@@ -42,6 +42,8 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobUpdates>();
         services.AddSingleton<JobSignals>();
+        services.AddSingleton<JobBroadcaster>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobBroadcaster>());
         services.AddSingleton<JobNotificationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<JobNotificationListener>());
 

@@ -38,7 +38,8 @@ public sealed record JobFilter
 /// <summary>
 /// The doors' side of the queue: create jobs, read them, cancel and retry them. Workers use <see cref="JobStore"/>.
 /// </summary>
-public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<JobOptions> options)
+public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<JobOptions> options,
+    JobBroadcaster broadcaster)
 {
     public async Task<Job> EnqueueAsync(NewJob spec, CancellationToken cancellationToken) =>
         (await EnqueueManyAsync([spec], cancellationToken).ConfigureAwait(false))[0];
@@ -92,6 +93,7 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
             }
         }
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        broadcaster.Published(jobs);
         return jobs;
     }
 
@@ -170,6 +172,7 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
         cmd.Parameters.AddWithValue(id);
         cmd.Parameters.AddWithValue(reason);
         var rows = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        broadcaster.Published(rows);
         return rows.Count == 1 ? rows[0] : await CancelAsync(id, reason, cancellationToken).ConfigureAwait(false); // it moved meanwhile: look again
     }
 
@@ -225,6 +228,7 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)queue ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)libraryId ?? DBNull.Value });
         var rows = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        broadcaster.Published(rows);
         return rows.Count == 1 ? rows[0] : null;
     }
 }
