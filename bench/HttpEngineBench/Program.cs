@@ -1,9 +1,9 @@
+using Hub.Bench;
 using System.Diagnostics;
 using System.Globalization;
 using Hub.Domain.Engines;
 using Hub.Domain.Engines.Http;
 using Hub.Domain.Net;
-using HttpEngineBench;
 
 // Downloads the same 1 GiB file from a local nginx with curl (reference) and with HttpDownloadEngine, and prints
 // throughput, the engine/curl ratio and the engine's peak memory above idle. Best of two runs each.

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace HttpEngineBench;
+namespace Hub.Bench;
 
 /// <summary>A throwaway nginx on 127.0.0.1 serving one folder: the reference server both clients fetch from.</summary>
-internal sealed class Nginx(Process process, int port, string root) : IDisposable
+public sealed class Nginx(Process process, int port, string root) : IDisposable
 {
     public int Port => port;
 
@@ -31,7 +31,7 @@ internal sealed class Nginx(Process process, int port, string root) : IDisposabl
               fastcgi_temp_path {{root}}/temp/fastcgi;
               uwsgi_temp_path {{root}}/temp/uwsgi;
               scgi_temp_path {{root}}/temp/scgi;
-              types { video/x-matroska mkv; }
+              types { video/x-matroska mkv; video/mp4 mp4; }
               default_type application/octet-stream;
               server {
                 listen 127.0.0.1:{{port}};
