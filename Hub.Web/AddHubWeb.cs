@@ -1,5 +1,6 @@
 using Hub.Domain.Access;
 using Hub.Web.Auth;
+using Hub.Web.Cors;
 using Hub.Web.Health;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
@@ -33,6 +34,13 @@ public static class HubWebServiceCollectionExtensions
             .AddCheck<ToolsHealthCheck>("tools", tags: [HealthApi.ReadyTag]);
 
         services.AddOpenApi("v1");
+
+        // The import pipeline's API: uploads, server-sent events, CORS for /api/v1.
+        services.AddOptions<Imports.UploadOptions>().Bind(configuration.GetSection("Hub:Uploads"))
+            .Validate(o => o.MaxBytes > 0, "Hub:Uploads:MaxBytes must be positive.").ValidateOnStart();
+        services.AddOptions<Jobs.SseOptions>().Bind(configuration.GetSection("Hub:Sse"))
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.ReconnectDelay >= TimeSpan.Zero, "Hub:Sse intervals must be positive.").ValidateOnStart();
+        services.AddApiCors(configuration);
         return services;
     }
 }
