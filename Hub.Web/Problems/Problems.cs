@@ -58,6 +58,17 @@ public static class Problems
             e.Type, "The source failed; try again later", e.Message)
         : Create(StatusCodes.Status422UnprocessableEntity, e.Type, "Cannot import this", e.Message);
 
+    /// <summary>The stable type of a reply the framework wrote (no handler chose one).</summary>
+    public static string? TypeForStatus(int? status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "bad-request",
+        StatusCodes.Status404NotFound => "not-found",
+        StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
+        StatusCodes.Status413PayloadTooLarge => "too-large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
+        _ => null,
+    };
+
     public static HttpValidationProblemDetails Validation(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] })
     {
         Status = StatusCodes.Status400BadRequest,

@@ -113,7 +113,7 @@ public sealed class ImportsApiTests(PipelineAppFactory app) : IClassFixture<Pipe
         await ProblemAssert.IsAsync(await client.PostAsJsonAsync("/api/v1/imports/probe", new { url = site.Url("gone.mp4").AbsoluteUri }), 422, "http-404");
         await ProblemAssert.IsAsync(await client.PostAsJsonAsync("/api/v1/imports/probe", new { url = "http://169.254.169.254/" }), 422, "blocked-address");
         var busy = await client.PostAsJsonAsync("/api/v1/imports/probe", new { url = site.Url("busy.mp4").AbsoluteUri });
-        var problem = await ProblemAssert.IsAsync(busy, 502, "http-503");
+        var problem = await ProblemAssert.IsAsync(busy, 502, "http-5xx");
         Assert.Contains("503", problem.GetProperty("detail").GetString());
     }
 

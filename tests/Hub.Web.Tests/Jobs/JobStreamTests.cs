@@ -79,7 +79,8 @@ public sealed class JobStreamTests(PipelineAppFactory app) : IClassFixture<Pipel
         await using var sse = await SseClient.OpenAsync(client, $"/api/v1/jobs/{job.Id}/stream", timeout.Token);
         Assert.Equal("job", (await sse.NextAsync(timeout.Token))?.Name);
 
-        // Finish the job behind the stream's back: no NOTIFY for this row.
+        // Finish the job behind the stream's back: no NOTIFY for this row (checked below).
+        using var notifications = app.Get<JobUpdates>().Subscribe(u => u.JobId == job.Id);
         await using (var conn = await app.Get<HubDatabase>().DataSource.OpenConnectionAsync(timeout.Token))
         await using (var cmd = conn.CreateCommand())
         {
@@ -96,7 +97,8 @@ public sealed class JobStreamTests(PipelineAppFactory app) : IClassFixture<Pipel
         var end = await sse.NextAsync(timeout.Token);
         Assert.Equal("end", end?.Name);
         Assert.Equal("failed", end!.Json.GetProperty("state").GetString());
-        Assert.Contains("heartbeat", sse.Comments);
+        Assert.False(notifications.TryRead(out _), "a NOTIFY went out; the test did not exercise the heartbeat re-read");
+        Assert.Null(await sse.NextAsync(timeout.Token));
     }
 
     [Fact]
