@@ -1,5 +1,9 @@
+using Hub.Web.Entries;
 using Hub.Web.Health;
 using Hub.Web.Me;
+using Hub.Web.Playlists;
+using Hub.Web.Stats;
+using Hub.Web.Streaming;
 using Hub.Web.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -21,6 +25,11 @@ public static class HubWebApplicationExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapMe();
         api.MapTokens();
+        api.MapEntries();
+        api.MapStreaming();
+        api.MapPlaylists();
+        api.MapStats();
+        app.MapSignedLinks();
         return app;
     }
 }

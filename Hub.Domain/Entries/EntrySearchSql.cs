@@ -1,0 +1,83 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Hub.Domain.Entries;
+
+/// <summary>
+/// Builds the one SQL statement behind <see cref="EntryService.QueryAsync"/>: filters, optional search candidates,
+/// keyset condition, order and limit. Every value is a parameter; only fixed fragments are concatenated.
+/// </summary>
+internal static class EntrySearchSql
+{
+    /// <summary>How many rows each search method may contribute before sorting: bounds the cost of common terms.</summary>
+    public const int CandidateLimit = 1000;
+
+    public const string Columns = "e.id, e.library_id, e.title, e.source_url, e.normalized_url, e.source_id, e.platform, e.uploader, e.media_kind, " +
+        "e.container, e.duration_seconds, e.size_bytes, e.content_hash, e.file_path, e.thumbnail_path, e.properties::text, e.tags, e.created_at, e.updated_at";
+
+    public static NpgsqlCommand Build(EntryQuery q, string sortKey, bool descending, EntryCursor? cursor, int limit)
+    {
+        var cmd = new NpgsqlCommand();
+        var filters = Filters(q, cmd);
+        var where = filters.Count == 0 ? "" : " AND " + string.Join(" AND ", filters);
+        var search = !string.IsNullOrWhiteSpace(q.Q);
+        var sql = new System.Text.StringBuilder();
+        if (search)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Text) { Value = q.Q!.Trim() });
+            // Full-text matches ranked by cover density, plus titles containing a word that resembles the text
+            // (trigram word similarity: partial words such as "bunn"); each bounded, then summed per entry.
+            sql.Append($"""
+                WITH cand AS (
+                    SELECT id, sum(score) AS score FROM (
+                        (SELECT e.id, ts_rank_cd(e.search_vector, query, 32)::float8 AS score
+                         FROM entries e, websearch_to_tsquery('simple', @q) query
+                         WHERE e.search_vector @@ query{where} ORDER BY 2 DESC, e.id LIMIT {CandidateLimit})
+                        UNION ALL
+                        (SELECT e.id, word_similarity(@q, e.title)::float8 AS score
+                         FROM entries e WHERE @q <% e.title{where} ORDER BY 2 DESC, e.id LIMIT {CandidateLimit})
+                    ) m GROUP BY id)
+                """).Append('\n');
+        }
+        var keyExpr = sortKey switch
+        {
+            "created" => "e.created_at",
+            "title" => "e.title",
+            "duration" => "coalesce(e.duration_seconds, -1)",
+            "size" => "e.size_bytes",
+            // An exact title match outranks everything else.
+            _ => "(c.score + CASE WHEN lower(e.title) = lower(@q) THEN 10 ELSE 0 END)",
+        };
+        sql.Append($"SELECT {Columns}, {keyExpr} AS sort_key FROM entries e");
+        sql.Append(search ? " JOIN cand c ON c.id = e.id WHERE true" : " WHERE true" + where);
+        if (cursor is not null)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter("ck", cursor.TypedKey(sortKey)));
+            cmd.Parameters.Add(new NpgsqlParameter("cid", NpgsqlDbType.Uuid) { Value = cursor.Id });
+            sql.Append($" AND ({keyExpr}, e.id) {(descending ? "<" : ">")} (@ck, @cid)");
+        }
+        var dir = descending ? "DESC" : "ASC";
+        sql.Append($" ORDER BY {keyExpr} {dir}, e.id {dir} LIMIT {limit + 1}");
+        cmd.CommandText = sql.ToString();
+        return cmd;
+    }
+
+    private static List<string> Filters(EntryQuery q, NpgsqlCommand cmd)
+    {
+        var f = new List<string>();
+        void Add(string clause, string name, object value, NpgsqlDbType type)
+        {
+            f.Add(clause);
+            cmd.Parameters.Add(new NpgsqlParameter(name, type) { Value = value });
+        }
+        if (q.LibraryId is { } lib) Add("e.library_id = @library", "library", lib, NpgsqlDbType.Uuid);
+        if (!string.IsNullOrWhiteSpace(q.Platform)) Add("e.platform = @platform", "platform", q.Platform.Trim(), NpgsqlDbType.Text);
+        if (!string.IsNullOrWhiteSpace(q.MediaKind)) Add("e.media_kind = @kind", "kind", q.MediaKind.Trim(), NpgsqlDbType.Text);
+        if (q.Tags is { Count: > 0 } tags) Add("e.tags @> @tags", "tags", tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+        if (q.MinDuration is { } min) Add("e.duration_seconds >= @mind", "mind", min, NpgsqlDbType.Double);
+        if (q.MaxDuration is { } max) Add("e.duration_seconds <= @maxd", "maxd", max, NpgsqlDbType.Double);
+        if (q.From is { } from) Add("e.created_at >= @from", "from", from.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+        if (q.To is { } to) Add("e.created_at < @to", "to", to.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+        return f;
+    }
+}
