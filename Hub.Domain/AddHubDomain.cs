@@ -34,8 +34,7 @@ public static class HubDomainServiceCollectionExtensions
         // Storage: the database starts first among hosted services, so it stops last.
         services.AddSingleton<HubDatabase>();
         services.AddHostedService<DatabaseHostedService>();
-        services.AddDbContextFactory<HubDbContext>((sp, o) =>
-            o.UseNpgsql(sp.GetRequiredService<HubDatabase>().DataSource, npgsql => npgsql.CommandTimeout(60)));
+        services.AddSingleton<IDbContextFactory<HubDbContext>, HubDbContextFactory>();
 
         // Access
         services.AddSingleton<TokenService>();

@@ -138,6 +138,23 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
         {
             throw new HubConflictException("job-finished", $"Job {id} is already {job.State}.");
         }
+        // A parent (playlist, batch) takes its children with it.
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var children = await db.Jobs.AsNoTracking().Where(j => j.ParentId == id && !JobStates.Terminal.Contains(j.State))
+                .Select(j => j.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var child in children)
+            {
+                try
+                {
+                    await CancelAsync(child, reason, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HubConflictException)
+                {
+                    // It finished meanwhile.
+                }
+            }
+        }
         var moved = await ExecTransitionAsync(id, JobStates.Cancelled, [JobStates.Queued, JobStates.Retrying, JobStates.AwaitingReview, JobStates.Stalled],
             reason, cancellationToken).ConfigureAwait(false);
         if (moved is not null)
