@@ -30,11 +30,17 @@ public static class EntryFiles
             return TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound, "file-missing", "File missing",
                 $"The file of entry {entry.Id} is not on disk any more."));
         }
+        var range = context.Request.Headers.Range.ToString();
+        // RFC 9110 §14.2: a Range with a unit other than bytes must be ignored; the framework would honour "items=0-1".
+        if (range.Length > 0 && !range.TrimStart().StartsWith("bytes=", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Request.Headers.Remove("Range");
+        }
         var etag = ETag(entry, file);
         var lastModified = new DateTimeOffset(file.LastWriteTimeUtc);
         if (!HttpMethods.IsHead(context.Request.Method))
         {
-            Record(context, entry.Id, kind, tokenLabel);
+            Record(context, entry.Id, kind, tokenLabel, range);
         }
         return TypedResults.PhysicalFile(file.FullName, MediaContentTypes.For(entry),
             fileDownloadName: kind == SignedLinks.Download ? DownloadName(entry) : null,
@@ -65,13 +71,12 @@ public static class EntryFiles
         return name + MediaContentTypes.Extension(entry);
     }
 
-    private static void Record(HttpContext context, Guid entryId, string kind, string? tokenLabel)
+    private static void Record(HttpContext context, Guid entryId, string kind, string? tokenLabel, string range)
     {
         var counter = new CountingBodyFeature(context.Features.Get<IHttpResponseBodyFeature>()!);
         context.Features.Set<IHttpResponseBodyFeature>(counter);
         var recorder = context.RequestServices.GetRequiredService<StreamEventRecorder>();
         var at = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        var range = context.Request.Headers.Range.ToString();
         context.Response.OnCompleted(() =>
         {
             var status = context.Response.StatusCode;
