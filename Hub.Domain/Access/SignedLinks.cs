@@ -30,6 +30,7 @@ public sealed class SignedLinks(HubDatabase database, IOptions<HubOptions> optio
     private const string SettingKey = "signed_links.key";
     private const int MacBytes = 16;
     private const int PayloadBytes = 16 + 1 + 8;
+    private const int TokenChars = ((PayloadBytes + MacBytes) * 4 + 2) / 3; // base64url without padding: 55
     private readonly SemaphoreSlim _gate = new(1, 1);
     private byte[]? _key;
 
@@ -116,7 +117,7 @@ public sealed class SignedLinks(HubDatabase database, IOptions<HubOptions> optio
     {
         link = null;
         Span<byte> bytes = stackalloc byte[PayloadBytes + MacBytes];
-        if (token is null || token.Length > 100 || !Base64Url.TryDecodeFromChars(token, bytes, out var n) || n != bytes.Length)
+        if (token is null || token.Length != TokenChars || !TryDecode(token, bytes))
         {
             failure = "The link is malformed.";
             return false;
@@ -137,6 +138,18 @@ public sealed class SignedLinks(HubDatabase database, IOptions<HubOptions> optio
         failure = null;
         link = new SignedLink(new Guid(bytes[..16]), bytes[16] == 0 ? Stream : Download, expires);
         return true;
+    }
+
+    private static bool TryDecode(string token, Span<byte> bytes)
+    {
+        try
+        {
+            return Base64Url.TryDecodeFromChars(token, bytes, out var n) && n == bytes.Length;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     private void Mac(ReadOnlySpan<byte> payload, Span<byte> destination)

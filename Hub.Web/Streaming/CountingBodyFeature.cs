@@ -9,7 +9,7 @@ namespace Hub.Web.Streaming;
 /// Wraps the response body to count the file bytes actually handed to the server (for stream analytics). The
 /// framework's file results send through <see cref="SendFileAsync"/>, which reads the file in 64 KiB chunks with
 /// positional reads and writes them to the server's pipe; a chunk counts once the server accepted it, so an aborted
-/// response counts what got out (within the server's small output buffer). Other writes pass through uncounted.
+/// response counts what got out plus at most the server's small output buffer. Other writes pass through uncounted.
 /// </summary>
 public sealed class CountingBodyFeature(IHttpResponseBodyFeature inner) : IHttpResponseBodyFeature
 {
@@ -39,11 +39,12 @@ public sealed class CountingBodyFeature(IHttpResponseBodyFeature inner) : IHttpR
                     throw new IOException($"The file ended {remaining} bytes early (it changed while being sent).");
                 }
                 var flush = await inner.Writer.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                // The server took the chunk (a write that throws took nothing); it may still be in its buffer.
+                Interlocked.Add(ref _bytes, n);
                 if (flush.IsCanceled || flush.IsCompleted)
                 {
                     return; // the client went away; nothing more will get out
                 }
-                Interlocked.Add(ref _bytes, n);
                 offset += n;
                 remaining -= n;
             }
