@@ -25,6 +25,15 @@ internal static class EntrySearchSql
         if (search)
         {
             cmd.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Text) { Value = q.Q!.Trim() });
+            // The trigram leg sees only the wanted words; words the text excludes ("-live") exclude there too.
+            var (wanted, excluded) = SplitWords(q.Q);
+            cmd.Parameters.Add(new NpgsqlParameter("qw", NpgsqlDbType.Text) { Value = wanted });
+            var exclude = "";
+            if (excluded.Length > 0)
+            {
+                cmd.Parameters.Add(new NpgsqlParameter("qx", NpgsqlDbType.Text) { Value = excluded });
+                exclude = " AND NOT e.search_vector @@ to_tsquery('simple', @qx)";
+            }
             // Full-text matches ranked by cover density, plus titles containing a word that resembles the text
             // (trigram word similarity: partial words such as "bunn"); each bounded, then summed per entry.
             sql.Append($"""
@@ -34,8 +43,8 @@ internal static class EntrySearchSql
                          FROM entries e, websearch_to_tsquery('simple', @q) query
                          WHERE e.search_vector @@ query{where} ORDER BY 2 DESC, e.id LIMIT {CandidateLimit})
                         UNION ALL
-                        (SELECT e.id, word_similarity(@q, e.title)::float8 AS score
-                         FROM entries e WHERE @q <% e.title{where} ORDER BY 2 DESC, e.id LIMIT {CandidateLimit})
+                        (SELECT e.id, word_similarity(@qw, e.title)::float8 AS score
+                         FROM entries e WHERE @qw <% e.title{exclude}{where} ORDER BY 2 DESC, e.id LIMIT {CandidateLimit})
                     ) m GROUP BY id)
                 """).Append('\n');
         }
@@ -60,6 +69,30 @@ internal static class EntrySearchSql
         sql.Append($" ORDER BY {keyExpr} {dir}, e.id {dir} LIMIT {limit + 1}");
         cmd.CommandText = sql.ToString();
         return cmd;
+    }
+
+    /// <summary>
+    /// Web-search text split for the trigram leg: the wanted words (quotes and "or" dropped), and the excluded
+    /// ("-word") ones as a tsquery "a | b" of plain lexemes (anything but letters and digits removed).
+    /// </summary>
+    internal static (string Wanted, string Excluded) SplitWords(string q)
+    {
+        var wanted = new List<string>();
+        var excluded = new List<string>();
+        foreach (var raw in q.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var word = raw.Trim('"');
+            if (word.Length > 1 && word[0] == '-')
+            {
+                var lexeme = new string(word[1..].Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
+                if (lexeme.Length > 0) excluded.Add(lexeme);
+            }
+            else if (word.Length > 0 && !word.Equals("or", StringComparison.OrdinalIgnoreCase))
+            {
+                wanted.Add(word);
+            }
+        }
+        return (string.Join(' ', wanted), string.Join(" | ", excluded));
     }
 
     private static List<string> Filters(EntryQuery q, NpgsqlCommand cmd)
