@@ -12,6 +12,9 @@ internal static class EntrySearchSql
     /// <summary>How many rows each search method may contribute before sorting: bounds the cost of common terms.</summary>
     public const int CandidateLimit = 1000;
 
+    /// <summary>How many of the newest full-text matches are ranked at most.</summary>
+    public const int RankLimit = 5000;
+
     public const string Columns = "e.id, e.library_id, e.title, e.source_url, e.normalized_url, e.source_id, e.platform, e.uploader, e.media_kind, " +
         "e.container, e.duration_seconds, e.size_bytes, e.content_hash, e.file_path, e.thumbnail_path, e.properties::text, e.tags, e.created_at, e.updated_at";
 
@@ -25,26 +28,47 @@ internal static class EntrySearchSql
         if (search)
         {
             cmd.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Text) { Value = q.Q!.Trim() });
-            // The trigram leg sees only the wanted words; words the text excludes ("-live") exclude there too.
+            // The partial-word leg sees only the wanted words: titles containing each of them (ILIKE, served by the
+            // trigram index), the newest CandidateLimit (a deterministic order, so pages stay stable), scored by trigram word similarity.
+            // Words the text excludes ("-live") exclude there too.
             var (wanted, excluded) = SplitWords(q.Q);
-            cmd.Parameters.Add(new NpgsqlParameter("qw", NpgsqlDbType.Text) { Value = wanted });
-            var exclude = "";
-            if (excluded.Length > 0)
+            var likes = new List<string>();
+            foreach (var word in wanted.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3).Distinct().Take(8))
             {
-                cmd.Parameters.Add(new NpgsqlParameter("qx", NpgsqlDbType.Text) { Value = excluded });
-                exclude = " AND NOT e.search_vector @@ to_tsquery('simple', @qx)";
+                var name = "w" + likes.Count;
+                cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = "%" + EscapeLike(word) + "%" });
+                likes.Add($"e.title ILIKE @{name}");
             }
-            // Full-text matches ranked by cover density, plus titles containing a word that resembles the text
-            // (trigram word similarity: partial words such as "bunn"); each bounded, then summed per entry.
+            var partial = "";
+            if (likes.Count > 0)
+            {
+                cmd.Parameters.Add(new NpgsqlParameter("qw", NpgsqlDbType.Text) { Value = wanted });
+                var exclude = "";
+                if (excluded.Length > 0)
+                {
+                    cmd.Parameters.Add(new NpgsqlParameter("qx", NpgsqlDbType.Text) { Value = excluded });
+                    exclude = " AND NOT e.search_vector @@ to_tsquery('simple', @qx)";
+                }
+                partial = $"""
+
+                        UNION ALL
+                        (SELECT x.id, word_similarity(@qw, x.title)::float8 AS score FROM
+                            (SELECT e.id, e.title FROM entries e WHERE {string.Join(" AND ", likes)}{exclude}{where} ORDER BY e.created_at DESC, e.id DESC LIMIT {CandidateLimit}) x)
+                """;
+            }
+            // Full-text matches ranked by cover density (the best CandidateLimit of the newest RankLimit matches, so a
+            // very common word costs the same as a rare one), exact title matches (always, whatever their age), and
+            // the partial-word ones; an entry's score is the sum.
             sql.Append($"""
                 WITH cand AS (
                     SELECT id, sum(score) AS score FROM (
-                        (SELECT e.id, ts_rank_cd(e.search_vector, query, 32)::float8 AS score
-                         FROM entries e, websearch_to_tsquery('simple', @q) query
-                         WHERE e.search_vector @@ query{where} ORDER BY 2 DESC, e.id LIMIT {CandidateLimit})
+                        (SELECT s.id, ts_rank_cd(s.search_vector, query, 32)::float8 AS score
+                         FROM (SELECT e.id, e.search_vector FROM entries e, websearch_to_tsquery('simple', @q) query
+                               WHERE e.search_vector @@ query{where} ORDER BY e.created_at DESC, e.id DESC LIMIT {RankLimit}) s,
+                              websearch_to_tsquery('simple', @q) query
+                         ORDER BY 2 DESC, s.id LIMIT {CandidateLimit})
                         UNION ALL
-                        (SELECT e.id, word_similarity(@qw, e.title)::float8 AS score
-                         FROM entries e WHERE @qw <% e.title{exclude}{where} ORDER BY 2 DESC, e.id LIMIT {CandidateLimit})
+                        (SELECT e.id, 0::float8 FROM entries e WHERE lower(e.title) = lower(@q){where}){partial}
                     ) m GROUP BY id)
                 """).Append('\n');
         }
@@ -94,6 +118,9 @@ internal static class EntrySearchSql
         }
         return (string.Join(' ', wanted), string.Join(" | ", excluded));
     }
+
+    private static string EscapeLike(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal)
+        .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private static List<string> Filters(EntryQuery q, NpgsqlCommand cmd)
     {

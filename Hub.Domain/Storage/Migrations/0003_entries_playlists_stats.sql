@@ -8,6 +8,8 @@ CREATE INDEX ix_entries_duration_id ON entries ((coalesce(duration_seconds, -1))
 CREATE INDEX ix_entries_size_id ON entries (size_bytes, id);
 CREATE INDEX ix_entries_platform ON entries (platform) WHERE platform IS NOT NULL;
 CREATE INDEX ix_entries_media_kind ON entries (media_kind);
+-- Search puts exact title matches first, whatever their age.
+CREATE INDEX ix_entries_title_lower ON entries (lower(title));
 
 CREATE TABLE playlists (
     id          uuid PRIMARY KEY,
