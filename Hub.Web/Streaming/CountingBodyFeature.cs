@@ -8,8 +8,8 @@ namespace Hub.Web.Streaming;
 /// <summary>
 /// Wraps the response body to count the file bytes actually handed to the server (for stream analytics). The
 /// framework's file results send through <see cref="SendFileAsync"/>, which reads the file in 64 KiB chunks with
-/// positional reads and writes them to the server's pipe; a chunk counts once the server accepted it, so an aborted
-/// response counts what got out plus at most the server's small output buffer. Other writes pass through uncounted.
+/// positional reads and writes them to the server's pipe; a chunk counts once it is in the server's output pipe, so an aborted
+/// response counts what got out plus at most what was still buffered (about one chunk and the server's buffer). Other writes pass through uncounted.
 /// </summary>
 public sealed class CountingBodyFeature(IHttpResponseBodyFeature inner) : IHttpResponseBodyFeature
 {
@@ -38,9 +38,11 @@ public sealed class CountingBodyFeature(IHttpResponseBodyFeature inner) : IHttpR
                 {
                     throw new IOException($"The file ended {remaining} bytes early (it changed while being sent).");
                 }
-                var flush = await inner.Writer.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
-                // The server took the chunk (a write that throws took nothing); it may still be in its buffer.
+                // Counted once handed to the server (copied into its output pipe), before the flush that may be
+                // cancelled by a client going away: the count never falls below what a client received.
+                inner.Writer.Write(buffer.AsSpan(0, n));
                 Interlocked.Add(ref _bytes, n);
+                var flush = await inner.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 if (flush.IsCanceled || flush.IsCompleted)
                 {
                     return; // the client went away; nothing more will get out
