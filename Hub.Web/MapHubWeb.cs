@@ -1,11 +1,18 @@
+<<<<<<< HEAD
 using Hub.Web.Admin;
 using Hub.Web.Cors;
+=======
+using Hub.Web.Entries;
+>>>>>>> api-entries
 using Hub.Web.Health;
 using Hub.Web.Imports;
 using Hub.Web.Inbox;
 using Hub.Web.Jobs;
 using Hub.Web.Libraries;
 using Hub.Web.Me;
+using Hub.Web.Playlists;
+using Hub.Web.Stats;
+using Hub.Web.Streaming;
 using Hub.Web.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -29,11 +36,19 @@ public static class HubWebApplicationExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapMe();
         api.MapTokens();
+<<<<<<< HEAD
         api.RequireCors(ApiCors.PolicyName);
         api.MapImports();
         api.MapJobs();
         api.MapInbox();
         api.MapLibraries();
+=======
+        api.MapEntries();
+        api.MapStreaming();
+        api.MapPlaylists();
+        api.MapStats();
+        app.MapSignedLinks();
+>>>>>>> api-entries
         return app;
     }
 }
