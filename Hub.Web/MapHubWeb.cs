@@ -1,9 +1,6 @@
-<<<<<<< HEAD
 using Hub.Web.Admin;
 using Hub.Web.Cors;
-=======
 using Hub.Web.Entries;
->>>>>>> api-entries
 using Hub.Web.Health;
 using Hub.Web.Imports;
 using Hub.Web.Inbox;
@@ -36,19 +33,16 @@ public static class HubWebApplicationExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapMe();
         api.MapTokens();
-<<<<<<< HEAD
         api.RequireCors(ApiCors.PolicyName);
         api.MapImports();
         api.MapJobs();
         api.MapInbox();
         api.MapLibraries();
-=======
         api.MapEntries();
         api.MapStreaming();
         api.MapPlaylists();
         api.MapStats();
         app.MapSignedLinks();
->>>>>>> api-entries
         return app;
     }
 }
