@@ -1,3 +1,4 @@
+using Hub.Bench;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Hub.Domain.Processes;
