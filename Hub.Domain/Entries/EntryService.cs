@@ -65,6 +65,29 @@ public sealed class EntryService(HubDatabase database, IDbContextFactory<HubDbCo
             throw new HubValidationException("tag", "Tags must not be empty.");
     }
 
+    /// <summary>
+    /// An entry for serving its file: remembered for a few seconds, because a player that seeks sends a request per
+    /// seek. A delete or update in this process forgets it at once; the file itself is checked on every request.
+    /// </summary>
+    public async Task<Entry> GetForServingAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_serving.TryGetValue(id, out var hit) && now - hit.At < ServingCacheFor)
+        {
+            return hit.Entry;
+        }
+        var entry = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (_serving.Count > 10_000)
+        {
+            _serving.Clear();
+        }
+        _serving[id] = (entry, now);
+        return entry;
+    }
+
+    private static readonly TimeSpan ServingCacheFor = TimeSpan.FromSeconds(5);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (Entry Entry, DateTimeOffset At)> _serving = new();
+
     public async Task<Entry> GetAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -75,6 +98,7 @@ public sealed class EntryService(HubDatabase database, IDbContextFactory<HubDbCo
     public async Task<Entry> UpdateAsync(Guid id, EntryPatch patch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patch);
+        _serving.TryRemove(id, out _);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var entry = await db.Entries.FirstOrDefaultAsync(e => e.Id == id, cancellationToken).ConfigureAwait(false)
             ?? throw new HubNotFoundException("entry", $"No entry {id}.");
@@ -137,6 +161,7 @@ public sealed class EntryService(HubDatabase database, IDbContextFactory<HubDbCo
     /// </summary>
     public async Task DeleteAsync(Guid id, bool keepFile, CancellationToken cancellationToken)
     {
+        _serving.TryRemove(id, out _);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var entry = await db.Entries.AsNoTracking().Where(e => e.Id == id).Select(e => new { e.FilePath, e.ThumbnailPath })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) ?? throw new HubNotFoundException("entry", $"No entry {id}.");

@@ -43,10 +43,10 @@ public static class StreamingApi
     }
 
     private static async Task<IResult> Stream(Guid id, HttpContext context, EntryService entries, CancellationToken ct) =>
-        EntryFiles.Serve(context, await entries.GetAsync(id, ct), SignedLinks.Stream, EntryFiles.TokenLabel(context.User));
+        EntryFiles.Serve(context, await entries.GetForServingAsync(id, ct), SignedLinks.Stream, EntryFiles.TokenLabel(context.User));
 
     private static async Task<IResult> Download(Guid id, HttpContext context, EntryService entries, CancellationToken ct) =>
-        EntryFiles.Serve(context, await entries.GetAsync(id, ct), SignedLinks.Download, EntryFiles.TokenLabel(context.User));
+        EntryFiles.Serve(context, await entries.GetForServingAsync(id, ct), SignedLinks.Download, EntryFiles.TokenLabel(context.User));
 
     private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> Thumbnail(Guid id, EntryService entries, CancellationToken ct)
     {
@@ -84,7 +84,7 @@ public static class StreamingApi
         Entry entry;
         try
         {
-            entry = await entries.GetAsync(link!.EntryId, ct);
+            entry = await entries.GetForServingAsync(link!.EntryId, ct);
         }
         catch (HubNotFoundException ex)
         {
