@@ -20,23 +20,34 @@ public static class HubErrors
             $"Import failed ({f.Type}{(f.Transient ? ", temporary: trying again later may work" : "")}): {f.Message}", ex),
         _ => new McpException($"Refused ({ex.Type}): {ex.Message}", ex),
     };
+}
 
-    public static async ValueTask<T> Map<T>(Func<ValueTask<T>> action)
+/// <summary>
+/// A tool that reports the errors a model should see (<see cref="McpException"/>s thrown by our tools, and Hub's
+/// domain errors mapped by <see cref="HubErrors.ToMcp"/>) as an error result carrying the message. Caught here rather
+/// than by the SDK, which would log every refused argument as a server failure with its stack trace.
+/// </summary>
+internal sealed class HubErrorMappingTool(McpServerTool inner) : DelegatingMcpServerTool(inner)
+{
+    public override async ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await action().ConfigureAwait(false);
+            return await base.InvokeAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (HubException ex)
         {
-            throw ToMcp(ex);
+            return Error(HubErrors.ToMcp(ex));
+        }
+        catch (McpException ex) when (ex is not McpProtocolException)
+        {
+            return Error(ex);
         }
     }
-}
 
-/// <summary>A tool that reports Hub's domain errors to the model as <see cref="McpException"/>s.</summary>
-internal sealed class HubErrorMappingTool(McpServerTool inner) : DelegatingMcpServerTool(inner)
-{
-    public override ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default) =>
-        HubErrors.Map(() => base.InvokeAsync(request, cancellationToken));
+    private static CallToolResult Error(McpException ex) => new()
+    {
+        IsError = true,
+        Content = [new TextContentBlock { Text = ex.Message }],
+    };
 }

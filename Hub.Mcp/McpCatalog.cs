@@ -120,6 +120,9 @@ public sealed class McpCatalog
         var caller = items.TryGetValue(McpCaller.ItemKey, out var c) && c is McpCaller known
             ? known
             : throw new InvalidOperationException("No MCP caller on this request.");
-        return ActivatorUtilities.CreateInstance(services, type, caller);
+        // ActivatorUtilities refuses an argument no constructor takes: pass the caller only to classes that want it.
+        return type.GetConstructors().Any(c => c.GetParameters().Any(p => p.ParameterType == typeof(McpCaller)))
+            ? ActivatorUtilities.CreateInstance(services, type, caller)
+            : ActivatorUtilities.CreateInstance(services, type);
     }
 }

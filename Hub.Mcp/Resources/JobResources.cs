@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using Hub.Domain;
 using Hub.Domain.Jobs;
 using Hub.Mcp.Tools;
 using ModelContextProtocol;
@@ -15,7 +16,14 @@ public sealed class JobResources(JobQueue queue, McpCaller caller)
     [Description("One import job as JSON (state, progress, error, entry_id). Remote titles are under untrusted_remote_text.")]
     public async Task<TextResourceContents> GetJobAsync(string id, CancellationToken cancellationToken)
     {
-        var job = Guid.TryParse(id, out var jobId) ? await queue.GetAsync(jobId, cancellationToken).ConfigureAwait(false) : null;
+        Job? job = null;
+        try
+        {
+            job = Guid.TryParse(id, out var jobId) ? await queue.GetAsync(jobId, cancellationToken).ConfigureAwait(false) : null;
+        }
+        catch (HubNotFoundException)
+        {
+        }
         if (job is null || !caller.CanSee(job.RequestedBy))
         {
             throw new McpException($"Not found: No job {id}.");
