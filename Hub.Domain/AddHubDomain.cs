@@ -5,6 +5,7 @@ using Hub.Domain.Engines.YtDlp;
 using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
 using Hub.Domain.Libraries;
+using Hub.Domain.Maintenance;
 using Hub.Domain.Media;
 using Hub.Domain.Net;
 using Hub.Domain.Processes;
@@ -78,6 +79,9 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<IJobHandler, ProbeHandler>();
         services.AddSingleton<IJobHandler, DownloadHandler>();
         services.AddSingleton<IJobHandler, ParentJobHandler>();
+        services.AddSingleton<MaintenanceHandler>();
+        services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<MaintenanceHandler>());
+        services.AddHostedService<MaintenanceScheduler>();
         services.AddSingleton<JobWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         return services;

@@ -1,3 +1,4 @@
+using Hub.Web.Admin;
 using Hub.Web.Cors;
 using Hub.Web.Health;
 using Hub.Web.Imports;
@@ -21,6 +22,7 @@ public static class HubWebApplicationExtensions
         app.UseAuthentication();
         app.UseAuthorization();
 
+        app.MapAdminUi();
         app.MapHealth();
         app.MapOpenApi("/openapi/{documentName}.json");
 
