@@ -57,10 +57,10 @@ public sealed class CatalogTests(McpFixture hub) : IClassFixture<McpFixture>
     public async Task WriteTool_CalledByReader_IsRefused_AndCreatesNoJob()
     {
         await using var c = await hub.ConnectAsync(McpFixture.Reader);
-        await Assert.ThrowsAnyAsync<Exception>(() => c.Client.CallToolAsync("import_url",
-            new Dictionary<string, object?> { ["url"] = hub.Site.Url("nothing.mp4").AbsoluteUri }).AsTask());
+        var url = hub.Site.Url("nothing.mp4").AbsoluteUri;
+        await Assert.ThrowsAnyAsync<Exception>(() => c.Client.CallToolAsync("import_url", new Dictionary<string, object?> { ["url"] = url }).AsTask());
         await using var db = hub.CreateDb();
-        Assert.Empty(db.Jobs);
+        Assert.Empty(db.Jobs.Where(j => j.Source == url)); // (the housekeeping job of the maintenance queue is always there)
     }
 
     [Fact]
