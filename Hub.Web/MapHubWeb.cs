@@ -1,11 +1,15 @@
 using Hub.Web.Admin;
 using Hub.Web.Cors;
+using Hub.Web.Entries;
 using Hub.Web.Health;
 using Hub.Web.Imports;
 using Hub.Web.Inbox;
 using Hub.Web.Jobs;
 using Hub.Web.Libraries;
 using Hub.Web.Me;
+using Hub.Web.Playlists;
+using Hub.Web.Stats;
+using Hub.Web.Streaming;
 using Hub.Web.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -34,6 +38,11 @@ public static class HubWebApplicationExtensions
         api.MapJobs();
         api.MapInbox();
         api.MapLibraries();
+        api.MapEntries();
+        api.MapStreaming();
+        api.MapPlaylists();
+        api.MapStats();
+        app.MapSignedLinks();
         return app;
     }
 }
