@@ -19,13 +19,16 @@ public sealed class McpCatalog
     /// <summary>Every tool class, in the order tools are listed.</summary>
     public static readonly IReadOnlyList<Type> ToolTypes =
     [
+        typeof(EntryTools),
         typeof(ImportTools),
         typeof(JobTools),
         typeof(LibraryTools),
+        typeof(PlaylistTools),
+        typeof(StatsTools),
         typeof(InboxTools),
     ];
 
-    public static readonly IReadOnlyList<Type> ResourceTypes = [typeof(JobResources)];
+    public static readonly IReadOnlyList<Type> ResourceTypes = [typeof(EntryResources), typeof(JobResources)];
 
     public static readonly IReadOnlyList<Type> PromptTypes = [typeof(HubPrompts)];
 

@@ -5,9 +5,13 @@ namespace Hub.Mcp.Tests.Tools;
 /// <summary>What each kind of caller is offered: every tool described, and only the tools its role allows.</summary>
 public sealed class CatalogTests(McpFixture hub) : IClassFixture<McpFixture>
 {
-    private static readonly string[] ReadTools = ["probe_url", "search_sources", "get_job", "list_jobs", "list_libraries"];
-    private static readonly string[] WriteTools = ["import_url", "cancel_job"];
-    private static readonly string[] AdminTools = ["list_inbox", "approve_inbox_item", "reject_inbox_item"];
+    private static readonly string[] ReadTools =
+    [
+        "search_library", "get_entry", "list_recent_entries", "get_stream_link", "probe_url", "search_sources", "get_job", "list_jobs",
+        "list_libraries", "list_playlists", "get_playlist", "get_stats",
+    ];
+    private static readonly string[] WriteTools = ["import_url", "cancel_job", "create_playlist", "add_to_playlist"];
+    private static readonly string[] AdminTools = ["list_inbox", "approve_inbox_item", "reject_inbox_item", "delete_entry"];
 
     [Fact]
     public async Task ToolsList_ForAdmin_HasEveryToolWithDescriptionsOfToolAndParameters()
