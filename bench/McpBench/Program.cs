@@ -5,7 +5,7 @@ using Hub.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelContextProtocol.Client;
 
-// MCP latency: tools/list and a read tool (get_job) over loopback HTTP against a real `hub serve`, at 1 and 20
+// MCP latency: tools/list and a read tool (get_entry) over loopback HTTP against a real `hub serve`, at 1 and 20
 // concurrent clients, and over stdio against `hub mcp`; reference: an authenticated GET /api/v1/me on the same server.
 var perClient = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 500;
 var dataDir = Path.Combine(Path.GetTempPath(), "hub-bench-mcp-" + Guid.NewGuid().ToString("N")[..8]);
@@ -30,12 +30,12 @@ while (true)
     await Task.Delay(100);
 }
 
-// A job to read: an import held in the review inbox.
+// An entry to read: one real import through the pipeline.
 await using (var setup = await HttpClientAsync())
 {
-    var r = await setup.CallToolAsync("import_url", new Dictionary<string, object?> { ["url"] = site.Url("bench.mp4").AbsoluteUri, ["mode"] = "review" });
-    var jobId = JsonDocument.Parse(((ModelContextProtocol.Protocol.TextContentBlock)r.Content[0]).Text).RootElement.GetProperty("job").GetProperty("id").GetGuid();
-    var readArgs = new Dictionary<string, object?> { ["job_id"] = jobId };
+    var r = await setup.CallToolAsync("import_url", new Dictionary<string, object?> { ["url"] = site.Url("bench.mp4").AbsoluteUri, ["wait"] = true });
+    var entryId = JsonDocument.Parse(((ModelContextProtocol.Protocol.TextContentBlock)r.Content[0]).Text).RootElement.GetProperty("job").GetProperty("entry_id").GetGuid();
+    var readArgs = new Dictionary<string, object?> { ["entry_id"] = entryId };
 
     Console.WriteLine($"McpBench: {perClient} calls per client after a warm-up; {Environment.ProcessorCount} cores; hub serve at {baseUri}");
     Console.WriteLine($"{"case",-44} {"clients",7} {"p50 ms",8} {"p95 ms",8} {"p50/ref",8}");
@@ -46,8 +46,8 @@ await using (var setup = await HttpClientAsync())
         var mcpClients = new List<McpClient>();
         var list = await MeasureAsync(clients, async _ => { var c = await HttpClientAsync(); mcpClients.Add(c); return async () => await c.ListToolsAsync(); });
         Print("MCP HTTP tools/list", clients, list, reference);
-        var read = await MeasureAsync(clients, i => Task.FromResult<Func<Task>>(async () => Check(await mcpClients[i].CallToolAsync("get_job", readArgs))));
-        Print("MCP HTTP tools/call get_job", clients, read, reference);
+        var read = await MeasureAsync(clients, i => Task.FromResult<Func<Task>>(async () => Check(await mcpClients[i].CallToolAsync("get_entry", readArgs))));
+        Print("MCP HTTP tools/call get_entry", clients, read, reference);
         foreach (var c in mcpClients) await c.DisposeAsync();
     }
 
@@ -59,8 +59,8 @@ await using (var setup = await HttpClientAsync())
     foreach (var clients in new[] { 1, 20 })
     {
         Print("MCP stdio tools/list", clients, await MeasureAsync(clients, _ => Task.FromResult<Func<Task>>(async () => await stdio.ListToolsAsync())), null);
-        Print("MCP stdio tools/call get_job", clients,
-            await MeasureAsync(clients, _ => Task.FromResult<Func<Task>>(async () => Check(await stdio.CallToolAsync("get_job", readArgs)))), null);
+        Print("MCP stdio tools/call get_entry", clients,
+            await MeasureAsync(clients, _ => Task.FromResult<Func<Task>>(async () => Check(await stdio.CallToolAsync("get_entry", readArgs)))), null);
     }
 }
 Console.WriteLine("Targets (HTTP): p50 <= 2 ms, p95 <= 10 ms.");
