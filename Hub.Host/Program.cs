@@ -29,6 +29,7 @@ try
         "batch" => await ImportCommand.BatchAsync(parsed, cts.Token),
         "jobs" => await ImportCommand.JobsAsync(parsed, cts.Token),
         "token" or "tokens" => await TokenCommand.RunAsync(parsed, cts.Token),
+        "mcp" => await McpCommand.RunAsync(parsed, cts.Token),
         "help" => Help(),
         "version" => Version(),
         _ => throw new CliUsageException($"Unknown command '{command}'."),
@@ -73,6 +74,7 @@ static int Help()
           serve (default)      Run the web API and admin, the bot, MCP over HTTP and the workers.
           worker               Run queued jobs only (more workers for one database).
           migrate              Apply database migrations and exit.
+          mcp                  MCP over stdio for Claude Desktop and other local MCP clients (see MCP_SETUP.md).
         {ImportCommand.Usage}
           jobs [--state S] [--limit N]                     List jobs, newest activity first.
           version              Print Hub's version.

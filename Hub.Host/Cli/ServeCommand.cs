@@ -1,5 +1,6 @@
 using Hub.Domain;
 using Hub.Domain.Access;
+using Hub.Mcp;
 using Hub.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -32,9 +33,11 @@ public static class ServeCommand
         builder.Services.AddHubDomain(builder.Configuration);
         builder.Services.AddHubWorkers();
         builder.Services.AddHubWeb(builder.Configuration);
+        builder.Services.AddHubMcp(builder.Configuration);
 
         var app = builder.Build();
         app.MapHubWeb();
+        app.MapHubMcp();
         return app;
     }
 

@@ -1,0 +1,92 @@
+using System.ComponentModel;
+using Hub.Domain.Imports;
+using Hub.Domain.Jobs;
+using ModelContextProtocol;
+using ModelContextProtocol.Server;
+
+namespace Hub.Mcp.Tools;
+
+/// <summary>Probe, search and import: the pipeline's front door for an assistant.</summary>
+[McpServerToolType]
+public sealed class ImportTools(ImportService imports, JobQueue queue, JobUpdates updates, McpCaller caller)
+{
+    public const int MaxWaitSeconds = 600;
+
+    [McpServerTool(Name = "probe_url", ReadOnly = true, OpenWorld = true, Title = "Probe a URL")]
+    [ToolAccess(McpAccess.Read)]
+    [Description("Finds out what a URL is before importing it: direct media file or site page, title, duration, uploader, " +
+        "available formats, and for playlists the entries. Creates nothing. Takes about a second for site pages (yt-dlp). " +
+        "Fails with a clear message when the URL cannot be imported (unsupported site, blocked private address, 404).")]
+    public async Task<ProbeView> ProbeUrlAsync(
+        [Description("The http(s) URL to inspect.")] string url,
+        IProgress<ProgressNotificationValue> progress,
+        CancellationToken cancellationToken)
+    {
+        progress.Report(new ProgressNotificationValue { Progress = 0, Total = 1, Message = "probing" });
+        var result = await imports.ProbeAsync(url, cancellationToken).ConfigureAwait(false);
+        progress.Report(new ProgressNotificationValue { Progress = 1, Total = 1, Message = "probed" });
+        return ProbeView.From(result);
+    }
+
+    [McpServerTool(Name = "search_sources", ReadOnly = true, OpenWorld = true, Title = "Search video and music sites")]
+    [ToolAccess(McpAccess.Read)]
+    [Description("Searches YouTube and/or SoundCloud (through yt-dlp) for things to import; returns URLs to pass to import_url. " +
+        "This searches the web sites, not Hub's own library (use search_library for that).")]
+    public async Task<SearchView> SearchSourcesAsync(
+        [Description("What to look for, e.g. an artist and a song title.")] string query,
+        [Description("Where to search: 'youtube' (default), 'soundcloud' or 'all'.")] string source = "youtube",
+        [Description("How many results, 1 to 50 (default 10).")] int limit = 10,
+        CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(query))
+        {
+            throw new McpException("Invalid 'query': say what to search for.");
+        }
+        if (limit is < 1 or > 50)
+        {
+            throw new McpException("Invalid 'limit': use 1 to 50.");
+        }
+        var results = await imports.SearchAsync(query, source, limit, cancellationToken).ConfigureAwait(false);
+        return new SearchView([.. results.Select(SearchItemView.From)]);
+    }
+
+    [McpServerTool(Name = "import_url", Destructive = false, OpenWorld = true, Title = "Import a URL")]
+    [ToolAccess(McpAccess.Write)]
+    [Description("Imports a video/audio URL (a site page, a direct media file, or a playlist) into Hub. Returns the job at once " +
+        "(follow it with get_job) unless wait=true, in which case it waits for the job to finish (up to wait_seconds) and " +
+        "reports progress notifications when the client sent a progress token. The same URL already being imported returns " +
+        "that job; a URL already in the library completes quickly as a duplicate.")]
+    public async Task<JobResultView> ImportUrlAsync(
+        [Description("The http(s) URL to import.")] string url,
+        [Description("Library id, slug or name (see list_libraries). Leave out to let Hub's rules pick one.")] string? library = null,
+        [Description("Format preset: video_best, video_1080, video_720, audio_best or audio_mp3. Leave out for the library's default.")] string? format = null,
+        [Description("'auto' (default): file it at once. 'review': hold it in the admin's review inbox first.")] string mode = ImportModes.Auto,
+        [Description("For a playlist URL: import every entry (true, default) or only the item itself (false).")] bool whole_playlist = true,
+        [Description("Wait for the import to finish before answering (default false).")] bool wait = false,
+        [Description("With wait=true: the longest time to wait, 1 to 600 seconds (default 120).")] int wait_seconds = 120,
+        IProgress<ProgressNotificationValue>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (wait_seconds is < 1 or > MaxWaitSeconds)
+        {
+            throw new McpException($"Invalid 'wait_seconds': use 1 to {MaxWaitSeconds}.");
+        }
+        // Subscribe before enqueueing, so a fast job's final update is never missed.
+        using var subscription = wait ? updates.Subscribe() : null;
+        var job = await imports.ImportAsync(new ImportRequest
+        {
+            Url = url,
+            Library = library,
+            Format = format,
+            Mode = mode,
+            WholePlaylist = whole_playlist,
+            Door = Doors.Mcp,
+            RequestedBy = caller.RequesterKey,
+        }, cancellationToken).ConfigureAwait(false);
+        if (!wait || JobStates.IsTerminal(job.State))
+        {
+            return new JobResultView(JobView.From(job), JobStates.IsTerminal(job.State) ? $"The job is {job.State}." : "Import accepted; follow it with get_job.");
+        }
+        return await JobWaiter.WaitAsync(queue, subscription!, job, TimeSpan.FromSeconds(wait_seconds), progress, cancellationToken).ConfigureAwait(false);
+    }
+}

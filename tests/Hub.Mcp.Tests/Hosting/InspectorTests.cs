@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Hub.Testing;
+
+namespace Hub.Mcp.Tests.Hosting;
+
+/// <summary>
+/// A real third-party client: the MCP Inspector CLI (npm, pinned 0.15.0 in tests/e2e/mcp), over stdio (`hub mcp`) and
+/// over HTTP (`/mcp` of `hub serve`). A tool error exits 0 with "isError": true, so every call checks it.
+/// </summary>
+public sealed class InspectorTests(ServeFixture hub) : IClassFixture<ServeFixture>
+{
+    private static readonly Lazy<Task<string>> Folder = new(InstallAsync);
+
+    [Fact]
+    public async Task Stdio_ListsAndCallsTools()
+    {
+        var list = await RunAsync(["--cli", "dotnet", HubProcess.HubDll, "mcp", "--method", "tools/list"]);
+        var names = list.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ToList();
+        Assert.Contains("import_url", names);
+        Assert.Contains("approve_inbox_item", names);
+
+        var url = await hub.ServeVideoAsync("inspector-stdio.mp4");
+        var call = await RunAsync(["--cli", "dotnet", HubProcess.HubDll, "mcp", "--method", "tools/call", "--tool-name", "import_url",
+            "--tool-arg", $"url={url}", "wait=true"]);
+        Assert.False(call.TryGetProperty("isError", out var e) && e.GetBoolean(), call.ToString());
+        var job = JsonDocument.Parse(call.GetProperty("content")[0].GetProperty("text").GetString()!).RootElement.GetProperty("job");
+        Assert.Equal("completed", job.GetProperty("state").GetString());
+
+        var error = await RunAsync(["--cli", "dotnet", HubProcess.HubDll, "mcp", "--method", "tools/call", "--tool-name", "get_job",
+            "--tool-arg", $"job_id={Guid.NewGuid()}"]);
+        Assert.True(error.GetProperty("isError").GetBoolean());
+        Assert.Contains("Not found", error.GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Http_ListsAndCallsTools_WithAToken_AndFailsWithoutOne()
+    {
+        var list = await RunAsync(["--cli", hub.McpUri.AbsoluteUri, "--method", "tools/list"], token: hub.UserToken);
+        var names = list.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ToList();
+        Assert.Contains("get_job", names);
+        Assert.DoesNotContain("list_inbox", names);
+
+        var libraries = await RunAsync(["--cli", hub.McpUri.AbsoluteUri, "--method", "tools/call", "--tool-name", "list_libraries"], token: hub.UserToken);
+        Assert.False(libraries.TryGetProperty("isError", out var e) && e.GetBoolean(), libraries.ToString());
+        Assert.Contains("Videos", libraries.GetProperty("content")[0].GetProperty("text").GetString());
+
+        var (code, _, stderr) = await RunRawAsync(["--cli", hub.McpUri.AbsoluteUri, "--method", "tools/list"], token: null);
+        Assert.NotEqual(0, code);
+        Assert.True(stderr.Contains("401", StringComparison.Ordinal) || stderr.Contains("Unauthorized", StringComparison.Ordinal), stderr);
+    }
+
+    private async Task<JsonElement> RunAsync(string[] args, string? token = null)
+    {
+        var (code, stdout, stderr) = await RunRawAsync(args, token);
+        Assert.True(code == 0, $"inspector exited {code}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        return JsonDocument.Parse(stdout).RootElement.Clone();
+    }
+
+    private async Task<(int Code, string Stdout, string Stderr)> RunRawAsync(string[] args, string? token)
+    {
+        var folder = await Folder.Value;
+        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
+        psi.ArgumentList.Add(Path.Combine(folder, "node_modules/@modelcontextprotocol/inspector/cli/build/cli.js"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        // The stdio server (hub mcp) inherits this environment: the same database as hub serve.
+        foreach (var (k, v) in hub.Env) psi.Environment[k] = v;
+        if (token is not null)
+        {
+            psi.Environment["NODE_OPTIONS"] = "--require " + Path.Combine(folder, "auth-fetch.cjs");
+            psi.Environment["HUB_MCP_URL"] = hub.McpUri.AbsoluteUri;
+            psi.Environment["HUB_MCP_TOKEN"] = token;
+        }
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+        await p.WaitForExitAsync(cts.Token);
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>tests/e2e/mcp, with `npm ci` run once when node_modules is missing.</summary>
+    private static async Task<string> InstallAsync()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Hub.sln")))
+        {
+            dir = dir.Parent;
+        }
+        var folder = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Hub.sln not found above the test folder."), "tests", "e2e", "mcp");
+        if (!Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "inspector")))
+        {
+            var psi = new ProcessStartInfo("npm") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add("ci");
+            psi.ArgumentList.Add("--no-audit");
+            psi.ArgumentList.Add("--no-fund");
+            using var p = Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            await p.StandardOutput.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            Assert.True(p.ExitCode == 0, "npm ci failed: " + await err);
+        }
+        return folder;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Hub.Domain.Entries;
+using Hub.Domain.Jobs;
+using ModelContextProtocol.Protocol;
+
+namespace Hub.Mcp.Tests.Tools;
+
+/// <summary>The library, playlists, statistics and links, over entries made by real imports.</summary>
+public sealed class EntryToolsTests(McpFixture hub) : IClassFixture<McpFixture>
+{
+    private async Task<Guid> EntryAsync(string name)
+    {
+        var job = await hub.ImportAsync((await hub.ServeVideoAsync(name)).AbsoluteUri, "token:importer");
+        var done = await hub.WaitAsync(job.Id);
+        Assert.True(done.State == JobStates.Completed, done.Error);
+        return done.EntryId!.Value;
+    }
+
+    [Fact]
+    public async Task SearchLibrary_FindsByTitle_WithTitlesMarkedAsRemote_AndPages()
+    {
+        var a = await EntryAsync("zebrafinch-one.mp4");
+        var b = await EntryAsync("zebrafinch-two.mp4");
+        await using var c = await hub.ConnectAsync(McpFixture.Reader);
+
+        var first = await c.Client.OkAsync("search_library", new { query = "zebrafinch", limit = 1 });
+        var item = first.GetProperty("items")[0];
+        Assert.Contains("zebrafinch", item.GetProperty("untrusted_remote_text").GetProperty("title").GetString());
+        Assert.False(item.TryGetProperty("title", out _));
+        var second = await c.Client.OkAsync("search_library", new { query = "zebrafinch", limit = 1, cursor = first.GetProperty("next_cursor").GetString() });
+        Assert.Equal(new[] { a, b }.Order(), new[] { item.GetProperty("id").GetGuid(), second.GetProperty("items")[0].GetProperty("id").GetGuid() }.Order());
+        Assert.Contains("Invalid 'library'", await c.Client.ErrorAsync("search_library", new { library = "nope" }));
+        Assert.Contains("Invalid 'limit'", await c.Client.ErrorAsync("search_library", new { limit = 1000 }));
+        Assert.Equal(0, (await c.Client.OkAsync("search_library", new { query = "nothingmatchesthis" })).GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task GetEntry_RecentEntries_AndTheEntryResource()
+    {
+        var id = await EntryAsync("recent.mp4");
+        await using var c = await hub.ConnectAsync(McpFixture.Reader);
+
+        var entry = (await c.Client.OkAsync("get_entry", new { entry_id = id })).GetProperty("entry");
+        Assert.Equal("video", entry.GetProperty("media_kind").GetString());
+        Assert.Contains("Not found", await c.Client.ErrorAsync("get_entry", new { entry_id = Guid.NewGuid() }));
+        var recent = await c.Client.OkAsync("list_recent_entries", new { limit = 5, days = 1 });
+        Assert.Contains(recent.GetProperty("items").EnumerateArray(), e => e.GetProperty("id").GetGuid() == id);
+
+        var read = await c.Client.ReadResourceAsync($"hub://entries/{id}");
+        Assert.Equal(id, JsonDocument.Parse(((TextResourceContents)read.Contents[0]).Text).RootElement.GetProperty("entry").GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task GetStreamLink_GivesASignedPath_AndRefusesBadKinds()
+    {
+        var id = await EntryAsync("link.mp4");
+        await using var c = await hub.ConnectAsync(McpFixture.Reader);
+        var link = await c.Client.OkAsync("get_stream_link", new { entry_id = id, ttl_minutes = 10 });
+        Assert.StartsWith("/s/", link.GetProperty("path").GetString());
+        Assert.Contains("PublicUrl", link.GetProperty("message").GetString()); // no Hub:PublicUrl in this fixture: a path only
+        Assert.InRange(link.GetProperty("expires_at").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(9), DateTimeOffset.UtcNow.AddMinutes(11));
+        Assert.Contains("Invalid 'kind'", await c.Client.ErrorAsync("get_stream_link", new { entry_id = id, kind = "torrent" }));
+        Assert.Contains("Not found", await c.Client.ErrorAsync("get_stream_link", new { entry_id = Guid.NewGuid() }));
+    }
+
+    [Fact]
+    public async Task DeleteEntry_NeedsConfirm_ThenDeletesEntryAndFile()
+    {
+        var id = await EntryAsync("delete-me.mp4");
+        string file;
+        await using (var db = hub.CreateDb()) file = db.Entries.Single(e => e.Id == id).FilePath;
+        await using var c = await hub.ConnectAsync(McpFixture.Admin);
+
+        Assert.Contains("confirm=true", await c.Client.ErrorAsync("delete_entry", new { entry_id = id }));
+        Assert.Contains("confirm=true", await c.Client.ErrorAsync("delete_entry", new { entry_id = id, confirm = false }));
+        Assert.True(File.Exists(file));
+        await c.Client.CallToolAsync("delete_entry", new Dictionary<string, object?> { ["entry_id"] = id, ["confirm"] = true });
+        Assert.False(File.Exists(file));
+        Assert.Contains("Not found", await c.Client.ErrorAsync("get_entry", new { entry_id = id }));
+    }
+
+    [Fact]
+    public async Task Playlists_StaticAndDynamic_OnlyTheCreatorChangesThem()
+    {
+        var id = await EntryAsync("playlist-item.mp4");
+        await using var owner = await hub.ConnectAsync(McpFixture.User("curator"));
+
+        var created = await owner.Client.OkAsync("create_playlist", new { name = "Road trip", description = "for the car" });
+        var playlistId = created.GetProperty("id").GetGuid();
+        Assert.Equal("static", created.GetProperty("kind").GetString());
+        Assert.Contains("position 0 (0 = first)", (await owner.Client.CallToolAsync("add_to_playlist",
+            new Dictionary<string, object?> { ["playlist_id"] = playlistId, ["entry_id"] = id })).Content.OfType<TextContentBlock>().Single().Text);
+        var detail = await owner.Client.OkAsync("get_playlist", new { playlist_id = playlistId });
+        Assert.Equal(id, detail.GetProperty("entries")[0].GetProperty("id").GetGuid());
+        Assert.Contains((await owner.Client.OkAsync("list_playlists")).EnumerateArray(), p => p.GetProperty("id").GetGuid() == playlistId);
+
+        await using var other = await hub.ConnectAsync(McpFixture.User("stranger"));
+        Assert.Contains("Not allowed", await other.Client.ErrorAsync("add_to_playlist", new { playlist_id = playlistId, entry_id = id }));
+
+        var dynamic = await owner.Client.OkAsync("create_playlist", new { name = "All playlist items", kind = "dynamic", query = "playlist" });
+        var dynamicEntries = (await owner.Client.OkAsync("get_playlist", new { playlist_id = dynamic.GetProperty("id").GetGuid() })).GetProperty("entries");
+        Assert.Contains(dynamicEntries.EnumerateArray(), e => e.GetProperty("id").GetGuid() == id);
+        Assert.Contains("Invalid 'kind'", await owner.Client.ErrorAsync("create_playlist", new { name = "x", query = "cats" }));
+        Assert.Contains("Invalid", await owner.Client.ErrorAsync("create_playlist", new { name = "" }));
+    }
+
+    [Fact]
+    public async Task GetStats_CountsTheLibrary()
+    {
+        await EntryAsync("stats.mp4");
+        await using var c = await hub.ConnectAsync(McpFixture.Reader);
+        var stats = await c.Client.OkAsync("get_stats");
+        Assert.True(stats.GetProperty("entries").GetInt64() >= 1);
+        Assert.True(stats.GetProperty("bytes").GetInt64() > 0);
+        Assert.True(stats.GetProperty("jobs_by_state").GetProperty("completed").GetInt64() >= 1);
+    }
+}
