@@ -8,7 +8,7 @@ namespace Hub.Domain.Imports;
 /// A parent job (a playlist or a batch) waits for its children and reports their aggregate progress; it completes when
 /// every child has ended, and fails only when none of them succeeded.
 /// </summary>
-public sealed class ParentJobHandler(IDbContextFactory<HubDbContext> dbFactory, JobUpdates updates) : IJobHandler
+public sealed class ParentJobHandler(IDbContextFactory<HubDbContext> dbFactory, JobUpdates updates, JobQueue queue) : IJobHandler
 {
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(2);
 
@@ -25,6 +25,11 @@ public sealed class ParentJobHandler(IDbContextFactory<HubDbContext> dbFactory, 
             if (summary.Total > 0 && summary.Active == 0)
             {
                 var result = new { summary.Total, summary.Completed, summary.Failed, summary.Cancelled };
+                if ((await queue.GetAsync(context.Id, cancellationToken).ConfigureAwait(false)).CancelRequested)
+                {
+                    // The children ended because this job is being cancelled: let the worker's cancel take it.
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
                 if (summary.Completed == 0)
                 {
                     throw ImportFailedException.Permanent("children-failed", $"None of the {summary.Total} imports succeeded ({summary.Failed} failed, {summary.Cancelled} cancelled).");

@@ -140,23 +140,33 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
         {
             throw new HubConflictException("job-finished", $"Job {id} is already {job.State}.");
         }
-        // A parent (playlist, batch) takes its children with it.
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        // The job itself first, then its children (a playlist or batch takes them with it): a parent whose children
+        // all end must already know it is being cancelled, or it would report them as failed.
+        var result = await CancelOneAsync(id, reason, cancellationToken).ConfigureAwait(false);
+        await CancelChildrenAsync(id, reason, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task CancelChildrenAsync(Guid id, string reason, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var children = await db.Jobs.AsNoTracking().Where(j => j.ParentId == id && !JobStates.Terminal.Contains(j.State))
+            .Select(j => j.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var child in children)
         {
-            var children = await db.Jobs.AsNoTracking().Where(j => j.ParentId == id && !JobStates.Terminal.Contains(j.State))
-                .Select(j => j.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var child in children)
+            try
             {
-                try
-                {
-                    await CancelAsync(child, reason, cancellationToken).ConfigureAwait(false);
-                }
-                catch (HubConflictException)
-                {
-                    // It finished meanwhile.
-                }
+                await CancelAsync(child, reason, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HubConflictException)
+            {
+                // It finished meanwhile.
             }
         }
+    }
+
+    private async Task<Job> CancelOneAsync(Guid id, string reason, CancellationToken cancellationToken)
+    {
         var moved = await ExecTransitionAsync(id, JobStates.Cancelled, [JobStates.Queued, JobStates.Retrying, JobStates.AwaitingReview, JobStates.Stalled],
             reason, cancellationToken).ConfigureAwait(false);
         if (moved is not null)
@@ -173,7 +183,12 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
         cmd.Parameters.AddWithValue(reason);
         var rows = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
         broadcaster.Published(rows);
-        return rows.Count == 1 ? rows[0] : await CancelAsync(id, reason, cancellationToken).ConfigureAwait(false); // it moved meanwhile: look again
+        if (rows.Count == 1)
+        {
+            return rows[0];
+        }
+        var now = await GetAsync(id, cancellationToken).ConfigureAwait(false); // it moved meanwhile: look again
+        return JobStates.IsTerminal(now.State) ? now : await CancelOneAsync(id, reason, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Puts a failed or cancelled job back in line, with a fresh retry budget.</summary>

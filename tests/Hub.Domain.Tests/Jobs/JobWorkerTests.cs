@@ -164,7 +164,11 @@ public sealed class JobWorkerTests(WorkerFixture fx) : IClassFixture<WorkerFixtu
         var started = fx.Handler.Started.GetOrAdd(job.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         await started.Task.WaitAsync(TimeSpan.FromSeconds(90));
         var workDir = Path.Combine(fx.DataDir, "tmp", "jobs", job.Id.ToString("N"));
-        Assert.True(Directory.Exists(workDir));
+        for (var i = 0; i < 900 && !File.Exists(Path.Combine(workDir, "partial.bin")); i++)
+        {
+            await Task.Delay(100); // the handler writes its temp file just after it starts
+        }
+        Assert.True(File.Exists(Path.Combine(workDir, "partial.bin")));
 
         await fx.Get<JobQueue>().CancelAsync(job.Id, "user cancelled", CancellationToken.None);
         // The handler would sleep for 5 minutes: reaching "cancelled" at all means its work was stopped.
@@ -178,7 +182,14 @@ public sealed class JobWorkerTests(WorkerFixture fx) : IClassFixture<WorkerFixtu
     public async Task Handoff_ReleasesTheJob_ToTheNextQueue()
     {
         var job = await EnqueueAsync("handoff");
-        var waiting = await WaitForStateAsync(job.Id, JobStates.Queued);
+        await fx.Handler.Started.GetOrAdd(job.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task
+            .WaitAsync(TimeSpan.FromSeconds(90));
+        var waiting = await WaitForStateAsync(job.Id, JobStates.Queued); // queued again, in the next queue
+        for (var i = 0; i < 900 && waiting.Queue != "elsewhere"; i++)
+        {
+            await Task.Delay(100);
+            waiting = await fx.Get<JobQueue>().GetAsync(job.Id, CancellationToken.None);
+        }
         Assert.Null(waiting.LeaseOwner);
         Assert.Equal("elsewhere", waiting.Queue);
     }
