@@ -1,3 +1,4 @@
+using Hub.Bot;
 using Hub.Domain;
 using Hub.Domain.Access;
 using Hub.Web;
@@ -32,9 +33,11 @@ public static class ServeCommand
         builder.Services.AddHubDomain(builder.Configuration);
         builder.Services.AddHubWorkers();
         builder.Services.AddHubWeb(builder.Configuration);
+        builder.Services.AddHubBot(builder.Configuration);
 
         var app = builder.Build();
         app.MapHubWeb();
+        app.MapHubBot();
         return app;
     }
 
