@@ -1,5 +1,6 @@
 using Hub.Web.Health;
 using Hub.Web.Me;
+using Hub.Web.Telegram;
 using Hub.Web.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -21,6 +22,7 @@ public static class HubWebApplicationExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapMe();
         api.MapTokens();
+        api.MapTelegram();
         return app;
     }
 }
