@@ -7,6 +7,7 @@ using Hub.Domain.Jobs;
 using Hub.Domain.Libraries;
 using Hub.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,10 +19,14 @@ namespace Hub.Bot.Notifications;
 /// edits the job's message at most once per <see cref="TelegramOptions.ProgressEditInterval"/> while it runs (the newest
 /// state wins), and at once when it finishes, with the result. Messages of jobs still open at start are caught up.
 /// </summary>
-public sealed class JobNotifier(JobUpdates updates, JobQueue queue, JobMessages messages, BotSender sender, BotStartup startup, EntryLinks links,
-    LibraryService libraries, IDbContextFactory<HubDbContext> dbFactory, IOptions<TelegramOptions> options, TimeProvider time,
-    ILogger<JobNotifier> logger) : BackgroundService
+public sealed class JobNotifier(JobUpdates updates, IServiceProvider services, JobMessages messages, BotSender sender, BotStartup startup, EntryLinks links,
+    IOptions<TelegramOptions> options, TimeProvider time, ILogger<JobNotifier> logger) : BackgroundService
 {
+    // Resolved on first use, not in the constructor: hosted services are built before the database has started.
+    private JobQueue Queue => services.GetRequiredService<JobQueue>();
+    private LibraryService Libraries => services.GetRequiredService<LibraryService>();
+    private IDbContextFactory<HubDbContext> DbFactory => services.GetRequiredService<IDbContextFactory<HubDbContext>>();
+
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private readonly ConcurrentDictionary<Guid, JobUpdate> _latest = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastEdit = new();
@@ -30,7 +35,7 @@ public sealed class JobNotifier(JobUpdates updates, JobQueue queue, JobMessages 
     /// <summary>Shows a job's current state now (after its message was created, in case updates came first).</summary>
     public async Task RefreshAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        var job = await queue.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        var job = await Queue.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
         Offer(JobUpdate.From(job, time.GetUtcNow()), force: true);
     }
 
@@ -123,14 +128,14 @@ public sealed class JobNotifier(JobUpdates updates, JobQueue queue, JobMessages 
             InlineKeyboardMarkup? buttons;
             if (u.IsFinal)
             {
-                var job = await queue.GetAsync(u.JobId, cancellationToken).ConfigureAwait(false);
+                var job = await Queue.GetAsync(u.JobId, cancellationToken).ConfigureAwait(false);
                 Entry? entry = null;
                 string? libraryName = null;
                 if (job.EntryId is { } entryId)
                 {
-                    await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                    await using var db = await DbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
                     entry = await db.Entries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, cancellationToken).ConfigureAwait(false);
-                    libraryName = entry is null ? null : (await libraries.GetAsync(entry.LibraryId, cancellationToken).ConfigureAwait(false)).Name;
+                    libraryName = entry is null ? null : (await Libraries.GetAsync(entry.LibraryId, cancellationToken).ConfigureAwait(false)).Name;
                 }
                 text = JobText.Finished(job, entry, libraryName, entry is null ? null : links.StreamUrl(entry.Id));
                 buttons = JobText.FinishedButtons(job, entry, options.Value.UploadLimitBytes);

@@ -2,6 +2,7 @@ using Hub.Bot.Commands;
 using Hub.Bot.Telegram;
 using Hub.Domain;
 using Hub.Domain.Access;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace Hub.Bot.Receiving;
 /// or clears the webhook for the configured mode. Polling waits for <see cref="Ready"/>. Telegram being unreachable
 /// at start is logged and retried, never fatal for the rest of Hub.
 /// </summary>
-public sealed class BotStartup(TelegramClient client, ContactService contacts, IOptions<TelegramOptions> options, IOptions<HubOptions> hub,
+public sealed class BotStartup(TelegramClient client, IServiceProvider services, IOptions<TelegramOptions> options, IOptions<HubOptions> hub,
     TimeProvider time, ILogger<BotStartup> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,6 +32,8 @@ public sealed class BotStartup(TelegramClient client, ContactService contacts, I
             logger.LogInformation("Telegram bot is off: set Telegram:BotToken to turn it on");
             return;
         }
+        // Resolved here, not in the constructor: hosted services are built before the database has started.
+        var contacts = services.GetRequiredService<ContactService>();
         await contacts.SeedAdminsAsync(o.AdminIds, stoppingToken).ConfigureAwait(false);
         var delay = TimeSpan.FromSeconds(2);
         while (!stoppingToken.IsCancellationRequested)
