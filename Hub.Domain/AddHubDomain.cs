@@ -31,8 +31,7 @@ public static class HubDomainServiceCollectionExtensions
         // Storage: the database starts first among hosted services, so it stops last.
         services.AddSingleton<HubDatabase>();
         services.AddHostedService<DatabaseHostedService>();
-        services.AddDbContextFactory<HubDbContext>((sp, o) =>
-            o.UseNpgsql(sp.GetRequiredService<HubDatabase>().DataSource, npgsql => npgsql.CommandTimeout(60)));
+        services.AddSingleton<IDbContextFactory<HubDbContext>, HubDbContextFactory>();
 
         // Access
         services.AddSingleton<TokenService>();
@@ -46,6 +45,8 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobUpdates>();
         services.AddSingleton<JobSignals>();
+        services.AddSingleton<JobBroadcaster>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobBroadcaster>());
         services.AddSingleton<JobNotificationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<JobNotificationListener>());
 

@@ -1,7 +1,9 @@
 using Hub.Domain.Access;
 using Hub.Web.Auth;
+using Hub.Web.Cors;
 using Hub.Web.Health;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +35,22 @@ public static class HubWebServiceCollectionExtensions
             .AddCheck<ToolsHealthCheck>("tools", tags: [HealthApi.ReadyTag]);
 
         services.AddOpenApi("v1");
+
+        // The import pipeline's API: uploads, server-sent events, CORS for /api/v1.
+        services.AddOptions<Imports.UploadOptions>().Bind(configuration.GetSection("Hub:Uploads"))
+            .Validate(o => o.MaxBytes > 0, "Hub:Uploads:MaxBytes must be positive.").ValidateOnStart();
+        services.AddOptions<Jobs.SseOptions>().Bind(configuration.GetSection("Hub:Sse"))
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.ReconnectDelay >= TimeSpan.Zero, "Hub:Sse intervals must be positive.").ValidateOnStart();
+        services.AddApiCors(configuration);
+        // Replies the framework writes itself (routing's 415 for a wrong Content-Type, status pages) get stable types too.
+        services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += c =>
+        {
+            if (c.ProblemDetails.Type?.StartsWith(Problems.TypePrefix, StringComparison.Ordinal) != true
+                && Problems.TypeForStatus(c.ProblemDetails.Status) is { } type)
+            {
+                c.ProblemDetails.Type = Problems.TypePrefix + type;
+            }
+        });
         return services;
     }
 }

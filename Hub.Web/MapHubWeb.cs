@@ -1,4 +1,9 @@
+using Hub.Web.Cors;
 using Hub.Web.Health;
+using Hub.Web.Imports;
+using Hub.Web.Inbox;
+using Hub.Web.Jobs;
+using Hub.Web.Libraries;
 using Hub.Web.Me;
 using Hub.Web.Telegram;
 using Hub.Web.Tokens;
@@ -13,6 +18,7 @@ public static class HubWebApplicationExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -22,6 +28,11 @@ public static class HubWebApplicationExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapMe();
         api.MapTokens();
+        api.RequireCors(ApiCors.PolicyName);
+        api.MapImports();
+        api.MapJobs();
+        api.MapInbox();
+        api.MapLibraries();
         api.MapTelegram();
         return app;
     }

@@ -12,12 +12,13 @@ public sealed class JobContext
     private readonly object _gate = new();
     private JobProgress? _pending;
     private double _maxPercent;
+    private readonly string _workDir;
 
     internal JobContext(Job job, string owner, string workDir, JobStore store)
     {
         Job = job;
         Owner = owner;
-        WorkDir = workDir;
+        _workDir = workDir;
         _store = store;
         _maxPercent = job.Progress;
     }
@@ -26,8 +27,20 @@ public sealed class JobContext
     public Guid Id => Job.Id;
     public string Owner { get; }
 
-    /// <summary>This job's own temp folder, the same on every attempt (so downloads can resume). Removed when the job ends.</summary>
-    public string WorkDir { get; }
+    /// <summary>
+    /// This job's own temp folder, the same on every attempt (so downloads can resume), created on first use and
+    /// removed when the job ends.
+    /// </summary>
+    public string WorkDir
+    {
+        get
+        {
+            Directory.CreateDirectory(_workDir);
+            return _workDir;
+        }
+    }
+
+    internal string WorkDirPath => _workDir;
 
     /// <summary>True once the handler completed the job or handed it on (another queue, the review inbox).</summary>
     public bool Finished { get; private set; }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Hub.Domain.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,14 +6,12 @@ using Npgsql;
 namespace Hub.Domain.Jobs;
 
 /// <summary>
-/// One LISTEN connection per process: job updates (from the jobs table's trigger, whichever process wrote them) go to
-/// <see cref="JobUpdates"/>, ready-job wake-ups go to <see cref="JobSignals"/>. Reconnects when the connection drops.
+/// One LISTEN connection per process: batches of job updates and wake-ups that other processes broadcast (see
+/// <see cref="JobBroadcaster"/>) are republished here. Reconnects when the connection drops.
 /// </summary>
-public sealed class JobNotificationListener(HubDatabase database, JobUpdates updates, JobSignals signals, ILogger<JobNotificationListener> logger)
+public sealed class JobNotificationListener(HubDatabase database, JobBroadcaster broadcaster, JobSignals signals, ILogger<JobNotificationListener> logger)
     : BackgroundService
 {
-    public const string UpdatesChannel = "hub_job_updates";
-    public const string ReadyChannel = "hub_jobs";
 
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -31,7 +28,7 @@ public sealed class JobNotificationListener(HubDatabase database, JobUpdates upd
             {
                 await using var conn = await database.DataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
                 conn.Notification += OnNotification;
-                await using (var cmd = new NpgsqlCommand($"LISTEN {UpdatesChannel}; LISTEN {ReadyChannel};", conn))
+                await using (var cmd = new NpgsqlCommand($"LISTEN {JobBroadcaster.Channel}", conn))
                 {
                     await cmd.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 }
@@ -60,24 +57,5 @@ public sealed class JobNotificationListener(HubDatabase database, JobUpdates upd
         }
     }
 
-    private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
-    {
-        if (e.Channel == ReadyChannel)
-        {
-            signals.Signal(e.Payload);
-            return;
-        }
-        try
-        {
-            var update = JsonSerializer.Deserialize<JobUpdate>(e.Payload, JobJson.Options);
-            if (update is not null)
-            {
-                updates.Publish(update);
-            }
-        }
-        catch (JsonException ex)
-        {
-            logger.LogWarning(ex, "Ignoring a malformed job notification");
-        }
-    }
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs e) => broadcaster.Receive(e.Payload);
 }

@@ -38,7 +38,8 @@ public sealed record JobFilter
 /// <summary>
 /// The doors' side of the queue: create jobs, read them, cancel and retry them. Workers use <see cref="JobStore"/>.
 /// </summary>
-public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<JobOptions> options)
+public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<JobOptions> options,
+    JobBroadcaster broadcaster)
 {
     public async Task<Job> EnqueueAsync(NewJob spec, CancellationToken cancellationToken) =>
         (await EnqueueManyAsync([spec], cancellationToken).ConfigureAwait(false))[0];
@@ -92,6 +93,7 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
             }
         }
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        broadcaster.Published(jobs);
         return jobs;
     }
 
@@ -138,6 +140,23 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
         {
             throw new HubConflictException("job-finished", $"Job {id} is already {job.State}.");
         }
+        // A parent (playlist, batch) takes its children with it.
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var children = await db.Jobs.AsNoTracking().Where(j => j.ParentId == id && !JobStates.Terminal.Contains(j.State))
+                .Select(j => j.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var child in children)
+            {
+                try
+                {
+                    await CancelAsync(child, reason, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HubConflictException)
+                {
+                    // It finished meanwhile.
+                }
+            }
+        }
         var moved = await ExecTransitionAsync(id, JobStates.Cancelled, [JobStates.Queued, JobStates.Retrying, JobStates.AwaitingReview, JobStates.Stalled],
             reason, cancellationToken).ConfigureAwait(false);
         if (moved is not null)
@@ -153,6 +172,7 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
         cmd.Parameters.AddWithValue(id);
         cmd.Parameters.AddWithValue(reason);
         var rows = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        broadcaster.Published(rows);
         return rows.Count == 1 ? rows[0] : await CancelAsync(id, reason, cancellationToken).ConfigureAwait(false); // it moved meanwhile: look again
     }
 
@@ -208,6 +228,7 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)queue ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)libraryId ?? DBNull.Value });
         var rows = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        broadcaster.Published(rows);
         return rows.Count == 1 ? rows[0] : null;
     }
 }

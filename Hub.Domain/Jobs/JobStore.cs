@@ -19,7 +19,7 @@ public sealed record JobPatch(string? Title = null, Guid? LibraryId = null, stri
 /// (every write names the job's attempt and lease owner, so a worker whose lease expired can never finish a job),
 /// transitions with their job_events row in the same statement, and the reaper for expired leases.
 /// </summary>
-public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, IOptions<JobOptions> options)
+public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, IOptions<JobOptions> options, JobBroadcaster broadcaster)
 {
     private const string Fence = "id = @id AND attempt = @attempt AND lease_owner = @owner";
 
@@ -48,7 +48,9 @@ public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContex
         cmd.Parameters.AddWithValue("max", max);
         cmd.Parameters.AddWithValue("owner", owner);
         cmd.Parameters.AddWithValue("lease", options.Value.LeaseDuration);
-        return await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        var claimed = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        broadcaster.Published(claimed);
+        return claimed;
     }
 
     /// <summary>Extends the lease; returns whether someone asked to cancel the job.</summary>
@@ -67,7 +69,7 @@ public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContex
         await using var cmd = Db.CreateCommand($"""
             UPDATE jobs SET progress = greatest(progress, @progress), bytes_done = @done, bytes_total = @total,
                 speed_bps = @speed, eta_seconds = @eta, updated_at = now()
-            WHERE {Fence}
+            WHERE {Fence} RETURNING *
             """);
         AddFence(cmd, job, owner);
         cmd.Parameters.AddWithValue("progress", Math.Clamp(p.Percent, 0, 100));
@@ -75,10 +77,7 @@ public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContex
         cmd.Parameters.AddWithValue("total", NpgsqlDbType.Bigint, (object?)p.BytesTotal ?? DBNull.Value);
         cmd.Parameters.AddWithValue("speed", NpgsqlDbType.Double, (object?)p.SpeedBps ?? DBNull.Value);
         cmd.Parameters.AddWithValue("eta", NpgsqlDbType.Double, (object?)p.EtaSeconds ?? DBNull.Value);
-        if (await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
-        {
-            throw new JobLeaseLostException(job.Id);
-        }
+        broadcaster.Published(Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job));
     }
 
     public async Task<Job> PatchAsync(Job job, string owner, JobPatch patch, CancellationToken cancellationToken)
@@ -95,7 +94,7 @@ public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContex
         cmd.Parameters.AddWithValue("format", NpgsqlDbType.Text, (object?)patch.Format ?? DBNull.Value);
         cmd.Parameters.AddWithValue("request", NpgsqlDbType.Jsonb, (object?)patch.Request?.RootElement.GetRawText() ?? DBNull.Value);
         cmd.Parameters.AddWithValue("source", NpgsqlDbType.Text, (object?)patch.Source ?? DBNull.Value);
-        return Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job);
+        return Publish(Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job));
     }
 
     /// <summary>
@@ -137,7 +136,7 @@ public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContex
         cmd.Parameters.AddWithValue("releases", releases);
         cmd.Parameters.AddWithValue("message", message);
         cmd.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, payload is null ? DBNull.Value : JsonSerializer.Serialize(payload, JobJson.Options));
-        return Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job);
+        return Publish(Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job));
     }
 
     /// <summary>
@@ -148,6 +147,13 @@ public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContex
         Func<HubDbContext, CancellationToken, Task>? writeInTransaction, CancellationToken cancellationToken)
     {
         JobStates.EnsureCanMove(job.State, JobStates.Completed);
+        if (writeInTransaction is null)
+        {
+            // Nothing else to commit with it: one fenced statement.
+            await using var single = Db.CreateCommand(CompleteSql);
+            AddCompleteParameters(single, job, owner, entryId, result, message);
+            return Publish(Single(await JobRow.ReadAllAsync(single, cancellationToken).ConfigureAwait(false), job));
+        }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -166,25 +172,11 @@ public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContex
             await writeInTransaction(db, cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
-        await using var cmd = new NpgsqlCommand($"""
-            WITH c AS (SELECT id, state AS from_state FROM jobs WHERE {Fence}),
-            u AS (
-                UPDATE jobs j SET state = 'completed', progress = 100, entry_id = coalesce(@entry, j.entry_id),
-                    result = @result, lease_owner = NULL, lease_expires_at = NULL, speed_bps = NULL, eta_seconds = 0,
-                    bytes_done = greatest(j.bytes_done, coalesce(j.bytes_total, 0)),
-                    error = NULL, error_kind = NULL, finished_at = now(), updated_at = now()
-                FROM c WHERE j.id = c.id
-                RETURNING j.*, c.from_state),
-            e AS ({JobRow.EventInsert("u", "transition", "@message", "@result")})
-            SELECT * FROM u
-            """, conn, ntx);
-        AddFence(cmd, job, owner);
-        cmd.Parameters.AddWithValue("entry", NpgsqlDbType.Uuid, (object?)entryId ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, result is null ? DBNull.Value : JsonSerializer.Serialize(result, JobJson.Options));
-        cmd.Parameters.AddWithValue("message", message);
+        await using var cmd = new NpgsqlCommand(CompleteSql, conn, ntx);
+        AddCompleteParameters(cmd, job, owner, entryId, result, message);
         var done = Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return done;
+        return Publish(done);
     }
 
     /// <summary>
@@ -219,9 +211,32 @@ public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContex
                     CASE state WHEN 'retrying' THEN 'back in the queue for another worker'
                                WHEN 'cancelled' THEN 'cancelled while its worker was gone'
                                ELSE 'no attempts left' END FROM u)
-            SELECT count(*) FROM u
+            SELECT * FROM u
             """);
-        return (int)(long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
+        var reaped = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        broadcaster.Published(reaped);
+        return reaped.Count;
+    }
+
+    private static readonly string CompleteSql = $"""
+        WITH c AS (SELECT id, state AS from_state FROM jobs WHERE {Fence} FOR UPDATE),
+        u AS (
+            UPDATE jobs j SET state = 'completed', progress = 100, entry_id = coalesce(@entry, j.entry_id),
+                result = @result, lease_owner = NULL, lease_expires_at = NULL, speed_bps = NULL, eta_seconds = 0,
+                bytes_done = greatest(j.bytes_done, coalesce(j.bytes_total, 0)),
+                error = NULL, error_kind = NULL, finished_at = now(), updated_at = now()
+            FROM c WHERE j.id = c.id
+            RETURNING j.*, c.from_state),
+        e AS ({JobRow.EventInsert("u", "transition", "@message", "@result")})
+        SELECT * FROM u
+        """;
+
+    private static void AddCompleteParameters(NpgsqlCommand cmd, Job job, string owner, Guid? entryId, object? result, string message)
+    {
+        AddFence(cmd, job, owner);
+        cmd.Parameters.AddWithValue("entry", NpgsqlDbType.Uuid, (object?)entryId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, result is null ? DBNull.Value : JsonSerializer.Serialize(result, JobJson.Options));
+        cmd.Parameters.AddWithValue("message", message);
     }
 
     private static void AddFence(NpgsqlCommand cmd, Job job, string owner)
@@ -229,6 +244,12 @@ public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContex
         cmd.Parameters.AddWithValue("id", job.Id);
         cmd.Parameters.AddWithValue("attempt", job.Attempt);
         cmd.Parameters.AddWithValue("owner", owner);
+    }
+
+    private Job Publish(Job job)
+    {
+        broadcaster.Published(job);
+        return job;
     }
 
     private static Job Single(List<Job> rows, Job job) => rows.Count == 1 ? rows[0] : throw new JobLeaseLostException(job.Id);

@@ -26,6 +26,7 @@ public sealed class JobWorker(
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _cancels = new();
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
     private readonly JobOptions _options = jobOptions.Value;
+    private static readonly TimeSpan ClaimGatherDelay = TimeSpan.FromMilliseconds(2);
 
     /// <summary>This process's name on leases: host, pid and a random part (pids repeat across containers).</summary>
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
@@ -62,6 +63,15 @@ public sealed class JobWorker(
             while (free < limit && slots.Wait(0, stoppingToken))
             {
                 free++;
+            }
+            if (free < limit && free < 4)
+            {
+                // Under load, slots free up one by one: gather a few for a moment so one claim takes several jobs.
+                await Task.Delay(ClaimGatherDelay, stoppingToken).ConfigureAwait(false);
+                while (free < limit && slots.Wait(0, stoppingToken))
+                {
+                    free++;
+                }
             }
             IReadOnlyList<Job> claimed;
             try
@@ -107,7 +117,6 @@ public sealed class JobWorker(
         var pump = PumpAsync(context, cancel, pumpStop.Token);
         try
         {
-            Directory.CreateDirectory(workDir);
             await handler.RunAsync(context, cancel.Token).ConfigureAwait(false);
             await pumpStop.CancelAsync().ConfigureAwait(false);
             await pump.ConfigureAwait(false);
@@ -144,7 +153,7 @@ public sealed class JobWorker(
                     return;
                 case OperationCanceledException when cancelRequested:
                     await store.TransitionAsync(job, Owner, JobStates.Cancelled, "cancelled; the running work was stopped").ConfigureAwait(false);
-                    DeleteWorkDir(context.WorkDir);
+                    DeleteWorkDir(context.WorkDirPath);
                     return;
                 case OperationCanceledException when shuttingDown:
                     // Not the job's fault: back in line at once, its work folder kept so the next worker resumes.
@@ -174,7 +183,7 @@ public sealed class JobWorker(
             else
             {
                 await store.TransitionAsync(job, Owner, JobStates.Failed, message, payload, error: (kind, message), countFailure: true).ConfigureAwait(false);
-                DeleteWorkDir(context.WorkDir);
+                DeleteWorkDir(context.WorkDirPath);
             }
         }
         catch (JobLeaseLostException)

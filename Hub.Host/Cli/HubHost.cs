@@ -21,6 +21,12 @@ public static class HubHost
             ContentRootPath = ContentRoot,
         });
         // Command output goes to stdout; logs go to stderr and stay quiet unless something is wrong.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            ["Logging:LogLevel:Hub"] = "Warning",
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

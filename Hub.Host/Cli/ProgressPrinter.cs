@@ -14,14 +14,14 @@ public sealed class ProgressPrinter(TextWriter output, bool interactive)
         var lastLinePercent = -10.0;
         var hinted = false;
         var started = DateTime.UtcNow;
-        using var recheck = new PeriodicTimer(TimeSpan.FromSeconds(2));
-        var enumerator = subscription.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var enumerator = subscription.ReadAllAsync(reading.Token).GetAsyncEnumerator(reading.Token);
         var next = enumerator.MoveNextAsync().AsTask();
+        var tick = Task.Delay(TimeSpan.FromSeconds(2), reading.Token);
         try
         {
             while (!last.IsFinal)
             {
-                var tick = recheck.WaitForNextTickAsync(cancellationToken).AsTask();
                 if (await Task.WhenAny(next, tick) == next)
                 {
                     if (!await next)
@@ -38,6 +38,7 @@ public sealed class ProgressPrinter(TextWriter output, bool interactive)
                 }
                 else
                 {
+                    tick = Task.Delay(TimeSpan.FromSeconds(2), reading.Token);
                     // A missed notification must not leave us waiting forever: read the row now and then.
                     last = JobUpdate.From(await queue.GetAsync(job.Id, cancellationToken), DateTimeOffset.UtcNow);
                     if (!hinted && last.State == JobStates.Queued && DateTime.UtcNow - started > TimeSpan.FromSeconds(10))
@@ -60,6 +61,15 @@ public sealed class ProgressPrinter(TextWriter output, bool interactive)
         }
         finally
         {
+            // A read may still be pending (the end came from re-reading the row): stop it before disposing.
+            await reading.CancelAsync();
+            try
+            {
+                await next;
+            }
+            catch (OperationCanceledException)
+            {
+            }
             await enumerator.DisposeAsync();
         }
         if (interactive)

@@ -1,4 +1,5 @@
 using Hub.Domain;
+using Hub.Domain.Imports;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -36,6 +37,7 @@ public static class Problems
                 HubValidationException v => Validation(v.Field, v.Message),
                 HubNotFoundException n => Create(StatusCodes.Status404NotFound, "not-found", "Not found", n.Message),
                 HubConflictException c => Create(StatusCodes.Status409Conflict, c.Type, "Conflict", c.Message),
+                ImportFailedException f => ImportFailed(f),
                 HubException h => Create(StatusCodes.Status400BadRequest, h.Type, "Request failed", h.Message),
                 BadHttpRequestException b => Create(b.StatusCode, "bad-request", "Bad request", b.Message),
                 _ => Create(StatusCodes.Status500InternalServerError, "internal", "Internal error",
@@ -46,6 +48,26 @@ public static class Problems
             return await writer.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception }).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A URL Hub cannot import (unsupported, blocked, gone: 422) or a site that failed this time (502 when it answered
+    /// with an error, 503 when it could not be reached); the type says which, e.g. "blocked-address", "http-404".
+    /// </summary>
+    public static ProblemDetails ImportFailed(ImportFailedException e) => e.Transient
+        ? Create(e.Type.StartsWith("http-", StringComparison.Ordinal) ? StatusCodes.Status502BadGateway : StatusCodes.Status503ServiceUnavailable,
+            e.Type, "The source failed; try again later", e.Message)
+        : Create(StatusCodes.Status422UnprocessableEntity, e.Type, "Cannot import this", e.Message);
+
+    /// <summary>The stable type of a reply the framework wrote (no handler chose one).</summary>
+    public static string? TypeForStatus(int? status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "bad-request",
+        StatusCodes.Status404NotFound => "not-found",
+        StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
+        StatusCodes.Status413PayloadTooLarge => "too-large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
+        _ => null,
+    };
 
     public static HttpValidationProblemDetails Validation(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] })
     {

@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Runtime.ExceptionServices;
 using Hub.Domain.Imports;
 using Hub.Domain.Net;
 
@@ -137,47 +135,18 @@ public sealed class HttpDownloadEngine(GuardedHttp http, TimeProvider time) : ID
 
     private async Task CopyBodyAsync(Transfer t, HttpResponseMessage response, long? total, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var readTimeout = TimeSpan.FromSeconds(http.Options.ReadTimeoutSeconds);
         try
         {
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             t.Meter.Report(t.Writer.Length, total, force: true);
-            var ended = false;
-            while (!ended)
-            {
-                // Fill the whole buffer before writing: the socket hands out small pieces, the disk prefers big ones.
-                var filled = 0;
-                ExceptionDispatchInfo? failure = null;
-                try
-                {
-                    while (filled < BufferSize)
-                    {
-                        stall.CancelAfter(readTimeout);
-                        var n = await body.ReadAsync(buffer.AsMemory(filled, BufferSize - filled), stall.Token).ConfigureAwait(false);
-                        if (n == 0)
-                        {
-                            ended = true;
-                            break;
-                        }
-                        filled += n;
-                    }
-                }
-                catch (Exception ex)
-                {
-                    // Keep what arrived before the failure: the resume (now or in a later attempt) starts after it.
-                    failure = ExceptionDispatchInfo.Capture(ex);
-                }
-                if (t.Writer.Length + filled > t.Limit)
+            await BodyPump.CopyAsync(body, t.Writer, t.Limit,
+                () =>
                 {
                     t.Part.Delete();
-                    throw TooLarge(t, null);
-                }
-                await t.Writer.WriteAsync(buffer.AsMemory(0, filled), CancellationToken.None).ConfigureAwait(false);
-                t.Meter.Report(t.Writer.Length, total);
-                failure?.Throw();
-            }
+                    return TooLarge(t, null);
+                },
+                done => t.Meter.Report(done, total), readTimeout, cancellationToken).ConfigureAwait(false);
             if (total is { } expected && t.Writer.Length < expected)
             {
                 throw new IOException($"The connection closed after {t.Writer.Length} of {expected} bytes.");
@@ -190,10 +159,6 @@ public sealed class HttpDownloadEngine(GuardedHttp http, TimeProvider time) : ID
         catch (Exception ex) when ((ex is IOException or HttpRequestException or SocketException) && !cancellationToken.IsCancellationRequested)
         {
             throw HttpFailures.FromException(ex, t.Url);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -9,50 +9,8 @@ using Hub.Testing;
 
 namespace Hub.Domain.Tests.Engines.Http;
 
-public sealed class HttpDownloadEngineTests : IAsyncLifetime
+public sealed class HttpDownloadEngineTests : HttpEngineTestBase
 {
-    private LoopbackServer _server = null!;
-    private GuardedHttp _http = null!;
-    private readonly string _workDir = Path.Combine(Path.GetTempPath(), "hub-http-test-" + Guid.NewGuid().ToString("N")[..12]);
-
-    public async Task InitializeAsync()
-    {
-        _server = await LoopbackServer.StartAsync();
-        _http = new GuardedHttp(new UrlGuard(new NetworkOptions { AllowPrivateNetworks = true }, new FakeHostResolver()));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-        if (Directory.Exists(_workDir))
-        {
-            Directory.Delete(_workDir, recursive: true);
-        }
-    }
-
-    private HttpDownloadEngine Engine() => new(_http, TimeProvider.System);
-
-    private Task<DownloadResult> DownloadAsync(string path, long? maxBytes = null, IProgress<DownloadProgress>? progress = null, CancellationToken ct = default) =>
-        Engine().DownloadAsync(new DownloadRequest(_server.Url(path), _workDir, FormatPresets.VideoBest, maxBytes, null),
-            progress ?? new ProgressLog(), ct);
-
-    private static string Sha256(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
-
-    private static long ResumeOffset(RecordedRequest request)
-    {
-        var range = request.Headers["Range"];
-        Assert.Matches("^bytes=[0-9]+-$", range);
-        return long.Parse(range["bytes=".Length..^1]);
-    }
-
-    private static byte[] RandomBytes(int size, int seed)
-    {
-        var data = new byte[size];
-        new Random(seed).NextBytes(data);
-        return data;
-    }
-
     [Fact]
     public async Task Download_TestVideo_IsByteExactWithHash()
     {
@@ -123,108 +81,6 @@ public sealed class HttpDownloadEngineTests : IAsyncLifetime
         Assert.Equal(expected, result.FileName);
         Assert.Equal(data, await File.ReadAllBytesAsync(result.FilePath));
         Assert.Equal(_workDir, Path.GetDirectoryName(result.FilePath));
-    }
-
-    [Fact]
-    public async Task Download_ConnectionDropsMidFile_ResumesWithRange()
-    {
-        var data = RandomBytes(3 * 1024 * 1024, 2);
-        var file = new RangeFile(data) { DropAtOffset = 1024 * 1024, DropsLeft = 1 };
-        _server.Map("drop.mp4", file.HandleAsync);
-
-        var result = await DownloadAsync("drop.mp4");
-
-        Assert.Equal(data, await File.ReadAllBytesAsync(result.FilePath));
-        Assert.Equal(Sha256(data), result.Sha256);
-        var requests = _server.Requests.ToArray();
-        Assert.Equal(2, requests.Length);
-        Assert.False(requests[0].Headers.ContainsKey("Range"));
-        // An abort may lose bytes still in flight, so the resume point is wherever the client got to.
-        var resumedAt = ResumeOffset(requests[1]);
-        Assert.InRange(resumedAt, 1, 1024 * 1024);
-        Assert.Equal("\"v1\"", requests[1].Headers["If-Range"]);
-    }
-
-    [Fact]
-    public async Task Download_DropsEveryTime_GivesUpAsRetryableNetworkAfterThreeResumes()
-    {
-        var data = RandomBytes(2 * 1024 * 1024, 3);
-        var file = new RangeFile(data) { DropAtOffset = 512 * 1024, DropsLeft = 1 };
-        // After the first drop every resume is dropped at once: no progress, so the engine must stop.
-        file.OnDrop = () => { file.DropAtOffset = data.Length + 1L; };
-        _server.Map("flaky.mp4", ctx =>
-        {
-            if (ctx.Request.Headers.Range.Count > 0) { ctx.Abort(); return Task.CompletedTask; }
-            return file.HandleAsync(ctx);
-        });
-
-        var ex = await Assert.ThrowsAsync<ImportFailedException>(() => DownloadAsync("flaky.mp4"));
-        Assert.Equal("network", ex.Type);
-        Assert.True(ex.Transient);
-        Assert.Equal(1 + 3, _server.Count("flaky.mp4")); // the first request, then three resumes
-    }
-
-    [Fact]
-    public async Task Download_NextAttemptWithLeftoverPart_ResumesFromIt()
-    {
-        var data = RandomBytes(3 * 1024 * 1024, 4);
-        var file = new RangeFile(data) { DropAtOffset = 1024 * 1024, DropsLeft = 1 };
-        file.OnDrop = () => file.Unavailable = true;
-        _server.Map("resume.mp4", file.HandleAsync);
-
-        var first = await Assert.ThrowsAsync<ImportFailedException>(() => DownloadAsync("resume.mp4"));
-        Assert.Equal("http-5xx", first.Type);
-        Assert.True(first.Transient);
-        var partLength = new FileInfo(Path.Combine(_workDir, "resume.mp4.part")).Length;
-        Assert.InRange(partLength, 1, 1024 * 1024);
-        Assert.True(File.Exists(Path.Combine(_workDir, "resume.mp4.part.json")));
-
-        file.Unavailable = false;
-        var result = await DownloadAsync("resume.mp4");
-
-        Assert.Equal(data, await File.ReadAllBytesAsync(result.FilePath));
-        Assert.Equal(Sha256(data), result.Sha256);
-        var last = _server.Requests.Last();
-        Assert.Equal(partLength, ResumeOffset(last));
-        Assert.False(File.Exists(Path.Combine(_workDir, "resume.mp4.part")));
-        Assert.False(File.Exists(Path.Combine(_workDir, "resume.mp4.part.json")));
-    }
-
-    [Fact]
-    public async Task Download_FileChangedSinceLastAttempt_StartsOver()
-    {
-        var oldData = RandomBytes(2 * 1024 * 1024, 5);
-        var file = new RangeFile(oldData) { DropAtOffset = 1024 * 1024, DropsLeft = 1 };
-        file.OnDrop = () => file.Unavailable = true;
-        _server.Map("changed.mp4", file.HandleAsync);
-        await Assert.ThrowsAsync<ImportFailedException>(() => DownloadAsync("changed.mp4"));
-
-        var newData = RandomBytes(1536 * 1024, 6);
-        file.Data = newData;
-        file.ETag = "\"v2\"";
-        file.Unavailable = false;
-        var result = await DownloadAsync("changed.mp4");
-
-        Assert.Equal(newData, await File.ReadAllBytesAsync(result.FilePath));
-        Assert.Equal(Sha256(newData), result.Sha256);
-        Assert.Equal("\"v1\"", _server.Requests.Last().Headers["If-Range"]);
-    }
-
-    [Fact]
-    public async Task Download_LeftoverPartAlreadyComplete_FinishesOn416()
-    {
-        var data = RandomBytes(300_000, 8);
-        _server.Map("done.mp4", new RangeFile(data).HandleAsync);
-        Directory.CreateDirectory(_workDir);
-        var part = new PartialDownload(Path.Combine(_workDir, "done.mp4.part"));
-        await File.WriteAllBytesAsync(part.PartPath, data);
-        await part.SaveAsync(new PartState(_server.Url("done.mp4").AbsoluteUri, "\"v1\"", null, data.Length, "done.mp4", "video/mp4"), CancellationToken.None);
-
-        var result = await DownloadAsync("done.mp4");
-
-        Assert.Equal(Sha256(data), result.Sha256);
-        Assert.Equal(data, await File.ReadAllBytesAsync(result.FilePath));
-        Assert.Equal($"bytes={data.Length}-", Assert.Single(_server.Requests).Headers["Range"]);
     }
 
     [Fact]
@@ -339,22 +195,5 @@ public sealed class HttpDownloadEngineTests : IAsyncLifetime
             new DownloadRequest(_server.Url("clip.mp4"), _workDir, FormatPresets.VideoBest, null, null), new ProgressLog(), CancellationToken.None));
         Assert.Equal("blocked-address", ex.Type);
         Assert.Empty(_server.Requests);
-    }
-}
-
-/// <summary>Records progress synchronously, in order (Progress&lt;T&gt; would post to the thread pool and reorder).</summary>
-public sealed class ProgressLog(Action<DownloadProgress>? onReport = null) : IProgress<DownloadProgress>
-{
-    private readonly List<DownloadProgress> _reports = [];
-
-    public IReadOnlyList<DownloadProgress> Reports
-    {
-        get { lock (_reports) return _reports.ToList(); }
-    }
-
-    public void Report(DownloadProgress value)
-    {
-        lock (_reports) _reports.Add(value);
-        onReport?.Invoke(value);
     }
 }

@@ -1,0 +1,101 @@
+using System.Security.Claims;
+using Hub.Domain;
+using Hub.Domain.Imports;
+using Hub.Web.Jobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hub.Web.Imports;
+
+/// <param name="Door">Who is asking, when it is the admin UI ("web") or the Chrome extension ("extension"); "api" otherwise.</param>
+public sealed record ImportBody(string? Url, string? Library = null, string? Format = null, string? Mode = null, bool? WholePlaylist = null, string? Door = null);
+
+public sealed record ProbeBody(string? Url);
+
+public sealed record SearchBody(string? Query, string? Source = null, int? Limit = null);
+
+/// <summary><c>/api/v1/imports</c>: import a URL, probe it, search the sites, batches (<see cref="BatchApi"/>) and uploads (<see cref="UploadApi"/>).</summary>
+public static class ImportsApi
+{
+    /// <summary>Doors a client may name itself; bot, mcp and cli belong to Hub's own front-ends and cannot be claimed.</summary>
+    public static readonly IReadOnlyList<string> ClaimableDoors = [Doors.Web, Doors.Extension, Doors.Api];
+
+    public static readonly IReadOnlyList<string> SearchSources = ["youtube", "soundcloud", "all"];
+    public const int MaxSearchResults = 50;
+
+    public static RouteGroupBuilder MapImports(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/imports").WithTags("Imports").ProducesProblem(StatusCodes.Status401Unauthorized);
+        g.MapPost("/", Import).WithName("Import")
+            .WithSummary("Import a URL: 202 with the job (follow it at the Location, or its /stream). The same URL in progress returns that job.")
+            .ProducesValidationProblem();
+        g.MapPost("/probe", Probe).WithName("ProbeUrl")
+            .WithSummary("What a URL is (title, duration, formats, playlist entries); nothing is created. 422 when it cannot be imported, 502/503 when the site failed.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        g.MapPost("/search", Search).WithName("SearchSites")
+            .WithSummary("Search YouTube, SoundCloud or both through yt-dlp; import a result by its url.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        g.MapBatch();
+        g.MapUpload();
+        return api;
+    }
+
+    /// <summary>The door for a client's hint: "api" when none, a validation error for doors it may not claim.</summary>
+    public static string DoorFor(string? hint)
+    {
+        if (string.IsNullOrWhiteSpace(hint))
+        {
+            return Doors.Api;
+        }
+        var door = hint.Trim().ToLowerInvariant();
+        return ClaimableDoors.Contains(door)
+            ? door
+            : throw new HubValidationException("door", $"A client can say it is one of: {string.Join(", ", ClaimableDoors)}.");
+    }
+
+    private static async Task<Accepted<JobDto>> Import(ImportBody body, ClaimsPrincipal user, ImportService imports, CancellationToken ct)
+    {
+        var job = await imports.ImportAsync(new ImportRequest
+        {
+            Url = body.Url,
+            Library = body.Library,
+            Format = body.Format,
+            Mode = body.Mode ?? ImportModes.Auto,
+            WholePlaylist = body.WholePlaylist ?? true,
+            Door = DoorFor(body.Door),
+            RequestedBy = Caller.From(user).RequesterKey,
+        }, ct);
+        return TypedResults.Accepted($"/api/v1/jobs/{job.Id}", JobDto.From(job));
+    }
+
+    private static async Task<Ok<ProbeResult>> Probe(ProbeBody body, ImportService imports, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.Url))
+        {
+            throw new HubValidationException("url", "Send a URL to probe.");
+        }
+        return TypedResults.Ok(await imports.ProbeAsync(body.Url, ct));
+    }
+
+    private static async Task<Ok<IReadOnlyList<SearchResult>>> Search(SearchBody body, ImportService imports, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.Query) || body.Query.Length > 300)
+        {
+            throw new HubValidationException("query", "Send a search query of 1 to 300 characters.");
+        }
+        var source = (body.Source ?? "all").Trim().ToLowerInvariant();
+        if (!SearchSources.Contains(source))
+        {
+            throw new HubValidationException("source", $"The source must be one of: {string.Join(", ", SearchSources)}.");
+        }
+        var limit = body.Limit ?? 10;
+        if (limit is < 1 or > MaxSearchResults)
+        {
+            throw new HubValidationException("limit", $"The limit must be from 1 to {MaxSearchResults}.");
+        }
+        return TypedResults.Ok(await imports.SearchAsync(body.Query.Trim(), source, limit, ct));
+    }
+}

@@ -1,0 +1,195 @@
+using System.Security.Claims;
+using Hub.Domain;
+using Hub.Domain.Imports;
+using Hub.Web.Jobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Hub.Web.Imports;
+
+/// <summary>The <c>Hub:Uploads</c> section.</summary>
+public sealed class UploadOptions
+{
+    /// <summary>The largest file <c>POST /imports/upload</c> takes; the server's own body limit is lifted for that route only.</summary>
+    public long MaxBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+}
+
+/// <summary>
+/// <c>POST /api/v1/imports/upload</c>: a multipart/form-data upload streamed straight to Hub's temp folder (never held
+/// in memory), checked for size and type as it arrives, then imported like any other file.
+/// </summary>
+public static class UploadApi
+{
+    private const int MaxFieldLength = 1024;
+
+    /// <summary>Multipart framing and small fields around the file, allowed on top of the file limit.</summary>
+    private const long FramingAllowance = 64 * 1024;
+
+    public static RouteGroupBuilder MapUpload(this RouteGroupBuilder imports)
+    {
+        imports.MapPost("/upload", Upload).WithName("UploadFile")
+            .WithSummary("Upload a media file (multipart/form-data: `file`, optional `library`, `format`, `mode`): 202 with its job. 413 over Hub:Uploads:MaxBytes, 415 for other types.")
+            .Accepts<UploadForm>("multipart/form-data")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        return imports;
+    }
+
+    /// <summary>The form's fields, for the OpenAPI document (the handler reads the stream itself).</summary>
+    public sealed record UploadForm(IFormFile File, string? Library, string? Format, string? Mode, string? Door);
+
+    private static async Task<Results<Accepted<JobDto>, ProblemHttpResult>> Upload(HttpContext context, ClaimsPrincipal user, ImportService imports,
+        IOptions<UploadOptions> uploads, IOptions<HubOptions> hub, CancellationToken ct)
+    {
+        var max = uploads.Value.MaxBytes;
+        // Our own limit replaces the server's (30 MB by default) for this route only.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+        {
+            sizeLimit.MaxRequestBodySize = null;
+        }
+        if (context.Request.ContentLength > max + FramingAllowance)
+        {
+            return TooLarge(max);
+        }
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
+            || !"multipart/form-data".Equals(contentType.MediaType.Value, StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        {
+            return Unsupported("Send the file as multipart/form-data with a `file` part.");
+        }
+
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        StoredUpload? stored = null;
+        try
+        {
+            var reader = new MultipartReader(boundary, context.Request.Body);
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                {
+                    continue;
+                }
+                if (disposition.IsFileDisposition())
+                {
+                    if (stored is not null)
+                    {
+                        throw new HubValidationException("file", "Upload one file per request.");
+                    }
+                    var name = Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "");
+                    if (!UploadTypes.IsKnownExtension(name))
+                    {
+                        return Unsupported(UploadTypes.Refusal(name, []));
+                    }
+                    stored = await StoreAsync(section.Body, name, Path.Combine(hub.Value.FullTempDir, "uploads"), max, ct);
+                    if (stored.Problem is { } problem)
+                    {
+                        return problem;
+                    }
+                }
+                else if (disposition.IsFormDisposition() && HeaderUtilities.RemoveQuotes(disposition.Name).Value is { Length: > 0 } field)
+                {
+                    fields[field] = await ReadFieldAsync(section.Body, field, ct);
+                }
+            }
+            if (stored is null)
+            {
+                throw new HubValidationException("file", "The form has no `file` part.");
+            }
+            string? Field(string key) => fields.GetValueOrDefault(key) ?? context.Request.Query[key].FirstOrDefault();
+            var job = await imports.ImportAsync(new ImportRequest
+            {
+                UploadedFile = stored.Path,
+                FileName = stored.FileName,
+                Library = Field("library"),
+                Format = NullIfEmpty(Field("format")),
+                Mode = NullIfEmpty(Field("mode")) ?? ImportModes.Auto,
+                Door = ImportsApi.DoorFor(Field("door")),
+                RequestedBy = Caller.From(user).RequesterKey,
+            }, ct);
+            stored = stored with { Path = null }; // the job owns the file now
+            return TypedResults.Accepted($"/api/v1/jobs/{job.Id}", JobDto.From(job));
+        }
+        finally
+        {
+            if (stored?.Path is { } leftover)
+            {
+                File.Delete(leftover);
+            }
+        }
+    }
+
+    /// <param name="Path">The stored file; null once it has been refused (and removed) or handed to a job.</param>
+    private sealed record StoredUpload(string? Path, string FileName, ProblemHttpResult? Problem);
+
+    /// <summary>Streams the part to disk, checking its first bytes and its size as they arrive; a refused file is removed at once.</summary>
+    private static async Task<StoredUpload> StoreAsync(Stream body, string fileName, string folder, long max, CancellationToken ct)
+    {
+        Directory.CreateDirectory(folder);
+        var path = System.IO.Path.Combine(folder, Guid.NewGuid().ToString("N") + System.IO.Path.GetExtension(fileName).ToLowerInvariant());
+        var ok = false;
+        try
+        {
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+            var buffer = new byte[128 * 1024];
+            var head = 0;
+            while (head < UploadTypes.SniffLength)
+            {
+                var n = await body.ReadAsync(buffer.AsMemory(head, UploadTypes.SniffLength - head), ct);
+                if (n == 0) break;
+                head += n;
+            }
+            if (UploadTypes.Refusal(fileName, buffer.AsSpan(0, head)) is { } refusal)
+            {
+                return new StoredUpload(null, fileName, Unsupported(refusal));
+            }
+            long total = head;
+            await file.WriteAsync(buffer.AsMemory(0, head), ct);
+            int read;
+            while ((read = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                total += read;
+                if (total > max)
+                {
+                    return new StoredUpload(null, fileName, TooLarge(max));
+                }
+                await file.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+            if (total == 0)
+            {
+                throw new HubValidationException("file", "The uploaded file is empty.");
+            }
+            ok = true;
+            return new StoredUpload(path, fileName, null);
+        }
+        finally
+        {
+            if (!ok)
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    private static async Task<string> ReadFieldAsync(Stream body, string field, CancellationToken ct)
+    {
+        using var reader = new StreamReader(body);
+        var buffer = new char[MaxFieldLength + 1];
+        var n = await reader.ReadBlockAsync(buffer, ct);
+        return n > MaxFieldLength
+            ? throw new HubValidationException(field, $"'{field}' is longer than {MaxFieldLength} characters.")
+            : new string(buffer, 0, n).Trim();
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    private static ProblemHttpResult TooLarge(long max) => TypedResults.Problem(Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large",
+        "File too large", $"Uploads are limited to {max:N0} bytes (Hub:Uploads:MaxBytes)."));
+
+    private static ProblemHttpResult Unsupported(string? detail) => TypedResults.Problem(Problems.Create(StatusCodes.Status415UnsupportedMediaType,
+        "unsupported-media-type", "Unsupported media type", detail));
+}

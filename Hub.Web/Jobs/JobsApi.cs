@@ -1,0 +1,115 @@
+using System.Security.Claims;
+using Hub.Domain;
+using Hub.Domain.Imports;
+using Hub.Domain.Jobs;
+using Hub.Domain.Libraries;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hub.Web.Jobs;
+
+/// <summary><c>/api/v1/jobs</c>: list (filtered, cursor-paginated), read, history, cancel, retry; SSE in <see cref="JobStreamApi"/>.</summary>
+public static class JobsApi
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    public static RouteGroupBuilder MapJobs(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/jobs").WithTags("Jobs").ProducesProblem(StatusCodes.Status401Unauthorized);
+        g.MapGet("/", ListJobs).WithName("ListJobs")
+            .WithSummary("Jobs the caller may see, newest activity first; filter by state (repeat or comma list), kind, door, library, parent.")
+            .ProducesValidationProblem();
+        g.MapGet("/{id:guid}", GetJob).WithName("GetJob").WithSummary("One job.").ProducesProblem(StatusCodes.Status404NotFound);
+        g.MapGet("/{id:guid}/events", GetJobEvents).WithName("GetJobEvents").WithSummary("A job's history: transitions and errors, oldest first.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        g.MapPost("/{id:guid}/cancel", CancelJob).WithName("CancelJob")
+            .WithSummary("Cancel a job: 200 when it is cancelled at once, 202 when its worker was asked to stop; 409 when it already ended.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        g.MapPost("/{id:guid}/retry", RetryJob).WithName("RetryJob")
+            .WithSummary("Put a failed or cancelled job back in line with a fresh retry budget; 409 otherwise.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        g.MapJobStreams();
+        return api;
+    }
+
+    private static async Task<Ok<JobPage>> ListJobs(ClaimsPrincipal user, JobQueue queue, LibraryService libraries,
+        [FromQuery] string[]? state, string? kind, string? door, string? library, string? parent, string? cursor, string? limit,
+        CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var states = (state ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(s => s.ToLowerInvariant()).Distinct().ToList();
+        if (states.FirstOrDefault(s => !JobStates.IsValid(s)) is { } badState)
+        {
+            throw new HubValidationException("state", $"Unknown state '{badState}'. Use: {string.Join(", ", JobStates.All)}.");
+        }
+        if (door is not null && !Doors.All.Contains(door))
+        {
+            throw new HubValidationException("door", $"Unknown door '{door}'. Use: {string.Join(", ", Doors.All)}.");
+        }
+        Guid? libraryId = null;
+        if (!string.IsNullOrWhiteSpace(library))
+        {
+            libraryId = (await libraries.FindAsync(library, ct) ?? throw new HubValidationException("library", $"There is no library '{library}'.")).Id;
+        }
+        Guid? parentId = null;
+        if (!string.IsNullOrWhiteSpace(parent))
+        {
+            parentId = Guid.TryParse(parent, out var p) ? p : throw new HubValidationException("parent", "The parent must be a job id.");
+        }
+        var size = ParseLimit(limit);
+        var rows = await queue.ListAsync(new JobFilter
+        {
+            States = states,
+            Kind = string.IsNullOrWhiteSpace(kind) ? null : kind,
+            Door = door,
+            LibraryId = libraryId,
+            ParentId = parentId,
+            RequestedBy = caller.OwnerFilter,
+            Before = string.IsNullOrEmpty(cursor) ? null : JobCursor.Decode(cursor),
+            Limit = size + 1, // one more tells whether a next page exists
+        }, ct);
+        var page = rows.Take(size).Select(JobDto.From).ToList();
+        var next = rows.Count > size ? JobCursor.Encode(page[^1].UpdatedAt, page[^1].Id) : null;
+        return TypedResults.Ok(new JobPage(page, next));
+    }
+
+    private static int ParseLimit(string? limit)
+    {
+        if (string.IsNullOrEmpty(limit))
+        {
+            return DefaultLimit;
+        }
+        return int.TryParse(limit, out var n) && n is >= 1 and <= MaxLimit
+            ? n
+            : throw new HubValidationException("limit", $"The limit must be a whole number from 1 to {MaxLimit}.");
+    }
+
+    private static async Task<Ok<JobDto>> GetJob(Guid id, ClaimsPrincipal user, JobQueue queue, CancellationToken ct) =>
+        TypedResults.Ok(JobDto.From(await Caller.From(user).GetVisibleJobAsync(queue, id, ct)));
+
+    private static async Task<Ok<List<JobEventDto>>> GetJobEvents(Guid id, ClaimsPrincipal user, JobQueue queue, CancellationToken ct)
+    {
+        await Caller.From(user).GetVisibleJobAsync(queue, id, ct);
+        return TypedResults.Ok((await queue.EventsAsync(id, ct)).Select(JobEventDto.From).ToList());
+    }
+
+    private static async Task<Results<Ok<JobDto>, Accepted<JobDto>>> CancelJob(Guid id, ClaimsPrincipal user, JobQueue queue, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        await caller.GetVisibleJobAsync(queue, id, ct);
+        var job = JobDto.From(await queue.CancelAsync(id, $"cancelled by {caller.Name}", ct));
+        // A running job only has a cancel request until its worker stops it.
+        return job.State == JobStates.Cancelled ? TypedResults.Ok(job) : TypedResults.Accepted($"/api/v1/jobs/{id}", job);
+    }
+
+    private static async Task<Accepted<JobDto>> RetryJob(Guid id, ClaimsPrincipal user, JobQueue queue, CancellationToken ct)
+    {
+        await Caller.From(user).GetVisibleJobAsync(queue, id, ct);
+        return TypedResults.Accepted($"/api/v1/jobs/{id}", JobDto.From(await queue.RetryAsync(id, null, ct)));
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Hub.Domain;
+using Hub.Domain.Libraries;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hub.Web.Libraries;
+
+public sealed record LibraryDto(Guid Id, string Name, string Slug, string RootFolder, string PathTemplate, string DefaultFormat, string MediaKind,
+    bool IsDefault, double ReviewThreshold, IReadOnlyList<LibraryRule> Rules, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static LibraryDto From(Library l) => new(l.Id, l.Name, l.Slug, l.RootFolder, l.PathTemplate, l.DefaultFormat, l.MediaKind, l.IsDefault,
+        l.ReviewThreshold, LibraryRules.FromJsonOrEmpty(l.Rules), l.CreatedAt, l.UpdatedAt);
+}
+
+/// <summary>A new library, or (for PATCH) changes to one: null leaves a value as it is. Rules are validated field by field.</summary>
+public sealed record LibraryBody(string? Name = null, string? RootFolder = null, string? PathTemplate = null, string? DefaultFormat = null,
+    string? MediaKind = null, bool? IsDefault = null, double? ReviewThreshold = null, JsonElement? Rules = null);
+
+public sealed record LibraryDeletedDto(Guid Id, int EntriesMoved, int EntriesRemoved, int FilesMissing);
+
+/// <summary><c>/api/v1/libraries</c>: everyone can list and read; admins create, change and delete.</summary>
+public static class LibrariesApi
+{
+    public static RouteGroupBuilder MapLibraries(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/libraries").WithTags("Libraries").ProducesProblem(StatusCodes.Status401Unauthorized);
+        g.MapGet("/", ListLibraries).WithName("ListLibraries").WithSummary("Every library, by name.");
+        g.MapGet("/{id}", GetLibrary).WithName("GetLibrary").WithSummary("One library, by id or slug.").ProducesProblem(StatusCodes.Status404NotFound);
+        var admin = g.MapGroup("").RequireAuthorization(HubWebServiceCollectionExtensions.AdminPolicy).ProducesProblem(StatusCodes.Status403Forbidden);
+        admin.MapPost("/", CreateLibrary).WithName("CreateLibrary")
+            .WithSummary("Create a library (admin). Left out: root folder = slug, template and format by media kind, threshold 0.5, no rules.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapPatch("/{id}", UpdateLibrary).WithName("UpdateLibrary").WithSummary("Change a library (admin); fields left out stay as they are.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapDelete("/{id}", DeleteLibrary).WithName("DeleteLibrary")
+            .WithSummary("Delete a library (admin). mode=refuse (default: 409 while it has entries), move (into target=<id>) or remove (entries and files).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        return api;
+    }
+
+    private static async Task<Ok<List<LibraryDto>>> ListLibraries(LibraryService libraries, CancellationToken ct) =>
+        TypedResults.Ok((await libraries.ListAsync(ct)).Select(LibraryDto.From).ToList());
+
+    private static async Task<Ok<LibraryDto>> GetLibrary(string id, LibraryService libraries, CancellationToken ct) =>
+        TypedResults.Ok(LibraryDto.From(await FindAsync(libraries, id, ct)));
+
+    private static async Task<Created<LibraryDto>> CreateLibrary(LibraryBody body, LibraryService libraries, CancellationToken ct)
+    {
+        var created = await libraries.CreateAsync(new LibraryInput(body.Name ?? "", body.RootFolder, body.PathTemplate, body.DefaultFormat,
+            body.MediaKind ?? "video", body.IsDefault ?? false, body.ReviewThreshold, Rules(body.Rules)), ct);
+        return TypedResults.Created($"/api/v1/libraries/{created.Id}", LibraryDto.From(created));
+    }
+
+    private static async Task<Ok<LibraryDto>> UpdateLibrary(string id, LibraryBody body, LibraryService libraries, CancellationToken ct)
+    {
+        var library = await FindAsync(libraries, id, ct);
+        return TypedResults.Ok(LibraryDto.From(await libraries.UpdateAsync(library.Id, new LibraryPatch(body.Name, body.RootFolder, body.PathTemplate,
+            body.DefaultFormat, body.MediaKind, body.IsDefault, body.ReviewThreshold, Rules(body.Rules)), ct)));
+    }
+
+    private static async Task<Ok<LibraryDeletedDto>> DeleteLibrary(string id, string? mode, string? target, LibraryService libraries, CancellationToken ct)
+    {
+        var library = await FindAsync(libraries, id, ct);
+        var deleteMode = (mode ?? "refuse").Trim().ToLowerInvariant() switch
+        {
+            "refuse" => LibraryDeleteMode.Refuse,
+            "remove" => LibraryDeleteMode.RemoveEntries,
+            "move" => LibraryDeleteMode.MoveEntriesTo(string.IsNullOrWhiteSpace(target)
+                ? throw new HubValidationException("target", "Say which library the entries move to: target=<id or slug>.")
+                : (await libraries.FindAsync(target, ct) ?? throw new HubValidationException("target", $"There is no library '{target}'.")).Id),
+            _ => throw new HubValidationException("mode", "The mode must be refuse, move or remove."),
+        };
+        var result = await libraries.DeleteAsync(library.Id, deleteMode, ct);
+        return TypedResults.Ok(new LibraryDeletedDto(library.Id, result.EntriesMoved, result.EntriesRemoved, result.FilesMissing));
+    }
+
+    private static async Task<Library> FindAsync(LibraryService libraries, string id, CancellationToken ct) =>
+        await libraries.FindAsync(id, ct) ?? throw new HubNotFoundException("library", $"No library '{id}'.");
+
+    private static IReadOnlyList<LibraryRule>? Rules(JsonElement? rules)
+    {
+        if (rules is not { } element || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        using var document = JsonDocument.Parse(element.GetRawText());
+        return LibraryRules.FromJson(document);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Hub.Bench;
+using Hub.Domain;
+using Hub.Domain.Imports;
+using Hub.Domain.Jobs;
+using Hub.Domain.Processes;
+using Hub.Domain.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+// End-to-end import of a 50 MB media file URL: from ImportAsync to the entry being written (file placed, ffprobe'd,
+// hashed, thumbnail made), next to curl downloading the same file from the same nginx in the same run.
+var runs = args.Length > 0 ? int.Parse(args[0]) : 3;
+var root = Path.Combine(Path.GetTempPath(), "hub-bench-import");
+var www = Path.Combine(root, "www");
+Directory.CreateDirectory(www);
+if (Directory.Exists(Path.Combine(root, "data"))) Directory.Delete(Path.Combine(root, "data"), true);
+var runner = new ProcessRunner(NullLogger<ProcessRunner>.Instance);
+
+// A real 50 MB video (raw frames: no encoding time), then one byte-different copy per run (imports of identical
+// content would be recognised as duplicates after the download).
+var source = Path.Combine(www, "source.mkv");
+if (!File.Exists(source))
+{
+    await runner.RunCheckedAsync(new ProcessSpec("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+        "testsrc=size=320x240:rate=25:duration=18", "-c:v", "rawvideo", "-pix_fmt", "yuv420p", source]) { Timeout = TimeSpan.FromMinutes(2) }, CancellationToken.None);
+}
+for (var i = 0; i < runs; i++)
+{
+    var copy = Path.Combine(www, $"run{i}.mkv");
+    File.Delete(copy);
+    await runner.RunCheckedAsync(new ProcessSpec("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-i", source, "-c", "copy",
+        "-metadata", $"comment=run {i} {Guid.NewGuid()}", copy]), CancellationToken.None);
+}
+var size = new FileInfo(Path.Combine(www, "run0.mkv")).Length;
+
+using var nginx = await Nginx.StartAsync(root, www);
+var pg = new EmbeddedPostgres(Path.Combine(root, "pg"), runner, NullLogger.Instance);
+await pg.StartAsync(CancellationToken.None);
+try
+{
+    await HubDatabase.EnsureDatabaseAsync(pg.ConnectionString("postgres"), "bench", CancellationToken.None);
+    var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Hub"] = pg.ConnectionString("bench"),
+        ["Hub:DataDir"] = Path.Combine(root, "data"),
+        ["Hub:Network:AllowPrivateNetworks"] = "true",
+    }).Build();
+    var services = new ServiceCollection();
+    services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());
+    services.AddSingleton<IConfiguration>(config);
+    services.AddHubDomain(config);
+    services.AddHubWorkers();
+    await using var sp = services.BuildServiceProvider();
+    foreach (var hosted in sp.GetServices<IHostedService>()) await hosted.StartAsync(CancellationToken.None);
+
+    Console.WriteLine($"End-to-end import of a {size / 1e6:0.0} MB video URL from a local nginx, {runs} runs ({Environment.ProcessorCount} cores)");
+    var curl = new List<double>();
+    var hub = new List<double>();
+    var updates = sp.GetRequiredService<JobUpdates>();
+    var imports = sp.GetRequiredService<ImportService>();
+    for (var i = 0; i < runs; i++)
+    {
+        var url = nginx.Url($"run{i}.mkv");
+        curl.Add(await CurlAsync(url, Path.Combine(root, "curl.out")));
+        using var sub = updates.Subscribe();
+        var sw = Stopwatch.StartNew();
+        var job = await imports.ImportAsync(new ImportRequest { Url = url.AbsoluteUri, Door = Doors.Cli }, CancellationToken.None);
+        await foreach (var u in sub.ReadAllAsync(CancellationToken.None))
+        {
+            if (u.JobId == job.Id && u.IsFinal)
+            {
+                if (u.State != JobStates.Completed) throw new InvalidOperationException($"import {u.State}: {u.Error}");
+                break;
+            }
+        }
+        hub.Add(sw.Elapsed.TotalSeconds);
+        var events = await sp.GetRequiredService<JobQueue>().EventsAsync(job.Id, CancellationToken.None);
+        var t0 = events[0].At;
+        Console.WriteLine($"run {i}: curl {curl[^1] * 1000,6:0} ms   hub {hub[^1] * 1000,6:0} ms   ("
+            + string.Join(", ", events.Skip(1).Select(e => $"{e.ToState} +{(e.At - t0).TotalMilliseconds:0}")) + ")");
+    }
+    var curlMedian = curl.Order().ElementAt(curl.Count / 2);
+    var hubMedian = hub.Order().ElementAt(hub.Count / 2);
+    Console.WriteLine();
+    Console.WriteLine($"median: curl {curlMedian * 1000:0} ms ({size / 1e6 / curlMedian:0} MB/s)   Hub request→entry {hubMedian * 1000:0} ms ({size / 1e6 / hubMedian:0} MB/s)");
+    Console.WriteLine($"ratio Hub/curl time: {hubMedian / curlMedian:0.00} (Hub also probes, hashes, ffprobes, makes a thumbnail and places the file)");
+    foreach (var hosted in sp.GetServices<IHostedService>().Reverse()) await hosted.StopAsync(CancellationToken.None);
+}
+finally
+{
+    NpgsqlConnection.ClearAllPools();
+    await pg.StopAsync(CancellationToken.None);
+}
+
+static async Task<double> CurlAsync(Uri url, string output)
+{
+    var psi = new ProcessStartInfo("curl") { RedirectStandardOutput = true, UseShellExecute = false };
+    foreach (var a in new[] { "-s", "-o", output, "-w", "%{time_total}", url.AbsoluteUri }) psi.ArgumentList.Add(a);
+    using var p = Process.Start(psi)!;
+    var text = await p.StandardOutput.ReadToEndAsync();
+    await p.WaitForExitAsync();
+    File.Delete(output);
+    return double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,73 @@
+using Hub.Testing;
+
+namespace Hub.Host.Tests.Cli;
+
+/// <summary>The command line as an import door, against a real `hub worker`.</summary>
+public sealed class ImportCommandTests : IAsyncLifetime
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "hub-cli-" + Guid.NewGuid().ToString("N")[..10]);
+    private LoopbackServer _site = null!;
+    private Dictionary<string, string?> _env = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await LoopbackServer.StartAsync();
+        _site.MapFile("cli.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "cli"), "video/mp4");
+        _env = new()
+        {
+            ["ConnectionStrings__Hub"] = await TestPostgres.CreateDatabaseAsync("cliimport"),
+            ["Hub__DataDir"] = _dataDir,
+            ["Hub__Network__AllowPrivateNetworks"] = "true",
+            ["Hub__Jobs__PollInterval"] = "00:00:01",
+        };
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _site.DisposeAsync();
+        try { Directory.Delete(_dataDir, recursive: true); } catch (DirectoryNotFoundException) { }
+    }
+
+    [Fact]
+    public async Task ImportWait_PrintsPlainProgressLines_AndExitsZeroWhenDone()
+    {
+        await using var worker = HubProcess.Start(["worker"], _env);
+        var (code, stdout, stderr) = await HubProcess.RunAsync(["import", _site.Url("cli.mp4").AbsoluteUri, "--wait"], _env);
+
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("queued", stdout);
+        Assert.Contains("completed 100%", stdout);
+        Assert.Contains("Done: cli", stdout);
+        Assert.DoesNotContain("\r", stdout); // not a terminal: no progress bar redraws
+
+        var jobs = await HubProcess.RunAsync(["jobs", "--state", "completed"], _env);
+        Assert.Contains("completed", jobs.Stdout);
+        Assert.Contains("cli", jobs.Stdout);
+    }
+
+    [Fact]
+    public async Task BatchDryRun_ReportsEachLine_AndCreatesNothing()
+    {
+        var file = Path.Combine(_dataDir, "list.txt");
+        Directory.CreateDirectory(_dataDir);
+        await File.WriteAllTextAsync(file, $"# favourites\n{_site.Url("cli.mp4")}\n\nfile:///etc/passwd\n");
+
+        var (code, stdout, _) = await HubProcess.RunAsync(["batch", file, "--dry-run"], _env);
+
+        Assert.Equal(1, code);
+        Assert.Contains("line    2  ok", stdout);
+        Assert.Contains("line    4  error", stdout);
+        Assert.Contains("Nothing was created", stdout);
+        Assert.Contains("No jobs.", (await HubProcess.RunAsync(["jobs"], _env)).Stdout);
+    }
+
+    [Fact]
+    public async Task Import_OfAPrivateAddress_WithoutTheSetting_IsRefused()
+    {
+        var env = new Dictionary<string, string?>(_env) { ["Hub__Network__AllowPrivateNetworks"] = "false" };
+        var (code, _, stderr) = await HubProcess.RunAsync(["import", _site.Url("cli.mp4").AbsoluteUri], env);
+        Assert.NotEqual(0, code);
+        Assert.Contains("AllowPrivateNetworks", stderr);
+        Assert.Equal(0, _site.Count("cli.mp4"));
+    }
+}
