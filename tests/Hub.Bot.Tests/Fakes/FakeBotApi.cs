@@ -85,6 +85,7 @@ public sealed class FakeBotApi : IAsyncDisposable
         lock (_gate)
         {
             id = update["update_id"]?.GetValue<long>() ?? ++_nextUpdateId;
+            _nextUpdateId = Math.Max(_nextUpdateId, id); // later updates come after a scripted id, as Telegram's do
             update["update_id"] = id;
             _updates.Add(update);
         }
