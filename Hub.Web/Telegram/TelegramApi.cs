@@ -31,9 +31,9 @@ public static class TelegramApi
         g.MapPut("/settings", PutSettings).WithName("UpdateTelegramSettings").WithSummary("Change bot settings; absent fields stay, \"\" clears library or format.");
         g.MapGet("/contacts", ListContacts).WithName("ListTelegramContacts").WithSummary("Contacts, optionally only one status (pending, allowed, blocked).");
         g.MapPost("/contacts", AddContact).WithName("AddTelegramContact").WithSummary("Add (or change) a contact by Telegram user id.");
-        g.MapGet("/contacts/{id:long}", GetContact).WithName("GetTelegramContact");
-        g.MapPatch("/contacts/{id:long}", UpdateContact).WithName("UpdateTelegramContact").WithSummary("Change role (admin|user) and/or status (allowed|blocked|pending).");
-        g.MapDelete("/contacts/{id:long}", DeleteContact).WithName("DeleteTelegramContact");
+        g.MapGet("/contacts/{id}", GetContact).WithName("GetTelegramContact");
+        g.MapPatch("/contacts/{id}", UpdateContact).WithName("UpdateTelegramContact").WithSummary("Change role (admin|user) and/or status (allowed|blocked|pending).");
+        g.MapDelete("/contacts/{id}", DeleteContact).WithName("DeleteTelegramContact");
         g.MapGet("/interactions", ListInteractions).WithName("ListTelegramInteractions")
             .WithSummary("What contacts did, newest first; filter by user (telegramId) and time (from, to); page and pageSize.");
         return api;
