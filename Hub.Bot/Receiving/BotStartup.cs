@@ -41,7 +41,15 @@ public sealed class BotStartup(TelegramClient client, IServiceProvider services,
             try
             {
                 Me = await client.GetMeAsync(stoppingToken).ConfigureAwait(false);
-                await client.SetMyCommandsAsync(CommandList.All, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await client.SetMyCommandsAsync(CommandList.All, stoppingToken).ConfigureAwait(false);
+                }
+                catch (TelegramApiException ex)
+                {
+                    // Only the command menu is missing then (some Bot API emulators lack this method); commands still work.
+                    logger.LogWarning("Could not register the bot's commands: {Error}", ex.Message);
+                }
                 if (o.IsWebhook)
                 {
                     var root = (o.PublicUrl ?? hub.Value.PublicUrl)?.TrimEnd('/')

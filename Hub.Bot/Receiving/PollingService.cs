@@ -12,6 +12,8 @@ namespace Hub.Bot.Receiving;
 public sealed class PollingService(TelegramClient client, UpdateQueue queue, UpdateLedger ledger, BotStartup startup,
     IOptions<TelegramOptions> options, TimeProvider time, ILogger<PollingService> logger) : BackgroundService
 {
+    private static readonly TimeSpan QuickEmptyReply = TimeSpan.FromMilliseconds(200);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled || options.Value.IsWebhook)
@@ -25,7 +27,13 @@ public sealed class PollingService(TelegramClient client, UpdateQueue queue, Upd
         {
             try
             {
+                var started = time.GetTimestamp();
                 var updates = await client.GetUpdatesAsync(offset, options.Value.PollTimeoutSeconds, stoppingToken).ConfigureAwait(false);
+                if (updates.Count == 0 && options.Value.PollTimeoutSeconds > 0 && time.GetElapsedTime(started) < QuickEmptyReply)
+                {
+                    // A server that ignores the long-poll timeout (emulators) must not turn this loop into a busy spin.
+                    await Task.Delay(QuickEmptyReply, time, stoppingToken).ConfigureAwait(false);
+                }
                 foreach (var update in updates.OrderBy(u => u.UpdateId))
                 {
                     await queue.AcceptAsync(update, stoppingToken).ConfigureAwait(false);
