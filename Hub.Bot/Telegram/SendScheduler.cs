@@ -22,6 +22,7 @@ public sealed class SendScheduler : IAsyncDisposable
     private readonly ILogger<SendScheduler> _logger;
     private readonly Task _loop;
     private long _sequence;
+    private DateTimeOffset _nextGlobalAt;
     private long _sent;
 
     public SendScheduler(IOptions<TelegramOptions> options, TimeProvider time, ILogger<SendScheduler> logger)
@@ -145,6 +146,12 @@ public sealed class SendScheduler : IAsyncDisposable
                 WaitAtMost(_globalWindow.Peek() + TimeSpan.FromSeconds(1) - now);
                 break;
             }
+            if (_nextGlobalAt > now)
+            {
+                // Evenly spaced rather than in bursts: a burst's late arrivals would meet the next burst at Telegram.
+                WaitAtMost(_nextGlobalAt - now);
+                break;
+            }
             var op = lane.Queue.First!.Value;
             lane.Queue.RemoveFirst();
             if (op.Waiters.All(w => w.Task.IsCompleted))
@@ -158,6 +165,7 @@ public sealed class SendScheduler : IAsyncDisposable
                 lane.Window.Enqueue(now);
             }
             _globalWindow.Enqueue(now);
+            _nextGlobalAt = now + TimeSpan.FromSeconds(1.0 / _options.GlobalMessagesPerSecond);
             Interlocked.Increment(ref _sent);
             var task = RunOpAsync(chatId, lane, op);
             _running.Add(task);

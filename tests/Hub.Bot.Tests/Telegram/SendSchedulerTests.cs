@@ -45,7 +45,7 @@ public sealed class SendSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task DifferentChats_DoNotWaitForEachOther_ButTheGlobalLimitHolds()
     {
-        var (client, scheduler, sender) = Create(new TelegramOptions { GlobalMessagesPerSecond = 5 });
+        var (client, scheduler, sender) = Create(new TelegramOptions { GlobalMessagesPerSecond = 10 });
         await using (scheduler)
         using (client)
         {
@@ -53,13 +53,13 @@ public sealed class SendSchedulerTests : IAsyncLifetime
         }
         var times = _api.CallsOf("sendMessage").Select(c => c.At).Order().ToList();
         Assert.Equal(12, times.Count);
-        // At most 5 in any one-second window (with a little slack for arrival jitter): 12 messages span two seconds at least.
-        for (var i = 5; i < times.Count; i++)
+        // At most 10 in any one-second window (with a little slack for arrival jitter), evenly spaced.
+        for (var i = 10; i < times.Count; i++)
         {
-            Assert.True(times[i] - times[i - 5] >= TimeSpan.FromMilliseconds(900), $"6 messages within {(times[i] - times[i - 5]).TotalMilliseconds} ms");
+            Assert.True(times[i] - times[i - 10] >= TimeSpan.FromMilliseconds(900), $"11 messages within {(times[i] - times[i - 10]).TotalMilliseconds} ms");
         }
-        // The first five went out together: chats do not queue behind each other.
-        Assert.True(times[4] - times[0] < TimeSpan.FromMilliseconds(800));
+        // Twelve chats, one message each, are not held to the one-per-second of a single chat (that would take 11 s).
+        Assert.True(times[^1] - times[0] < TimeSpan.FromSeconds(3), $"took {(times[^1] - times[0]).TotalMilliseconds} ms");
     }
 
     [Fact]
