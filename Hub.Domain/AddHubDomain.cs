@@ -1,13 +1,17 @@
 using Hub.Domain.Access;
 using Hub.Domain.Engines.Http;
+using Hub.Domain.Entries;
 using Hub.Domain.Engines.Upload;
 using Hub.Domain.Engines.YtDlp;
 using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
 using Hub.Domain.Libraries;
+using Hub.Domain.Maintenance;
 using Hub.Domain.Media;
 using Hub.Domain.Net;
+using Hub.Domain.Playlists;
 using Hub.Domain.Processes;
+using Hub.Domain.Stats;
 using Hub.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -72,6 +76,15 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<ImportService>();
         services.AddSingleton<BatchImport>();
         services.AddHostedService<LibraryDefaultsService>();
+
+        // Entries, playlists, signed links, statistics (stream events are written in batches in the background)
+        services.AddSingleton<EntryService>();
+        services.AddSingleton<PlaylistService>();
+        services.AddSingleton<SignedLinks>();
+        services.AddHostedService<SignedLinksKeyLoader>();
+        services.AddSingleton<StatsService>();
+        services.AddSingleton<StreamEventRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<StreamEventRecorder>());
         return services;
     }
 
@@ -81,6 +94,9 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<IJobHandler, ProbeHandler>();
         services.AddSingleton<IJobHandler, DownloadHandler>();
         services.AddSingleton<IJobHandler, ParentJobHandler>();
+        services.AddSingleton<MaintenanceHandler>();
+        services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<MaintenanceHandler>());
+        services.AddHostedService<MaintenanceScheduler>();
         services.AddSingleton<JobWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         return services;

@@ -1,10 +1,15 @@
+using Hub.Web.Admin;
 using Hub.Web.Cors;
+using Hub.Web.Entries;
 using Hub.Web.Health;
 using Hub.Web.Imports;
 using Hub.Web.Inbox;
 using Hub.Web.Jobs;
 using Hub.Web.Libraries;
 using Hub.Web.Me;
+using Hub.Web.Playlists;
+using Hub.Web.Stats;
+using Hub.Web.Streaming;
 using Hub.Web.Telegram;
 using Hub.Web.Tokens;
 using Microsoft.AspNetCore.Builder;
@@ -22,6 +27,7 @@ public static class HubWebApplicationExtensions
         app.UseAuthentication();
         app.UseAuthorization();
 
+        app.MapAdminUi();
         app.MapHealth();
         app.MapOpenApi("/openapi/{documentName}.json");
 
@@ -33,6 +39,11 @@ public static class HubWebApplicationExtensions
         api.MapJobs();
         api.MapInbox();
         api.MapLibraries();
+        api.MapEntries();
+        api.MapStreaming();
+        api.MapPlaylists();
+        api.MapStats();
+        app.MapSignedLinks();
         api.MapTelegram();
         return app;
     }

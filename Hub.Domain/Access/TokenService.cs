@@ -15,6 +15,15 @@ public sealed class TokenService(IDbContextFactory<HubDbContext> dbFactory, Time
     public const string SecretPrefix = "hub_";
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Validated tokens are remembered this long, so a player seeking through a file (a request per seek) does not
+    /// cost a database round trip each time. A revoke in this process takes effect at once; one made by another
+    /// process (e.g. `hub token revoke` while `hub serve` runs) within this time.
+    /// </summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ApiToken Token, DateTimeOffset At)> _cache = new(StringComparer.Ordinal);
+
     public async Task<CreatedToken> CreateAsync(string name, string role, CancellationToken cancellationToken)
     {
         name = (name ?? "").Trim();
@@ -50,19 +59,29 @@ public sealed class TokenService(IDbContextFactory<HubDbContext> dbFactory, Time
             return null;
         }
         var hash = Hash(secret);
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(hash, out var hit) && now - hit.At < CacheFor)
+        {
+            return hit.Token;
+        }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.SecretHash == hash, cancellationToken).ConfigureAwait(false);
         if (token is null || token.RevokedAt is not null)
         {
+            _cache.TryRemove(hash, out _);
             return null;
         }
-        var now = time.GetUtcNow();
         if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedResolution)
         {
             await db.ApiTokens.Where(t => t.Id == token.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken).ConfigureAwait(false);
             token.LastUsedAt = now;
         }
+        if (_cache.Count > 10_000)
+        {
+            _cache.Clear(); // a crude bound; tokens are few in practice
+        }
+        _cache[hash] = (token, now);
         return token;
     }
 
@@ -98,6 +117,7 @@ public sealed class TokenService(IDbContextFactory<HubDbContext> dbFactory, Time
         };
         token.RevokedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        _cache.TryRemove(token.SecretHash, out _);
         return token;
     }
 

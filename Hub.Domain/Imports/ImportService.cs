@@ -46,15 +46,15 @@ public sealed class ImportService(
         ytDlp.SearchAsync(query, source, limit, cancellationToken);
 
     /// <summary>
-    /// Accepts an import and returns its job at once. The same URL already being imported returns that job instead
-    /// of a second one; a URL already in the library completes quickly as "already in library".
+    /// Accepts an import and returns its job at once. The same URL already being imported for the same requester returns
+    /// that job instead of a second one; a URL already in the library completes quickly as "already in library".
     /// </summary>
     public async Task<Job> ImportAsync(ImportRequest request, CancellationToken cancellationToken)
     {
         var spec = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         if (spec.Source is { } source && request.ParentId is null)
         {
-            var active = await FindActiveAsync(source, cancellationToken).ConfigureAwait(false);
+            var active = await FindActiveAsync(source, request.RequestedBy, cancellationToken).ConfigureAwait(false);
             if (active is not null)
             {
                 return active;
@@ -172,11 +172,15 @@ public sealed class ImportService(
         return uri;
     }
 
-    private async Task<Job?> FindActiveAsync(string source, CancellationToken cancellationToken)
+    /// <summary>
+    /// The same requester's unfinished import of the same URL. Another person's job is not handed out (they could not
+    /// see it); their second job ends as "already in library" once the first one has filed the file.
+    /// </summary>
+    private async Task<Job?> FindActiveAsync(string source, string? requestedBy, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         return await db.Jobs.AsNoTracking()
-            .Where(j => j.Source == source && j.Kind == "import" && !JobStates.Terminal.Contains(j.State))
+            .Where(j => j.Source == source && j.Kind == "import" && j.RequestedBy == requestedBy && !JobStates.Terminal.Contains(j.State))
             .OrderByDescending(j => j.CreatedAt).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -21,7 +21,7 @@ public sealed class Nginx(Process process, int port, string root) : IDisposable
             worker_processes 1;
             pid {{root}}/nginx.pid;
             error_log {{root}}/error.log warn;
-            events { worker_connections 64; }
+            events { worker_connections 1024; }
             http {
               access_log off;
               sendfile on;

@@ -62,7 +62,7 @@ public sealed class PipelineFixture : DatabaseFixture
     public async Task<Job> WaitAsync(Guid id, params string[] states)
     {
         states = states.Length == 0 ? [JobStates.Completed, JobStates.Failed, JobStates.Cancelled] : states;
-        var until = DateTime.UtcNow.AddSeconds(60);
+        var until = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < until)
         {
             var job = await Get<JobQueue>().GetAsync(id, CancellationToken.None);

@@ -49,3 +49,24 @@ public sealed class PlaylistImportTests(PipelineFixture fx) : IClassFixture<Pipe
         }
     }
 }
+
+public sealed class ActiveImportReuseTests(PipelineFixture fx) : IClassFixture<PipelineFixture>
+{
+    [Fact]
+    public async Task SameUrl_SameRequester_GetsTheRunningJob_AnotherRequesterGetsTheirOwn()
+    {
+        fx.Site.Map("hang-reuse.mp4", ctx => Task.Delay(Timeout.Infinite, ctx.RequestAborted));
+        var url = fx.Site.Url("hang-reuse.mp4").AbsoluteUri;
+        var imports = fx.Get<Hub.Domain.Imports.ImportService>();
+        Hub.Domain.Imports.ImportRequest As(string who) => new() { Url = url, Door = "api", RequestedBy = who };
+
+        var first = await imports.ImportAsync(As("token:alice"), CancellationToken.None);
+        var again = await imports.ImportAsync(As("token:alice"), CancellationToken.None);
+        var other = await imports.ImportAsync(As("token:bob"), CancellationToken.None);
+
+        Assert.Equal(first.Id, again.Id);
+        Assert.NotEqual(first.Id, other.Id);
+        await fx.Get<JobQueue>().CancelAsync(first.Id, "test over", CancellationToken.None);
+        await fx.Get<JobQueue>().CancelAsync(other.Id, "test over", CancellationToken.None);
+    }
+}

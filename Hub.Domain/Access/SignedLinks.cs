@@ -1,0 +1,168 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using Hub.Domain.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Hub.Domain.Access;
+
+/// <summary>A validated link: which entry, served how, until when.</summary>
+public sealed record SignedLink(Guid EntryId, string Kind, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Short-lived links that stream or download one entry without a bearer token (players, &lt;video&gt; tags, chats).
+/// A link is <c>/s/{token}</c>; the token is base64url of entry id (16 bytes), kind (1), expiry in Unix seconds (8)
+/// and the first 16 bytes of HMAC-SHA256 over those 25 bytes. The key (32 random bytes) is made once and kept in
+/// the settings table, so every Hub process sharing the database signs and checks alike.
+/// Usage: <c>links.CreateUrl(entryId, SignedLinks.Stream, TimeSpan.FromHours(6))</c> after <see cref="EnsureKeyAsync"/>
+/// (done at start-up by the host), or <see cref="CreateAsync"/> anywhere.
+/// </summary>
+public sealed class SignedLinks(HubDatabase database, IOptions<HubOptions> options, TimeProvider time)
+{
+    public const string Stream = "stream";
+    public const string Download = "download";
+    public const string PathPrefix = "/s/";
+    public static readonly TimeSpan DefaultTtl = TimeSpan.FromHours(6);
+    public static readonly TimeSpan MaxTtl = TimeSpan.FromDays(7);
+
+    private const string SettingKey = "signed_links.key";
+    private const int MacBytes = 16;
+    private const int PayloadBytes = 16 + 1 + 8;
+    private const int TokenChars = ((PayloadBytes + MacBytes) * 4 + 2) / 3; // base64url without padding: 55
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private byte[]? _key;
+
+    /// <summary>Loads (or creates, once for the whole installation) the signing key.</summary>
+    public async ValueTask EnsureKeyAsync(CancellationToken cancellationToken)
+    {
+        if (_key is not null) return;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_key is not null) return;
+            await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            // Concurrent first starts race on the insert; the select reads whichever key won.
+            await using (var insert = new NpgsqlCommand(
+                "INSERT INTO settings (key, value) VALUES ($1, jsonb_build_object('key', $2::text)) ON CONFLICT (key) DO NOTHING", conn))
+            {
+                insert.Parameters.AddWithValue(SettingKey);
+                insert.Parameters.AddWithValue(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await using var select = new NpgsqlCommand("SELECT value->>'key' FROM settings WHERE key = $1", conn);
+            select.Parameters.AddWithValue(SettingKey);
+            var stored = (string?)await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            _key = Convert.FromBase64String(stored ?? throw new InvalidOperationException("The signing key could not be stored."));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private byte[] Key => _key ?? throw new InvalidOperationException("SignedLinks.EnsureKeyAsync has not run yet (the host runs it at start).");
+
+    /// <summary>The ttl clamped to (0, 7 days]; null is the default of 6 hours.</summary>
+    public static TimeSpan ClampTtl(TimeSpan? ttl) =>
+        ttl is not { } t ? DefaultTtl : t <= TimeSpan.Zero ? TimeSpan.FromSeconds(1) : t > MaxTtl ? MaxTtl : t;
+
+    /// <summary>A link path such as <c>/s/AbC…</c>, relative to Hub's base address.</summary>
+    public string CreatePath(Guid entryId, string kind, TimeSpan ttl) => CreatePath(entryId, kind, ttl, out _);
+
+    public string CreatePath(Guid entryId, string kind, TimeSpan ttl, out DateTimeOffset expiresAt)
+    {
+        var kindByte = kind switch
+        {
+            Stream => (byte)0,
+            Download => (byte)1,
+            _ => throw new HubValidationException("kind", "kind must be stream or download."),
+        };
+        var expires = time.GetUtcNow() + ClampTtl(ttl);
+        var unix = expires.ToUnixTimeSeconds();
+        expiresAt = DateTimeOffset.FromUnixTimeSeconds(unix);
+        Span<byte> token = stackalloc byte[PayloadBytes + MacBytes];
+        entryId.TryWriteBytes(token[..16]);
+        token[16] = kindByte;
+        BinaryPrimitives.WriteInt64BigEndian(token[17..25], unix);
+        Mac(token[..PayloadBytes], token[PayloadBytes..]);
+        return PathPrefix + Base64Url.EncodeToString(token);
+    }
+
+    /// <summary>
+    /// An absolute link: <c>Hub:PublicUrl</c> when set, else <paramref name="requestBase"/> (the address the caller used).
+    /// </summary>
+    public Uri CreateUrl(Guid entryId, string kind, TimeSpan ttl, Uri? requestBase = null) => CreateUrl(entryId, kind, ttl, requestBase, out _);
+
+    public Uri CreateUrl(Guid entryId, string kind, TimeSpan ttl, Uri? requestBase, out DateTimeOffset expiresAt)
+    {
+        var path = CreatePath(entryId, kind, ttl, out expiresAt);
+        var baseUrl = options.Value.PublicUrl is { Length: > 0 } p ? p
+            : requestBase?.ToString() ?? throw new InvalidOperationException("Set Hub:PublicUrl to make absolute links outside a request.");
+        return new Uri(baseUrl.TrimEnd('/') + path);
+    }
+
+    /// <summary>Creates a link after making sure the key is loaded.</summary>
+    public async Task<(Uri? Url, string Path, DateTimeOffset ExpiresAt)> CreateAsync(Guid entryId, string kind, TimeSpan? ttl, Uri? requestBase, CancellationToken cancellationToken)
+    {
+        await EnsureKeyAsync(cancellationToken).ConfigureAwait(false);
+        var path = CreatePath(entryId, kind, ClampTtl(ttl), out var expires);
+        var baseUrl = options.Value.PublicUrl is { Length: > 0 } p ? p : requestBase?.ToString();
+        return (baseUrl is null ? null : new Uri(baseUrl.TrimEnd('/') + path), path, expires);
+    }
+
+    /// <summary>Checks a token (the part after <c>/s/</c>): well-formed, signed by us (constant-time), not expired.</summary>
+    public bool TryValidate(string token, out SignedLink? link, out string? failure)
+    {
+        link = null;
+        Span<byte> bytes = stackalloc byte[PayloadBytes + MacBytes];
+        if (token is null || token.Length != TokenChars || !TryDecode(token, bytes))
+        {
+            failure = "The link is malformed.";
+            return false;
+        }
+        Span<byte> expected = stackalloc byte[MacBytes];
+        Mac(bytes[..PayloadBytes], expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[PayloadBytes..]) || bytes[16] > 1)
+        {
+            failure = "The link's signature is not valid.";
+            return false;
+        }
+        var expires = DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(bytes[17..25]));
+        if (time.GetUtcNow() >= expires)
+        {
+            failure = $"The link expired at {expires:u}.";
+            return false;
+        }
+        failure = null;
+        link = new SignedLink(new Guid(bytes[..16]), bytes[16] == 0 ? Stream : Download, expires);
+        return true;
+    }
+
+    private static bool TryDecode(string token, Span<byte> bytes)
+    {
+        try
+        {
+            return Base64Url.TryDecodeFromChars(token, bytes, out var n) && n == bytes.Length;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private void Mac(ReadOnlySpan<byte> payload, Span<byte> destination)
+    {
+        Span<byte> full = stackalloc byte[32];
+        HMACSHA256.HashData(Key, payload, full);
+        full[..MacBytes].CopyTo(destination);
+    }
+}
+
+/// <summary>Loads the signing key at start-up so the synchronous link methods work from the first request.</summary>
+public sealed class SignedLinksKeyLoader(SignedLinks links) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => links.EnsureKeyAsync(cancellationToken).AsTask();
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,126 @@
+using Hub.Domain.Jobs;
+using Hub.Domain.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Domain.Maintenance;
+
+/// <summary>
+/// Hourly housekeeping, run as a job in the maintenance queue (scheduled work lives in the same durable queue as
+/// everything else): removes temp folders and uploads no unfinished job needs, prunes old maintenance jobs, and
+/// schedules its next run.
+/// </summary>
+public sealed class MaintenanceHandler(
+    IDbContextFactory<HubDbContext> dbFactory,
+    JobQueue queue,
+    IOptions<HubOptions> options,
+    TimeProvider time,
+    ILogger<MaintenanceHandler> logger) : IJobHandler
+{
+    public const string Kind = "maintenance";
+    public static readonly TimeSpan Every = TimeSpan.FromHours(1);
+    /// <summary>Temp files younger than this are never touched: an upload may be on its way to becoming a job.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromHours(6);
+
+    public string Queue => JobQueues.Maintenance;
+    public string RunningState => JobStates.Processing;
+
+    public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var summary = await CleanAsync(cancellationToken).ConfigureAwait(false);
+        await queue.EnqueueAsync(new NewJob(Kind, JobQueues.Maintenance, "cli")
+        {
+            Title = "Housekeeping",
+            RunAfter = time.GetUtcNow() + Every,
+            RequestedBy = "hub",
+        }, cancellationToken).ConfigureAwait(false);
+        await context.CompleteAsync(null, summary, $"removed {summary.WorkDirs} temp folder(s), {summary.Uploads} upload(s)", null, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    public sealed record Summary(int WorkDirs, int Uploads, int PrunedJobs);
+
+    public async Task<Summary> CleanAsync(CancellationToken cancellationToken)
+    {
+        var temp = options.Value.FullTempDir;
+        var cutoff = time.GetUtcNow() - Grace;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var unfinished = await db.Jobs.AsNoTracking().Where(j => !JobStates.Terminal.Contains(j.State))
+            .Select(j => new { j.Id, j.Request }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var liveIds = unfinished.Select(j => j.Id.ToString("N")).ToHashSet();
+        var liveText = string.Join("\n", unfinished.Select(j => j.Request.RootElement.GetRawText()));
+
+        var workDirs = 0;
+        var jobsDir = Path.Combine(temp, "jobs");
+        if (Directory.Exists(jobsDir))
+        {
+            foreach (var dir in Directory.EnumerateDirectories(jobsDir))
+            {
+                if (!liveIds.Contains(Path.GetFileName(dir)) && Directory.GetLastWriteTimeUtc(dir) < cutoff && TryDelete(dir))
+                {
+                    workDirs++;
+                }
+            }
+        }
+        var uploads = 0;
+        var uploadsDir = Path.Combine(temp, "uploads");
+        if (Directory.Exists(uploadsDir))
+        {
+            foreach (var file in Directory.EnumerateFiles(uploadsDir))
+            {
+                // An upload named in an unfinished job's request is still wanted.
+                if (!liveText.Contains(Path.GetFileName(file), StringComparison.Ordinal) && File.GetLastWriteTimeUtc(file) < cutoff && TryDelete(file))
+                {
+                    uploads++;
+                }
+            }
+        }
+        var old = time.GetUtcNow() - TimeSpan.FromDays(7);
+        var pruned = await db.Jobs.Where(j => j.Kind == Kind && JobStates.Terminal.Contains(j.State) && j.FinishedAt < old)
+            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        return new Summary(workDirs, uploads, pruned);
+    }
+
+    private bool TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true); else File.Delete(path);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Could not remove {Path}: {Error}", path, ex.Message);
+            return false;
+        }
+    }
+}
+
+/// <summary>Makes sure one housekeeping job is always scheduled (processes that run workers check at start).</summary>
+public sealed class MaintenanceScheduler(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, JobQueue queue, TimeProvider time) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await database.StartAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Two processes starting at once must not schedule two.
+        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(4851)", cancellationToken).ConfigureAwait(false);
+        var scheduled = await db.Jobs.AnyAsync(j => j.Kind == MaintenanceHandler.Kind && !JobStates.Terminal.Contains(j.State), cancellationToken)
+            .ConfigureAwait(false);
+        if (!scheduled)
+        {
+            await queue.EnqueueAsync(new NewJob(MaintenanceHandler.Kind, JobQueues.Maintenance, "cli")
+            {
+                Title = "Housekeeping",
+                RunAfter = time.GetUtcNow() + TimeSpan.FromMinutes(5),
+                RequestedBy = "hub",
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

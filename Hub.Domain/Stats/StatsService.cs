@@ -1,0 +1,132 @@
+using Hub.Domain.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Hub.Domain.Stats;
+
+public sealed record CountBytes(string Key, long Entries, long Bytes);
+public sealed record DayCount(DateOnly Day, long Count, long Bytes);
+public sealed record StorageStats(long EntriesBytes, string MediaDir, long? FreeBytes, long? TotalBytes);
+public sealed record LibraryStats(
+    long Entries,
+    long Bytes,
+    IReadOnlyList<CountBytes> ByLibrary,
+    IReadOnlyList<CountBytes> ByMediaKind,
+    IReadOnlyList<CountBytes> ByContainer,
+    IReadOnlyList<CountBytes> ByPlatform,
+    IReadOnlyList<DayCount> ImportsPerDay,
+    IReadOnlyDictionary<string, long> JobsByState,
+    StorageStats Storage);
+
+public sealed record DownloadFilter(DateTimeOffset? From = null, DateTimeOffset? To = null, Guid? EntryId = null, string? Kind = null);
+public sealed record DownloadTotals(long Events, long Bytes, long Completed, long Aborted);
+public sealed record DownloadDay(DateOnly Day, long Events, long Bytes, long Completed, long Aborted);
+public sealed record TopEntry(Guid EntryId, string? Title, long Events, long Bytes);
+public sealed record DownloadStats(DateTimeOffset From, DateTimeOffset To, DownloadTotals Totals, IReadOnlyList<DownloadDay> PerDay, IReadOnlyList<TopEntry> TopEntries);
+
+/// <summary>Aggregates for the dashboard, the bot and MCP: what the library holds and how it is used.</summary>
+public sealed class StatsService(HubDatabase database, IOptions<HubOptions> options, TimeProvider time)
+{
+    public const int ImportDays = 30;
+
+    public async Task<LibraryStats> LibraryAsync(CancellationToken cancellationToken)
+    {
+        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var byLibrary = await GroupAsync(conn, "SELECT coalesce(l.name, e.library_id::text), count(*), coalesce(sum(e.size_bytes), 0) FROM entries e " +
+            "LEFT JOIN libraries l ON l.id = e.library_id GROUP BY 1 ORDER BY 2 DESC, 1", cancellationToken).ConfigureAwait(false);
+        var byKind = await GroupAsync(conn, "SELECT media_kind, count(*), coalesce(sum(size_bytes), 0) FROM entries GROUP BY 1 ORDER BY 2 DESC, 1", cancellationToken).ConfigureAwait(false);
+        var byContainer = await GroupAsync(conn, "SELECT coalesce(container, 'unknown'), count(*), coalesce(sum(size_bytes), 0) FROM entries GROUP BY 1 ORDER BY 2 DESC, 1", cancellationToken).ConfigureAwait(false);
+        var byPlatform = await GroupAsync(conn, "SELECT coalesce(platform, 'unknown'), count(*), coalesce(sum(size_bytes), 0) FROM entries GROUP BY 1 ORDER BY 2 DESC, 1", cancellationToken).ConfigureAwait(false);
+
+        var since = time.GetUtcNow().UtcDateTime.Date.AddDays(-(ImportDays - 1));
+        var perDay = new List<DayCount>();
+        await using (var cmd = new NpgsqlCommand(
+            "SELECT (created_at AT TIME ZONE 'UTC')::date, count(*), coalesce(sum(size_bytes), 0) FROM entries WHERE created_at >= $1 GROUP BY 1 ORDER BY 1", conn))
+        {
+            cmd.Parameters.AddWithValue(new DateTimeOffset(since, TimeSpan.Zero));
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+                perDay.Add(new DayCount(r.GetFieldValue<DateOnly>(0), r.GetInt64(1), r.GetInt64(2)));
+        }
+
+        var jobs = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var cmd = new NpgsqlCommand("SELECT state, count(*) FROM jobs GROUP BY 1 ORDER BY 1", conn))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) jobs[r.GetString(0)] = r.GetInt64(1);
+        }
+
+        var entries = byKind.Sum(k => k.Entries);
+        var bytes = byKind.Sum(k => k.Bytes);
+        return new LibraryStats(entries, bytes, byLibrary, byKind, byContainer, byPlatform, perDay, jobs, Storage(bytes));
+    }
+
+    /// <summary>Free and total space of the file system holding the media folder (the nearest existing parent).</summary>
+    private StorageStats Storage(long entriesBytes)
+    {
+        var dir = options.Value.FullMediaDir;
+        var probe = dir;
+        while (!Directory.Exists(probe) && Path.GetDirectoryName(probe) is { } parent) probe = parent;
+        try
+        {
+            var drive = new DriveInfo(probe);
+            return new StorageStats(entriesBytes, dir, drive.AvailableFreeSpace, drive.TotalSize);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return new StorageStats(entriesBytes, dir, null, null);
+        }
+    }
+
+    private static async Task<List<CountBytes>> GroupAsync(NpgsqlConnection conn, string sql, CancellationToken cancellationToken)
+    {
+        var list = new List<CountBytes>();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(new CountBytes(r.GetString(0), r.GetInt64(1), r.GetInt64(2)));
+        return list;
+    }
+
+    /// <summary>Stream and download events in [from, to) (default: the last 30 days), optionally of one entry or kind.</summary>
+    public async Task<DownloadStats> DownloadsAsync(DownloadFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.Kind is { } k && k is not ("stream" or "download"))
+            throw new HubValidationException("kind", "kind must be stream or download.");
+        var to = (filter.To ?? time.GetUtcNow()).ToUniversalTime();
+        var from = (filter.From ?? to.AddDays(-ImportDays)).ToUniversalTime();
+        if (from > to) throw new HubValidationException("from", "from is after to.");
+
+        const string Where = "WHERE s.at >= @from AND s.at < @to AND (@entry::uuid IS NULL OR s.entry_id = @entry) AND (@kind::text IS NULL OR s.kind = @kind)";
+        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlCommand Command(string sql)
+        {
+            var cmd = new NpgsqlCommand(sql, conn);
+            cmd.Parameters.AddWithValue("from", from);
+            cmd.Parameters.AddWithValue("to", to);
+            cmd.Parameters.Add(new NpgsqlParameter("entry", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)filter.EntryId ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter("kind", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)filter.Kind ?? DBNull.Value });
+            return cmd;
+        }
+
+        var days = new List<DownloadDay>();
+        await using (var cmd = Command($"SELECT (s.at AT TIME ZONE 'UTC')::date, count(*), coalesce(sum(s.bytes_sent), 0), " +
+            $"count(*) FILTER (WHERE s.completed), count(*) FILTER (WHERE NOT s.completed) FROM stream_events s {Where} GROUP BY 1 ORDER BY 1"))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+                days.Add(new DownloadDay(r.GetFieldValue<DateOnly>(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)));
+        }
+        var totals = new DownloadTotals(days.Sum(d => d.Events), days.Sum(d => d.Bytes), days.Sum(d => d.Completed), days.Sum(d => d.Aborted));
+
+        var top = new List<TopEntry>();
+        await using (var cmd = Command($"SELECT s.entry_id, max(e.title), count(*), coalesce(sum(s.bytes_sent), 0) FROM stream_events s " +
+            $"LEFT JOIN entries e ON e.id = s.entry_id {Where} GROUP BY s.entry_id ORDER BY 3 DESC, 4 DESC, 1 LIMIT 10"))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+                top.Add(new TopEntry(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2), r.GetInt64(3)));
+        }
+        return new DownloadStats(from, to, totals, days, top);
+    }
+}

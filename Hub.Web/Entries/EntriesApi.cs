@@ -1,0 +1,81 @@
+using System.Globalization;
+using Hub.Domain;
+using Hub.Domain.Entries;
+using Hub.Domain.Libraries;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hub.Web.Entries;
+
+/// <summary><c>/api/v1/entries</c>: list, search and filter (keyset pages), read, edit (any user), delete (admin).</summary>
+public static class EntriesApi
+{
+    public static RouteGroupBuilder MapEntries(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/entries").WithTags("Entries");
+        g.MapGet("/", ListEntries).WithName("ListEntries")
+            .WithSummary("Entries filtered by library, platform, mediaKind, tag (repeat for all of), minDuration/maxDuration (s), from/to (created); " +
+                "q searches; sort relevance|newest|oldest|[-]created|[-]title|[-]duration|[-]size; cursor and limit (1-200, default 50).");
+        g.MapGet("/{id:guid}", GetEntry).WithName("GetEntry").WithSummary("One entry.");
+        g.MapPatch("/{id:guid}", UpdateEntry).WithName("UpdateEntry").WithSummary("Change an entry's title, tags or properties (merge patch).");
+        g.MapDelete("/{id:guid}", DeleteEntry).RequireAuthorization(HubWebServiceCollectionExtensions.AdminPolicy).WithName("DeleteEntry")
+            .WithSummary("Delete an entry and its file (keep_file=true keeps the file) (admin).");
+        return api;
+    }
+
+    private static async Task<Ok<EntryPageDto>> ListEntries(
+        EntryService entries, LibraryService libraries,
+        [FromQuery] string? library, [FromQuery] string? platform, [FromQuery] string? mediaKind, [FromQuery] string[]? tag,
+        [FromQuery] string? minDuration, [FromQuery] string? maxDuration, [FromQuery] string? from, [FromQuery] string? to,
+        [FromQuery] string? q, [FromQuery] string? sort, [FromQuery] string? cursor, [FromQuery] string? limit, CancellationToken ct)
+    {
+        Guid? libraryId = null;
+        if (!string.IsNullOrWhiteSpace(library))
+        {
+            libraryId = (await libraries.FindAsync(library, ct) ?? throw new HubValidationException("library", $"No library '{library}'.")).Id;
+        }
+        var page = await entries.QueryAsync(new EntryQuery
+        {
+            LibraryId = libraryId,
+            Platform = Blank(platform),
+            MediaKind = Blank(mediaKind)?.ToLowerInvariant(),
+            Tags = tag is { Length: > 0 } ? tag : null,
+            MinDuration = Number(minDuration, "minDuration"),
+            MaxDuration = Number(maxDuration, "maxDuration"),
+            From = Date(from, "from"),
+            To = Date(to, "to"),
+            Q = Blank(q),
+            Sort = Blank(sort),
+            Cursor = Blank(cursor),
+            Limit = Blank(limit) is { } l ? (int.TryParse(l, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
+                : throw new HubValidationException("limit", "limit must be a whole number.")) : null,
+        }, ct);
+        return TypedResults.Ok(new EntryPageDto(page.Items.Select(EntryDto.From).ToList(), page.NextCursor));
+    }
+
+    private static async Task<Ok<EntryDto>> GetEntry(Guid id, EntryService entries, CancellationToken ct) =>
+        TypedResults.Ok(EntryDto.From(await entries.GetAsync(id, ct)));
+
+    private static async Task<Ok<EntryDto>> UpdateEntry(Guid id, EntryPatchRequest body, EntryService entries, CancellationToken ct) =>
+        TypedResults.Ok(EntryDto.From(await entries.UpdateAsync(id, new EntryPatch(body.Title, body.Tags, body.Properties), ct)));
+
+    private static async Task<NoContent> DeleteEntry(Guid id, EntryService entries, [FromQuery(Name = "keep_file")] string? keepFile, CancellationToken ct)
+    {
+        var keep = Blank(keepFile) is { } k ? (bool.TryParse(k, out var b) ? b : throw new HubValidationException("keep_file", "keep_file must be true or false.")) : false;
+        await entries.DeleteAsync(id, keep, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    public static double? Number(string? s, string field) => Blank(s) is not { } v ? null
+        : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d
+        : throw new HubValidationException(field, $"{field} must be a number of seconds.");
+
+    public static DateTimeOffset? Date(string? s, string field) => Blank(s) is not { } v ? null
+        : DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d
+        : throw new HubValidationException(field, $"{field} must be a date or date-time (ISO 8601).");
+}

@@ -1,0 +1,36 @@
+using Hub.Domain;
+using Hub.Domain.Stats;
+using Hub.Web.Entries;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hub.Web.Stats;
+
+/// <summary><c>/api/v1/stats</c>: what the library holds, and how it is streamed and downloaded.</summary>
+public static class StatsApi
+{
+    public static RouteGroupBuilder MapStats(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/stats").WithTags("Statistics");
+        g.MapGet("/", Library).WithName("GetStats")
+            .WithSummary("Entries and bytes by library, media kind, container and platform; imports per day (30 days); jobs by state; storage used and free.");
+        g.MapGet("/downloads", Downloads).WithName("GetDownloadStats")
+            .WithSummary("Stream and download events in [from, to) (default: 30 days), optionally for one entry or kind: totals, per day, top 10 entries.");
+        return api;
+    }
+
+    private static async Task<Ok<LibraryStats>> Library(StatsService stats, CancellationToken ct) =>
+        TypedResults.Ok(await stats.LibraryAsync(ct));
+
+    private static async Task<Ok<DownloadStats>> Downloads(StatsService stats, [FromQuery] string? from, [FromQuery] string? to,
+        [FromQuery] string? entry, [FromQuery] string? kind, CancellationToken ct)
+    {
+        Guid? entryId = string.IsNullOrWhiteSpace(entry) ? null
+            : Guid.TryParse(entry, out var g) ? g : throw new HubValidationException("entry", "entry must be an entry id.");
+        return TypedResults.Ok(await stats.DownloadsAsync(new DownloadFilter(EntriesApi.Date(from, "from"), EntriesApi.Date(to, "to"), entryId,
+            string.IsNullOrWhiteSpace(kind) ? null : kind.Trim().ToLowerInvariant()), ct));
+    }
+}
