@@ -1,44 +1,45 @@
+using Hub.Domain;
 using Hub.Domain.Entries;
-using Hub.Domain.Storage;
-using Microsoft.EntityFrameworkCore;
+using Hub.Domain.Libraries;
 
 namespace Hub.Bot.Commands;
 
 /// <summary>One search hit as the chat lists it.</summary>
 public sealed record EntryHit(Guid Id, string Title, string MediaKind, double? DurationSeconds, long SizeBytes, string? LibraryName);
 
+public sealed record EntryHits(IReadOnlyList<EntryHit> Items, string? NextCursor);
+
 /// <summary>
-/// Library search for the chat: every word must appear in the title, uploader or platform (case-insensitive; the
-/// trigram index on title serves it), newest first; no words lists the most recent entries.
+/// Library search for the chat, over <see cref="EntryService"/> (full-text and partial words, by relevance; no words
+/// lists the newest), with library names for display.
 /// </summary>
-public sealed class EntryLookup(IDbContextFactory<HubDbContext> dbFactory)
+public sealed class EntryLookup(EntryService entries, LibraryService libraries)
 {
-    public async Task<IReadOnlyList<EntryHit>> SearchAsync(string? query, int skip, int take, CancellationToken cancellationToken)
+    public async Task<EntryHits> SearchAsync(string? query, string? cursor, int limit, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var q = db.Entries.AsNoTracking();
-        foreach (var word in (query ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(8))
+        var page = await entries.QueryAsync(new EntryQuery
         {
-            var pattern = "%" + word.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
-                .Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            q = q.Where(e => EF.Functions.ILike(e.Title, pattern) || EF.Functions.ILike(e.Uploader ?? "", pattern) || EF.Functions.ILike(e.Platform ?? "", pattern));
-        }
-        return await q.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Skip(skip).Take(take)
-            .Select(e => new EntryHit(e.Id, e.Title, e.MediaKind, e.DurationSeconds, e.SizeBytes,
-                db.Libraries.Where(l => l.Id == e.LibraryId).Select(l => l.Name).FirstOrDefault()))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            Q = string.IsNullOrWhiteSpace(query) ? null : query,
+            Sort = string.IsNullOrWhiteSpace(query) ? EntrySort.Default : EntrySort.Relevance,
+            Cursor = cursor,
+            Limit = limit,
+        }, cancellationToken).ConfigureAwait(false);
+        var names = (await libraries.ListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(l => l.Id, l => l.Name);
+        return new EntryHits([.. page.Items.Select(e => new EntryHit(e.Id, e.Title, e.MediaKind, e.DurationSeconds, e.SizeBytes, names.GetValueOrDefault(e.LibraryId)))],
+            page.NextCursor);
     }
 
     public async Task<(Entry Entry, string? LibraryName)?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var entry = await db.Entries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken).ConfigureAwait(false);
-        if (entry is null)
+        try
+        {
+            var entry = await entries.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            var library = await libraries.GetAsync(entry.LibraryId, cancellationToken).ConfigureAwait(false);
+            return (entry, library.Name);
+        }
+        catch (HubNotFoundException)
         {
             return null;
         }
-        var library = await db.Libraries.AsNoTracking().Where(l => l.Id == entry.LibraryId).Select(l => l.Name).FirstOrDefaultAsync(cancellationToken)
-            .ConfigureAwait(false);
-        return (entry, library);
     }
 }

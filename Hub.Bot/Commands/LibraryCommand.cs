@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace Hub.Bot.Commands;
 
-/// <summary>A search being paged: the words (null for /recent).</summary>
-public sealed record SearchChoice(string? Query);
+/// <summary>A search being paged: the words (null for /recent) and the cursor of each page seen so far (page 0: null).</summary>
+public sealed record SearchChoice(string? Query, IReadOnlyList<string?> Cursors);
 
 /// <summary>/search and /recent: pages of five with Prev/Next, a stream link per hit, Details, and the file on request.</summary>
 public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotSender sender, EntryLinks links, IOptions<TelegramOptions> options)
@@ -30,7 +30,7 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
 
     private async Task<string> FirstPageAsync(BotContext ctx, string? query, CancellationToken ct)
     {
-        var (text, buttons, count) = await PageAsync(ctx, query, 0, ct).ConfigureAwait(false);
+        var (text, buttons, count) = await PageAsync(ctx, new SearchChoice(query, [null]), 0, ct).ConfigureAwait(false);
         sender.Post(ctx.ChatId, text, buttons);
         return $"{count} result(s)";
     }
@@ -39,13 +39,14 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
     public async Task<string> OnPageButtonAsync(BotContext ctx, CallbackQuery cb, string[] parts, CancellationToken ct)
     {
         var choice = await choices.GetAsync<SearchChoice>(parts.ElementAtOrDefault(1) ?? "", ctx.From.Id, ChoiceKind, ct).ConfigureAwait(false);
-        if (choice is null || cb.Message is null || !int.TryParse(parts.ElementAtOrDefault(2), CultureInfo.InvariantCulture, out var page) || page < 0)
+        if (choice is null || cb.Message is null || !int.TryParse(parts.ElementAtOrDefault(2), CultureInfo.InvariantCulture, out var page) || page < 0
+            || page >= choice.Cursors.Count)
         {
             await sender.AnswerAsync(cb.Id, "This list has expired; search again.", ct).ConfigureAwait(false);
             return "stale";
         }
         await sender.AnswerAsync(cb.Id, null, ct).ConfigureAwait(false);
-        var (text, buttons, _) = await PageAsync(ctx, choice.Query, page, ct, parts[1]).ConfigureAwait(false);
+        var (text, buttons, _) = await PageAsync(ctx, choice, page, ct, parts[1]).ConfigureAwait(false);
         await sender.EditAsync(cb.Message.Chat.Id, cb.Message.MessageId, text, buttons, ct).ConfigureAwait(false);
         return "page " + page;
     }
@@ -81,7 +82,7 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
         {
             sb.Append("\nFrom ").Append(src);
         }
-        if (links.StreamUrl(e.Id) is { } url)
+        if (await links.StreamUrlAsync(e.Id, ct).ConfigureAwait(false) is { } url)
         {
             sb.Append("\n▶️ ").Append(url);
         }
@@ -93,17 +94,31 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
         ? new InlineKeyboardMarkup([[InlineKeyboardButton.Callback("📤 Send me the file", CallbackData.Build("sf", CallbackData.Id(entryId)))]])
         : null;
 
-    private async Task<(string Text, InlineKeyboardMarkup? Buttons, int Count)> PageAsync(BotContext ctx, string? query, int page, CancellationToken ct,
+    private async Task<(string Text, InlineKeyboardMarkup? Buttons, int Count)> PageAsync(BotContext ctx, SearchChoice choice, int page, CancellationToken ct,
         string? choiceId = null)
     {
-        var hits = await lookup.SearchAsync(query, page * PageSize, PageSize + 1, ct).ConfigureAwait(false);
-        var hasNext = hits.Count > PageSize;
-        var shown = hits.Take(PageSize).ToList();
+        var query = choice.Query;
+        var hits = await lookup.SearchAsync(query, choice.Cursors[page], PageSize, ct).ConfigureAwait(false);
+        var hasNext = hits.NextCursor is not null;
+        var shown = hits.Items;
         if (shown.Count == 0)
         {
             return (page == 0 ? (query is null ? "The library is empty so far. Send me a link!" : $"Nothing found for “{query}”.") : "No more results.", null, 0);
         }
-        choiceId ??= hasNext ? await choices.CreateAsync(ctx.From.Id, ChoiceKind, new SearchChoice(query), ct).ConfigureAwait(false) : null;
+        if (hasNext)
+        {
+            // Remember where the next page starts (cursors keep pages stable while the library changes).
+            var cursors = choice.Cursors.Take(page + 1).Append(hits.NextCursor).ToList();
+            choice = choice with { Cursors = cursors };
+            if (choiceId is null)
+            {
+                choiceId = await choices.CreateAsync(ctx.From.Id, ChoiceKind, choice, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await choices.UpdateAsync(choiceId, choice, ct).ConfigureAwait(false);
+            }
+        }
         var sb = new StringBuilder(query is null ? "🕒 Recently added" : $"🔎 “{Texts.Trim(query, 60)}”");
         if (page > 0 || hasNext)
         {
@@ -121,7 +136,7 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
             {
                 sb.Append(" · ").Append(lib);
             }
-            if (links.StreamUrl(h.Id) is { } url)
+            if (await links.StreamUrlAsync(h.Id, ct).ConfigureAwait(false) is { } url)
             {
                 sb.Append("\n   ▶️ ").Append(url);
             }

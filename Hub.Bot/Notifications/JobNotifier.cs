@@ -137,7 +137,7 @@ public sealed class JobNotifier(JobUpdates updates, IServiceProvider services, J
                     entry = await db.Entries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, cancellationToken).ConfigureAwait(false);
                     libraryName = entry is null ? null : (await Libraries.GetAsync(entry.LibraryId, cancellationToken).ConfigureAwait(false)).Name;
                 }
-                text = JobText.Finished(job, entry, libraryName, entry is null ? null : links.StreamUrl(entry.Id));
+                text = JobText.Finished(job, entry, libraryName, entry is null ? null : await links.StreamUrlAsync(entry.Id, cancellationToken).ConfigureAwait(false));
                 buttons = JobText.FinishedButtons(job, entry, options.Value.UploadLimitBytes);
                 _lastEdit.TryRemove(u.JobId, out _);
             }

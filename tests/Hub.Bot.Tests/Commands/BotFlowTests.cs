@@ -86,6 +86,20 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
         Assert.Equal(FakeBotApi.MessageIdOf(preview), done.MessageId); // the same message all along
         Assert.Contains(done.Buttons, b => b.Text.Contains("Send me the file", StringComparison.Ordinal));
 
+        // The link in the result streams the file, without a token, with ranges.
+        var link = done.Text!.Split('\n').Single(l => l.StartsWith("▶️ ", StringComparison.Ordinal))[3..];
+        Assert.StartsWith("http://hub.test/s/", link, StringComparison.Ordinal);
+        using (var http = fx.App.CreateClient())
+        {
+            var whole = await http.GetByteArrayAsync(new Uri(link).PathAndQuery);
+            Assert.Equal(await File.ReadAllBytesAsync(clip), whole);
+            using var range = new HttpRequestMessage(HttpMethod.Get, new Uri(link).PathAndQuery);
+            range.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(100, 199);
+            using var partial = await http.SendAsync(range);
+            Assert.Equal(System.Net.HttpStatusCode.PartialContent, partial.StatusCode);
+            Assert.Equal(100, (await partial.Content.ReadAsByteArrayAsync()).Length);
+        }
+
         var job = Assert.Single(await fx.JobsOfAsync(user));
         Assert.Equal((JobStates.Completed, "bot"), (job.State, job.Door));
         // The job's message went through running states before the result.
@@ -212,6 +226,10 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
         fx.Press(user, page1, "Next");
         var page2 = await Api.WaitForTextAsync(user, "“kitten” — page 2");
         Assert.Contains("6. kitten-", page2.Text, StringComparison.Ordinal);
+        Assert.Contains("▶️ http://hub.test/s/", page2.Text, StringComparison.Ordinal);
+        fx.Press(user, page2, "Prev");
+        await Api.WaitForAsync(c => c.Method == "editMessageText" && c.ChatId == user && c.MessageId == FakeBotApi.MessageIdOf(page2)
+            && c.Text!.Contains("page 1", StringComparison.Ordinal), "back to page 1");
         fx.Press(user, page2, "ℹ️ 6");
         await Api.WaitForAsync(c => c.Method == "sendMessage" && c.ChatId == user && c.Text!.StartsWith("🎬 kitten-", StringComparison.Ordinal)
             && c.Text.Contains("Library: Videos", StringComparison.Ordinal), "details");

@@ -30,6 +30,7 @@ public class BotFixture : IAsyncLifetime
             ["Telegram:PerChatInterval"] = "00:00:00.2",
             ["Telegram:ProgressEditInterval"] = "00:00:00.5",
             ["Hub:Network:AllowPrivateNetworks"] = "true",
+            ["Hub:PublicUrl"] = "http://hub.test",
             ["Hub:Jobs:RetryBaseDelay"] = "00:00:00.3",
             ["Hub:Jobs:PollInterval"] = "00:00:01",
             ["Hub:Jobs:ProgressSaveInterval"] = "00:00:00.2",
