@@ -39,6 +39,9 @@ public static class HubDomainServiceCollectionExtensions
 
         // Access
         services.AddSingleton<TokenService>();
+        services.AddSingleton<ContactService>();
+        services.AddSingleton<InteractionLog>();
+        services.AddSingleton<TelegramSettingsStore>();
 
         // Jobs: the durable queue and its live updates (every process), workers added by AddHubWorkers.
         services.AddOptions<JobOptions>().Bind(configuration.GetSection("Hub:Jobs")).ValidateOnStart();

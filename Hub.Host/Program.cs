@@ -30,6 +30,7 @@ try
         "jobs" => await ImportCommand.JobsAsync(parsed, cts.Token),
         "token" or "tokens" => await TokenCommand.RunAsync(parsed, cts.Token),
         "mcp" => await McpCommand.RunAsync(parsed, cts.Token),
+        "contacts" or "contact" => await ContactsCommand.RunAsync(parsed, cts.Token),
         "help" => Help(),
         "version" => Version(),
         _ => throw new CliUsageException($"Unknown command '{command}'."),
@@ -79,6 +80,7 @@ static int Help()
           jobs [--state S] [--limit N]                     List jobs, newest activity first.
           version              Print Hub's version.
         {TokenCommand.Usage}
+        {ContactsCommand.Usage}
 
         Configuration comes from appsettings.json, environment variables (Hub__DataDir, ConnectionStrings__Hub,
         HUB_DATABASE, ASPNETCORE_URLS) and --Key=value arguments; see README.md.

@@ -10,6 +10,7 @@ using Hub.Web.Me;
 using Hub.Web.Playlists;
 using Hub.Web.Stats;
 using Hub.Web.Streaming;
+using Hub.Web.Telegram;
 using Hub.Web.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -43,6 +44,7 @@ public static class HubWebApplicationExtensions
         api.MapPlaylists();
         api.MapStats();
         app.MapSignedLinks();
+        api.MapTelegram();
         return app;
     }
 }

@@ -20,6 +20,8 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
     public DbSet<JobEvent> JobEvents => Set<JobEvent>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Setting> Settings => Set<Setting>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<Interaction> Interactions => Set<Interaction>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -38,6 +40,20 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
         });
         b.Entity<ApiToken>(e => e.ToTable("api_tokens"));
         b.Entity<Setting>(e => { e.ToTable("settings"); e.HasKey(x => x.Key); });
+        b.Entity<Contact>(e =>
+        {
+            e.ToTable("contacts");
+            e.HasKey(x => x.TelegramId);
+            e.Property(x => x.TelegramId).ValueGeneratedNever();
+            e.Ignore(x => x.Allowed);
+            e.Ignore(x => x.IsAdmin);
+            e.Ignore(x => x.DisplayName);
+        });
+        b.Entity<Interaction>(e =>
+        {
+            e.ToTable("interactions");
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+        });
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

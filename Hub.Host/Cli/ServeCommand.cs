@@ -1,3 +1,4 @@
+using Hub.Bot;
 using Hub.Domain;
 using Hub.Domain.Access;
 using Hub.Mcp;
@@ -34,10 +35,12 @@ public static class ServeCommand
         builder.Services.AddHubWorkers();
         builder.Services.AddHubWeb(builder.Configuration);
         builder.Services.AddHubMcp(builder.Configuration);
+        builder.Services.AddHubBot(builder.Configuration);
 
         var app = builder.Build();
         app.MapHubWeb();
         app.MapHubMcp();
+        app.MapHubBot();
         return app;
     }
 

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Hub.Bot.Commands;
+using Hub.Bot.Menus;
+using Hub.Bot.Notifications;
+using Hub.Bot.Receiving;
+using Hub.Bot.Telegram;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Bot;
+
+public static class HubBotServiceCollectionExtensions
+{
+    /// <summary>
+    /// The Telegram door. Everything is registered always; with no <c>Telegram:BotToken</c> the hosted services do
+    /// nothing (one log line says the bot is off) and the webhook answers 404.
+    /// </summary>
+    public static IServiceCollection AddHubBot(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(TelegramOptions.Section);
+        services.AddOptions<TelegramOptions>()
+            .Configure(o =>
+            {
+                section.Bind(o);
+                o.AdminIds = ParseIds(section.GetSection(nameof(TelegramOptions.AdminIds)));
+            })
+            .Validate(o => o.Mode is "polling" or "webhook", "Telegram:Mode must be 'polling' or 'webhook'.")
+            .Validate(o => !o.Enabled || !o.IsWebhook || IsValidSecret(o.WebhookSecret),
+                "Telegram:WebhookSecret is required in webhook mode (1-256 characters: A-Z, a-z, 0-9, _ and -).")
+            .Validate(o => Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https", "Telegram:ApiBaseUrl must be an http(s) URL.")
+            .Validate(o => o.PollTimeoutSeconds is >= 0 and <= 50, "Telegram:PollTimeoutSeconds must be 0 to 50.")
+            .Validate(o => o.GlobalMessagesPerSecond > 0 && o.GroupMessagesPerMinute > 0 && o.PerChatInterval >= TimeSpan.Zero && o.Concurrency > 0,
+                "Telegram rate limits and concurrency must be positive.")
+            .ValidateOnStart();
+
+        // Telegram API
+        services.AddSingleton<TelegramClient>();
+        services.AddSingleton<SendScheduler>();
+        services.AddSingleton<BotSender>();
+
+        // Receiving: start-up (admins, commands, webhook), the ledger and queue, polling
+        services.AddSingleton<BotStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<BotStartup>());
+        services.AddSingleton<UpdateLedger>();
+        services.AddSingleton<UpdateQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<UpdateQueue>());
+        services.AddHostedService<PollingService>();
+
+        // Commands and menus
+        services.AddSingleton<ChoiceStore>();
+        services.AddSingleton<EntryLookup>();
+        services.AddSingleton<HelpCommand>();
+        services.AddSingleton<ImportCommand>();
+        services.AddSingleton<FileImportCommand>();
+        services.AddSingleton<LibraryCommand>();
+        services.AddSingleton<JobsCommand>();
+        services.AddSingleton<InboxCommand>();
+        services.AddSingleton<SettingsCommand>();
+        services.AddSingleton<ContactsCommand>();
+        services.AddSingleton<CallbackRouter>();
+        services.AddSingleton<UpdateRouter>();
+
+        // Notifications: one live message per job
+        services.AddSingleton<EntryLinks>();
+        services.AddSingleton<JobMessages>();
+        services.AddSingleton<JobNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobNotifier>());
+        return services;
+    }
+
+    /// <summary>Maps <c>POST /telegram/webhook</c>.</summary>
+    public static IEndpointRouteBuilder MapHubBot(this IEndpointRouteBuilder app) => app.MapTelegramWebhook();
+
+    /// <summary>"1,2 3" or a list (AdminIds:0, AdminIds:1).</summary>
+    public static IReadOnlyList<long> ParseIds(IConfigurationSection section)
+    {
+        var raw = section.Value is { } value ? value.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : section.GetChildren().Select(c => c.Value ?? "").ToArray();
+        return [.. raw.Select(r => long.TryParse(r, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) && id > 0 ? id
+            : throw new FormatException($"Telegram:AdminIds holds '{r}', which is not a Telegram user id."))];
+    }
+
+    private static bool IsValidSecret(string? secret) =>
+        secret is { Length: >= 1 and <= 256 } && secret.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+}

@@ -1,0 +1,76 @@
+using Hub.Bot.Telegram;
+
+namespace Hub.Bot.Commands;
+
+/// <summary>The commands the bot knows, as registered with setMyCommands, and how a message names one.</summary>
+public static class CommandList
+{
+    public static readonly IReadOnlyList<BotCommand> All =
+    [
+        new("start", "Start here"),
+        new("help", "What you can send"),
+        new("add", "Import a link: /add <url>"),
+        new("search", "Search the library: /search <words>"),
+        new("recent", "Recently added"),
+        new("jobs", "Imports in progress"),
+        new("cancel", "Cancel an import: /cancel <id>"),
+        new("inbox", "Imports waiting for approval (admins)"),
+        new("settings", "Bot settings (admins)"),
+        new("contacts", "Who may use the bot (admins)"),
+    ];
+
+    /// <summary>
+    /// The command at the start of a message ("/search cats" → ("search", "cats")), or null. Uses the bot_command entity
+    /// when present; "/cmd@OtherBot" addressed to another bot in a group is not ours.
+    /// </summary>
+    public static (string Name, string Args)? Parse(Message message, string? botUsername)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var text = message.Text;
+        if (string.IsNullOrEmpty(text) || text[0] != '/')
+        {
+            return null;
+        }
+        var length = message.Entities?.FirstOrDefault(e => e.Type == "bot_command" && e.Offset == 0)?.Length
+            ?? (text.IndexOfAny([' ', '\n']) is var i and >= 0 ? i : text.Length);
+        length = Math.Min(length, text.Length);
+        var name = text[1..length];
+        var at = name.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            if (botUsername is not null && !name[(at + 1)..].Equals(botUsername, StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+            name = name[..at];
+        }
+        return name.Length == 0 ? null : (name.ToLowerInvariant(), text[length..].Trim());
+    }
+
+    /// <summary>http(s) links in a message: url entities, text links, and bare words that look like links.</summary>
+    public static IReadOnlyList<string> Urls(string? text, IReadOnlyList<MessageEntity>? entities)
+    {
+        var found = new List<string>();
+        if (string.IsNullOrEmpty(text))
+        {
+            return found;
+        }
+        foreach (var e in entities ?? [])
+        {
+            if (e.Type == "text_link" && e.Url is { } u)
+            {
+                found.Add(u);
+            }
+            else if (e.Type == "url" && e.Offset >= 0 && e.Offset + e.Length <= text.Length)
+            {
+                found.Add(text.Substring(e.Offset, e.Length));
+            }
+        }
+        if (found.Count == 0)
+        {
+            found.AddRange(text.Split([' ', '\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries)
+                .Where(w => w.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || w.StartsWith("https://", StringComparison.OrdinalIgnoreCase)));
+        }
+        return [.. found.Select(u => u.Contains("://", StringComparison.Ordinal) ? u : "https://" + u).Distinct(StringComparer.Ordinal)];
+    }
+}

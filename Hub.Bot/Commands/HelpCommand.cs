@@ -1,0 +1,54 @@
+using Hub.Bot.Telegram;
+
+namespace Hub.Bot.Commands;
+
+/// <summary>/start and /help: what you can send, and your role.</summary>
+public sealed class HelpCommand(BotSender sender)
+{
+    public string Start(BotContext ctx)
+    {
+        sender.Post(ctx.ChatId, $"""
+            Hi {ctx.From.FirstName}! I'm Hub: send me a link (or several) or a video, audio or document file and I'll add it to the library.
+
+            {HelpText(ctx)}
+            """);
+        return "ok";
+    }
+
+    public string Help(BotContext ctx)
+    {
+        sender.Post(ctx.ChatId, HelpText(ctx));
+        return "ok";
+    }
+
+    public string Unknown(BotContext ctx, string name)
+    {
+        sender.Post(ctx.ChatId, $"I don't know /{name}. Try /help.");
+        return "unknown command";
+    }
+
+    private static string HelpText(BotContext ctx)
+    {
+        var text = """
+            What you can send:
+            • a link, or several in one message: I import them (or show a preview to choose library and format first)
+            • a video, audio or document file (up to 20 MB): I import it
+            /add <url> — import a link
+            /search <words> — search the library
+            /recent — recently added
+            /jobs — your imports in progress
+            /cancel <id> — cancel an import
+            """;
+        if (ctx.IsAdmin)
+        {
+            text += """
+
+                Admin:
+                /inbox — imports waiting for approval
+                /settings — default library, format, preview or auto
+                /contacts — who may use the bot
+                """;
+        }
+        return text + $"\n\nYour role: {ctx.Contact.Role}.";
+    }
+}

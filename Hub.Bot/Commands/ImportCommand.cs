@@ -1,0 +1,242 @@
+using System.Text;
+using Hub.Bot.Menus;
+using Hub.Bot.Notifications;
+using Hub.Bot.Telegram;
+using Hub.Domain;
+using Hub.Domain.Access;
+using Hub.Domain.Engines;
+using Hub.Domain.Imports;
+using Hub.Domain.Jobs;
+using Hub.Domain.Libraries;
+
+namespace Hub.Bot.Commands;
+
+/// <summary>What a preview menu remembers between button presses.</summary>
+public sealed record PreviewChoice(string Url, string? Library, string? Format, bool WholePlaylist, bool IsPlaylist, int? EntryCount, string Summary,
+    long ChatId, long MessageId);
+
+/// <summary>
+/// Links: /add and plain URLs (several per message). In auto mode each becomes a job at once; in preview mode the bot
+/// shows what the link is with buttons for library, format, playlist scope, and Import. Every job gets one message
+/// that <see cref="JobNotifier"/> keeps current.
+/// </summary>
+public sealed class ImportCommand(ImportService imports, TelegramSettingsStore settingsStore, LibraryService libraries, ChoiceStore choices,
+    BotSender sender, JobMessages jobMessages, JobNotifier notifier)
+{
+    public const string ChoiceKind = "preview";
+    private const int MaxLinksPerMessage = 10;
+    private const int MaxLibraryButtons = 8;
+
+    private static readonly Dictionary<string, string> FormatLabels = new()
+    {
+        [FormatPresets.VideoBest] = "Best video",
+        [FormatPresets.Video1080] = "1080p",
+        [FormatPresets.Video720] = "720p",
+        [FormatPresets.AudioBest] = "Best audio",
+        [FormatPresets.AudioMp3] = "MP3",
+    };
+
+    public async Task<string> AddAsync(BotContext ctx, string args, CancellationToken ct)
+    {
+        var urls = CommandList.Urls(args, null);
+        if (urls.Count == 0)
+        {
+            sender.Post(ctx.ChatId, "Usage: /add <url> — or just send me the link.");
+            return "usage";
+        }
+        return await ImportUrlsAsync(ctx, urls, ct).ConfigureAwait(false);
+    }
+
+    public async Task<string> ImportUrlsAsync(BotContext ctx, IReadOnlyList<string> urls, CancellationToken ct)
+    {
+        var settings = await settingsStore.GetAsync(ct).ConfigureAwait(false);
+        if (urls.Count > MaxLinksPerMessage)
+        {
+            sender.Post(ctx.ChatId, $"That's {urls.Count} links; I'll take the first {MaxLinksPerMessage}. Send the rest in another message.");
+        }
+        var started = 0;
+        foreach (var url in urls.Take(MaxLinksPerMessage))
+        {
+            try
+            {
+                if (settings.Mode == BotModes.Auto)
+                {
+                    await StartJobAsync(ctx, Request(ctx, url, settings.DefaultLibrary, settings.DefaultFormat, wholePlaylist: true), null, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await PreviewAsync(ctx, url, settings, ct).ConfigureAwait(false);
+                }
+                started++;
+            }
+            catch (HubException ex)
+            {
+                sender.Post(ctx.ChatId, $"{Texts.Trim(url, 100)}: {ex.Message}");
+            }
+        }
+        return $"{(settings.Mode == BotModes.Auto ? "imported" : "previewed")} {started} of {Math.Min(urls.Count, MaxLinksPerMessage)}";
+    }
+
+    /// <summary>Creates the job and its message (or turns <paramref name="messageId"/> into it), then follows it.</summary>
+    public async Task<Job> StartJobAsync(BotContext ctx, ImportRequest request, long? messageId, CancellationToken ct)
+    {
+        var job = await imports.ImportAsync(request, ct).ConfigureAwait(false);
+        var update = JobUpdate.From(job, DateTimeOffset.UtcNow);
+        var text = JobText.Running(update, request.Url ?? request.FileName);
+        var buttons = JobText.RunningButtons(update);
+        if (messageId is { } existing)
+        {
+            await sender.EditAsync(ctx.ChatId, existing, text, buttons, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            existing = (await sender.SendAsync(ctx.ChatId, text, buttons, ct).ConfigureAwait(false)).MessageId;
+        }
+        await jobMessages.TrackAsync(job.Id, ctx.ChatId, existing, ctx.From.Id, text, ct).ConfigureAwait(false);
+        await notifier.RefreshAsync(job.Id, ct).ConfigureAwait(false);
+        return job;
+    }
+
+    private async Task PreviewAsync(BotContext ctx, string url, TelegramSettings settings, CancellationToken ct)
+    {
+        var message = await sender.SendAsync(ctx.ChatId, $"🔎 Looking at {url} …", null, ct).ConfigureAwait(false);
+        ProbeResult probe;
+        try
+        {
+            probe = await imports.ProbeAsync(url, ct).ConfigureAwait(false);
+        }
+        catch (HubException ex)
+        {
+            await sender.EditAsync(ctx.ChatId, message.MessageId, $"I couldn't read {url}:\n{ex.Message}", null, ct).ConfigureAwait(false);
+            return;
+        }
+        var choice = new PreviewChoice(url, settings.DefaultLibrary, settings.DefaultFormat, WholePlaylist: true, probe.IsPlaylist,
+            probe.EntryCount ?? (probe.Entries.Count > 0 ? probe.Entries.Count : null), Summary(probe), ctx.ChatId, message.MessageId);
+        var id = await choices.CreateAsync(ctx.From.Id, ChoiceKind, choice, ct).ConfigureAwait(false);
+        await RenderAsync(id, choice, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A press on a preview button: pv:{choice}:{l|f|p|go|x}[:{value}].</summary>
+    public async Task<string> OnPreviewButtonAsync(BotContext ctx, CallbackQuery cb, string[] parts, CancellationToken ct)
+    {
+        var id = parts.ElementAtOrDefault(1) ?? "";
+        var action = parts.ElementAtOrDefault(2) ?? "";
+        var value = parts.ElementAtOrDefault(3);
+        var choice = await choices.GetAsync<PreviewChoice>(id, ctx.From.Id, ChoiceKind, ct).ConfigureAwait(false);
+        if (choice is null)
+        {
+            await sender.AnswerAsync(cb.Id, "This preview has expired or was used already. Send the link again.", ct).ConfigureAwait(false);
+            return "stale";
+        }
+        switch (action)
+        {
+            case "l":
+                var libs = await libraries.ListAsync(ct).ConfigureAwait(false);
+                choice = choice with { Library = int.TryParse(value, out var li) && li >= 0 && li < libs.Count ? libs[li].Slug : null };
+                break;
+            case "f":
+                choice = choice with { Format = int.TryParse(value, out var fi) && fi >= 0 && fi < FormatPresets.All.Count ? FormatPresets.All[fi] : null };
+                break;
+            case "p":
+                choice = choice with { WholePlaylist = value == "1" };
+                break;
+            case "x":
+                await choices.DeleteAsync(id, ct).ConfigureAwait(false);
+                await sender.AnswerAsync(cb.Id, "Cancelled", ct).ConfigureAwait(false);
+                await sender.EditAsync(choice.ChatId, choice.MessageId, "✖ Not imported: " + choice.Url, null, ct).ConfigureAwait(false);
+                return "preview cancelled";
+            case "go":
+                if (!await choices.DeleteAsync(id, ct).ConfigureAwait(false))
+                {
+                    await sender.AnswerAsync(cb.Id, "Already on its way.", ct).ConfigureAwait(false);
+                    return "stale";
+                }
+                await sender.AnswerAsync(cb.Id, "Importing…", ct).ConfigureAwait(false);
+                var job = await StartJobAsync(ctx, Request(ctx, choice.Url, choice.Library, choice.Format, choice.WholePlaylist), choice.MessageId, ct)
+                    .ConfigureAwait(false);
+                return "job " + job.Id;
+            default:
+                await sender.AnswerAsync(cb.Id, "That button no longer works.", ct).ConfigureAwait(false);
+                return "stale";
+        }
+        await choices.UpdateAsync(id, choice, ct).ConfigureAwait(false);
+        await sender.AnswerAsync(cb.Id, null, ct).ConfigureAwait(false);
+        await RenderAsync(id, choice, ct).ConfigureAwait(false);
+        return "preview " + action;
+    }
+
+    private async Task RenderAsync(string id, PreviewChoice choice, CancellationToken ct)
+    {
+        var libs = (await libraries.ListAsync(ct).ConfigureAwait(false)).Take(MaxLibraryButtons).ToList();
+        var rows = new List<IReadOnlyList<InlineKeyboardButton>>();
+        var libButtons = new List<InlineKeyboardButton> { Button(choice.Library is null, "Auto", id, "l", "-") };
+        libButtons.AddRange(libs.Select((l, i) => Button(l.Slug == choice.Library, Texts.Trim(l.Name, 20), id, "l", i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        rows.AddRange(libButtons.Chunk(3));
+        var formatButtons = new List<InlineKeyboardButton> { Button(choice.Format is null, "Default", id, "f", "-") };
+        formatButtons.AddRange(FormatPresets.All.Select((f, i) => Button(f == choice.Format, FormatLabels[f], id, "f", i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        rows.AddRange(formatButtons.Chunk(3));
+        if (choice.IsPlaylist)
+        {
+            rows.Add([
+                Button(choice.WholePlaylist, choice.EntryCount is { } n ? $"Whole playlist ({n})" : "Whole playlist", id, "p", "1"),
+                Button(!choice.WholePlaylist, "Just this one", id, "p", "0"),
+            ]);
+        }
+        rows.Add([
+            InlineKeyboardButton.Callback("✅ Import", CallbackData.Build("pv", id, "go")),
+            InlineKeyboardButton.Callback("✖ Cancel", CallbackData.Build("pv", id, "x")),
+        ]);
+        var library = choice.Library is null ? "auto" : libs.FirstOrDefault(l => l.Slug == choice.Library)?.Name ?? choice.Library;
+        var text = $"{choice.Summary}\n\nLibrary: {library} · Format: {(choice.Format is null ? "default" : FormatLabels[choice.Format])}"
+            + (choice.IsPlaylist ? $" · {(choice.WholePlaylist ? "whole playlist" : "just this one")}" : "")
+            + "\nPick, then press Import.";
+        await sender.EditAsync(choice.ChatId, choice.MessageId, text, new InlineKeyboardMarkup(rows), ct).ConfigureAwait(false);
+    }
+
+    private static InlineKeyboardButton Button(bool selected, string label, string id, string action, string value) =>
+        InlineKeyboardButton.Callback((selected ? "✓ " : "") + label, CallbackData.Build("pv", id, action, value));
+
+    private static string Summary(ProbeResult p)
+    {
+        var sb = new StringBuilder();
+        sb.Append(p.IsPlaylist ? "📃 " : p.MediaKind == "audio" ? "🎵 " : "🎬 ").Append(Texts.Trim(p.Title ?? p.Url, 200));
+        var facts = new List<string>();
+        if (p.DurationSeconds is { } d)
+        {
+            facts.Add(Texts.Duration(d));
+        }
+        if (!string.IsNullOrWhiteSpace(p.Uploader))
+        {
+            facts.Add(p.Uploader);
+        }
+        if (!string.IsNullOrWhiteSpace(p.Platform))
+        {
+            facts.Add(p.Platform);
+        }
+        if (p.SizeBytes is { } size)
+        {
+            facts.Add(Texts.Size(size));
+        }
+        if (p.IsPlaylist && (p.EntryCount ?? p.Entries.Count) is var count and > 0)
+        {
+            facts.Add($"{count} items");
+        }
+        if (facts.Count > 0)
+        {
+            sb.Append('\n').Append(string.Join(" · ", facts));
+        }
+        sb.Append('\n').Append(p.Url);
+        return sb.ToString();
+    }
+
+    private static ImportRequest Request(BotContext ctx, string url, string? library, string? format, bool wholePlaylist) => new()
+    {
+        Url = url,
+        Library = library,
+        Format = format,
+        Mode = ImportModes.Auto,
+        WholePlaylist = wholePlaylist,
+        Door = Doors.Bot,
+        RequestedBy = ctx.RequestedBy,
+    };
+}

@@ -1,0 +1,129 @@
+using System.Text;
+using Hub.Bot.Menus;
+using Hub.Bot.Telegram;
+using Hub.Domain;
+using Hub.Domain.Jobs;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Bot.Commands;
+
+/// <summary>/jobs (active imports with Cancel buttons: your own, or everyone's for admins), /cancel, and sending files.</summary>
+public sealed class JobsCommand(JobQueue queue, EntryLookup lookup, BotSender sender, IOptions<TelegramOptions> options)
+{
+    private const int MaxListed = 10;
+    private static readonly IReadOnlyList<string> Active = [.. JobStates.All.Except(JobStates.Terminal)];
+
+    public async Task<string> ListAsync(BotContext ctx, CancellationToken ct)
+    {
+        var jobs = await VisibleActiveAsync(ctx, 50, ct).ConfigureAwait(false);
+        if (jobs.Count == 0)
+        {
+            sender.Post(ctx.ChatId, ctx.IsAdmin ? "No imports in progress." : "You have no imports in progress.");
+            return "0 jobs";
+        }
+        var sb = new StringBuilder(ctx.IsAdmin ? "Imports in progress (everyone's):\n" : "Your imports in progress:\n");
+        var rows = new List<IReadOnlyList<InlineKeyboardButton>>();
+        foreach (var j in jobs.Take(MaxListed))
+        {
+            sb.Append("\n• ").Append(Texts.ShortId(j.Id)).Append(' ').Append(j.State.Replace('_', ' '));
+            if (j.State == JobStates.Downloading)
+            {
+                sb.Append(' ').Append(Texts.Percent(j.Progress));
+            }
+            sb.Append(" — ").Append(Texts.Trim(j.Title ?? j.Source ?? "import", 80));
+            if (ctx.IsAdmin && j.RequestedBy is { } by)
+            {
+                sb.Append(" (").Append(by).Append(')');
+            }
+            if (!j.CancelRequested)
+            {
+                rows.Add([InlineKeyboardButton.Callback($"✖ Cancel {Texts.ShortId(j.Id)}", CallbackData.Build("jc", CallbackData.Id(j.Id)))]);
+            }
+        }
+        if (jobs.Count > MaxListed)
+        {
+            sb.Append("\n… and ").Append(jobs.Count - MaxListed).Append(" more.");
+        }
+        sender.Post(ctx.ChatId, sb.ToString(), rows.Count > 0 ? new InlineKeyboardMarkup(rows) : null);
+        return $"{jobs.Count} jobs";
+    }
+
+    public async Task<string> CancelAsync(BotContext ctx, string args, CancellationToken ct)
+    {
+        var key = args.Trim().ToLowerInvariant().Replace("-", "", StringComparison.Ordinal);
+        if (key.Length < 4)
+        {
+            sender.Post(ctx.ChatId, "Usage: /cancel <id> — the id is shown in /jobs and on each import's message.");
+            return "usage";
+        }
+        var matches = (await VisibleActiveAsync(ctx, 500, ct).ConfigureAwait(false)).Where(j => j.Id.ToString("N").StartsWith(key, StringComparison.Ordinal)).ToList();
+        if (matches.Count != 1)
+        {
+            sender.Post(ctx.ChatId, matches.Count == 0 ? $"No import of yours in progress has the id {key}. See /jobs." : $"Several imports start with {key}; type more of the id.");
+            return "not found";
+        }
+        var job = await queue.CancelAsync(matches[0].Id, $"cancelled by {ctx.RequestedBy}", ct).ConfigureAwait(false);
+        sender.Post(ctx.ChatId, $"Cancelling {Texts.Trim(job.Title ?? job.Source, 80)} ({Texts.ShortId(job.Id)}).");
+        return "cancelled " + job.Id;
+    }
+
+    /// <summary>jc:{job}</summary>
+    public async Task<string> OnCancelButtonAsync(BotContext ctx, CallbackQuery cb, string[] parts, CancellationToken ct)
+    {
+        Job job;
+        try
+        {
+            job = CallbackData.TryId(parts.ElementAtOrDefault(1), out var id) ? await queue.GetAsync(id, ct).ConfigureAwait(false)
+                : throw new HubNotFoundException("job", "bad id");
+        }
+        catch (HubNotFoundException)
+        {
+            await sender.AnswerAsync(cb.Id, "That import no longer exists.", ct).ConfigureAwait(false);
+            return "stale";
+        }
+        if (!ctx.IsAdmin && job.RequestedBy != ctx.RequestedBy)
+        {
+            await sender.AnswerAsync(cb.Id, "That is someone else's import.", ct).ConfigureAwait(false);
+            return "refused: not yours";
+        }
+        if (JobStates.IsTerminal(job.State))
+        {
+            await sender.AnswerAsync(cb.Id, $"It is already {job.State}.", ct).ConfigureAwait(false);
+            return "stale";
+        }
+        await queue.CancelAsync(job.Id, $"cancelled by {ctx.RequestedBy}", ct).ConfigureAwait(false);
+        await sender.AnswerAsync(cb.Id, "Cancelling…", ct).ConfigureAwait(false);
+        return "cancelled " + job.Id;
+    }
+
+    /// <summary>sf:{entry}: uploads the file into the chat when it is within the upload limit.</summary>
+    public async Task<string> OnSendFileButtonAsync(BotContext ctx, CallbackQuery cb, string[] parts, CancellationToken ct)
+    {
+        var found = CallbackData.TryId(parts.ElementAtOrDefault(1), out var id) ? await lookup.GetAsync(id, ct).ConfigureAwait(false) : null;
+        if (found is not { } f || !File.Exists(f.Entry.FilePath))
+        {
+            await sender.AnswerAsync(cb.Id, "That file is no longer in the library.", ct).ConfigureAwait(false);
+            return "stale";
+        }
+        var limit = options.Value.UploadLimitBytes;
+        if (f.Entry.SizeBytes > limit)
+        {
+            await sender.AnswerAsync(cb.Id, $"It is {Texts.Size(f.Entry.SizeBytes)}; bots can send at most {Texts.Size(limit)}.", ct, alert: true).ConfigureAwait(false);
+            return "refused: too large";
+        }
+        await sender.AnswerAsync(cb.Id, "Sending…", ct).ConfigureAwait(false);
+        try
+        {
+            await sender.SendFileAsync(ctx.ChatId, f.Entry.FilePath, f.Entry.MediaKind, Texts.Trim(f.Entry.Title, 1000), ct).ConfigureAwait(false);
+        }
+        catch (TelegramApiException ex)
+        {
+            sender.Post(ctx.ChatId, $"I couldn't send the file: {ex.Description}");
+            return "send failed: " + ex.ErrorCode;
+        }
+        return "sent file " + id;
+    }
+
+    private Task<IReadOnlyList<Job>> VisibleActiveAsync(BotContext ctx, int limit, CancellationToken ct) =>
+        queue.ListAsync(new JobFilter { States = Active, RequestedBy = ctx.IsAdmin ? null : ctx.RequestedBy, Limit = limit }, ct);
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using Hub.Bot.Menus;
+using Hub.Bot.Telegram;
+using Hub.Domain.Access;
+using Hub.Domain.Engines;
+using Hub.Domain.Libraries;
+
+namespace Hub.Bot.Commands;
+
+/// <summary>/settings (admins): default library, default format, preview or auto mode, as buttons.</summary>
+public sealed class SettingsCommand(TelegramSettingsStore store, LibraryService libraries, BotSender sender)
+{
+    private const int MaxLibraryButtons = 8;
+
+    public async Task<string> ShowAsync(BotContext ctx, CancellationToken ct)
+    {
+        var (text, buttons) = await RenderAsync(await store.GetAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        sender.Post(ctx.ChatId, text, buttons);
+        return "shown";
+    }
+
+    /// <summary>st:l:{index|-}, st:f:{index|-}, st:m:{p|a}</summary>
+    public async Task<string> OnButtonAsync(BotContext ctx, CallbackQuery cb, string[] parts, CancellationToken ct)
+    {
+        var value = parts.ElementAtOrDefault(2) ?? "";
+        var index = int.TryParse(value, CultureInfo.InvariantCulture, out var i) ? i : -1;
+        TelegramSettingsPatch? patch = parts.ElementAtOrDefault(1) switch
+        {
+            "l" => new((await libraries.ListAsync(ct).ConfigureAwait(false)).Take(MaxLibraryButtons).ElementAtOrDefault(index)?.Slug ?? "", null, null),
+            "f" => new(null, index >= 0 && index < FormatPresets.All.Count ? FormatPresets.All[index] : "", null),
+            "m" => new(null, null, value == "a" ? BotModes.Auto : BotModes.Preview),
+            _ => null,
+        };
+        if (patch is null || cb.Message is null)
+        {
+            await sender.AnswerAsync(cb.Id, "That button no longer works.", ct).ConfigureAwait(false);
+            return "stale";
+        }
+        var saved = await store.UpdateAsync(patch, ct).ConfigureAwait(false);
+        await sender.AnswerAsync(cb.Id, "Saved", ct).ConfigureAwait(false);
+        var (text, buttons) = await RenderAsync(saved, ct).ConfigureAwait(false);
+        await sender.EditAsync(cb.Message.Chat.Id, cb.Message.MessageId, text, buttons, ct).ConfigureAwait(false);
+        return $"settings: {saved.DefaultLibrary ?? "auto"}, {saved.DefaultFormat ?? "default"}, {saved.Mode}";
+    }
+
+    private async Task<(string, InlineKeyboardMarkup)> RenderAsync(TelegramSettings s, CancellationToken ct)
+    {
+        var libs = (await libraries.ListAsync(ct).ConfigureAwait(false)).Take(MaxLibraryButtons).ToList();
+        var rows = new List<IReadOnlyList<InlineKeyboardButton>>();
+        var libButtons = new List<InlineKeyboardButton> { InlineKeyboardButton.Callback(Mark(s.DefaultLibrary is null) + "Auto", CallbackData.Build("st", "l", "-")) };
+        libButtons.AddRange(libs.Select((l, i) => InlineKeyboardButton.Callback(Mark(l.Slug == s.DefaultLibrary) + Texts.Trim(l.Name, 20),
+            CallbackData.Build("st", "l", i.ToString(CultureInfo.InvariantCulture)))));
+        rows.AddRange(libButtons.Chunk(3));
+        var formatButtons = new List<InlineKeyboardButton> { InlineKeyboardButton.Callback(Mark(s.DefaultFormat is null) + "Library default", CallbackData.Build("st", "f", "-")) };
+        formatButtons.AddRange(FormatPresets.All.Select((f, i) => InlineKeyboardButton.Callback(Mark(f == s.DefaultFormat) + f,
+            CallbackData.Build("st", "f", i.ToString(CultureInfo.InvariantCulture)))));
+        rows.AddRange(formatButtons.Chunk(3));
+        rows.Add([
+            InlineKeyboardButton.Callback(Mark(s.Mode == BotModes.Preview) + "Preview first", CallbackData.Build("st", "m", "p")),
+            InlineKeyboardButton.Callback(Mark(s.Mode == BotModes.Auto) + "Import at once", CallbackData.Build("st", "m", "a")),
+        ]);
+        var library = s.DefaultLibrary is null ? "auto (rules decide)" : libs.FirstOrDefault(l => l.Slug == s.DefaultLibrary)?.Name ?? s.DefaultLibrary;
+        var text = $"⚙️ Bot settings\nDefault library: {library}\nDefault format: {s.DefaultFormat ?? "the library's default"}\n"
+            + $"Links: {(s.Mode == BotModes.Auto ? "imported at once" : "previewed first, with choices")}";
+        return (text, new InlineKeyboardMarkup(rows));
+    }
+
+    private static string Mark(bool selected) => selected ? "✓ " : "";
+}

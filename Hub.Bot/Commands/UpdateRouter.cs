@@ -1,0 +1,163 @@
+using Hub.Bot.Menus;
+using Hub.Bot.Receiving;
+using Hub.Bot.Telegram;
+using Hub.Domain;
+using Hub.Domain.Access;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Bot.Commands;
+
+/// <summary>
+/// Every update starts here: who is it (the contact gate: blocked people are ignored, pending ones are told to wait
+/// and cause nothing else), what is it (callback, file, command, links), which command handles it, and a line in the
+/// interactions log with the result. Domain refusals become a plain reply; anything else goes up to the queue, which
+/// apologises with an error id.
+/// </summary>
+public sealed class UpdateRouter(ContactService contacts, InteractionLog interactions, BotSender sender, BotStartup startup,
+    HelpCommand help, ImportCommand imports, FileImportCommand files, LibraryCommand library, JobsCommand jobs,
+    InboxCommand inbox, SettingsCommand settings, ContactsCommand contactsCommand, CallbackRouter callbacks, ILogger<UpdateRouter> logger)
+{
+    public async Task HandleAsync(Update update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (update.Message is null && update.CallbackQuery is null)
+        {
+            return; // edited messages and channel posts ask nothing of us
+        }
+        var from = update.From;
+        if (from is null || from.IsBot)
+        {
+            return;
+        }
+        var chatId = update.Message?.Chat.Id ?? update.CallbackQuery?.Message?.Chat.Id ?? from.Id;
+        var (kind, text) = Describe(update);
+        var seen = await contacts.SeenAsync(new TelegramIdentity(from.Id, from.Username, from.FirstName, from.LastName), cancellationToken)
+            .ConfigureAwait(false);
+        string result;
+        switch (seen.Contact.Status)
+        {
+            case ContactStatuses.Blocked:
+                if (update.CallbackQuery is { } blockedCallback)
+                {
+                    await sender.AnswerAsync(blockedCallback.Id, null, cancellationToken).ConfigureAwait(false);
+                }
+                result = "ignored: blocked";
+                break;
+            case ContactStatuses.Pending:
+                result = await contactsCommand.PendingAsync(seen, chatId, update, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                var ctx = new BotContext(update, seen.Contact, from, chatId);
+                try
+                {
+                    result = await DispatchAsync(ctx, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HubException ex)
+                {
+                    if (update.CallbackQuery is { } cb)
+                    {
+                        await sender.AnswerAsync(cb.Id, Texts.Trim(ex.Message, 190), cancellationToken, alert: true).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        sender.Post(chatId, ex.Message);
+                    }
+                    result = "refused: " + ex.Type;
+                }
+                break;
+        }
+        await interactions.RecordAsync(from.Id, kind, text, result, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The short apology for an update whose handling failed; never throws.</summary>
+    public async Task ApologizeAsync(Update update, string errorId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var from = update.From;
+            var chatId = update.Message?.Chat.Id ?? update.CallbackQuery?.Message?.Chat.Id ?? from?.Id;
+            if (update.CallbackQuery is { } cb)
+            {
+                await sender.AnswerAsync(cb.Id, $"Sorry, that failed (error id {errorId}).", cancellationToken).ConfigureAwait(false);
+            }
+            if (chatId is { } chat)
+            {
+                sender.Post(chat, $"Sorry, something went wrong on my side (error id {errorId}). Please try again in a moment.");
+            }
+            if (from is not null)
+            {
+                var (kind, text) = Describe(update);
+                await interactions.RecordAsync(from.Id, kind, text, "error " + errorId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Could not apologise for update {UpdateId}: {Error}", update.UpdateId, ex.Message);
+        }
+    }
+
+    private async Task<string> DispatchAsync(BotContext ctx, CancellationToken ct)
+    {
+        if (ctx.Callback is { } callback)
+        {
+            return await callbacks.HandleAsync(ctx, callback, ct).ConfigureAwait(false);
+        }
+        var m = ctx.Message!;
+        if (m.Video is not null || m.Audio is not null || m.Document is not null || m.Voice is not null)
+        {
+            return await files.HandleAsync(ctx, ct).ConfigureAwait(false);
+        }
+        if (CommandList.Parse(m, startup.Me?.Username) is { } command)
+        {
+            return command.Name switch
+            {
+                "start" => help.Start(ctx),
+                "help" => help.Help(ctx),
+                "add" => await imports.AddAsync(ctx, command.Args, ct).ConfigureAwait(false),
+                "search" => await library.SearchAsync(ctx, command.Args, ct).ConfigureAwait(false),
+                "recent" => await library.RecentAsync(ctx, ct).ConfigureAwait(false),
+                "jobs" => await jobs.ListAsync(ctx, ct).ConfigureAwait(false),
+                "cancel" => await jobs.CancelAsync(ctx, command.Args, ct).ConfigureAwait(false),
+                "inbox" => AdminOnly(ctx) ?? await inbox.ListAsync(ctx, ct).ConfigureAwait(false),
+                "settings" => AdminOnly(ctx) ?? await settings.ShowAsync(ctx, ct).ConfigureAwait(false),
+                "contacts" => AdminOnly(ctx) ?? await contactsCommand.ListAsync(ctx, ct).ConfigureAwait(false),
+                _ => help.Unknown(ctx, command.Name),
+            };
+        }
+        var urls = CommandList.Urls(m.Text ?? m.Caption, m.Text is not null ? m.Entities : m.CaptionEntities);
+        if (urls.Count > 0)
+        {
+            return await imports.ImportUrlsAsync(ctx, urls, ct).ConfigureAwait(false);
+        }
+        sender.Post(ctx.ChatId, "Send me a link or a file to import, or /help to see what I can do.");
+        return "hint";
+    }
+
+    private string? AdminOnly(BotContext ctx)
+    {
+        if (ctx.IsAdmin)
+        {
+            return null;
+        }
+        sender.Post(ctx.ChatId, "That command is for admins.");
+        return "refused: admin only";
+    }
+
+    private static (string Kind, string? Text) Describe(Update update)
+    {
+        if (update.CallbackQuery is { } cb)
+        {
+            return (InteractionKinds.Callback, cb.Data);
+        }
+        var m = update.Message;
+        if (m is null)
+        {
+            return (InteractionKinds.Message, null);
+        }
+        if (m.Video is not null || m.Audio is not null || m.Document is not null || m.Voice is not null)
+        {
+            return (InteractionKinds.File, m.Document?.FileName ?? m.Video?.FileName ?? m.Audio?.FileName ?? m.Caption ?? "(file)");
+        }
+        return m.Text is { Length: > 0 } t && t[0] == '/' ? (InteractionKinds.Command, t) : (InteractionKinds.Message, m.Text ?? m.Caption);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text;
+using System.Text.Json;
+using Hub.Bot.Menus;
+using Hub.Bot.Telegram;
+using Hub.Domain.Entries;
+using Hub.Domain.Imports;
+using Hub.Domain.Jobs;
+
+namespace Hub.Bot.Notifications;
+
+/// <summary>How a job reads in the chat: its state while it runs, its result when done.</summary>
+public static class JobText
+{
+    public static string Running(JobUpdate u, string? fallbackTitle)
+    {
+        var title = Texts.Trim(u.Title ?? fallbackTitle ?? "your import", 200);
+        var sb = new StringBuilder();
+        sb.Append(u.State switch
+        {
+            JobStates.Queued => "⏳ Queued: ",
+            JobStates.Probing => "🔎 Looking at: ",
+            JobStates.AwaitingReview => "📥 Waiting for an admin to approve: ",
+            JobStates.Downloading => "⬇️ Downloading: ",
+            JobStates.Processing => "⚙️ Processing: ",
+            JobStates.Retrying => "🔁 Retrying: ",
+            JobStates.Stalled => "⚠️ Stalled: ",
+            _ => "⏳ ",
+        }).Append(title);
+        if (u.State == JobStates.Downloading)
+        {
+            sb.Append('\n').Append(Texts.Percent(u.Progress));
+            if (u.BytesTotal is { } total)
+            {
+                sb.Append(" of ").Append(Texts.Size(total));
+            }
+            if (Texts.Speed(u.SpeedBps) is { Length: > 0 } speed)
+            {
+                sb.Append(" · ").Append(speed);
+            }
+            if (u.EtaSeconds is { } eta)
+            {
+                sb.Append(" · ETA ").Append(Texts.Duration(eta));
+            }
+        }
+        sb.Append("\nJob ").Append(Texts.ShortId(u.JobId));
+        return sb.ToString();
+    }
+
+    public static InlineKeyboardMarkup? RunningButtons(JobUpdate u) => JobStates.IsTerminal(u.State) || u.CancelRequested ? null
+        : new InlineKeyboardMarkup([[InlineKeyboardButton.Callback("✖ Cancel", CallbackData.Build("jc", CallbackData.Id(u.JobId)))]]);
+
+    public static string Finished(Job job, Entry? entry, string? libraryName, string? streamUrl)
+    {
+        var title = Texts.Trim(entry?.Title ?? job.Title ?? job.Source ?? "your import", 200);
+        switch (job.State)
+        {
+            case JobStates.Completed when entry is not null:
+                var sb = new StringBuilder();
+                var outcome = Outcome(job);
+                sb.Append(outcome?.Duplicate == true ? "✅ Already in the library: " : "✅ Done: ").Append(title);
+                sb.Append("\nLibrary: ").Append(libraryName ?? "?").Append(" · ").Append(Texts.Size(entry.SizeBytes));
+                if (entry.DurationSeconds is { } d)
+                {
+                    sb.Append(" · ").Append(Texts.Duration(d));
+                }
+                if (streamUrl is not null)
+                {
+                    sb.Append("\n▶️ ").Append(streamUrl);
+                }
+                return sb.ToString();
+            case JobStates.Completed:
+                return "✅ Done: " + title + (Outcome(job)?.Message is { } m ? "\n" + m : "");
+            case JobStates.Cancelled:
+                return "✖ Cancelled: " + title;
+            default:
+                return "❌ Failed: " + title + "\n" + Texts.Trim(job.Error ?? "unknown error", 500);
+        }
+    }
+
+    public static InlineKeyboardMarkup? FinishedButtons(Job job, Entry? entry, long uploadLimit) =>
+        job.State == JobStates.Completed && entry is not null ? Commands.LibraryCommand.FileButton(entry.Id, entry.SizeBytes, uploadLimit) : null;
+
+    private static ImportOutcome? Outcome(Job job)
+    {
+        try
+        {
+            return job.Result?.Deserialize<ImportOutcome>(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

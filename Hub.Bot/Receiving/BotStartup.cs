@@ -1,0 +1,81 @@
+using Hub.Bot.Commands;
+using Hub.Bot.Telegram;
+using Hub.Domain;
+using Hub.Domain.Access;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Bot.Receiving;
+
+/// <summary>
+/// Brings the bot up once the database is there: seeds the configured admins, registers the command list, and sets
+/// or clears the webhook for the configured mode. Polling waits for <see cref="Ready"/>. Telegram being unreachable
+/// at start is logged and retried, never fatal for the rest of Hub.
+/// </summary>
+public sealed class BotStartup(TelegramClient client, IServiceProvider services, IOptions<TelegramOptions> options, IOptions<HubOptions> hub,
+    TimeProvider time, ILogger<BotStartup> logger) : BackgroundService
+{
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Ready => _ready.Task;
+
+    /// <summary>The bot's own account, once known.</summary>
+    public User? Me { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        if (!o.Enabled)
+        {
+            logger.LogInformation("Telegram bot is off: set Telegram:BotToken to turn it on");
+            return;
+        }
+        // Resolved here, not in the constructor: hosted services are built before the database has started.
+        var contacts = services.GetRequiredService<ContactService>();
+        await contacts.SeedAdminsAsync(o.AdminIds, stoppingToken).ConfigureAwait(false);
+        var delay = TimeSpan.FromSeconds(2);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                Me = await client.GetMeAsync(stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await client.SetMyCommandsAsync(CommandList.All, stoppingToken).ConfigureAwait(false);
+                }
+                catch (TelegramApiException ex)
+                {
+                    // Only the command menu is missing then (some Bot API emulators lack this method); commands still work.
+                    logger.LogWarning("Could not register the bot's commands: {Error}", ex.Message);
+                }
+                if (o.IsWebhook)
+                {
+                    var root = (o.PublicUrl ?? hub.Value.PublicUrl)?.TrimEnd('/')
+                        ?? throw new InvalidOperationException("Webhook mode needs Telegram:PublicUrl (or Hub:PublicUrl).");
+                    await client.SetWebhookAsync(root + WebhookEndpoint.Path, o.WebhookSecret, stoppingToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // A webhook left from an earlier run would make getUpdates fail with 409.
+                    await client.DeleteWebhookAsync(stoppingToken).ConfigureAwait(false);
+                }
+                logger.LogInformation("Telegram bot @{Username} is up ({Mode}); {Admins} admin id(s) configured", Me.Username, o.IsWebhook ? "webhook" : "polling",
+                    o.AdminIds.Count);
+                _ready.TrySetResult();
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is TelegramApiException or TelegramNetworkException)
+            {
+                logger.LogWarning("The Telegram bot could not start ({Error}); retrying in {Seconds} s", ex.Message, delay.TotalSeconds);
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using Hub.Domain.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Domain.Access;
+
+/// <summary>
+/// The people allowed to use the bot and their roles. An unknown writer becomes pending until an admin allows them;
+/// the last allowed admin can be neither demoted, blocked nor deleted, so nobody locks the bot out by mistake.
+/// </summary>
+public sealed class ContactService(IDbContextFactory<HubDbContext> dbFactory, TimeProvider time)
+{
+    /// <summary>Records that someone wrote: creates them as pending when unknown, refreshes names and last seen.</summary>
+    public async Task<ContactSeen> SeenAsync(TelegramIdentity who, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(who);
+        ValidateId(who.Id);
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        // Insert-or-nothing first: two updates from a new user at once must not both create them.
+        var inserted = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO contacts (telegram_id, username, first_name, last_name, role, status, created_at, updated_at, last_seen_at)
+            VALUES ({who.Id}, {who.Username}, {who.FirstName}, {who.LastName}, {Roles.User}, {ContactStatuses.Pending}, {now}, {now}, {now})
+            ON CONFLICT (telegram_id) DO NOTHING
+            """, cancellationToken).ConfigureAwait(false);
+        if (inserted == 0)
+        {
+            await db.Contacts.Where(c => c.TelegramId == who.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Username, who.Username)
+                .SetProperty(c => c.FirstName, who.FirstName)
+                .SetProperty(c => c.LastName, who.LastName)
+                .SetProperty(c => c.LastSeenAt, now), cancellationToken).ConfigureAwait(false);
+        }
+        var contact = await db.Contacts.AsNoTracking().SingleAsync(c => c.TelegramId == who.Id, cancellationToken).ConfigureAwait(false);
+        return new ContactSeen(contact, inserted == 1);
+    }
+
+    public async Task<Contact?> FindAsync(long telegramId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.TelegramId == telegramId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<Contact> GetAsync(long telegramId, CancellationToken cancellationToken) =>
+        await FindAsync(telegramId, cancellationToken).ConfigureAwait(false)
+        ?? throw new HubNotFoundException("contact", $"No contact with Telegram id {telegramId}.");
+
+    /// <summary>Contacts, admins first, then by name; optionally only one status.</summary>
+    public async Task<IReadOnlyList<Contact>> ListAsync(string? status, CancellationToken cancellationToken)
+    {
+        if (status is not null && !ContactStatuses.IsValid(status))
+        {
+            throw new HubValidationException("status", $"Status must be one of: {string.Join(", ", ContactStatuses.All)}.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var q = db.Contacts.AsNoTracking();
+        if (status is not null)
+        {
+            q = q.Where(c => c.Status == status);
+        }
+        var list = await q.ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. list.OrderBy(c => c.Role == Roles.Admin ? 0 : 1).ThenBy(c => c.Status).ThenBy(c => c.DisplayName, StringComparer.OrdinalIgnoreCase)];
+    }
+
+    /// <summary>The admins who may act (allowed ones).</summary>
+    public async Task<IReadOnlyList<Contact>> AdminsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.Contacts.AsNoTracking().Where(c => c.Role == Roles.Admin && c.Status == ContactStatuses.Allowed)
+            .OrderBy(c => c.TelegramId).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds someone by id before they write (or changes them if known), allowed by default.</summary>
+    public async Task<Contact> AddAsync(long telegramId, string role, string status, CancellationToken cancellationToken)
+    {
+        ValidateId(telegramId);
+        ValidateRole(role);
+        ValidateStatus(status);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var contact = await db.Contacts.FirstOrDefaultAsync(c => c.TelegramId == telegramId, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        if (contact is null)
+        {
+            contact = new Contact { TelegramId = telegramId, CreatedAt = now };
+            db.Contacts.Add(contact);
+        }
+        else
+        {
+            await EnsureNotLastAdminAsync(db, contact, role, status, cancellationToken).ConfigureAwait(false);
+        }
+        contact.Role = role;
+        contact.Status = status;
+        contact.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return contact;
+    }
+
+    /// <summary>Makes sure each configured admin id exists as an allowed admin (configuration is the way in).</summary>
+    public async Task SeedAdminsAsync(IEnumerable<long> adminIds, CancellationToken cancellationToken)
+    {
+        foreach (var id in adminIds.Distinct())
+        {
+            await AddAsync(id, Roles.Admin, ContactStatuses.Allowed, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task<Contact> SetRoleAsync(long telegramId, string role, CancellationToken cancellationToken) =>
+        ChangeAsync(telegramId, role, null, cancellationToken);
+
+    public Task<Contact> SetStatusAsync(long telegramId, string status, CancellationToken cancellationToken) =>
+        ChangeAsync(telegramId, null, status, cancellationToken);
+
+    public Task<Contact> AllowAsync(long telegramId, CancellationToken cancellationToken) =>
+        ChangeAsync(telegramId, null, ContactStatuses.Allowed, cancellationToken);
+
+    public Task<Contact> BlockAsync(long telegramId, CancellationToken cancellationToken) =>
+        ChangeAsync(telegramId, null, ContactStatuses.Blocked, cancellationToken);
+
+    public async Task DeleteAsync(long telegramId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var contact = await db.Contacts.FirstOrDefaultAsync(c => c.TelegramId == telegramId, cancellationToken).ConfigureAwait(false)
+            ?? throw new HubNotFoundException("contact", $"No contact with Telegram id {telegramId}.");
+        await EnsureNotLastAdminAsync(db, contact, Roles.User, ContactStatuses.Blocked, cancellationToken).ConfigureAwait(false);
+        db.Contacts.Remove(contact);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Contact> ChangeAsync(long telegramId, string? role, string? status, CancellationToken cancellationToken)
+    {
+        if (role is not null)
+        {
+            ValidateRole(role);
+        }
+        if (status is not null)
+        {
+            ValidateStatus(status);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var contact = await db.Contacts.FirstOrDefaultAsync(c => c.TelegramId == telegramId, cancellationToken).ConfigureAwait(false)
+            ?? throw new HubNotFoundException("contact", $"No contact with Telegram id {telegramId}.");
+        await EnsureNotLastAdminAsync(db, contact, role ?? contact.Role, status ?? contact.Status, cancellationToken).ConfigureAwait(false);
+        contact.Role = role ?? contact.Role;
+        contact.Status = status ?? contact.Status;
+        contact.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return contact;
+    }
+
+    private static async Task EnsureNotLastAdminAsync(HubDbContext db, Contact contact, string newRole, string newStatus, CancellationToken cancellationToken)
+    {
+        var staysAdmin = newRole == Roles.Admin && newStatus == ContactStatuses.Allowed;
+        if (!contact.IsAdmin || staysAdmin)
+        {
+            return;
+        }
+        var others = await db.Contacts.CountAsync(c => c.TelegramId != contact.TelegramId && c.Role == Roles.Admin && c.Status == ContactStatuses.Allowed,
+            cancellationToken).ConfigureAwait(false);
+        if (others == 0)
+        {
+            throw new HubConflictException("last-admin", "This is the last admin of the bot; make someone else admin first.");
+        }
+    }
+
+    private static void ValidateId(long id)
+    {
+        if (id <= 0)
+        {
+            throw new HubValidationException("id", "A Telegram user id is a positive number.");
+        }
+    }
+
+    private static void ValidateRole(string role)
+    {
+        if (!Roles.IsValid(role))
+        {
+            throw new HubValidationException("role", $"Role must be '{Roles.Admin}' or '{Roles.User}'.");
+        }
+    }
+
+    private static void ValidateStatus(string status)
+    {
+        if (!ContactStatuses.IsValid(status))
+        {
+            throw new HubValidationException("status", $"Status must be one of: {string.Join(", ", ContactStatuses.All)}.");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Hub.Domain.Access;
+using Hub.Testing;
+
+namespace Hub.Web.Tests.Telegram;
+
+public sealed class TelegramApiTests(HubAppFactory app) : IClassFixture<HubAppFactory>
+{
+    [Theory]
+    [InlineData("/api/v1/telegram/settings")]
+    [InlineData("/api/v1/telegram/contacts")]
+    [InlineData("/api/v1/telegram/interactions")]
+    public async Task UserToken_Is403(string path)
+    {
+        var user = await app.CreateClientAsync("user");
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync(path)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Settings_ReadAndChange_WithValidation()
+    {
+        var admin = await app.CreateClientAsync("admin");
+        var initial = await admin.GetFromJsonAsync<JsonElement>("/api/v1/telegram/settings");
+        Assert.Equal("preview", initial.GetProperty("mode").GetString());
+
+        var put = await admin.PutAsJsonAsync("/api/v1/telegram/settings", new { defaultLibrary = "videos", defaultFormat = "video_720", mode = "auto" });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var saved = await admin.GetFromJsonAsync<JsonElement>("/api/v1/telegram/settings");
+        Assert.Equal(("videos", "video_720", "auto"), (saved.GetProperty("defaultLibrary").GetString(), saved.GetProperty("defaultFormat").GetString(),
+            saved.GetProperty("mode").GetString()));
+
+        var bad = await admin.PutAsJsonAsync("/api/v1/telegram/settings", new { mode = "sometimes" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("mode", out _));
+    }
+
+    [Fact]
+    public async Task Contacts_AddChangeDelete()
+    {
+        var admin = await app.CreateClientAsync("admin");
+        var created = await admin.PostAsJsonAsync("/api/v1/telegram/contacts", new { telegramId = 9001, role = "admin" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("allowed", (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        await admin.PostAsJsonAsync("/api/v1/telegram/contacts", new { telegramId = 9002 });
+
+        var blocked = await admin.PatchAsJsonAsync("/api/v1/telegram/contacts/9002", new { status = "blocked" });
+        Assert.Equal(HttpStatusCode.OK, blocked.StatusCode);
+        var list = await admin.GetFromJsonAsync<JsonElement>("/api/v1/telegram/contacts?status=blocked");
+        Assert.Equal([9002L], list.EnumerateArray().Select(c => c.GetProperty("telegramId").GetInt64()));
+
+        // The only admin cannot demote themselves: 409.
+        var demote = await admin.PatchAsJsonAsync("/api/v1/telegram/contacts/9001", new { role = "user" });
+        Assert.Equal(HttpStatusCode.Conflict, demote.StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/v1/telegram/contacts/9002")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/telegram/contacts/9002")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/api/v1/telegram/contacts", new { role = "user" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Interactions_ArePaged_AndFilteredByUser()
+    {
+        var log = app.Get<InteractionLog>();
+        for (var i = 0; i < 3; i++)
+        {
+            await log.RecordAsync(9100, InteractionKinds.Message, "hello " + i, "hint", CancellationToken.None);
+        }
+        await log.RecordAsync(9101, InteractionKinds.Command, "/start", "ok", CancellationToken.None);
+        var admin = await app.CreateClientAsync("admin");
+        var page = await admin.GetFromJsonAsync<JsonElement>("/api/v1/telegram/interactions?telegramId=9100&pageSize=2");
+        Assert.Equal(3, page.GetProperty("total").GetInt32());
+        Assert.Equal(["hello 2", "hello 1"], page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("text").GetString()));
+        var from = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"));
+        var later = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/telegram/interactions?from={from}");
+        Assert.Equal(0, later.GetProperty("total").GetInt32());
+    }
+}
