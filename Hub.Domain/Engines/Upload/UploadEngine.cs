@@ -6,13 +6,11 @@ namespace Hub.Domain.Engines.Upload;
 /// <summary>
 /// Files that are already here (web uploads, Telegram files): moved into the job's work folder so the rest of the
 /// pipeline treats them like any download. The SHA-256 is computed while copying when a move is not possible.
+/// Not an <see cref="IDownloadEngine"/>: there is no URL to fetch, only a file to take over.
 /// </summary>
-public sealed class UploadEngine : IDownloadEngine
+public sealed class UploadEngine
 {
     public string Name => "upload";
-
-    public Task<DownloadResult> DownloadAsync(DownloadRequest request, IProgress<DownloadProgress> progress, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Uploads are placed with PlaceAsync.");
 
     public async Task<DownloadResult> PlaceAsync(string uploadedFile, string? fileName, string workDir, long? maxBytes, IProgress<DownloadProgress> progress,
         CancellationToken cancellationToken)
