@@ -30,12 +30,8 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     public static async Task<LoopbackServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         LoopbackServer? server = null;
-        app.Run(async ctx =>
+        var (app, baseUri) = await LoopbackHost.StartAsync(async ctx =>
         {
             server!.Requests.Enqueue(new RecordedRequest(ctx.Request.Method, ctx.Request.Path + ctx.Request.QueryString,
                 ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
@@ -49,9 +45,7 @@ public sealed class LoopbackServer : IAsyncDisposable
                 await ctx.Response.WriteAsync("File not found");
             }
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new LoopbackServer(app, new Uri(address.TrimEnd('/') + "/"));
+        server = new LoopbackServer(app, baseUri);
         return server;
     }
 

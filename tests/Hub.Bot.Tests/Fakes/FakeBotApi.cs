@@ -1,3 +1,4 @@
+using Hub.Testing;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -65,15 +66,9 @@ public sealed class FakeBotApi : IAsyncDisposable
 
     public static async Task<FakeBotApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         FakeBotApi? fake = null;
-        app.Run(ctx => fake!.HandleAsync(ctx));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake = new FakeBotApi(app, new Uri(address.TrimEnd('/') + "/"));
+        var (app, baseUri) = await LoopbackHost.StartAsync(ctx => fake!.HandleAsync(ctx));
+        fake = new FakeBotApi(app, baseUri);
         return fake;
     }
 
