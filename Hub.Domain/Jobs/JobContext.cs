@@ -86,6 +86,7 @@ public sealed class JobContext
         await FlushProgressAsync(cancellationToken).ConfigureAwait(false);
         Job = await _store.CompleteAsync(Job, Owner, entryId, result, message, writeInTransaction, cancellationToken).ConfigureAwait(false);
         Finished = true;
+        DeleteWorkDir();
     }
 
     /// <summary>
@@ -101,4 +102,20 @@ public sealed class JobContext
     }
 
     internal void Update(Job job) => Job = job;
+
+    /// <summary>Removes this job's temp folder (best effort); the worker calls it before a job is reported ended.</summary>
+    internal void DeleteWorkDir()
+    {
+        try
+        {
+            if (Directory.Exists(_workDir))
+            {
+                Directory.Delete(_workDir, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The maintenance job removes leftovers later.
+        }
+    }
 }

@@ -152,8 +152,9 @@ public sealed class JobWorker(
                     logger.LogWarning("Lost the lease on job {JobId}; another worker has it now", job.Id);
                     return;
                 case OperationCanceledException when cancelRequested:
-                    await store.TransitionAsync(job, Owner, JobStates.Cancelled, "cancelled; the running work was stopped").ConfigureAwait(false);
+                    // Temp files go first, so a job reported cancelled has none left.
                     DeleteWorkDir(context.WorkDirPath);
+                    await store.TransitionAsync(job, Owner, JobStates.Cancelled, "cancelled; the running work was stopped").ConfigureAwait(false);
                     return;
                 case OperationCanceledException when shuttingDown:
                     // Not the job's fault: back in line at once, its work folder kept so the next worker resumes.
@@ -182,6 +183,7 @@ public sealed class JobWorker(
             }
             else
             {
+                // After the fenced write: if the lease was lost, the folder belongs to the worker that has the job now.
                 await store.TransitionAsync(job, Owner, JobStates.Failed, message, payload, error: (kind, message), countFailure: true).ConfigureAwait(false);
                 DeleteWorkDir(context.WorkDirPath);
             }
