@@ -49,6 +49,8 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobUpdates>();
         services.AddSingleton<JobSignals>();
+        services.AddSingleton<JobFollower>();
+        services.AddSingleton<JobAccess>();
         services.AddSingleton<JobBroadcaster>();
         services.AddHostedService(sp => sp.GetRequiredService<JobBroadcaster>());
         services.AddSingleton<JobNotificationListener>();

@@ -92,6 +92,8 @@ public sealed class JobSubscription(ChannelReader<JobUpdate> reader, Action unsu
 
     public bool TryRead(out JobUpdate update) => reader.TryRead(out update!);
 
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => reader.WaitToReadAsync(cancellationToken);
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)

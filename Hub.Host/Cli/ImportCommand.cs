@@ -26,8 +26,6 @@ public static class ImportCommand
         try
         {
             var imports = host.Services.GetRequiredService<ImportService>();
-            var updates = host.Services.GetRequiredService<JobUpdates>();
-            using var subscription = updates.Subscribe();
             var job = await imports.ImportAsync(new ImportRequest
             {
                 Url = url,
@@ -43,7 +41,7 @@ public static class ImportCommand
                 return 0;
             }
             var final = await new ProgressPrinter(Console.Out, !Console.IsOutputRedirected)
-                .FollowAsync(job, subscription, host.Services.GetRequiredService<JobQueue>(), cancellationToken);
+                .FollowAsync(host.Services.GetRequiredService<JobFollower>(), job.Id, cancellationToken);
             return final.State == JobStates.Completed ? 0 : 1;
         }
         finally

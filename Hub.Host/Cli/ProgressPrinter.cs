@@ -7,70 +7,35 @@ public sealed class ProgressPrinter(TextWriter output, bool interactive)
 {
     private const int BarWidth = 30;
 
-    public async Task<JobUpdate> FollowAsync(Job job, JobSubscription subscription, JobQueue queue, CancellationToken cancellationToken)
+    public async Task<JobUpdate> FollowAsync(JobFollower follower, Guid jobId, CancellationToken cancellationToken)
     {
-        var last = JobUpdate.From(job, DateTimeOffset.UtcNow);
+        JobUpdate? last = null;
         var lastLineState = "";
         var lastLinePercent = -10.0;
         var hinted = false;
         var started = DateTime.UtcNow;
-        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var enumerator = subscription.ReadAllAsync(reading.Token).GetAsyncEnumerator(reading.Token);
-        var next = enumerator.MoveNextAsync().AsTask();
-        var tick = Task.Delay(TimeSpan.FromSeconds(2), reading.Token);
-        try
+        await foreach (var u in follower.FollowAsync(jobId, TimeSpan.FromSeconds(2), cancellationToken))
         {
-            while (!last.IsFinal)
+            last = u;
+            if (!hinted && u.State == JobStates.Queued && DateTime.UtcNow - started > TimeSpan.FromSeconds(10))
             {
-                if (await Task.WhenAny(next, tick) == next)
-                {
-                    if (!await next)
-                    {
-                        break;
-                    }
-                    var u = enumerator.Current;
-                    next = enumerator.MoveNextAsync().AsTask();
-                    if (u.JobId != job.Id)
-                    {
-                        continue;
-                    }
-                    last = u;
-                }
-                else
-                {
-                    tick = Task.Delay(TimeSpan.FromSeconds(2), reading.Token);
-                    // A missed notification must not leave us waiting forever: read the row now and then.
-                    last = JobUpdate.From(await queue.GetAsync(job.Id, cancellationToken), DateTimeOffset.UtcNow);
-                    if (!hinted && last.State == JobStates.Queued && DateTime.UtcNow - started > TimeSpan.FromSeconds(10))
-                    {
-                        hinted = true;
-                        output.WriteLine("(still queued: is `hub serve` or `hub worker` running?)");
-                    }
-                }
-                if (interactive)
-                {
-                    output.Write("\r" + Bar(last) + "   ");
-                }
-                else if (last.State != lastLineState || last.Progress - lastLinePercent >= 10 || last.IsFinal)
-                {
-                    output.WriteLine(Line(last));
-                    lastLineState = last.State;
-                    lastLinePercent = last.Progress;
-                }
+                hinted = true;
+                output.WriteLine("(still queued: is `hub serve` or `hub worker` running?)");
+            }
+            if (interactive)
+            {
+                output.Write("\r" + Bar(u) + "   ");
+            }
+            else if (u.State != lastLineState || u.Progress - lastLinePercent >= 10 || u.IsFinal)
+            {
+                output.WriteLine(Line(u));
+                lastLineState = u.State;
+                lastLinePercent = u.Progress;
             }
         }
-        finally
+        if (last is null)
         {
-            // A read may still be pending (the end came from re-reading the row): stop it before disposing.
-            await reading.CancelAsync();
-            try
-            {
-                await next;
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            await enumerator.DisposeAsync();
+            throw new InvalidOperationException("The follower yields at least the job's current state.");
         }
         if (interactive)
         {

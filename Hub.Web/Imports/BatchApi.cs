@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Hub.Domain;
 using Hub.Domain.Imports;
+using Hub.Web.Auth;
 using Hub.Web.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -56,7 +57,7 @@ public static class BatchApi
             Format = body.Format ?? query["format"].FirstOrDefault(),
             Mode = body.Mode ?? query["mode"].FirstOrDefault() ?? ImportModes.Auto,
             Door = ImportsApi.DoorFor(body.Door ?? query["door"].FirstOrDefault()),
-            RequestedBy = Caller.From(user).RequesterKey,
+            RequestedBy = user.ToRequester().Key,
         }, ct);
         var dto = new BatchResultDto(result.ParentJobId, result.DryRun, result.Accepted, result.Rejected,
             result.Lines.Select(l => new BatchLineDto(l.LineNumber, l.Url, l.Error, l.JobId)).ToList());

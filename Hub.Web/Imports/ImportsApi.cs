@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Hub.Domain;
 using Hub.Domain.Imports;
+using Hub.Web.Auth;
 using Hub.Web.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -66,7 +67,7 @@ public static class ImportsApi
             Mode = body.Mode ?? ImportModes.Auto,
             WholePlaylist = body.WholePlaylist ?? true,
             Door = DoorFor(body.Door),
-            RequestedBy = Caller.From(user).RequesterKey,
+            RequestedBy = user.ToRequester().Key,
         }, ct);
         return TypedResults.Accepted($"/api/v1/jobs/{job.Id}", JobDto.From(job));
     }

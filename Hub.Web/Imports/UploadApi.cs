@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Hub.Domain;
 using Hub.Domain.Imports;
+using Hub.Web.Auth;
 using Hub.Web.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -109,7 +110,7 @@ public static class UploadApi
                 Format = NullIfEmpty(Field("format")),
                 Mode = NullIfEmpty(Field("mode")) ?? ImportModes.Auto,
                 Door = ImportsApi.DoorFor(Field("door")),
-                RequestedBy = Caller.From(user).RequesterKey,
+                RequestedBy = user.ToRequester().Key,
             }, ct);
             stored = stored with { Path = null }; // the job owns the file now
             return TypedResults.Accepted($"/api/v1/jobs/{job.Id}", JobDto.From(job));

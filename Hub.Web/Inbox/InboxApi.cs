@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
+using Hub.Web.Auth;
 using Hub.Web.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -41,10 +42,10 @@ public static class InboxApi
         TypedResults.Ok((await imports.InboxAsync(MaxItems, ct)).Select(ToItem).ToList());
 
     private static async Task<Ok<JobDto>> Approve(Guid jobId, ApproveBody? body, ClaimsPrincipal user, ImportService imports, CancellationToken ct) =>
-        TypedResults.Ok(JobDto.From(await imports.ApproveAsync(jobId, body?.Library, Caller.From(user).Name, ct)));
+        TypedResults.Ok(JobDto.From(await imports.ApproveAsync(jobId, body?.Library, user.ToRequester().Name, ct)));
 
     private static async Task<Ok<JobDto>> Reject(Guid jobId, ClaimsPrincipal user, ImportService imports, CancellationToken ct) =>
-        TypedResults.Ok(JobDto.From(await imports.RejectAsync(jobId, Caller.From(user).Name, ct)));
+        TypedResults.Ok(JobDto.From(await imports.RejectAsync(jobId, user.ToRequester().Name, ct)));
 
     public static InboxItemDto ToItem(Job job)
     {

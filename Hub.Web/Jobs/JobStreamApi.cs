@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Hub.Domain;
+using Hub.Domain.Access;
 using Hub.Domain.Jobs;
+using Hub.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -32,51 +34,37 @@ public static class JobStreamApi
         return jobs;
     }
 
-    private static Task StreamJob(Guid id, HttpContext context, ClaimsPrincipal user, JobQueue queue, JobUpdates updates,
+    private static Task StreamJob(Guid id, HttpContext context, ClaimsPrincipal user, JobAccess access, JobFollower follower, JobQueue queue,
         IOptions<SseOptions> options, CancellationToken ct) =>
-        UntilDisconnectedAsync(() => RunJobStreamAsync(id, context, user, queue, updates, options.Value, ct), ct);
+        UntilDisconnectedAsync(() => RunJobStreamAsync(id, context, user, access, follower, queue, options.Value, ct), ct);
 
     private static Task StreamAllJobs(HttpContext context, ClaimsPrincipal user, JobQueue queue, JobUpdates updates,
         IOptions<SseOptions> options, CancellationToken ct) =>
         UntilDisconnectedAsync(() => RunAllJobsStreamAsync(context, user, queue, updates, options.Value, ct), ct);
 
-    private static async Task RunJobStreamAsync(Guid id, HttpContext context, ClaimsPrincipal user, JobQueue queue, JobUpdates updates,
-        SseOptions options, CancellationToken ct)
+    private static async Task RunJobStreamAsync(Guid id, HttpContext context, ClaimsPrincipal user, JobAccess access, JobFollower follower,
+        JobQueue queue, SseOptions options, CancellationToken ct)
     {
-        var caller = Caller.From(user);
-        using var subscription = updates.Subscribe(u => u.JobId == id);
-        var current = JobDto.From(await caller.GetVisibleJobAsync(queue, id, ct)); // 404 before the stream starts
+        var current = JobDto.From(await access.GetVisibleAsync(user.ToRequester(), id, ct)); // 404 before the stream starts
         var sse = await SseWriter.StartAsync(context, options.ReconnectDelay, ct);
-        if (JobStates.IsTerminal(current.State))
+        var first = true;
+        // The follower re-reads the row when nothing arrived for a heartbeat interval: an unchanged row is a heartbeat.
+        await foreach (var update in follower.FollowAsync(id, options.HeartbeatInterval, ct))
         {
-            await sse.WriteEventAsync(EndEvent, current, ct);
-            return;
-        }
-        await sse.WriteEventAsync(JobEvent, current, ct);
-
-        await foreach (var update in ReadWithHeartbeatsAsync(subscription, options.HeartbeatInterval, ct))
-        {
-            if (update is null)
-            {
-                // A NOTIFY can be lost (a reconnecting listener): the row is the truth, so look at it on every heartbeat.
-                var row = JobDto.From(await queue.GetAsync(id, ct));
-                if (JobStates.IsTerminal(row.State))
-                {
-                    await sse.WriteEventAsync(EndEvent, row, ct);
-                    return;
-                }
-                await sse.WriteCommentAsync("heartbeat", ct);
-                continue;
-            }
             if (update.IsFinal)
             {
                 await sse.WriteEventAsync(EndEvent, JobDto.From(await queue.GetAsync(id, ct)), ct); // with its result and finish time
                 return;
             }
-            if (update.At >= current.UpdatedAt)
+            if (first || update.At > current.UpdatedAt)
             {
+                first = false;
                 current = current.With(update);
                 await sse.WriteEventAsync(JobEvent, current, ct);
+            }
+            else
+            {
+                await sse.WriteCommentAsync("heartbeat", ct);
             }
         }
     }
@@ -84,12 +72,12 @@ public static class JobStreamApi
     private static async Task RunAllJobsStreamAsync(HttpContext context, ClaimsPrincipal user, JobQueue queue, JobUpdates updates,
         SseOptions options, CancellationToken ct)
     {
-        var caller = Caller.From(user);
-        using var subscription = updates.Subscribe(u => caller.CanSee(u.RequestedBy));
+        var caller = user.ToRequester();
+        using var subscription = updates.Subscribe(u => JobAccess.CanSee(caller, u.RequestedBy));
         var active = await queue.ListAsync(new JobFilter
         {
             States = JobStates.All.Where(s => !JobStates.IsTerminal(s)).ToList(),
-            RequestedBy = caller.OwnerFilter,
+            RequestedBy = JobAccess.OwnerFilter(caller),
             Limit = SnapshotSize,
         }, ct);
         var sse = await SseWriter.StartAsync(context, options.ReconnectDelay, ct);

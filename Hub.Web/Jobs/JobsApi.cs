@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using Hub.Domain;
+using Hub.Domain.Access;
 using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
 using Hub.Domain.Libraries;
+using Hub.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,7 +42,7 @@ public static class JobsApi
         [FromQuery] string[]? state, string? kind, string? door, string? library, string? parent, string? cursor, string? limit,
         CancellationToken ct)
     {
-        var caller = Caller.From(user);
+        var caller = user.ToRequester();
         var states = (state ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Select(s => s.ToLowerInvariant()).Distinct().ToList();
         if (states.FirstOrDefault(s => !JobStates.IsValid(s)) is { } badState)
@@ -69,7 +71,7 @@ public static class JobsApi
             Door = door,
             LibraryId = libraryId,
             ParentId = parentId,
-            RequestedBy = caller.OwnerFilter,
+            RequestedBy = JobAccess.OwnerFilter(caller),
             Before = string.IsNullOrEmpty(cursor) ? null : JobCursor.Decode(cursor),
             Limit = size + 1, // one more tells whether a next page exists
         }, ct);
@@ -89,27 +91,24 @@ public static class JobsApi
             : throw new HubValidationException("limit", $"The limit must be a whole number from 1 to {MaxLimit}.");
     }
 
-    private static async Task<Ok<JobDto>> GetJob(Guid id, ClaimsPrincipal user, JobQueue queue, CancellationToken ct) =>
-        TypedResults.Ok(JobDto.From(await Caller.From(user).GetVisibleJobAsync(queue, id, ct)));
+    private static async Task<Ok<JobDto>> GetJob(Guid id, ClaimsPrincipal user, JobAccess access, CancellationToken ct) =>
+        TypedResults.Ok(JobDto.From(await access.GetVisibleAsync(user.ToRequester(), id, ct)));
 
-    private static async Task<Ok<List<JobEventDto>>> GetJobEvents(Guid id, ClaimsPrincipal user, JobQueue queue, CancellationToken ct)
+    private static async Task<Ok<List<JobEventDto>>> GetJobEvents(Guid id, ClaimsPrincipal user, JobAccess access, JobQueue queue, CancellationToken ct)
     {
-        await Caller.From(user).GetVisibleJobAsync(queue, id, ct);
+        await access.GetVisibleAsync(user.ToRequester(), id, ct);
         return TypedResults.Ok((await queue.EventsAsync(id, ct)).Select(JobEventDto.From).ToList());
     }
 
-    private static async Task<Results<Ok<JobDto>, Accepted<JobDto>>> CancelJob(Guid id, ClaimsPrincipal user, JobQueue queue, CancellationToken ct)
+    private static async Task<Results<Ok<JobDto>, Accepted<JobDto>>> CancelJob(Guid id, ClaimsPrincipal user, JobAccess access, CancellationToken ct)
     {
-        var caller = Caller.From(user);
-        await caller.GetVisibleJobAsync(queue, id, ct);
-        var job = JobDto.From(await queue.CancelAsync(id, $"cancelled by {caller.Name}", ct));
+        var job = JobDto.From(await access.CancelAsync(user.ToRequester(), id, ct));
         // A running job only has a cancel request until its worker stops it.
         return job.State == JobStates.Cancelled ? TypedResults.Ok(job) : TypedResults.Accepted($"/api/v1/jobs/{id}", job);
     }
 
-    private static async Task<Accepted<JobDto>> RetryJob(Guid id, ClaimsPrincipal user, JobQueue queue, CancellationToken ct)
+    private static async Task<Accepted<JobDto>> RetryJob(Guid id, ClaimsPrincipal user, JobAccess access, CancellationToken ct)
     {
-        await Caller.From(user).GetVisibleJobAsync(queue, id, ct);
-        return TypedResults.Accepted($"/api/v1/jobs/{id}", JobDto.From(await queue.RetryAsync(id, null, ct)));
+        return TypedResults.Accepted($"/api/v1/jobs/{id}", JobDto.From(await access.RetryAsync(user.ToRequester(), id, null, ct)));
     }
 }

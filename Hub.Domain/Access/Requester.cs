@@ -1,0 +1,26 @@
+namespace Hub.Domain.Access;
+
+/// <summary>
+/// Who is asking, as every door names them: the key recorded on the jobs they start (<c>token:{id}</c> for API and MCP
+/// tokens, <c>telegram:{userId}</c> for bot contacts, <c>mcp:stdio</c>/<c>cli:{user}</c> for local commands), a name
+/// people can read, and whether they act as an admin. Token names are not unique and can be reused after a revoke; the
+/// id cannot, hence keys on ids.
+/// </summary>
+public sealed record Requester(string Key, string Name, bool IsAdmin)
+{
+    public const string TokenPrefix = "token:";
+    public const string TelegramPrefix = "telegram:";
+
+    public static Requester ForToken(Guid tokenId, string name, string role) =>
+        new(TokenPrefix + tokenId, name, role == Roles.Admin);
+
+    public static Requester ForToken(ApiToken token) => ForToken(token.Id, token.Name, token.Role);
+
+    public static Requester ForTelegram(long userId, string name, bool isAdmin) =>
+        new(TelegramKey(userId), name, isAdmin);
+
+    /// <summary>A person at this machine's console (<c>hub mcp</c>, <c>hub import</c>): trusted as the role configured.</summary>
+    public static Requester Local(string key, string name, string role) => new(key, name, role == Roles.Admin);
+
+    public static string TelegramKey(long userId) => TelegramPrefix + userId;
+}
