@@ -20,6 +20,7 @@ namespace Hub.Domain.Net;
 public sealed partial class EgressProxy(UrlGuard guard, ILogger<EgressProxy> logger) : IAsyncDisposable, IDisposable
 {
     public const int MaxConnections = 128;
+    private const string ReferenceMarker = "[hub-egress ";
     private const string User = "hub";
     private const int KeptFailures = 512;
     private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(30);
@@ -315,7 +316,7 @@ public sealed partial class EgressProxy(UrlGuard guard, ILogger<EgressProxy> log
         {
             logger.LogWarning("Egress proxy refused {Host}:{Port}: {Reason}", host, port, failure.Message);
         }
-        var text = $"[hub-egress {reference}] {failure.Message}";
+        var text = $"{ReferenceMarker}{reference}] {failure.Message}";
         var reason = (status == 403 ? "Blocked by Hub's network guard " : "Hub egress failed ") + text;
         await ProxyWire.WriteStatusAsync(client, status, reason, text, [new("X-Hub-Egress", ProxyWire.Printable(text))], stopping).ConfigureAwait(false);
         return null;

