@@ -50,6 +50,15 @@ public sealed class NetworkPolicyTests
     }
 
     [Fact]
+    public void OptionsValidator_FailsStart_NamingTheEntry()
+    {
+        var result = new NetworkOptionsValidator().Validate(null, new HubOptions { Network = new NetworkOptions { Allow = ["192.168.1.300/32"] } });
+        Assert.True(result.Failed);
+        Assert.Contains("Hub:Network:Allow entry '192.168.1.300/32'", result.FailureMessage);
+        Assert.True(new NetworkOptionsValidator().Validate(null, new HubOptions()).Succeeded);
+    }
+
+    [Fact]
     public void Validate_CommaSeparatedEntries_AreEachChecked() =>
         Assert.Single(NetworkPolicy.Validate(new NetworkOptions { Allow = ["192.168.1.20/32, 10.0.0.0/99"] }));
 
