@@ -28,6 +28,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddOptions<HubOptions>().Bind(configuration.GetSection(HubOptions.Section)).ValidateDataAnnotations()
             .Validate(o => !o.YtDlp.Validate().Any(), "Hub:YtDlp is invalid (timeouts must be positive, rates like 500K or 5M)")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HubOptions>, NetworkOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ProcessRunner>();
         services.AddSingleton<ToolVersions>();
@@ -61,6 +62,8 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<IHostResolver, SystemHostResolver>();
         services.AddSingleton<UrlGuard>();
         services.AddSingleton<GuardedHttp>();
+        // yt-dlp (and later aria2) reach the network only through this proxy, which applies the same guard.
+        services.AddSingleton<EgressProxy>();
 
         // Engines and media tools
         services.AddSingleton<HttpDownloadEngine>();

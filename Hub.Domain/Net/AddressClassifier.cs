@@ -63,6 +63,26 @@ public static class AddressClassifier
         };
     }
 
+    /// <summary>
+    /// The address a connection really reaches for rule matching: the embedded IPv4 address of a v4-mapped, IPv4-compatible,
+    /// NAT64, 6to4 or Teredo spelling, else the address itself.
+    /// </summary>
+    public static IPAddress EffectiveAddress(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 && EmbeddedV4(address.GetAddressBytes()) is { } v4)
+        {
+            var bytes = new byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(bytes, v4);
+            return new IPAddress(bytes);
+        }
+        return address;
+    }
+
     /// <summary>Public addresses always; loopback and private-network ranges only when the operator allows them.</summary>
     public static bool IsAllowed(IPAddress address, bool allowPrivate) => IsAllowed(Classify(address), allowPrivate);
 
@@ -102,25 +122,35 @@ public static class AddressClassifier
 
     private static bool In(uint address, uint network, int prefix) => (address & (uint.MaxValue << (32 - prefix))) == network;
 
-    private static AddressCategory ClassifyV6(byte[] b)
+    /// <summary>The IPv4 address an IPv6 address leads to, when it embeds one (:: and ::1 excluded).</summary>
+    private static uint? EmbeddedV4(byte[] b)
     {
         var hi = BinaryPrimitives.ReadUInt64BigEndian(b);
         var lo = BinaryPrimitives.ReadUInt64BigEndian(b.AsSpan(8));
         var last32 = (uint)lo;
+        if (hi == 0 && (lo == 0 || lo == 1)) return null;
+        if (hi == 0 && lo >> 32 == 0) return last32;                  // ::a.b.c.d, IPv4-compatible (deprecated)
+        if (hi == 0 && lo >> 32 == 0xFFFF) return last32;             // ::ffff:a.b.c.d, should IsIPv4MappedToIPv6 miss it
+        if (hi == 0 && lo >> 32 == 0xFFFF0000) return last32;         // ::ffff:0:a.b.c.d, SIIT
+        if (hi == 0x0064FF9B00000000 && lo >> 32 == 0) return last32; // 64:ff9b::/96 NAT64
+        if (hi >> 16 == 0x0064FF9B0001) return last32;                // 64:ff9b:1::/48 local NAT64
+        if (hi >> 32 == 0x20010000) return ~last32;                   // Teredo: the client's IPv4, inverted
+        if (hi >> 48 == 0x2002) return (uint)(hi >> 16);              // 6to4: 2002:AABB:CCDD::
+        return null;
+    }
+
+    private static AddressCategory ClassifyV6(byte[] b)
+    {
+        var hi = BinaryPrimitives.ReadUInt64BigEndian(b);
+        var lo = BinaryPrimitives.ReadUInt64BigEndian(b.AsSpan(8));
         if (hi == 0 && lo == 0) return AddressCategory.Unspecified;
         if (hi == 0 && lo == 1) return AddressCategory.Loopback;
-        if (hi == 0 && lo >> 32 == 0) return ClassifyV4(last32);               // ::a.b.c.d, IPv4-compatible (deprecated)
-        if (hi == 0 && lo >> 32 == 0xFFFF) return ClassifyV4(last32);          // ::ffff:a.b.c.d, should IsIPv4MappedToIPv6 miss it
-        if (hi == 0 && lo >> 32 == 0xFFFF0000) return ClassifyV4(last32);      // ::ffff:0:a.b.c.d, SIIT
-        if (hi == 0x0064FF9B00000000 && lo >> 32 == 0) return ClassifyV4(last32); // 64:ff9b::/96 NAT64
-        if (hi >> 16 == 0x0064FF9B0001) return ClassifyV4(last32);             // 64:ff9b:1::/48 local NAT64
+        if (EmbeddedV4(b) is { } v4) return ClassifyV4(v4);
         if (hi == 0x0100000000000000) return AddressCategory.Reserved;          // 100::/64 discard
         if (hi >> 32 == 0x20010DB8) return AddressCategory.Documentation;      // 2001:db8::/32
         if (hi >> 44 == 0x3FFF0) return AddressCategory.Documentation;         // 3fff::/20
-        if (hi >> 32 == 0x20010000) return ClassifyV4(~last32);                // Teredo: the client's IPv4, inverted
         if (hi >> 16 == 0x200100020000) return AddressCategory.Benchmarking;   // 2001:2::/48
         if (hi >> 36 == 0x2001001) return AddressCategory.Reserved;            // 2001:10::/28 ORCHID
-        if (hi >> 48 == 0x2002) return ClassifyV4((uint)(hi >> 16));           // 6to4: 2002:AABB:CCDD::
         var first = b[0];
         if (first == 0xFF) return AddressCategory.Multicast;
         if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return AddressCategory.LinkLocal;  // fe80::/10

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.ExceptionServices;
 using Hub.Domain.Imports;
 
 namespace Hub.Domain.Net;
@@ -35,8 +33,6 @@ public sealed class GuardedHttp : IDisposable
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
     }
-
-    public UrlGuard Guard => _guard;
 
     public NetworkOptions Options => _guard.Options;
 
@@ -122,35 +118,9 @@ public sealed class GuardedHttp : IDisposable
         return message;
     }
 
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var port = context.DnsEndPoint.Port;
-        // Throws before any socket exists when an address is not allowed.
-        var addresses = await _guard.ResolveAllowedAsync(context.DnsEndPoint.Host, cancellationToken).ConfigureAwait(false);
-        ExceptionDispatchInfo? last = null;
-        foreach (var address in addresses)
-        {
-            var target = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-            var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(target, port), cancellationToken).ConfigureAwait(false);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException ex)
-            {
-                socket.Dispose();
-                last = ExceptionDispatchInfo.Capture(ex);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-        last!.Throw();
-        throw new UnreachableException();
-    }
+    // The address it dials is the address the guard checked, for every hop.
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
+        new NetworkStream(await _guard.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false), ownsSocket: true);
 
     public void Dispose() => _client.Dispose();
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Hub.Domain.Net;
 
 /// <summary>The <c>Hub:Network</c> section: what outbound fetches of user-supplied URLs may reach.</summary>
@@ -9,6 +11,15 @@ public sealed class NetworkOptions
     /// broadcast, unspecified, reserved and documentation addresses stay blocked regardless.
     /// </summary>
     public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>
+    /// <c>CIDR[:port]</c> entries that may be reached even when <see cref="AllowPrivateNetworks"/> is off (the NAS at
+    /// <c>192.168.1.20/32</c>). Link-local, cloud metadata, unspecified, multicast and broadcast stay refused.
+    /// </summary>
+    public List<string> Allow { get; set; } = [];
+
+    /// <summary><c>CIDR[:port]</c> entries never reached (the router at <c>192.168.1.1/32</c>, <c>127.0.0.1/32:5432</c>); deny wins over allow.</summary>
+    public List<string> Deny { get; set; } = [];
 
     /// <summary>How many redirects one fetch may follow; each hop is checked again.</summary>
     public int MaxRedirects { get; set; } = 5;
@@ -25,4 +36,14 @@ public sealed class NetworkOptions
     public int ReadTimeoutSeconds { get; set; } = 60;
 
     public string UserAgent { get; set; } = "Hub/1.0";
+}
+
+/// <summary>Checks <c>Hub:Network:Allow</c>/<c>Deny</c> at start, so a typo stops Hub with the bad entry named instead of at the first import.</summary>
+public sealed class NetworkOptionsValidator : IValidateOptions<HubOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HubOptions options)
+    {
+        var errors = NetworkPolicy.Validate(options.Network).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 }

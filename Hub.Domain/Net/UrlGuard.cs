@@ -1,15 +1,21 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using Hub.Domain.Imports;
 
 namespace Hub.Domain.Net;
 
 /// <summary>
 /// The door check for user-supplied URLs: only absolute http(s) without credentials, and only hosts whose every address
-/// the network policy allows. <see cref="GuardedHttp"/> repeats the address check at connect time and on every redirect.
+/// the network policy allows. <see cref="ConnectAsync"/> is the one way Hub dials a user-chosen host: the HTTP engine
+/// (<see cref="GuardedHttp"/>, on every redirect) and the egress proxy (every yt-dlp connection) both go through it.
 /// </summary>
 public sealed class UrlGuard(NetworkOptions options, IHostResolver resolver)
 {
     public const int MaxUrlLength = 4096;
+
+    private readonly NetworkPolicy _policy = NetworkPolicy.From(options);
 
     public NetworkOptions Options => options;
 
@@ -51,10 +57,10 @@ public sealed class UrlGuard(NetworkOptions options, IHostResolver resolver)
 
     /// <summary>Throws unless every address the URL's host resolves to is allowed; returns those addresses.</summary>
     public async Task<IPAddress[]> EnsureAllowedAsync(Uri uri, CancellationToken cancellationToken) =>
-        await ResolveAllowedAsync(uri.IdnHost, cancellationToken).ConfigureAwait(false);
+        await ResolveAllowedAsync(uri.IdnHost, uri.Port, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Resolves a host (IP literals in any spelling are parsed, not looked up) and applies the policy to ALL results.</summary>
-    public async Task<IPAddress[]> ResolveAllowedAsync(string host, CancellationToken cancellationToken)
+    public async Task<IPAddress[]> ResolveAllowedAsync(string host, int port, CancellationToken cancellationToken)
     {
         var addresses = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
         if (addresses.Length == 0)
@@ -63,13 +69,45 @@ public sealed class UrlGuard(NetworkOptions options, IHostResolver resolver)
         }
         foreach (var address in addresses)
         {
-            var category = AddressClassifier.Classify(address);
-            if (!AddressClassifier.IsAllowed(category, options.AllowPrivateNetworks))
+            if (_policy.Refusal(address, port) is { } why)
             {
-                throw Blocked(host, address, category);
+                throw ImportFailedException.Permanent("blocked-address", $"'{host}' resolves to {address}, {why}.");
             }
         }
         return addresses;
+    }
+
+    /// <summary>
+    /// Resolves, checks every address, then dials the checked addresses in order (never resolving again, which defeats
+    /// DNS rebinding). Refusals throw <see cref="ImportFailedException"/> before any socket exists; the last connect
+    /// error is rethrown as a <see cref="SocketException"/> when no address answers.
+    /// </summary>
+    public async Task<Socket> ConnectAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        var addresses = await ResolveAllowedAsync(host, port, cancellationToken).ConfigureAwait(false);
+        ExceptionDispatchInfo? last = null;
+        foreach (var address in addresses)
+        {
+            var target = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+            var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(target, port), cancellationToken).ConfigureAwait(false);
+                return socket;
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                last = ExceptionDispatchInfo.Capture(ex);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        last!.Throw();
+        throw new UnreachableException();
     }
 
     private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
@@ -93,24 +131,5 @@ public sealed class UrlGuard(NetworkOptions options, IHostResolver resolver)
         {
             throw ImportFailedException.Retryable("dns", ex.Message + ".", ex);
         }
-    }
-
-    private static ImportFailedException Blocked(string host, IPAddress address, AddressCategory category)
-    {
-        var what = category switch
-        {
-            AddressCategory.CloudMetadata => "a cloud metadata",
-            AddressCategory.LinkLocal => "a link-local",
-            AddressCategory.CarrierNat => "a carrier-grade NAT",
-            AddressCategory.UniqueLocal => "a unique-local",
-            AddressCategory.SiteLocal => "a site-local",
-            AddressCategory.ThisNetwork => "a 'this network' (0.0.0.0/8)",
-            AddressCategory.Unspecified => "an unspecified",
-            _ => "a " + category.ToString().ToLowerInvariant(),
-        };
-        var hint = AddressClassifier.IsAllowed(category, allowPrivate: true)
-            ? "; set Hub:Network:AllowPrivateNetworks to allow private and loopback addresses"
-            : "; such addresses are never fetched";
-        return ImportFailedException.Permanent("blocked-address", $"'{host}' resolves to {address}, {what} address{hint}.");
     }
 }

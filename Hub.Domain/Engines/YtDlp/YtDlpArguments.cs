@@ -54,6 +54,12 @@ internal static class YtDlpArguments
             // The file's time is when Hub got it, not the server's Last-Modified.
             "--no-mtime",
             "-o", Path.Combine(workDir, "%(id)s.%(ext)s"),
+            // yt-dlp's own downloaders for every protocol (HLS and DASH segments included): they honour the egress
+            // proxy like the page requests do. ffmpeg, where yt-dlp still needs it (live HLS), inherits the proxy too.
+            "--downloader", "native",
+            // A fragment that cannot be had (refused by the egress guard, or gone) fails the run instead of leaving a
+            // hole in the file; it is also the only way its reason reaches stderr, since --print implies --quiet.
+            "--abort-on-unavailable-fragments",
             "-f", FormatFor(preset),
         ]);
         switch (preset)

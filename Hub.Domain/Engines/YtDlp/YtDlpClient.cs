@@ -1,4 +1,5 @@
 using Hub.Domain.Imports;
+using Hub.Domain.Net;
 using Hub.Domain.Processes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,8 +10,12 @@ namespace Hub.Domain.Engines.YtDlp;
 /// <param name="Info">Metadata printed by the same run (title, id, uploader, …); null if the line was missing.</param>
 public sealed record YtDlpDownload(string FilePath, string? ThumbnailPath, ProbeResult? Info);
 
-/// <summary>Runs yt-dlp: probe (-J), search (ytsearch/scsearch) and download with machine-readable progress.</summary>
-public sealed class YtDlpClient(ProcessRunner runner, IOptions<HubOptions> options, ILogger<YtDlpClient> logger)
+/// <summary>
+/// Runs yt-dlp: probe (-J), search (ytsearch/scsearch) and download with machine-readable progress. Every run reaches
+/// the network only through Hub's <see cref="EgressProxy"/> (given in its environment, so the credential stays off the
+/// command line), and so does ffmpeg when yt-dlp hands it a URL: it inherits yt-dlp's environment.
+/// </summary>
+public sealed class YtDlpClient(ProcessRunner runner, EgressProxy proxy, IOptions<HubOptions> options, ILogger<YtDlpClient> logger)
 {
     public const int MaxSearchLimit = 50;
     public const int MaxQueryLength = 200;
@@ -71,6 +76,7 @@ public sealed class YtDlpClient(ProcessRunner runner, IOptions<HubOptions> optio
         {
             Timeout = Settings.DownloadTimeout,
             WorkingDirectory = dir,
+            Environment = proxy.ToolEnvironment,
             OnStdoutLine = line =>
             {
                 if (YtDlpProgressParser.ParseLine(line) is { } p) tracker.Report(p);
@@ -81,7 +87,7 @@ public sealed class YtDlpClient(ProcessRunner runner, IOptions<HubOptions> optio
         var result = await RunAsync(spec, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            throw YtDlpErrorMapper.Map(result.ExitCode, result.Stderr);
+            throw Failure(result);
         }
         if (file is null || !File.Exists(file))
         {
@@ -120,15 +126,19 @@ public sealed class YtDlpClient(ProcessRunner runner, IOptions<HubOptions> optio
 
     private async Task<string> RunJsonAsync(List<string> args, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var spec = new ProcessSpec(options.Value.Tools.YtDlp, args) { Timeout = timeout };
+        var spec = new ProcessSpec(options.Value.Tools.YtDlp, args) { Timeout = timeout, Environment = proxy.ToolEnvironment };
         var result = await RunAsync(spec, cancellationToken).ConfigureAwait(false);
         var stdout = result.Stdout.Trim();
         if (!result.Succeeded || stdout.Length == 0 || stdout == "null")
         {
-            throw YtDlpErrorMapper.Map(result.ExitCode, result.Stderr);
+            throw Failure(result);
         }
         return stdout;
     }
+
+    /// <summary>A refusal by the egress proxy is the guard's own error (blocked-address and its reason); the rest is mapped from stderr.</summary>
+    private ImportFailedException Failure(ProcessResult result) =>
+        proxy.FailureIn(result.Stderr) ?? YtDlpErrorMapper.Map(result.ExitCode, result.Stderr);
 
     private async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {

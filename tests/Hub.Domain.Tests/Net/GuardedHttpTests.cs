@@ -49,6 +49,26 @@ public sealed class GuardedHttpTests : IAsyncLifetime
         Assert.Empty(_server.Requests);
     }
 
+    [Fact]
+    public async Task Send_ToAPortOnTheDenyList_IsRefused_EvenOnARedirect()
+    {
+        var other = Port == 65535 ? Port - 1 : Port + 1;
+        _server.MapRedirect("hop", $"http://127.0.0.1:{other}/ok");
+        using var denied = new GuardedHttp(new UrlGuard(new NetworkOptions { AllowPrivateNetworks = true, Deny = [$"127.0.0.1/32:{Port}"] }, _resolver));
+        var ex = await Assert.ThrowsAsync<ImportFailedException>(() =>
+            denied.GetAsync(new Uri($"http://[::ffff:127.0.0.1]:{Port}/ok"), HttpCompletionOption.ResponseContentRead, CancellationToken.None));
+        Assert.Equal("blocked-address", ex.Type);
+        Assert.Contains("Hub:Network:Deny", ex.Message);
+        Assert.Empty(_server.Requests);
+
+        // Private networks off, loopback on the allow list: the page is read, its redirect to a denied port is not followed.
+        using var mixed = new GuardedHttp(new UrlGuard(new NetworkOptions { Allow = ["127.0.0.1/32"], Deny = [$"127.0.0.1/32:{other}"] }, _resolver));
+        var hop = await Assert.ThrowsAsync<ImportFailedException>(() =>
+            mixed.GetAsync(new Uri($"http://127.0.0.1:{Port}/hop"), HttpCompletionOption.ResponseContentRead, CancellationToken.None));
+        Assert.Equal(1, _server.Count("hop"));
+        Assert.Contains("Hub:Network:Deny", hop.Message);
+    }
+
     [Theory]
     [MemberData(nameof(LoopbackSpellings))]
     public async Task Send_LoopbackWhilePrivateOn_Works(string template)

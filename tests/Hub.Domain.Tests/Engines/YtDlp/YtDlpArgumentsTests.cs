@@ -26,6 +26,16 @@ public sealed class YtDlpArgumentsTests
         Assert.Equal(["--", "ytsearch5:-rf weird; query"], args.TakeLast(2));
     }
 
+    [Fact]
+    public void Download_UsesNativeDownloaders_AndNoProxyOnTheCommandLine()
+    {
+        var args = YtDlpArguments.Download(Url, "/work", FormatPresets.VideoBest, NoSite, null, null);
+        Assert.Equal("native", args[args.IndexOf("--downloader") + 1]);
+        Assert.Contains("--abort-on-unavailable-fragments", args);
+        // The egress proxy and its credential travel in the environment, which other users cannot read.
+        Assert.DoesNotContain("--proxy", args);
+    }
+
     [Theory]
     [InlineData(FormatPresets.VideoBest, "bv*+ba/b")]
     [InlineData(FormatPresets.Video1080, "bv*[height<=1080]+ba/b[height<=1080]/b")]

@@ -1,4 +1,5 @@
 using Hub.Domain.Engines.YtDlp;
+using Hub.Domain.Net;
 using Hub.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,7 +14,11 @@ public sealed class YtDlpSite : IAsyncLifetime
 
     public LoopbackServer Server { get; private set; } = null!;
 
-    public YtDlpClient Client { get; } = new(TestPostgres.Runner, Options.Create(new HubOptions()), NullLogger<YtDlpClient>.Instance);
+    /// <summary>yt-dlp goes out through a real egress proxy, as in Hub; the loopback site is allowed like a home LAN.</summary>
+    public EgressProxy Proxy { get; } = new(new UrlGuard(new NetworkOptions { AllowPrivateNetworks = true }, new SystemHostResolver()),
+        NullLogger<EgressProxy>.Instance);
+
+    public YtDlpClient Client => new(TestPostgres.Runner, Proxy, Options.Create(new HubOptions()), NullLogger<YtDlpClient>.Instance);
 
     public Uri Url(string path) => Server.Url(path);
 
@@ -73,6 +78,7 @@ public sealed class YtDlpSite : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await Proxy.DisposeAsync();
         await Server.DisposeAsync();
         try
         {
