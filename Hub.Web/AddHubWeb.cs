@@ -17,7 +17,7 @@ public static class HubWebServiceCollectionExtensions
     public static IServiceCollection AddHubWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
-        services.AddExceptionHandler<Problems.HubExceptionHandler>();
+        services.AddExceptionHandler<HubExceptionHandler>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
