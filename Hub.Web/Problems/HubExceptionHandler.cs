@@ -28,7 +28,7 @@ public sealed class HubExceptionHandler(ILogger<HubExceptionHandler> logger) : I
             HubConflictException c => Problems.Create(StatusCodes.Status409Conflict, c.Type, "Conflict", c.Message),
             ImportFailedException f => Problems.ImportFailed(f),
             HubException h => Problems.Create(StatusCodes.Status400BadRequest, h.Type, "Request failed", h.Message),
-            BadHttpRequestException b => Problems.Create(b.StatusCode, "bad-request", "Bad request", b.Message),
+            BadHttpRequestException b => Problems.Create(b.StatusCode, Problems.TypeForStatus(b.StatusCode) ?? "bad-request", "Bad request", b.Message),
             _ => Unexpected(context, exception),
         };
         context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
