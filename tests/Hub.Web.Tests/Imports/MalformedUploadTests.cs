@@ -44,17 +44,6 @@ public sealed class MalformedUploadTests(KestrelAppFactory app) : IClassFixture<
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()), name);
     }
 
-    [Fact]
-    public async Task MissingFilePart_Is400NamingFile()
-    {
-        var client = await ClientAsync();
-        var content = new ByteArrayContent(Encoding.ASCII.GetBytes(
-            $"--{Boundary}\r\nContent-Disposition: form-data; name=\"library\"\r\n\r\nVideos\r\n--{Boundary}--\r\n"));
-        content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/form-data; boundary={Boundary}");
-
-        await ProblemAssert.IsAsync(await client.PostAsync("/api/v1/imports/upload", content), 400, "validation", "file");
-    }
-
     private async Task<HttpClient> ClientAsync()
     {
         app.StartServer();
