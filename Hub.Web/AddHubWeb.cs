@@ -17,7 +17,9 @@ public static class HubWebServiceCollectionExtensions
     public static IServiceCollection AddHubWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
-        services.AddExceptionHandler<Problems.HubExceptionHandler>();
+        services.AddExceptionHandler<HubExceptionHandler>();
+        // A query or body the framework cannot bind throws, so the reply's detail says which parameter (else a bare 400).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;

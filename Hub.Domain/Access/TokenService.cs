@@ -26,7 +26,7 @@ public sealed class TokenService(IDbContextFactory<HubDbContext> dbFactory, Time
 
     public async Task<CreatedToken> CreateAsync(string name, string role, CancellationToken cancellationToken)
     {
-        name = (name ?? "").Trim();
+        name = (TextInput.Check(name, "name", int.MaxValue) ?? "").Trim();
         if (name.Length is 0 or > 100)
         {
             throw new HubValidationException("name", "A token needs a name of 1 to 100 characters.");
@@ -105,6 +105,7 @@ public sealed class TokenService(IDbContextFactory<HubDbContext> dbFactory, Time
     /// <summary>Revokes by id, or by name when the name is unique among live tokens.</summary>
     public async Task<ApiToken> RevokeAsync(string idOrName, CancellationToken cancellationToken)
     {
+        TextInput.Check(idOrName, "token", 200);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         List<ApiToken> matches = Guid.TryParse(idOrName, out var id)
             ? await db.ApiTokens.Where(t => t.Id == id).ToListAsync(cancellationToken).ConfigureAwait(false)

@@ -49,6 +49,12 @@ public sealed class EntryService(HubDatabase database, IDbContextFactory<HubDbCo
 
     private static void Validate(EntryQuery q)
     {
+        TextInput.Check(q.Q, "q");
+        TextInput.Check(q.Platform, "platform", 200);
+        TextInput.Check(q.Tags, "tag", 200);
+        TextInput.Check(q.MediaKind, "mediaKind", 200);
+        TextInput.Check(q.Sort, "sort", 200);
+        TextInput.Check(q.Cursor, "cursor", 1000);
         if (q.Limit is < 1 or > EntryQuery.MaxLimit)
             throw new HubValidationException("limit", $"limit must be between 1 and {EntryQuery.MaxLimit}.");
         if (q.MediaKind is { } k && !MediaKinds.Contains(k))
@@ -104,7 +110,7 @@ public sealed class EntryService(HubDatabase database, IDbContextFactory<HubDbCo
             ?? throw new HubNotFoundException("entry", $"No entry {id}.");
         if (patch.Title is not null)
         {
-            var title = patch.Title.Trim();
+            var title = TextInput.Check(patch.Title, "title", int.MaxValue)!.Trim();
             entry.Title = title.Length is > 0 and <= 500 ? title : throw new HubValidationException("title", "The title must have 1 to 500 characters.");
         }
         if (patch.Tags is not null)
@@ -113,6 +119,7 @@ public sealed class EntryService(HubDatabase database, IDbContextFactory<HubDbCo
         }
         if (patch.Properties is not null)
         {
+            TextInput.Check(patch.Properties, "properties");
             var merged = JsonNode.Parse(entry.Properties.RootElement.GetRawText()) as JsonObject ?? [];
             MergePatch(merged, patch.Properties);
             entry.Properties = JsonDocument.Parse(merged.ToJsonString());
@@ -127,7 +134,7 @@ public sealed class EntryService(HubDatabase database, IDbContextFactory<HubDbCo
         var list = new List<string>();
         foreach (var raw in tags)
         {
-            var tag = (raw ?? "").Trim();
+            var tag = (TextInput.Check(raw, "tags", int.MaxValue) ?? "").Trim();
             if (tag.Length is 0 or > 100)
                 throw new HubValidationException("tags", "Each tag must have 1 to 100 characters.");
             if (!list.Contains(tag, StringComparer.Ordinal)) list.Add(tag);

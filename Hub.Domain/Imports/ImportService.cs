@@ -43,7 +43,7 @@ public sealed class ImportService(
     }
 
     public Task<IReadOnlyList<SearchResult>> SearchAsync(string query, string source, int limit, CancellationToken cancellationToken) =>
-        ytDlp.SearchAsync(query, source, limit, cancellationToken);
+        ytDlp.SearchAsync(TextInput.Check(query, "query")!, TextInput.Check(source, "source", 200)!, limit, cancellationToken);
 
     /// <summary>
     /// Accepts an import and returns its job at once. The same URL already being imported for the same requester returns
@@ -66,6 +66,7 @@ public sealed class ImportService(
     /// <summary>Validates a request and turns it into a job spec (nothing is written).</summary>
     public async Task<NewJob> PrepareAsync(ImportRequest request, CancellationToken cancellationToken)
     {
+        TextInput.Check(request.Url, "url", 8000);
         if (!Doors.All.Contains(request.Door))
         {
             throw new HubValidationException("door", $"Unknown door '{request.Door}'.");
@@ -88,6 +89,8 @@ public sealed class ImportService(
         string? source;
         string queueName;
         string? title = null;
+        string? fileName = request.FileName;
+        var state = JobStates.Queued;
         if (request.UploadedFile is { } file)
         {
             if (!File.Exists(file))
@@ -95,8 +98,11 @@ public sealed class ImportService(
                 throw new HubValidationException("file", "The uploaded file is missing.");
             }
             source = null;
-            title = Path.GetFileNameWithoutExtension(request.FileName ?? file);
+            fileName = TextInput.CleanFileName(request.FileName ?? file);
+            title = Path.GetFileNameWithoutExtension(fileName);
             queueName = JobQueues.Download; // nothing to probe: the file is here
+            // Nothing to probe either, so a review goes to the inbox now rather than after the probe step.
+            state = request.Mode == ImportModes.Review ? JobStates.AwaitingReview : JobStates.Queued;
         }
         else
         {
@@ -118,11 +124,12 @@ public sealed class ImportService(
             Format = request.Format,
             Mode = request.Mode,
             ParentId = request.ParentId,
+            State = state,
             Request = new ImportJobData
             {
                 Url = source,
                 UploadedFile = request.UploadedFile,
-                FileName = request.FileName,
+                FileName = fileName,
                 Format = request.Format,
                 Mode = request.Mode,
                 LibraryChosen = library is not null,

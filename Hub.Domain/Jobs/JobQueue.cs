@@ -107,6 +107,9 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
     /// <summary>Newest activity first, keyset-paginated on (updated_at, id) so pages stay stable while jobs change.</summary>
     public async Task<IReadOnlyList<Job>> ListAsync(JobFilter filter, CancellationToken cancellationToken)
     {
+        TextInput.Check(filter.Kind, "kind", 200);
+        TextInput.Check(filter.Door, "door", 200);
+        TextInput.Check(filter.States, "state", 200);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var q = db.Jobs.AsNoTracking();
         if (filter.States is { Count: > 0 } states) q = q.Where(j => states.Contains(j.State));

@@ -169,7 +169,7 @@ public static class LibraryRules
         var result = new List<string>(items.Count);
         for (var j = 0; j < items.Count; j++)
         {
-            var item = items[j]?.Trim() ?? "";
+            var item = TextInput.Check(items[j], $"{field}[{j}]", int.MaxValue)?.Trim() ?? "";
             if (item.Length is 0 or > 200)
             {
                 throw new HubValidationException($"{field}[{j}]", "Items must have 1 to 200 characters.");

@@ -37,7 +37,8 @@ public sealed class LibraryService(IDbContextFactory<HubDbContext> dbFactory, IO
     public async Task<Library?> FindAsync(string idOrSlugOrName, CancellationToken cancellationToken)
     {
         var key = (idOrSlugOrName ?? "").Trim();
-        if (key.Length == 0)
+        // No library can carry a name Hub cannot store or one longer than names are: each caller's "no library" answers it.
+        if (key.Length is 0 or > LibraryValidation.MaxNameLength || !TextInput.IsStorable(key))
         {
             return null;
         }

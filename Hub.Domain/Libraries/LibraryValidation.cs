@@ -19,7 +19,7 @@ public static class LibraryValidation
     public static string Name(string? name)
     {
         var trimmed = (name ?? "").Trim();
-        if (trimmed.Length is 0 or > MaxNameLength || trimmed.Any(char.IsControl))
+        if (trimmed.Length is 0 or > MaxNameLength || trimmed.Any(char.IsControl) || !TextInput.IsStorable(trimmed))
         {
             throw new HubValidationException("name", $"A library needs a name of 1 to {MaxNameLength} characters, without control characters.");
         }
@@ -48,7 +48,7 @@ public static class LibraryValidation
     {
         const string Field = "rootFolder";
         var value = (folder ?? "").Trim();
-        if (value.Length is 0 or > 1000 || value.Any(char.IsControl))
+        if (value.Length is 0 or > 1000 || value.Any(char.IsControl) || !TextInput.IsStorable(value))
         {
             throw new HubValidationException(Field, "A library needs a root folder (1 to 1000 characters).");
         }

@@ -233,12 +233,12 @@ public sealed class PlaylistService(HubDatabase database, EntryService entries, 
 
     private static string Name(string? name)
     {
-        var n = (name ?? "").Trim();
+        var n = (TextInput.Check(name, "name", int.MaxValue) ?? "").Trim();
         return n.Length is > 0 and <= 200 ? n : throw new HubValidationException("name", "The name must have 1 to 200 characters.");
     }
 
     private static string? Description(string? d) =>
-        d is null ? null : d.Length <= 2000 ? d.Trim() : throw new HubValidationException("description", "The description is longer than 2000 characters.");
+        TextInput.Check(d, "description", int.MaxValue) is null ? null : d!.Length <= 2000 ? d.Trim() : throw new HubValidationException("description", "The description is longer than 2000 characters.");
 
     private static async Task ExecuteUniqueAsync(NpgsqlCommand cmd, string name, CancellationToken cancellationToken)
     {

@@ -29,13 +29,18 @@ public static class UploadApi
 {
     private const int MaxFieldLength = 1024;
 
+    /// <summary>The form field the file must come in; any other name is refused so a client's typo is not silently accepted.</summary>
+    public const string FileField = "file";
+
     /// <summary>Multipart framing and small fields around the file, allowed on top of the file limit.</summary>
     private const long FramingAllowance = 64 * 1024;
 
     public static RouteGroupBuilder MapUpload(this RouteGroupBuilder imports)
     {
         imports.MapPost("/upload", Upload).WithName("UploadFile")
-            .WithSummary("Upload a media file (multipart/form-data: `file`, optional `library`, `format`, `mode`): 202 with its job. 413 over Hub:Uploads:MaxBytes, 415 for other types.")
+            .WithSummary("Upload a media file (multipart/form-data: the file in the field `file`; optional fields, or query parameters, `library`, `format`, " +
+                "`mode` (auto|review: review puts it in the inbox), `door`, as for a URL import): 202 with its job. 400 for a malformed body or a file " +
+                "under another field name, 413 over Hub:Uploads:MaxBytes, 415 for other types.")
             .Accepts<UploadForm>("multipart/form-data")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return imports;
@@ -58,18 +63,22 @@ public static class UploadApi
             return TooLarge(max);
         }
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
-            || !"multipart/form-data".Equals(contentType.MediaType.Value, StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+            || !"multipart/form-data".Equals(contentType.MediaType.Value, StringComparison.OrdinalIgnoreCase))
         {
             return Unsupported("Send the file as multipart/form-data with a `file` part.");
+        }
+        if (HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 and <= 70 } boundary)
+        {
+            return Malformed("The Content-Type has no multipart boundary, or one longer than 70 characters (RFC 2046).");
         }
 
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         StoredUpload? stored = null;
         try
         {
-            var reader = new MultipartReader(boundary, context.Request.Body);
-            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            // Sections are bounded by our own limits (the file's by MaxBytes), not the reader's default of 128 MB.
+            var reader = new MultipartReader(boundary, context.Request.Body) { BodyLengthLimit = max + FramingAllowance };
+            while (await Framed(() => reader.ReadNextSectionAsync(ct)) is { } section)
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
                 {
@@ -77,11 +86,15 @@ public static class UploadApi
                 }
                 if (disposition.IsFileDisposition())
                 {
+                    if (HeaderUtilities.RemoveQuotes(disposition.Name).Value is var partName && !FileField.Equals(partName, StringComparison.Ordinal))
+                    {
+                        throw new HubValidationException(FileField, $"Send the file in the form field `{FileField}`, not `{partName}`.");
+                    }
                     if (stored is not null)
                     {
                         throw new HubValidationException("file", "Upload one file per request.");
                     }
-                    var name = Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "");
+                    var name = TextInput.CleanFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value);
                     if (!UploadTypes.IsKnownExtension(name))
                     {
                         return Unsupported(UploadTypes.Refusal(name, []));
@@ -115,6 +128,10 @@ public static class UploadApi
             stored = stored with { Path = null }; // the job owns the file now
             return TypedResults.Accepted($"/api/v1/jobs/{job.Id}", JobDto.From(job));
         }
+        catch (MalformedBodyException ex)
+        {
+            return Malformed(ex.Message);
+        }
         finally
         {
             if (stored?.Path is { } leftover)
@@ -140,7 +157,7 @@ public static class UploadApi
             var head = 0;
             while (head < UploadTypes.SniffLength)
             {
-                var n = await body.ReadAsync(buffer.AsMemory(head, UploadTypes.SniffLength - head), ct);
+                var n = await Framed(() => body.ReadAsync(buffer.AsMemory(head, UploadTypes.SniffLength - head), ct).AsTask());
                 if (n == 0) break;
                 head += n;
             }
@@ -151,7 +168,7 @@ public static class UploadApi
             long total = head;
             await file.WriteAsync(buffer.AsMemory(0, head), ct);
             int read;
-            while ((read = await body.ReadAsync(buffer, ct)) > 0)
+            while ((read = await Framed(() => body.ReadAsync(buffer, ct).AsTask())) > 0)
             {
                 total += read;
                 if (total > max)
@@ -180,13 +197,39 @@ public static class UploadApi
     {
         using var reader = new StreamReader(body);
         var buffer = new char[MaxFieldLength + 1];
-        var n = await reader.ReadBlockAsync(buffer, ct);
+        var n = await Framed(() => reader.ReadBlockAsync(buffer, ct).AsTask());
         return n > MaxFieldLength
             ? throw new HubValidationException(field, $"'{field}' is longer than {MaxFieldLength} characters.")
             : new string(buffer, 0, n).Trim();
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    /// <summary>
+    /// A read of the multipart body. The reader reports a body that breaks the framing (truncated, a boundary that
+    /// never comes, over-long headers) as a plain <see cref="IOException"/> or an <see cref="InvalidDataException"/>: the
+    /// client's fault, so 400. The connection's own errors (subclasses such as BadHttpRequestException) pass unchanged.
+    /// </summary>
+    private static async Task<T> Framed<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (IOException ex) when (ex.GetType() == typeof(IOException))
+        {
+            throw new MalformedBodyException("The multipart body ended before its closing boundary: it is truncated, or its boundary is not the one in the Content-Type.");
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new MalformedBodyException($"The multipart body is malformed: {ex.Message}");
+        }
+    }
+
+    private sealed class MalformedBodyException(string message) : HubException("malformed-multipart", message);
+
+    private static ProblemHttpResult Malformed(string detail) => TypedResults.Problem(Problems.Create(StatusCodes.Status400BadRequest,
+        "malformed-multipart", "Malformed multipart body", detail));
 
     private static ProblemHttpResult TooLarge(long max) => TypedResults.Problem(Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large",
         "File too large", $"Uploads are limited to {max:N0} bytes (Hub:Uploads:MaxBytes)."));

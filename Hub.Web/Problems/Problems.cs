@@ -1,6 +1,5 @@
 using Hub.Domain;
 using Hub.Domain.Imports;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,28 +24,6 @@ public static class Problems
         context.Response.StatusCode = status;
         var writer = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         return writer.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = Create(status, type, title, detail) }).AsTask();
-    }
-
-    /// <summary>Maps domain errors to problem details; anything else is a 500 with an error id and no internals.</summary>
-    public sealed class HubExceptionHandler : IExceptionHandler
-    {
-        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
-        {
-            ProblemDetails problem = exception switch
-            {
-                HubValidationException v => Validation(v.Field, v.Message),
-                HubNotFoundException n => Create(StatusCodes.Status404NotFound, "not-found", "Not found", n.Message),
-                HubConflictException c => Create(StatusCodes.Status409Conflict, c.Type, "Conflict", c.Message),
-                ImportFailedException f => ImportFailed(f),
-                HubException h => Create(StatusCodes.Status400BadRequest, h.Type, "Request failed", h.Message),
-                BadHttpRequestException b => Create(b.StatusCode, "bad-request", "Bad request", b.Message),
-                _ => Create(StatusCodes.Status500InternalServerError, "internal", "Internal error",
-                    $"Something went wrong on the server. Error id: {context.TraceIdentifier}."),
-            };
-            context.Response.StatusCode = problem.Status ?? 500;
-            var writer = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-            return await writer.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception }).ConfigureAwait(false);
-        }
     }
 
     /// <summary>

@@ -87,6 +87,63 @@ public sealed class UploadApiTests(PipelineAppFactory app) : IClassFixture<Pipel
     }
 
     [Fact]
+    public async Task ModeReview_WaitsInTheInbox_ThenApproved_IsImported()
+    {
+        var (admin, _) = await app.CallerAsync("admin");
+        var video = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "upload-review");
+
+        var response = await admin.PostAsync("/api/v1/imports/upload", Form(File.ReadAllBytes(video), "for review.mp4", ("mode", "review"), ("format", "video_best")));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("awaiting_review", job.GetProperty("state").GetString());
+        Assert.Equal("for review", job.GetProperty("title").GetString());
+        Assert.Equal("video_best", job.GetProperty("format").GetString());
+        var id = job.GetProperty("id").GetGuid();
+        await Task.Delay(1500); // a worker would have taken it by now if it were queued
+        Assert.Equal("awaiting_review", (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{id}")).GetProperty("state").GetString());
+        var inbox = await admin.GetFromJsonAsync<JsonElement>("/api/v1/inbox");
+        Assert.Contains(inbox.EnumerateArray(), i => i.GetProperty("job").GetProperty("id").GetGuid() == id);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/api/v1/inbox/{id}/approve", new { library = "Videos" })).StatusCode);
+        var done = await PipelineAppFactory.WaitAsync(admin, id);
+        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
+    }
+
+    [Fact]
+    public async Task FileUnderAnotherFieldName_Is400NamingFile_AndLeavesNothing()
+    {
+        var (client, _) = await app.CallerAsync("user");
+        var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(await TestMedia.VideoAsync())), "video", "clip.mp4" } };
+
+        var problem = await ProblemAssert.IsAsync(await client.PostAsync("/api/v1/imports/upload", form), 400, "validation", "file");
+
+        Assert.Contains("`video`", problem.GetProperty("detail").GetString());
+        Assert.Empty(Directory.Exists(UploadsDir) ? Directory.GetFiles(UploadsDir) : []);
+    }
+
+    [Fact]
+    public async Task FileNameWithNulAndControlCharacters_IsMadeHarmless()
+    {
+        var (client, _) = await app.CallerAsync("user");
+        var video = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "upload-nul-name");
+        var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(File.ReadAllBytes(video));
+        // filename* carries the name percent-encoded (RFC 5987), so U+0000 and a tab arrive as they are.
+        part.Headers.TryAddWithoutValidation("Content-Disposition", "form-data; name=\"file\"; filename*=UTF-8''bad%00name%09here.mp4");
+        form.Add(part);
+
+        var response = await client.PostAsync("/api/v1/imports/upload", form);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
+        var job = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("bad_name_here", job.GetProperty("title").GetString());
+        var done = await PipelineAppFactory.WaitAsync(client, job.GetProperty("id").GetGuid());
+        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
+    }
+
+    [Fact]
     public async Task NotMultipart_Is415()
     {
         var (client, _) = await app.CallerAsync("user");

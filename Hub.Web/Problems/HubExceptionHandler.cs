@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using Hub.Domain;
+using Hub.Domain.Imports;
+using Hub.Web.Auth;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Web;
+
+/// <summary>
+/// Maps domain errors to problem details. Anything else is a 500 whose body carries an error id and no internals; that
+/// id, the route and the caller (token id and name, never its secret) go into exactly one log line with the exception,
+/// so an operator handed the id finds the cause. (Since .NET 10 the exception middleware logs nothing itself once a
+/// handler has taken the exception.)
+/// </summary>
+public sealed class HubExceptionHandler(ILogger<HubExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem = exception switch
+        {
+            HubValidationException v => Problems.Validation(v.Field, v.Message),
+            HubNotFoundException n => Problems.Create(StatusCodes.Status404NotFound, "not-found", "Not found", n.Message),
+            HubConflictException c => Problems.Create(StatusCodes.Status409Conflict, c.Type, "Conflict", c.Message),
+            ImportFailedException f => Problems.ImportFailed(f),
+            HubException h => Problems.Create(StatusCodes.Status400BadRequest, h.Type, "Request failed", h.Message),
+            BadHttpRequestException b => Problems.Create(b.StatusCode, Problems.TypeForStatus(b.StatusCode) ?? "bad-request", "Bad request", b.Message),
+            _ => Unexpected(context, exception),
+        };
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        var writer = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        return await writer.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception })
+            .ConfigureAwait(false);
+    }
+
+    private ProblemDetails Unexpected(HttpContext context, Exception exception)
+    {
+        var errorId = context.TraceIdentifier;
+        var feature = context.Features.Get<IExceptionHandlerPathFeature>();
+        // The route pattern, not the path: a signed link's path is its secret.
+        var route = (feature?.Endpoint as RouteEndpoint)?.RoutePattern.RawText ?? feature?.Path ?? context.Request.Path.Value ?? "";
+        logger.LogError(exception, "Unhandled error {ErrorId} on {Method} {Route} for {Caller}", errorId, context.Request.Method, route, CallerOf(context.User));
+        var problem = Problems.Create(StatusCodes.Status500InternalServerError, "internal", "Internal error",
+            $"Something went wrong on the server. Error id: {errorId}.");
+        problem.Extensions["errorId"] = errorId;
+        return problem;
+    }
+
+    private static string CallerOf(ClaimsPrincipal user) => user.FindFirstValue(BearerTokenHandler.TokenIdClaim) is { } id
+        ? $"token {id} ({user.Identity?.Name})"
+        : "anonymous";
+}
