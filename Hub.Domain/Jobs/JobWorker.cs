@@ -36,6 +36,7 @@ public sealed class JobWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await database.StartAsync(stoppingToken).ConfigureAwait(false);
+        await ReapDeadPredecessorsAsync(stoppingToken).ConfigureAwait(false);
         using var cancelWatch = updates.Subscribe(u => u.CancelRequested && _cancels.ContainsKey(u.JobId));
         var loops = handlers.Select(h => RunQueueAsync(h, stoppingToken)).ToList();
         loops.Add(ReapLoopAsync(stoppingToken));
@@ -229,6 +230,23 @@ public sealed class JobWorker(
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
         {
             logger.LogWarning("Progress for job {JobId} could not be saved: {Error}", context.Id, ex.Message);
+        }
+    }
+
+    /// <summary>A restarted process takes back at once what its dead predecessor on this host was running.</summary>
+    private async Task ReapDeadPredecessorsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var n = await store.ReapDeadPredecessorsAsync(Owner, stoppingToken).ConfigureAwait(false);
+            if (n > 0)
+            {
+                logger.LogWarning("Took back {Count} job(s) of a worker process on this host that is gone", n);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Looking for jobs of dead workers on this host failed; their leases will expire instead");
         }
     }
 
