@@ -1,5 +1,6 @@
 using Hub.Domain;
 using Hub.Domain.Imports;
+using Hub.Domain.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -38,6 +39,7 @@ public static class Problems
                 HubNotFoundException n => Create(StatusCodes.Status404NotFound, "not-found", "Not found", n.Message),
                 HubConflictException c => Create(StatusCodes.Status409Conflict, c.Type, "Conflict", c.Message),
                 ImportFailedException f => ImportFailed(f),
+                _ when DatabaseOutage.Is(exception) => DatabaseUnavailable(context),
                 HubException h => Create(StatusCodes.Status400BadRequest, h.Type, "Request failed", h.Message),
                 BadHttpRequestException b => Create(b.StatusCode, "bad-request", "Bad request", b.Message),
                 _ => Create(StatusCodes.Status500InternalServerError, "internal", "Internal error",
@@ -47,6 +49,13 @@ public static class Problems
             var writer = context.RequestServices.GetRequiredService<IProblemDetailsService>();
             return await writer.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception }).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The database is down or restarting: 503 with a retry hint, never 500 (the request may well succeed shortly).</summary>
+    public static ProblemDetails DatabaseUnavailable(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = ((int)DatabaseOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Create(StatusCodes.Status503ServiceUnavailable, DatabaseOutage.ProblemType, "Service unavailable", DatabaseOutage.Message);
     }
 
     /// <summary>
