@@ -36,6 +36,8 @@ public static class HubDomainServiceCollectionExtensions
         // Storage: the database starts first among hosted services, so it stops last.
         services.AddSingleton<HubDatabase>();
         services.AddHostedService<DatabaseHostedService>();
+        services.AddSingleton<DatabaseSupervisor>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseSupervisor>());
         services.AddSingleton<IDbContextFactory<HubDbContext>, HubDbContextFactory>();
 
         // Access

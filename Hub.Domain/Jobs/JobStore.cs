@@ -17,9 +17,9 @@ public sealed record JobPatch(string? Title = null, Guid? LibraryId = null, stri
 /// <summary>
 /// The worker side of the queue, in hand-written SQL for speed: claim with FOR UPDATE SKIP LOCKED, fenced writes
 /// (every write names the job's attempt and lease owner, so a worker whose lease expired can never finish a job),
-/// transitions with their job_events row in the same statement, and the reaper for expired leases.
+/// transitions with their job_events row in the same statement; the reaper is in JobStore.Reap.cs.
 /// </summary>
-public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, IOptions<JobOptions> options, JobBroadcaster broadcaster)
+public sealed partial class JobStore(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, IOptions<JobOptions> options, JobBroadcaster broadcaster)
 {
     private const string Fence = "id = @id AND attempt = @attempt AND lease_owner = @owner";
 
@@ -36,7 +36,8 @@ public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContex
                 FOR UPDATE SKIP LOCKED),
             u AS (
                 UPDATE jobs j SET state = @state, attempt = j.attempt + 1, lease_owner = @owner,
-                    lease_expires_at = now() + @lease, started_at = coalesce(j.started_at, now()), updated_at = now(),
+                    lease_expires_at = now() + @lease, lease_host = @host, lease_boot_id = @boot_id, lease_pid = @pid,
+                    lease_pid_start = @pid_start, started_at = coalesce(j.started_at, now()), updated_at = now(),
                     error = NULL, error_kind = NULL
                 FROM c WHERE j.id = c.id
                 RETURNING j.*, c.from_state),
@@ -48,6 +49,7 @@ public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContex
         cmd.Parameters.AddWithValue("max", max);
         cmd.Parameters.AddWithValue("owner", owner);
         cmd.Parameters.AddWithValue("lease", options.Value.LeaseDuration);
+        AddIdentity(cmd, WorkerIdentity.Current);
         var claimed = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
         broadcaster.Published(claimed);
         return claimed;
@@ -177,45 +179,6 @@ public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContex
         var done = Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return Publish(done);
-    }
-
-    /// <summary>
-    /// Puts jobs whose worker stopped renewing its lease back in line (stalled → retrying), or fails them when their
-    /// attempts are spent, or cancels them when a cancel was asked. Returns how many it moved.
-    /// </summary>
-    public async Task<int> ReapExpiredAsync(CancellationToken cancellationToken)
-    {
-        await using var cmd = Db.CreateCommand("""
-            WITH c AS (
-                SELECT id, state AS from_state FROM jobs
-                WHERE state IN ('probing', 'downloading', 'processing') AND lease_expires_at < now()
-                FOR UPDATE SKIP LOCKED),
-            u AS (
-                UPDATE jobs j SET
-                    state = CASE WHEN j.cancel_requested THEN 'cancelled'
-                                 WHEN j.failures + 1 < j.max_attempts THEN 'retrying' ELSE 'failed' END,
-                    failures = j.failures + CASE WHEN j.cancel_requested THEN 0 ELSE 1 END,
-                    error = CASE WHEN j.cancel_requested THEN j.error ELSE 'The worker running this job stopped responding.' END,
-                    error_kind = CASE WHEN j.cancel_requested THEN j.error_kind ELSE 'worker-lost' END,
-                    lease_owner = NULL, lease_expires_at = NULL, run_after = now(), updated_at = now(),
-                    speed_bps = NULL, eta_seconds = NULL,
-                    finished_at = CASE WHEN j.cancel_requested OR j.failures + 1 >= j.max_attempts THEN now() ELSE NULL END
-                FROM c WHERE j.id = c.id
-                RETURNING j.*, c.from_state),
-            stalled AS (
-                INSERT INTO job_events (job_id, kind, from_state, to_state, message)
-                SELECT id, 'transition', from_state, 'stalled', 'lease expired: the worker stopped responding' FROM u),
-            e AS (
-                INSERT INTO job_events (job_id, kind, from_state, to_state, message)
-                SELECT id, 'transition', 'stalled', state,
-                    CASE state WHEN 'retrying' THEN 'back in the queue for another worker'
-                               WHEN 'cancelled' THEN 'cancelled while its worker was gone'
-                               ELSE 'no attempts left' END FROM u)
-            SELECT * FROM u
-            """);
-        var reaped = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
-        broadcaster.Published(reaped);
-        return reaped.Count;
     }
 
     private static readonly string CompleteSql = $"""

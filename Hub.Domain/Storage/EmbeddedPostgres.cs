@@ -30,6 +30,7 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        Stopping = false;
         _binDir = FindBinDir(_settings.BinDir);
         PrepareFolders();
 
@@ -74,8 +75,48 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
         logger.LogInformation("Started private PostgreSQL (socket {SocketDir}, port {Port})", SocketDir, Port);
     }
 
+    /// <summary>
+    /// Starts the server again after it stopped or died, on the same socket and port, so every connection string
+    /// handed out stays valid. Used by <see cref="DatabaseSupervisor"/>.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        _binDir ??= FindBinDir(_settings.BinDir);
+        await RunPgAsync("pg_ctl", ["-D", ClusterDir, "-l", LogFile, "-w", "-t", "60", "start"], TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
+        OwnsServer = true;
+        IsRunning = true;
+        logger.LogInformation("Restarted private PostgreSQL (socket {SocketDir}, port {Port})", SocketDir, Port);
+    }
+
+    /// <summary>True from the moment a clean stop begins: a server going away then is not a crash.</summary>
+    public bool Stopping { get; private set; }
+
+    /// <summary>
+    /// Whether the postmaster named in postmaster.pid is alive (not gone, not a zombie). Cheap: two small files
+    /// under /proc, no process started.
+    /// </summary>
+    public bool IsPostmasterAlive()
+    {
+        try
+        {
+            var first = File.ReadLines(Path.Combine(ClusterDir, "postmaster.pid")).FirstOrDefault();
+            if (!int.TryParse(first, out var pid))
+            {
+                return false;
+            }
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 1)..].TrimStart();
+            return state.Length > 0 && state[0] is not ('Z' or 'X');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false; // no pid file, or no such process
+        }
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        Stopping = true;
         if (!OwnsServer || !IsRunning)
         {
             return;
@@ -85,9 +126,10 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
         {
             await RunPgAsync("pg_ctl", ["-D", ClusterDir, "-m", "fast", "-w", "-t", "60", "stop"], TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
         }
-        catch (ProcessFailedException ex) when (ex.Result.Stderr.Contains("Is server running?", StringComparison.OrdinalIgnoreCase))
+        catch (ProcessFailedException ex) when (ex.Result.Stderr.Contains("Is server running?", StringComparison.OrdinalIgnoreCase)
+            || ex.Result.Stderr.Contains("No such process", StringComparison.OrdinalIgnoreCase))
         {
-            // Already gone.
+            // Already gone (stopped, or died and not restarted yet).
         }
         IsRunning = false;
         OwnsServer = false;

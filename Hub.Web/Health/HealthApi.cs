@@ -16,8 +16,10 @@ public static class HealthApi
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        // Short-circuited: answered straight after routing, before authentication (which reads tokens from the
+        // database), so live means "the process answers" even when the database is down, token or not.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).ShortCircuit();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync }).ShortCircuit();
         return app;
     }
 
@@ -39,24 +41,41 @@ public static class HealthApi
     }
 }
 
-public sealed class DatabaseHealthCheck(HubDatabase database) : IHealthCheck
+/// <summary>The database answers; its data carries the supervisor's view (mode, state, since, restarts, last error) for the admin.</summary>
+public sealed class DatabaseHealthCheck(HubDatabase database, DatabaseSupervisor supervisor) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var status = supervisor.Status;
+        var data = new Dictionary<string, object>
+        {
+            ["mode"] = status.Mode,
+            ["state"] = status.State,
+            ["since"] = status.Since,
+            ["restarts"] = status.Restarts,
+        };
+        if (status.LastRestartAt is { } restartedAt) data["lastRestartAt"] = restartedAt;
+        if (status.LastError is { } error) data["lastError"] = error;
         if (!database.IsStarted)
         {
-            return HealthCheckResult.Unhealthy("The database is starting.");
+            return HealthCheckResult.Unhealthy("The database is starting.", data: data);
+        }
+        if (status.State == DatabaseSupervisor.Restarting)
+        {
+            return HealthCheckResult.Unhealthy($"The private PostgreSQL server died; restarting it since {status.Since:u}.", data: data);
         }
         try
         {
             await using var cmd = database.DataSource.CreateCommand("SELECT version()");
             var version = (string?)await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return HealthCheckResult.Healthy(database.IsEmbedded ? "private cluster" : "configured server",
-                new Dictionary<string, object> { ["version"] = version ?? "" });
+            data["version"] = version ?? "";
+            return HealthCheckResult.Healthy(database.IsEmbedded ? "private cluster" : "configured server", data);
         }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (DatabaseOutage.Is(ex) || ex is TimeoutException or InvalidOperationException)
         {
-            return HealthCheckResult.Unhealthy("The database does not answer: " + ex.Message);
+            data["state"] = status.State == DatabaseSupervisor.Running ? DatabaseSupervisor.Unreachable : status.State;
+            data["lastError"] = ex.Message;
+            return HealthCheckResult.Unhealthy("The database is not reachable: " + ex.Message, data: data);
         }
     }
 }

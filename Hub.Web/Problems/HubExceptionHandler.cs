@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Hub.Domain;
 using Hub.Domain.Imports;
+using Hub.Domain.Storage;
 using Hub.Web.Auth;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -27,6 +28,7 @@ public sealed class HubExceptionHandler(ILogger<HubExceptionHandler> logger) : I
             HubNotFoundException n => Problems.Create(StatusCodes.Status404NotFound, "not-found", "Not found", n.Message),
             HubConflictException c => Problems.Create(StatusCodes.Status409Conflict, c.Type, "Conflict", c.Message),
             ImportFailedException f => Problems.ImportFailed(f),
+            _ when DatabaseOutage.Is(exception) => Problems.DatabaseUnavailable(context),
             HubException h => Problems.Create(StatusCodes.Status400BadRequest, h.Type, "Request failed", h.Message),
             BadHttpRequestException b => Problems.Create(b.StatusCode, Problems.TypeForStatus(b.StatusCode) ?? "bad-request", "Bad request", b.Message),
             _ => Unexpected(context, exception),

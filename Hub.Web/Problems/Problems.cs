@@ -1,5 +1,6 @@
 using Hub.Domain;
 using Hub.Domain.Imports;
+using Hub.Domain.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,13 @@ public static class Problems
         context.Response.StatusCode = status;
         var writer = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         return writer.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = Create(status, type, title, detail) }).AsTask();
+    }
+
+    /// <summary>The database is down or restarting: 503 with a retry hint, never 500 (the request may well succeed shortly).</summary>
+    public static ProblemDetails DatabaseUnavailable(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = ((int)DatabaseOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Create(StatusCodes.Status503ServiceUnavailable, DatabaseOutage.ProblemType, "Service unavailable", DatabaseOutage.Message);
     }
 
     /// <summary>

@@ -81,6 +81,27 @@ public sealed class JobStoreTests(DatabaseFixture db) : IClassFixture<DatabaseFi
     }
 
     [Fact]
+    public async Task ReapedJob_HistoryIsInOrder()
+    {
+        var q = NewQueue();
+        var jobs = await Queue.EnqueueManyAsync(Enumerable.Range(0, 20).Select(_ => new NewJob("import", q, "api")).ToList(), CancellationToken.None);
+        Assert.Equal(20, (await Store.ClaimAsync(q, JobStates.Downloading, 20, "dead-worker", CancellationToken.None)).Count);
+        foreach (var job in jobs)
+        {
+            await ExpireLeaseAsync(job.Id);
+        }
+
+        Assert.Equal(20, await Store.ReapExpiredAsync(CancellationToken.None));
+
+        foreach (var job in jobs)
+        {
+            var events = await Queue.EventsAsync(job.Id, CancellationToken.None);
+            Assert.Equal([(null, "queued"), ("queued", "downloading"), ("downloading", "stalled"), ("stalled", "retrying")],
+                events.Select(e => (e.FromState, e.ToState)).ToList());
+        }
+    }
+
+    [Fact]
     public async Task ExpiredLease_WithNoAttemptsLeft_Fails()
     {
         var q = NewQueue();

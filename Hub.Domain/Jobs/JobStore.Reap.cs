@@ -1,0 +1,117 @@
+using Npgsql;
+
+namespace Hub.Domain.Jobs;
+
+/// <summary>The reaper: jobs whose worker is gone go back in line (stalled → retrying), fail, or end cancelled.</summary>
+public sealed partial class JobStore
+{
+    /// <summary>
+    /// Puts jobs whose worker stopped renewing its lease back in line (stalled → retrying), or fails them when their
+    /// attempts are spent, or cancels them when a cancel was asked. Returns how many it moved.
+    /// </summary>
+    public Task<int> ReapExpiredAsync(CancellationToken cancellationToken) =>
+        ReapAsync("lease_expires_at < now()", _ => { }, "lease expired: the worker stopped responding", cancellationToken);
+
+    /// <summary>
+    /// Reaps at once, whatever their lease says, the running jobs leased by <paramref name="deadOwners"/>: workers this
+    /// process knows to be dead (a predecessor on the same host, see <see cref="WorkerIdentity"/>).
+    /// </summary>
+    public Task<int> ReapOwnersAsync(IReadOnlyCollection<string> deadOwners, CancellationToken cancellationToken) =>
+        deadOwners.Count == 0
+            ? Task.FromResult(0)
+            : ReapAsync("lease_owner = ANY(@owners)", cmd => cmd.Parameters.AddWithValue("owners", deadOwners.ToArray()),
+                "its worker process is gone", cancellationToken);
+
+    /// <summary>
+    /// Reaps the jobs of workers that ran on this host in this boot and are gone (killed, crashed, the container
+    /// restarted), so a restarted process resumes them at once instead of waiting for their leases to expire.
+    /// </summary>
+    public async Task<int> ReapDeadPredecessorsAsync(string owner, CancellationToken cancellationToken)
+    {
+        var me = WorkerIdentity.Current;
+        if (me.BootId is null || me.StartTicks is null)
+        {
+            return 0; // not Linux, or /proc is hidden: leases expire as before
+        }
+        await using var cmd = Db.CreateCommand("""
+            SELECT DISTINCT lease_owner, lease_pid, lease_pid_start FROM jobs
+            WHERE state IN ('probing', 'downloading', 'processing') AND lease_owner IS NOT NULL AND lease_owner <> @owner
+              AND lease_host = @host AND lease_boot_id = @boot_id AND lease_pid IS NOT NULL AND lease_pid_start IS NOT NULL
+            """);
+        cmd.Parameters.AddWithValue("owner", owner);
+        AddIdentity(cmd, me);
+        var dead = new List<string>();
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var holder = me with { Pid = reader.GetInt32(1), StartTicks = reader.GetInt64(2) };
+                if (holder.IsDeadHere())
+                {
+                    dead.Add(reader.GetString(0));
+                }
+            }
+        }
+        return await ReapOwnersAsync(dead, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void AddIdentity(NpgsqlCommand cmd, WorkerIdentity identity)
+    {
+        cmd.Parameters.AddWithValue("host", identity.Host);
+        cmd.Parameters.AddWithValue("boot_id", NpgsqlTypes.NpgsqlDbType.Text, (object?)identity.BootId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("pid", identity.Pid);
+        cmd.Parameters.AddWithValue("pid_start", NpgsqlTypes.NpgsqlDbType.Bigint, (object?)identity.StartTicks ?? DBNull.Value);
+    }
+
+    private async Task<int> ReapAsync(string where, Action<NpgsqlCommand> addParameters, string stalledMessage, CancellationToken cancellationToken)
+    {
+        // Two statements in one transaction, so history reads in order: data-modifying CTEs of one statement run
+        // in no guaranteed order, and "stalled → retrying" was written before "downloading → stalled".
+        await using var conn = await Db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        List<Job> reaped;
+        await using (var cmd = new NpgsqlCommand($"""
+            WITH c AS (
+                SELECT id, state AS from_state FROM jobs
+                WHERE state IN ('probing', 'downloading', 'processing') AND {where}
+                FOR UPDATE SKIP LOCKED),
+            u AS (
+                UPDATE jobs j SET
+                    state = CASE WHEN j.cancel_requested THEN 'cancelled'
+                                 WHEN j.failures + 1 < j.max_attempts THEN 'retrying' ELSE 'failed' END,
+                    failures = j.failures + CASE WHEN j.cancel_requested THEN 0 ELSE 1 END,
+                    error = CASE WHEN j.cancel_requested THEN j.error ELSE 'The worker running this job stopped responding.' END,
+                    error_kind = CASE WHEN j.cancel_requested THEN j.error_kind ELSE 'worker-lost' END,
+                    lease_owner = NULL, lease_expires_at = NULL, run_after = now(), updated_at = now(),
+                    speed_bps = NULL, eta_seconds = NULL,
+                    finished_at = CASE WHEN j.cancel_requested OR j.failures + 1 >= j.max_attempts THEN now() ELSE NULL END
+                FROM c WHERE j.id = c.id
+                RETURNING j.*, c.from_state),
+            stalled AS (
+                INSERT INTO job_events (job_id, kind, from_state, to_state, message)
+                SELECT id, 'transition', from_state, 'stalled', @stalled_message FROM u)
+            SELECT * FROM u
+            """, conn, tx))
+        {
+            addParameters(cmd);
+            cmd.Parameters.AddWithValue("stalled_message", stalledMessage);
+            reaped = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        }
+        if (reaped.Count > 0)
+        {
+            await using var events = new NpgsqlCommand("""
+                INSERT INTO job_events (job_id, kind, from_state, to_state, message)
+                SELECT id, 'transition', 'stalled', state,
+                    CASE state WHEN 'retrying' THEN 'back in the queue for another worker'
+                               WHEN 'cancelled' THEN 'cancelled while its worker was gone'
+                               ELSE 'no attempts left' END
+                FROM jobs WHERE id = ANY(@ids) ORDER BY id
+                """, conn, tx);
+            events.Parameters.AddWithValue("ids", reaped.Select(j => j.Id).ToArray());
+            await events.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        broadcaster.Published(reaped);
+        return reaped.Count;
+    }
+}
