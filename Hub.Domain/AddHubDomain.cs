@@ -1,4 +1,5 @@
 using Hub.Domain.Access;
+using Hub.Domain.Engines;
 using Hub.Domain.Engines.Http;
 using Hub.Domain.Entries;
 using Hub.Domain.Engines.Upload;
@@ -60,11 +61,13 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<UrlGuard>();
         services.AddSingleton<GuardedHttp>();
 
-        // Engines and media tools
-        services.AddSingleton<HttpDownloadEngine>();
-        services.AddSingleton<HttpProbe>();
+        // Engines and probers, asked in this order (first that takes the source wins); uploads take over a file instead.
         services.AddSingleton<YtDlpClient>();
-        services.AddSingleton<YtDlpEngine>();
+        services.AddSingleton<ISourceProber, HttpProbe>();
+        services.AddSingleton<ISourceProber, YtDlpProber>();
+        services.AddSingleton<IDownloadEngine, HttpDownloadEngine>();
+        services.AddSingleton<IDownloadEngine, YtDlpEngine>();
+        services.AddSingleton<EngineRegistry>();
         services.AddSingleton<UploadEngine>();
         services.AddSingleton<FfprobeClient>();
         services.AddSingleton<ThumbnailExtractor>();

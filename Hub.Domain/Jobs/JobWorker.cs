@@ -31,7 +31,6 @@ public sealed class JobWorker(
     /// <summary>This process's name on leases: host, pid and a random part (pids repeat across containers).</summary>
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
 
-    public int RunningCount => _running.Count;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

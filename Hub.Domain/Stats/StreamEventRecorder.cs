@@ -34,8 +34,6 @@ public sealed class StreamEventRecorder(HubDatabase database, ILogger<StreamEven
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private long _dropped;
 
-    public long Dropped => Interlocked.Read(ref _dropped);
-
     /// <summary>Never blocks.</summary>
     public void Record(StreamEvent e)
     {
@@ -77,6 +75,10 @@ public sealed class StreamEventRecorder(HubDatabase database, ILogger<StreamEven
             batch.Clear();
             while (batch.Count < BatchSize && _channel.Reader.TryRead(out var e)) batch.Add(e);
             if (batch.Count == 0) return;
+            if (Interlocked.Exchange(ref _dropped, 0) is > 0 and var dropped)
+            {
+                logger.LogWarning("Dropped {Count} stream events: the in-memory queue was full", dropped);
+            }
             try
             {
                 await WriteAsync(batch, cancellationToken).ConfigureAwait(false);

@@ -24,7 +24,6 @@ public sealed class HubDatabase(IConfiguration configuration, IOptions<HubOption
 
     public bool IsStarted => _dataSource is not null;
     public bool IsEmbedded => _embedded is not null;
-    public EmbeddedPostgres? Embedded => _embedded;
 
     public string? ConfiguredConnectionString =>
         NullIfBlank(configuration.GetConnectionString("Hub")) ?? NullIfBlank(Environment.GetEnvironmentVariable(EnvironmentVariable));
