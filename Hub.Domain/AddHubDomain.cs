@@ -19,6 +19,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Hub.Domain;
 
@@ -33,10 +34,12 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<ProcessRunner>();
         services.AddSingleton<ToolVersions>();
 
-        // Storage: the database starts first among hosted services, so it stops last.
+        // Storage: the database starts (and migrates) in the host's Starting phase, before any hosted service starts,
+        // and stops after all have stopped; the data source and the context factory are ordinary singletons on it.
         services.AddSingleton<HubDatabase>();
+        services.AddSingleton(sp => sp.GetRequiredService<HubDatabase>().DataSource);
+        services.AddDbContextFactory<HubDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.CommandTimeout(60)));
         services.AddHostedService<DatabaseHostedService>();
-        services.AddSingleton<IDbContextFactory<HubDbContext>, HubDbContextFactory>();
 
         // Access
         services.AddSingleton<TokenService>();
@@ -99,7 +102,6 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<IJobHandler, ParentJobHandler>();
         services.AddSingleton<MaintenanceHandler>();
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<MaintenanceHandler>());
-        services.AddHostedService<MaintenanceScheduler>();
         services.AddSingleton<JobWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         return services;

@@ -44,6 +44,8 @@ public sealed class Job
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>Unique when set: a second job with the same key is never created (scheduled work keys its time slot).</summary>
+    public string? IdempotencyKey { get; set; }
 }
 
 public sealed class JobEvent

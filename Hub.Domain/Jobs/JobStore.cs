@@ -19,11 +19,11 @@ public sealed record JobPatch(string? Title = null, Guid? LibraryId = null, stri
 /// (every write names the job's attempt and lease owner, so a worker whose lease expired can never finish a job),
 /// transitions with their job_events row in the same statement, and the reaper for expired leases.
 /// </summary>
-public sealed class JobStore(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, IOptions<JobOptions> options, JobBroadcaster broadcaster)
+public sealed class JobStore(NpgsqlDataSource dataSource, IDbContextFactory<HubDbContext> dbFactory, IOptions<JobOptions> options, JobBroadcaster broadcaster)
 {
     private const string Fence = "id = @id AND attempt = @attempt AND lease_owner = @owner";
 
-    private NpgsqlDataSource Db => database.DataSource;
+    private NpgsqlDataSource Db => dataSource;
 
     public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, string runningState, int max, string owner, CancellationToken cancellationToken)
     {

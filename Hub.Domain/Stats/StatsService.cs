@@ -25,13 +25,13 @@ public sealed record TopEntry(Guid EntryId, string? Title, long Events, long Byt
 public sealed record DownloadStats(DateTimeOffset From, DateTimeOffset To, DownloadTotals Totals, IReadOnlyList<DownloadDay> PerDay, IReadOnlyList<TopEntry> TopEntries);
 
 /// <summary>Aggregates for the dashboard, the bot and MCP: what the library holds and how it is used.</summary>
-public sealed class StatsService(HubDatabase database, IOptions<HubOptions> options, TimeProvider time)
+public sealed class StatsService(NpgsqlDataSource dataSource, IOptions<HubOptions> options, TimeProvider time)
 {
     public const int ImportDays = 30;
 
     public async Task<LibraryStats> LibraryAsync(CancellationToken cancellationToken)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var byLibrary = await GroupAsync(conn, "SELECT coalesce(l.name, e.library_id::text), count(*), coalesce(sum(e.size_bytes), 0) FROM entries e " +
             "LEFT JOIN libraries l ON l.id = e.library_id GROUP BY 1 ORDER BY 2 DESC, 1", cancellationToken).ConfigureAwait(false);
         var byKind = await GroupAsync(conn, "SELECT media_kind, count(*), coalesce(sum(size_bytes), 0) FROM entries GROUP BY 1 ORDER BY 2 DESC, 1", cancellationToken).ConfigureAwait(false);
@@ -98,7 +98,7 @@ public sealed class StatsService(HubDatabase database, IOptions<HubOptions> opti
         if (from > to) throw new HubValidationException("from", "from is after to.");
 
         const string Where = "WHERE s.at >= @from AND s.at < @to AND (@entry::uuid IS NULL OR s.entry_id = @entry) AND (@kind::text IS NULL OR s.kind = @kind)";
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         NpgsqlCommand Command(string sql)
         {
             var cmd = new NpgsqlCommand(sql, conn);

@@ -26,7 +26,7 @@ public sealed record StreamEvent(
 /// batches (binary COPY) from a background loop. When the channel is full, new events are dropped and counted
 /// rather than slowing a response down.
 /// </summary>
-public sealed class StreamEventRecorder(HubDatabase database, ILogger<StreamEventRecorder> logger) : BackgroundService
+public sealed class StreamEventRecorder(NpgsqlDataSource dataSource, ILogger<StreamEventRecorder> logger) : BackgroundService
 {
     public const int Capacity = 10_000;
     private const int BatchSize = 500;
@@ -93,7 +93,7 @@ public sealed class StreamEventRecorder(HubDatabase database, ILogger<StreamEven
 
     private async Task WriteAsync(List<StreamEvent> batch, CancellationToken cancellationToken)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var copy = await conn.BeginBinaryImportAsync(
             "COPY stream_events (entry_id, kind, at, status, range_requested, bytes_expected, bytes_sent, completed, client_address, user_agent, token) FROM STDIN (FORMAT BINARY)",
             cancellationToken).ConfigureAwait(false);
