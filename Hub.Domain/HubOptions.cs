@@ -32,12 +32,3 @@ public sealed class HubOptions
     public string FullMediaDir => Path.GetFullPath(MediaDir ?? Path.Combine(FullDataDir, "media"));
     public string FullTempDir => Path.GetFullPath(TempDir ?? Path.Combine(FullDataDir, "tmp"));
 }
-
-public sealed class DatabaseOptions
-{
-    /// <summary>Folder with initdb/pg_ctl for the private cluster; found automatically when empty.</summary>
-    public string? PostgresBinDir { get; set; }
-
-    /// <summary>Name of the database inside the private cluster.</summary>
-    public string EmbeddedDatabase { get; set; } = "hub";
-}

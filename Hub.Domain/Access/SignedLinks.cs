@@ -159,10 +159,3 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, IOptions<HubOptions
         full[..MacBytes].CopyTo(destination);
     }
 }
-
-/// <summary>Loads the signing key at start-up so the synchronous link methods work from the first request.</summary>
-public sealed class SignedLinksKeyLoader(SignedLinks links) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => links.EnsureKeyAsync(cancellationToken).AsTask();
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

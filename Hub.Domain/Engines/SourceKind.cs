@@ -13,6 +13,3 @@ public enum SourceKind
     /// <summary>A web page (a video site, a page with a player, a streaming playlist).</summary>
     SitePage,
 }
-
-/// <summary>A source to fetch, as engines see it when they say whether they take it.</summary>
-public sealed record ImportSource(Uri Url, SourceKind Kind);

@@ -36,11 +36,3 @@ public sealed class JobOptions
 
     public int ConcurrencyOf(string queue) => Concurrency.TryGetValue(queue, out var n) && n > 0 ? n : 1;
 }
-
-public static class JobQueues
-{
-    public const string Probe = "probe";
-    public const string Download = "download";
-    public const string Expand = "expand";
-    public const string Maintenance = "maintenance";
-}

@@ -6,37 +6,6 @@ using NpgsqlTypes;
 
 namespace Hub.Domain.Jobs;
 
-/// <summary>A job to create.</summary>
-public sealed record NewJob(string Kind, string Queue, string Door)
-{
-    public string? RequestedBy { get; init; }
-    public string? Source { get; init; }
-    public string? Title { get; init; }
-    public Guid? LibraryId { get; init; }
-    public string? Format { get; init; }
-    public string Mode { get; init; } = "auto";
-    public object? Request { get; init; }
-    public Guid? ParentId { get; init; }
-    public string State { get; init; } = JobStates.Queued;
-    public DateTimeOffset? RunAfter { get; init; }
-    public int? MaxAttempts { get; init; }
-    /// <summary>When set, enqueueing returns the existing job with this key instead of creating a second one.</summary>
-    public string? IdempotencyKey { get; init; }
-}
-
-public sealed record JobFilter
-{
-    public IReadOnlyList<string>? States { get; init; }
-    public string? Kind { get; init; }
-    public string? Door { get; init; }
-    public Guid? LibraryId { get; init; }
-    public Guid? ParentId { get; init; }
-    public string? RequestedBy { get; init; }
-    /// <summary>Keyset cursor: jobs updated before this (updated_at, id) pair.</summary>
-    public (DateTimeOffset UpdatedAt, Guid Id)? Before { get; init; }
-    public int Limit { get; init; } = 50;
-}
-
 /// <summary>
 /// The doors' side of the queue: create jobs, read them, cancel and retry them. Workers use <see cref="JobStore"/>.
 /// </summary>

@@ -7,20 +7,6 @@ using NpgsqlTypes;
 
 namespace Hub.Domain.Stats;
 
-/// <summary>One stream or download request, as recorded after its response finished.</summary>
-public sealed record StreamEvent(
-    Guid EntryId,
-    string Kind,
-    DateTimeOffset At,
-    int Status,
-    string? RangeRequested,
-    long BytesExpected,
-    long BytesSent,
-    bool Completed,
-    string? ClientAddress,
-    string? UserAgent,
-    string? Token);
-
 /// <summary>
 /// Takes stream events from request threads without waiting (a bounded in-memory channel) and writes them in
 /// batches (binary COPY) from a background loop. When the channel is full, new events are dropped and counted

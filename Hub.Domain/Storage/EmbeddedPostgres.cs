@@ -300,13 +300,3 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
         return socketDir;
     }
 }
-
-public sealed class EmbeddedPostgresSettings
-{
-    /// <summary>Folder holding initdb and pg_ctl; found automatically when empty.</summary>
-    public string? BinDir { get; init; }
-    /// <summary>Trade durability for speed (fsync off): for throwaway test clusters only.</summary>
-    public bool Fast { get; init; }
-}
-
-public sealed class DatabaseUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

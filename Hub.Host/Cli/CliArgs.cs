@@ -52,5 +52,3 @@ public sealed class CliArgs
     public string Required(string name) => Option(name) is { Length: > 0 } v ? v
         : throw new CliUsageException($"--{name} is required.");
 }
-
-public sealed class CliUsageException(string message) : Exception(message);
