@@ -1,4 +1,5 @@
 using Hub.Domain.Access;
+using Hub.Domain.Engines;
 using Hub.Domain.Engines.Http;
 using Hub.Domain.Entries;
 using Hub.Domain.Engines.Upload;
@@ -18,6 +19,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Hub.Domain;
 
@@ -33,12 +35,14 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<ProcessRunner>();
         services.AddSingleton<ToolVersions>();
 
-        // Storage: the database starts first among hosted services, so it stops last.
+        // Storage: the database starts (and migrates) in the host's Starting phase, before any hosted service starts,
+        // and stops after all have stopped; the data source and the context factory are ordinary singletons on it.
         services.AddSingleton<HubDatabase>();
+        services.AddSingleton(sp => sp.GetRequiredService<HubDatabase>().DataSource);
+        services.AddDbContextFactory<HubDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.CommandTimeout(60)));
         services.AddHostedService<DatabaseHostedService>();
         services.AddSingleton<DatabaseSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseSupervisor>());
-        services.AddSingleton<IDbContextFactory<HubDbContext>, HubDbContextFactory>();
 
         // Access
         services.AddSingleton<TokenService>();
@@ -67,11 +71,13 @@ public static class HubDomainServiceCollectionExtensions
         // yt-dlp (and later aria2) reach the network only through this proxy, which applies the same guard.
         services.AddSingleton<EgressProxy>();
 
-        // Engines and media tools
-        services.AddSingleton<HttpDownloadEngine>();
-        services.AddSingleton<HttpProbe>();
+        // Engines and probers, asked in this order (first that takes the source wins); uploads take over a file instead.
         services.AddSingleton<YtDlpClient>();
-        services.AddSingleton<YtDlpEngine>();
+        services.AddSingleton<ISourceProber, HttpProbe>();
+        services.AddSingleton<ISourceProber, YtDlpProber>();
+        services.AddSingleton<IDownloadEngine, HttpDownloadEngine>();
+        services.AddSingleton<IDownloadEngine, YtDlpEngine>();
+        services.AddSingleton<EngineRegistry>();
         services.AddSingleton<UploadEngine>();
         services.AddSingleton<FfprobeClient>();
         services.AddSingleton<ThumbnailExtractor>();
@@ -103,7 +109,6 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<IJobHandler, ParentJobHandler>();
         services.AddSingleton<MaintenanceHandler>();
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<MaintenanceHandler>());
-        services.AddHostedService<MaintenanceScheduler>();
         services.AddSingleton<JobWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         return services;

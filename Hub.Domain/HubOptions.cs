@@ -32,18 +32,3 @@ public sealed class HubOptions
     public string FullMediaDir => Path.GetFullPath(MediaDir ?? Path.Combine(FullDataDir, "media"));
     public string FullTempDir => Path.GetFullPath(TempDir ?? Path.Combine(FullDataDir, "tmp"));
 }
-
-public sealed class DatabaseOptions
-{
-    /// <summary>Folder with initdb/pg_ctl for the private cluster; found automatically when empty.</summary>
-    public string? PostgresBinDir { get; set; }
-
-    /// <summary>Name of the database inside the private cluster.</summary>
-    public string EmbeddedDatabase { get; set; } = "hub";
-
-    /// <summary>How often the database is checked (and the private cluster's postmaster looked for).</summary>
-    public TimeSpan SuperviseInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Longest wait between two restart attempts of a private cluster that died (1 s, 2 s, 4 s… up to this).</summary>
-    public TimeSpan RestartMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
-}

@@ -1,5 +1,13 @@
+using Coravel;
+using Coravel.Scheduling.Schedule.Interfaces;
+using Hub.Bot;
+using Hub.Domain;
+using Hub.Domain.Maintenance;
+using Hub.Domain.Scheduling;
 using Hub.Domain.Storage;
 using Hub.Host.Cli;
+using Hub.Mcp;
+using Hub.Web;
 
 // `hub [command]`: serve is the default, so the test host and `dotnet run` both land on the web server.
 var flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "all", "help", "wait", "dry-run", "continue-on-error" };
@@ -22,8 +30,8 @@ try
     var parsed = CliArgs.Parse(args, flags);
     return command switch
     {
-        "serve" => await ServeCommand.RunAsync(args.Length > 0 && args[0] == "serve" ? args[1..] : args),
-        "worker" => await WorkerCommand.RunAsync(parsed),
+        "serve" => await HubHost.RunAsync(HubRole.Serve, args.Length > 0 && args[0] == "serve" ? args[1..] : args),
+        "worker" => await HubHost.RunAsync(HubRole.Worker, parsed.Passthrough),
         "migrate" => await MigrateCommand.RunAsync(parsed, cts.Token),
         "import" => await ImportCommand.ImportAsync(parsed, cts.Token),
         "batch" => await ImportCommand.BatchAsync(parsed, cts.Token),
@@ -88,4 +96,46 @@ static int Help()
     return 0;
 }
 
-public partial class Program;
+/// <summary>The composition at a glance: what each kind of process runs. <see cref="HubHost"/> builds every host from it.</summary>
+public partial class Program
+{
+    public static void AddServices(IHostApplicationBuilder builder, HubRole role)
+    {
+        var (services, configuration) = (builder.Services, builder.Configuration);
+        services.AddHubDomain(configuration);
+        if (RunsWorkers(role, configuration))
+        {
+            services.AddHubWorkers();
+            services.AddScheduler();
+        }
+        if (role == HubRole.Serve)
+        {
+            services.AddHubWeb(configuration);
+            services.AddHubBot(configuration);
+        }
+        if (role is HubRole.Serve or HubRole.Mcp)
+        {
+            services.AddHubMcp(configuration);
+        }
+    }
+
+    public static void MapEndpoints(WebApplication app)
+    {
+        app.MapHubWeb();
+        app.MapHubMcp();
+        app.MapHubBot();
+    }
+
+    /// <summary>Recurring work: each firing enqueues one durable job per time slot, however many processes fire it.</summary>
+    public static void Schedule(IScheduler scheduler)
+    {
+        scheduler.Enqueue(MaintenanceHandler.Schedule).Hourly();
+    }
+
+    public static bool RunsWorkers(HubRole role, IConfiguration configuration) => role switch
+    {
+        HubRole.Serve or HubRole.Worker => true,
+        HubRole.Mcp => configuration.GetValue("Hub:Mcp:StdioWorkers", true),
+        _ => false,
+    };
+}

@@ -1,3 +1,5 @@
+using Npgsql;
+using NpgsqlTypes;
 using Hub.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,7 +9,7 @@ namespace Hub.Domain.Access;
 /// The people allowed to use the bot and their roles. An unknown writer becomes pending until an admin allows them;
 /// the last allowed admin can be neither demoted, blocked nor deleted, so nobody locks the bot out by mistake.
 /// </summary>
-public sealed class ContactService(IDbContextFactory<HubDbContext> dbFactory, TimeProvider time)
+public sealed class ContactService(NpgsqlDataSource dataSource, IDbContextFactory<HubDbContext> dbFactory, TimeProvider time)
 {
     /// <summary>Records that someone wrote: creates them as pending when unknown, refreshes names and last seen.</summary>
     public async Task<ContactSeen> SeenAsync(TelegramIdentity who, CancellationToken cancellationToken)
@@ -17,11 +19,19 @@ public sealed class ContactService(IDbContextFactory<HubDbContext> dbFactory, Ti
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         // Insert-or-nothing first: two updates from a new user at once must not both create them.
-        var inserted = await db.Database.ExecuteSqlAsync($"""
+        await using var insert = dataSource.CreateCommand("""
             INSERT INTO contacts (telegram_id, username, first_name, last_name, role, status, created_at, updated_at, last_seen_at)
-            VALUES ({who.Id}, {who.Username}, {who.FirstName}, {who.LastName}, {Roles.User}, {ContactStatuses.Pending}, {now}, {now}, {now})
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)
             ON CONFLICT (telegram_id) DO NOTHING
-            """, cancellationToken).ConfigureAwait(false);
+            """);
+        insert.Parameters.AddWithValue(who.Id);
+        insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)who.Username ?? DBNull.Value);
+        insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)who.FirstName ?? DBNull.Value);
+        insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)who.LastName ?? DBNull.Value);
+        insert.Parameters.AddWithValue(Roles.User);
+        insert.Parameters.AddWithValue(ContactStatuses.Pending);
+        insert.Parameters.AddWithValue(now);
+        var inserted = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         if (inserted == 0)
         {
             await db.Contacts.Where(c => c.TelegramId == who.Id).ExecuteUpdateAsync(s => s

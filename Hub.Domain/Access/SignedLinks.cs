@@ -19,7 +19,7 @@ public sealed record SignedLink(Guid EntryId, string Kind, DateTimeOffset Expire
 /// Usage: <c>links.CreateUrl(entryId, SignedLinks.Stream, TimeSpan.FromHours(6))</c> after <see cref="EnsureKeyAsync"/>
 /// (done at start-up by the host), or <see cref="CreateAsync"/> anywhere.
 /// </summary>
-public sealed class SignedLinks(HubDatabase database, IOptions<HubOptions> options, TimeProvider time)
+public sealed class SignedLinks(NpgsqlDataSource dataSource, IOptions<HubOptions> options, TimeProvider time)
 {
     public const string Stream = "stream";
     public const string Download = "download";
@@ -42,7 +42,7 @@ public sealed class SignedLinks(HubDatabase database, IOptions<HubOptions> optio
         try
         {
             if (_key is not null) return;
-            await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             // Concurrent first starts race on the insert; the select reads whichever key won.
             await using (var insert = new NpgsqlCommand(
                 "INSERT INTO settings (key, value) VALUES ($1, jsonb_build_object('key', $2::text)) ON CONFLICT (key) DO NOTHING", conn))
@@ -158,11 +158,4 @@ public sealed class SignedLinks(HubDatabase database, IOptions<HubOptions> optio
         HMACSHA256.HashData(Key, payload, full);
         full[..MacBytes].CopyTo(destination);
     }
-}
-
-/// <summary>Loads the signing key at start-up so the synchronous link methods work from the first request.</summary>
-public sealed class SignedLinksKeyLoader(SignedLinks links) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => links.EnsureKeyAsync(cancellationToken).AsTask();
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -2,11 +2,18 @@ using Hub.Domain.Imports;
 
 namespace Hub.Domain.Engines;
 
-/// <summary>One way of getting bytes onto disk: yt-dlp, HTTP, BitTorrent, upload. Chosen by the source.</summary>
+/// <summary>
+/// One way of fetching a source onto disk: yt-dlp, HTTP, BitTorrent. Engines are registered in order as
+/// <c>IEnumerable&lt;IDownloadEngine&gt;</c>; <see cref="EngineRegistry"/> picks the first whose <see cref="CanHandle"/>
+/// takes the source, so adding one is a folder and a registration line.
+/// </summary>
 public interface IDownloadEngine
 {
-    /// <summary>"yt-dlp", "http", "torrent", "upload".</summary>
+    /// <summary>"yt-dlp", "http", "torrent": for logs and the entry's properties, never for choosing.</summary>
     string Name { get; }
+
+    /// <summary>Whether this engine fetches that kind of source.</summary>
+    bool CanHandle(ImportSource source);
 
     /// <summary>Downloads into <see cref="DownloadRequest.WorkDir"/> (a folder of this job's own) and reports progress.</summary>
     Task<DownloadResult> DownloadAsync(DownloadRequest request, IProgress<DownloadProgress> progress, CancellationToken cancellationToken);
@@ -33,20 +40,4 @@ public sealed record DownloadResult(string FilePath, string FileName, long SizeB
 {
     /// <summary>Site metadata the engine learned while downloading (title, uploader, id, …); null when it learned none.</summary>
     public ProbeResult? Metadata { get; init; }
-}
-
-/// <summary>The format presets every door offers.</summary>
-public static class FormatPresets
-{
-    public const string VideoBest = "video_best";
-    public const string Video1080 = "video_1080";
-    public const string Video720 = "video_720";
-    public const string AudioBest = "audio_best";
-    public const string AudioMp3 = "audio_mp3";
-
-    public static readonly IReadOnlyList<string> All = [VideoBest, Video1080, Video720, AudioBest, AudioMp3];
-
-    public static bool IsValid(string? preset) => preset is not null && All.Contains(preset);
-
-    public static bool IsAudio(string preset) => preset is AudioBest or AudioMp3;
 }

@@ -5,7 +5,8 @@ namespace Hub.Domain.Entries;
 
 /// <summary>
 /// Builds the one SQL statement behind <see cref="EntryService.QueryAsync"/>: filters, optional search candidates,
-/// keyset condition, order and limit. Every value is a parameter; only fixed fragments are concatenated.
+/// keyset condition, order and limit. Every value is a positional parameter (<see cref="Param"/> adds it and returns
+/// its <c>$n</c>); only fixed fragments are concatenated.
 /// </summary>
 internal static class EntrySearchSql
 {
@@ -25,9 +26,10 @@ internal static class EntrySearchSql
         var where = filters.Count == 0 ? "" : " AND " + string.Join(" AND ", filters);
         var search = !string.IsNullOrWhiteSpace(q.Q);
         var sql = new System.Text.StringBuilder();
+        string? text = null;
         if (search)
         {
-            cmd.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Text) { Value = q.Q!.Trim() });
+            text = Param(cmd, q.Q!.Trim(), NpgsqlDbType.Text);
             // The partial-word leg sees only the wanted words: titles containing each of them (ILIKE, served by the
             // trigram index), the newest CandidateLimit (a deterministic order, so pages stay stable), scored by trigram word similarity.
             // Words the text excludes ("-live") exclude there too.
@@ -35,24 +37,21 @@ internal static class EntrySearchSql
             var likes = new List<string>();
             foreach (var word in wanted.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3).Distinct().Take(8))
             {
-                var name = "w" + likes.Count;
-                cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = "%" + EscapeLike(word) + "%" });
-                likes.Add($"e.title ILIKE @{name}");
+                likes.Add($"e.title ILIKE {Param(cmd, "%" + EscapeLike(word) + "%", NpgsqlDbType.Text)}");
             }
             var partial = "";
             if (likes.Count > 0)
             {
-                cmd.Parameters.Add(new NpgsqlParameter("qw", NpgsqlDbType.Text) { Value = wanted });
+                var wantedText = Param(cmd, wanted, NpgsqlDbType.Text);
                 var exclude = "";
                 if (excluded.Length > 0)
                 {
-                    cmd.Parameters.Add(new NpgsqlParameter("qx", NpgsqlDbType.Text) { Value = excluded });
-                    exclude = " AND NOT e.search_vector @@ to_tsquery('simple', @qx)";
+                    exclude = $" AND NOT e.search_vector @@ to_tsquery('simple', {Param(cmd, excluded, NpgsqlDbType.Text)})";
                 }
                 partial = $"""
 
                         UNION ALL
-                        (SELECT x.id, word_similarity(@qw, x.title)::float8 AS score FROM
+                        (SELECT x.id, word_similarity({wantedText}, x.title)::float8 AS score FROM
                             (SELECT e.id, e.title FROM entries e WHERE {string.Join(" AND ", likes)}{exclude}{where} ORDER BY e.created_at DESC, e.id DESC LIMIT {CandidateLimit}) x)
                 """;
             }
@@ -63,12 +62,12 @@ internal static class EntrySearchSql
                 WITH cand AS (
                     SELECT id, sum(score) AS score FROM (
                         (SELECT s.id, ts_rank_cd(s.search_vector, query, 32)::float8 AS score
-                         FROM (SELECT e.id, e.search_vector FROM entries e, websearch_to_tsquery('simple', @q) query
+                         FROM (SELECT e.id, e.search_vector FROM entries e, websearch_to_tsquery('simple', {text}) query
                                WHERE e.search_vector @@ query{where} ORDER BY e.created_at DESC, e.id DESC LIMIT {RankLimit}) s,
-                              websearch_to_tsquery('simple', @q) query
+                              websearch_to_tsquery('simple', {text}) query
                          ORDER BY 2 DESC, s.id LIMIT {CandidateLimit})
                         UNION ALL
-                        (SELECT e.id, 0::float8 FROM entries e WHERE lower(e.title) = lower(@q){where}){partial}
+                        (SELECT e.id, 0::float8 FROM entries e WHERE lower(e.title) = lower({text}){where}){partial}
                     ) m GROUP BY id)
                 """).Append('\n');
         }
@@ -79,15 +78,15 @@ internal static class EntrySearchSql
             "duration" => "coalesce(e.duration_seconds, -1)",
             "size" => "e.size_bytes",
             // An exact title match outranks everything else.
-            _ => "(c.score + CASE WHEN lower(e.title) = lower(@q) THEN 10 ELSE 0 END)",
+            _ => $"(c.score + CASE WHEN lower(e.title) = lower({text}) THEN 10 ELSE 0 END)",
         };
         sql.Append($"SELECT {Columns}, {keyExpr} AS sort_key FROM entries e");
         sql.Append(search ? " JOIN cand c ON c.id = e.id WHERE true" : " WHERE true" + where);
         if (cursor is not null)
         {
-            cmd.Parameters.Add(new NpgsqlParameter("ck", cursor.TypedKey(sortKey)));
-            cmd.Parameters.Add(new NpgsqlParameter("cid", NpgsqlDbType.Uuid) { Value = cursor.Id });
-            sql.Append($" AND ({keyExpr}, e.id) {(descending ? "<" : ">")} (@ck, @cid)");
+            var key = Param(cmd, cursor.TypedKey(sortKey));
+            var id = Param(cmd, cursor.Id, NpgsqlDbType.Uuid);
+            sql.Append($" AND ({keyExpr}, e.id) {(descending ? "<" : ">")} ({key}, {id})");
         }
         var dir = descending ? "DESC" : "ASC";
         sql.Append($" ORDER BY {keyExpr} {dir}, e.id {dir} LIMIT {limit + 1}");
@@ -125,19 +124,21 @@ internal static class EntrySearchSql
     private static List<string> Filters(EntryQuery q, NpgsqlCommand cmd)
     {
         var f = new List<string>();
-        void Add(string clause, string name, object value, NpgsqlDbType type)
-        {
-            f.Add(clause);
-            cmd.Parameters.Add(new NpgsqlParameter(name, type) { Value = value });
-        }
-        if (q.LibraryId is { } lib) Add("e.library_id = @library", "library", lib, NpgsqlDbType.Uuid);
-        if (!string.IsNullOrWhiteSpace(q.Platform)) Add("e.platform = @platform", "platform", q.Platform.Trim(), NpgsqlDbType.Text);
-        if (!string.IsNullOrWhiteSpace(q.MediaKind)) Add("e.media_kind = @kind", "kind", q.MediaKind.Trim(), NpgsqlDbType.Text);
-        if (q.Tags is { Count: > 0 } tags) Add("e.tags @> @tags", "tags", tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
-        if (q.MinDuration is { } min) Add("e.duration_seconds >= @mind", "mind", min, NpgsqlDbType.Double);
-        if (q.MaxDuration is { } max) Add("e.duration_seconds <= @maxd", "maxd", max, NpgsqlDbType.Double);
-        if (q.From is { } from) Add("e.created_at >= @from", "from", from.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-        if (q.To is { } to) Add("e.created_at < @to", "to", to.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+        if (q.LibraryId is { } lib) f.Add($"e.library_id = {Param(cmd, lib, NpgsqlDbType.Uuid)}");
+        if (!string.IsNullOrWhiteSpace(q.Platform)) f.Add($"e.platform = {Param(cmd, q.Platform.Trim(), NpgsqlDbType.Text)}");
+        if (!string.IsNullOrWhiteSpace(q.MediaKind)) f.Add($"e.media_kind = {Param(cmd, q.MediaKind.Trim(), NpgsqlDbType.Text)}");
+        if (q.Tags is { Count: > 0 } tags) f.Add($"e.tags @> {Param(cmd, tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}");
+        if (q.MinDuration is { } min) f.Add($"e.duration_seconds >= {Param(cmd, min, NpgsqlDbType.Double)}");
+        if (q.MaxDuration is { } max) f.Add($"e.duration_seconds <= {Param(cmd, max, NpgsqlDbType.Double)}");
+        if (q.From is { } from) f.Add($"e.created_at >= {Param(cmd, from.ToUniversalTime(), NpgsqlDbType.TimestampTz)}");
+        if (q.To is { } to) f.Add($"e.created_at < {Param(cmd, to.ToUniversalTime(), NpgsqlDbType.TimestampTz)}");
         return f;
+    }
+
+    /// <summary>Adds a positional parameter and returns its placeholder (<c>$3</c>).</summary>
+    private static string Param(NpgsqlCommand cmd, object value, NpgsqlDbType? type = null)
+    {
+        cmd.Parameters.Add(type is { } t ? new NpgsqlParameter { NpgsqlDbType = t, Value = value } : new NpgsqlParameter { Value = value });
+        return "$" + cmd.Parameters.Count;
     }
 }

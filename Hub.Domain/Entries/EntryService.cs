@@ -11,7 +11,7 @@ namespace Hub.Domain.Entries;
 /// The library's entries for every door: list with filters, search, sort and keyset pages; read, edit, delete.
 /// Returns detached entities. <see cref="QueryAsync"/> does not load <see cref="Entry.Media"/> (the raw ffprobe JSON).
 /// </summary>
-public sealed class EntryService(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, TimeProvider time, ILogger<EntryService> logger)
+public sealed class EntryService(NpgsqlDataSource dataSource, IDbContextFactory<HubDbContext> dbFactory, TimeProvider time, ILogger<EntryService> logger)
 {
     public static readonly IReadOnlyList<string> MediaKinds = ["video", "audio", "other"];
 
@@ -26,7 +26,7 @@ public sealed class EntryService(HubDatabase database, IDbContextFactory<HubDbCo
         var limit = query.Limit ?? EntryQuery.DefaultLimit;
 
         await using var cmd = EntrySearchSql.Build(query, key, desc, cursor, limit);
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         cmd.Connection = conn;
         var items = new List<Entry>(Math.Min(limit + 1, 256));
         object? lastKey = null;

@@ -1,7 +1,5 @@
 using Hub.Domain.Engines;
-using Hub.Domain.Engines.Http;
 using Hub.Domain.Engines.Upload;
-using Hub.Domain.Engines.YtDlp;
 using Hub.Domain.Jobs;
 using Hub.Domain.Libraries;
 using Hub.Domain.Media;
@@ -18,8 +16,7 @@ namespace Hub.Domain.Imports;
 /// transaction that completes the job.
 /// </summary>
 public sealed class DownloadHandler(
-    HttpDownloadEngine http,
-    YtDlpEngine ytDlp,
+    EngineRegistry engines,
     UploadEngine upload,
     FfprobeClient ffprobe,
     ThumbnailExtractor thumbnails,
@@ -158,12 +155,12 @@ public sealed class DownloadHandler(
     private async Task<DownloadResult> DownloadAsync(JobContext context, ImportJobData data, string format, Progress progress, CancellationToken cancellationToken)
     {
         var maxBytes = options.Value.Network.MaxDownloadBytes;
-        if (data.UploadedFile is not null || data.Engine == "upload")
+        if (data.UploadedFile is not null)
         {
             return await upload.PlaceAsync(data.UploadedFile ?? "", data.FileName, context.WorkDir, maxBytes, progress, cancellationToken).ConfigureAwait(false);
         }
         var url = new Uri(data.Url ?? throw ImportFailedException.Permanent("validation", "This import has no URL."));
-        IDownloadEngine engine = data.Engine == "http" ? http : ytDlp;
+        var engine = engines.EngineFor(new ImportSource(url, data.Probe?.Kind ?? SourceKind.Unknown));
         logger.LogInformation("Job {JobId}: downloading with {Engine} as {Format}", context.Id, engine.Name, format);
         return await engine.DownloadAsync(new DownloadRequest(url, context.WorkDir, format, maxBytes, data.Probe), progress, cancellationToken).ConfigureAwait(false);
     }

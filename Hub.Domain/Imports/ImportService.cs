@@ -1,5 +1,4 @@
 using Hub.Domain.Engines;
-using Hub.Domain.Engines.Http;
 using Hub.Domain.Engines.YtDlp;
 using Hub.Domain.Entries;
 using Hub.Domain.Jobs;
@@ -17,7 +16,7 @@ namespace Hub.Domain.Imports;
 /// </summary>
 public sealed class ImportService(
     UrlGuard guard,
-    HttpProbe httpProbe,
+    EngineRegistry engines,
     YtDlpClient ytDlp,
     LibraryService libraries,
     JobQueue queue,
@@ -35,9 +34,7 @@ public sealed class ImportService(
         {
             return cached;
         }
-        // A direct file answers a HEAD in milliseconds; only web pages need yt-dlp (which takes about a second).
-        var result = await httpProbe.ProbeAsync(uri, cancellationToken).ConfigureAwait(false)
-            ?? await ytDlp.ProbeAsync(uri, cancellationToken).ConfigureAwait(false);
+        var result = await engines.ProbeAsync(uri, cancellationToken).ConfigureAwait(false);
         cache.Set(key, result, ProbeCacheFor);
         return result;
     }

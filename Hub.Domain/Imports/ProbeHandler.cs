@@ -114,12 +114,3 @@ public sealed class ProbeHandler(ImportService imports, LibraryService libraries
             new { children = children.Count }, cancellationToken).ConfigureAwait(false);
     }
 }
-
-/// <summary>Reading and writing the import data kept in a job's request column.</summary>
-public static class ImportJobs
-{
-    public static ImportJobData Read(Job job) =>
-        job.Request.Deserialize<ImportJobData>(JobJson.Options) ?? new ImportJobData();
-
-    public static JsonDocument Write(ImportJobData data) => JsonSerializer.SerializeToDocument(data, JobJson.Options);
-}

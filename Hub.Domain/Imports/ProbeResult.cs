@@ -4,8 +4,10 @@ namespace Hub.Domain.Imports;
 public sealed record ProbeResult
 {
     public required string Url { get; init; }
-    /// <summary>"http" for a direct file, "yt-dlp" for a site page (the engine that will download it).</summary>
+    /// <summary>"http" for a direct file, "yt-dlp" for a site page: the prober that answered, for people to read.</summary>
     public required string Engine { get; init; }
+    /// <summary>What the source is; the download engine is chosen by it.</summary>
+    public Engines.SourceKind Kind { get; init; }
     public string? Title { get; init; }
     public double? DurationSeconds { get; init; }
     public string? ThumbnailUrl { get; init; }

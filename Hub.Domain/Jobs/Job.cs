@@ -44,16 +44,6 @@ public sealed class Job
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
-}
-
-public sealed class JobEvent
-{
-    public long Id { get; set; }
-    public Guid JobId { get; set; }
-    public DateTimeOffset At { get; set; }
-    public required string Kind { get; set; }
-    public string? FromState { get; set; }
-    public string? ToState { get; set; }
-    public required string Message { get; set; }
-    public JsonDocument? Payload { get; set; }
+    /// <summary>Unique when set: a second job with the same key is never created (scheduled work keys its time slot).</summary>
+    public string? IdempotencyKey { get; set; }
 }

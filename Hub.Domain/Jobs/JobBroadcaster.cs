@@ -1,3 +1,4 @@
+using Npgsql;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -12,7 +13,7 @@ namespace Hub.Domain.Jobs;
 /// process sharing the database through NOTIFY, batched every few milliseconds — one notifying transaction per batch
 /// instead of one per row keeps PostgreSQL's notify lock off the queue's hot path.
 /// </summary>
-public sealed class JobBroadcaster(HubDatabase database, JobUpdates updates, JobSignals signals, ILogger<JobBroadcaster> logger) : BackgroundService
+public sealed class JobBroadcaster(NpgsqlDataSource dataSource, JobUpdates updates, JobSignals signals, ILogger<JobBroadcaster> logger) : BackgroundService
 {
     public const string Channel = "hub_job_updates";
     private const int MaxPayloadBytes = 7000; // PostgreSQL's limit is 8000
@@ -84,7 +85,6 @@ public sealed class JobBroadcaster(HubDatabase database, JobUpdates updates, Job
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await database.StartAsync(stoppingToken).ConfigureAwait(false);
         var reader = _outbox.Reader;
         while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
         {
@@ -131,7 +131,7 @@ public sealed class JobBroadcaster(HubDatabase database, JobUpdates updates, Job
         {
             return;
         }
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new Npgsql.NpgsqlBatch(conn);
         foreach (var p in payloads)
         {

@@ -101,8 +101,6 @@ public sealed class JobContext
         Finished = true;
     }
 
-    internal void Update(Job job) => Job = job;
-
     /// <summary>Removes this job's temp folder (best effort); the worker calls it before a job is reported ended.</summary>
     internal void DeleteWorkDir()
     {

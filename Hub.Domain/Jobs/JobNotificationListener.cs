@@ -9,7 +9,7 @@ namespace Hub.Domain.Jobs;
 /// One LISTEN connection per process: batches of job updates and wake-ups that other processes broadcast (see
 /// <see cref="JobBroadcaster"/>) are republished here. Reconnects when the connection drops.
 /// </summary>
-public sealed class JobNotificationListener(HubDatabase database, JobBroadcaster broadcaster, JobSignals signals, ILogger<JobNotificationListener> logger)
+public sealed class JobNotificationListener(NpgsqlDataSource dataSource, JobBroadcaster broadcaster, JobSignals signals, ILogger<JobNotificationListener> logger)
     : BackgroundService
 {
 
@@ -20,13 +20,12 @@ public sealed class JobNotificationListener(HubDatabase database, JobBroadcaster
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await database.StartAsync(stoppingToken).ConfigureAwait(false);
         var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var conn = await database.DataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
+                await using var conn = await dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
                 conn.Notification += OnNotification;
                 await using (var cmd = new NpgsqlCommand($"LISTEN {JobBroadcaster.Channel}", conn))
                 {

@@ -34,16 +34,5 @@ public sealed class JobOptions
     /// <summary>Progress is written to the database (and NOTIFYed to other processes) at most this often per job.</summary>
     public TimeSpan ProgressSaveInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Progress is published to in-process subscribers at most this often per job.</summary>
-    public TimeSpan ProgressPublishInterval { get; set; } = TimeSpan.FromMilliseconds(250);
-
     public int ConcurrencyOf(string queue) => Concurrency.TryGetValue(queue, out var n) && n > 0 ? n : 1;
-}
-
-public static class JobQueues
-{
-    public const string Probe = "probe";
-    public const string Download = "download";
-    public const string Expand = "expand";
-    public const string Maintenance = "maintenance";
 }

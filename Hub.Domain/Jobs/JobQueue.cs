@@ -6,39 +6,10 @@ using NpgsqlTypes;
 
 namespace Hub.Domain.Jobs;
 
-/// <summary>A job to create.</summary>
-public sealed record NewJob(string Kind, string Queue, string Door)
-{
-    public string? RequestedBy { get; init; }
-    public string? Source { get; init; }
-    public string? Title { get; init; }
-    public Guid? LibraryId { get; init; }
-    public string? Format { get; init; }
-    public string Mode { get; init; } = "auto";
-    public object? Request { get; init; }
-    public Guid? ParentId { get; init; }
-    public string State { get; init; } = JobStates.Queued;
-    public DateTimeOffset? RunAfter { get; init; }
-    public int? MaxAttempts { get; init; }
-}
-
-public sealed record JobFilter
-{
-    public IReadOnlyList<string>? States { get; init; }
-    public string? Kind { get; init; }
-    public string? Door { get; init; }
-    public Guid? LibraryId { get; init; }
-    public Guid? ParentId { get; init; }
-    public string? RequestedBy { get; init; }
-    /// <summary>Keyset cursor: jobs updated before this (updated_at, id) pair.</summary>
-    public (DateTimeOffset UpdatedAt, Guid Id)? Before { get; init; }
-    public int Limit { get; init; } = 50;
-}
-
 /// <summary>
 /// The doors' side of the queue: create jobs, read them, cancel and retry them. Workers use <see cref="JobStore"/>.
 /// </summary>
-public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<JobOptions> options,
+public sealed class JobQueue(NpgsqlDataSource dataSource, IDbContextFactory<HubDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<JobOptions> options,
     JobBroadcaster broadcaster)
 {
     public async Task<Job> EnqueueAsync(NewJob spec, CancellationToken cancellationToken) =>
@@ -53,15 +24,16 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
                 throw new ArgumentException($"A new job starts queued or awaiting review, not {s.State}.", nameof(specs));
             }
         }
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(conn);
         foreach (var s in specs)
         {
             var cmd = new NpgsqlBatchCommand("""
                 WITH u AS (
                     INSERT INTO jobs (id, parent_id, kind, queue, state, door, requested_by, source, title, library_id, format, mode,
-                                      request, max_attempts, run_after)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, coalesce($15, now()))
+                                      request, max_attempts, run_after, idempotency_key)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, coalesce($15, now()), $16)
+                    ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                     RETURNING *)
                 , e AS (INSERT INTO job_events (job_id, kind, from_state, to_state, message) SELECT id, 'transition', NULL, state, 'created' FROM u)
                 SELECT * FROM u
@@ -81,20 +53,37 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(s.Request ?? new { }, JobJson.Options) });
             cmd.Parameters.Add(new NpgsqlParameter { Value = s.MaxAttempts ?? options.Value.MaxAttempts });
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)s.RunAfter ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.IdempotencyKey ?? DBNull.Value });
             batch.BatchCommands.Add(cmd);
         }
-        var jobs = new List<Job>(specs.Count);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        do
+        // One result set per spec: its new row, or none when a job with its idempotency key already exists.
+        var created = new List<Job?>(specs.Count);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            do
             {
-                jobs.Add(JobRow.Read(reader));
+                Job? row = null;
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    row = JobRow.Read(reader);
+                }
+                created.Add(row);
             }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
         }
-        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
-        broadcaster.Published(jobs);
+        broadcaster.Published(created.OfType<Job>().ToList());
+        var jobs = new List<Job>(specs.Count);
+        for (var i = 0; i < specs.Count; i++)
+        {
+            jobs.Add(created[i] ?? await GetByIdempotencyKeyAsync(specs[i].IdempotencyKey!, cancellationToken).ConfigureAwait(false));
+        }
         return jobs;
+    }
+
+    private async Task<Job> GetByIdempotencyKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.Jobs.AsNoTracking().SingleAsync(j => j.IdempotencyKey == key, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Job> GetAsync(Guid id, CancellationToken cancellationToken)
@@ -176,7 +165,7 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
         {
             return moved;
         }
-        await using var cmd = database.DataSource.CreateCommand("""
+        await using var cmd = dataSource.CreateCommand("""
             WITH u AS (UPDATE jobs SET cancel_requested = true, updated_at = now()
                        WHERE id = $1 AND state IN ('probing', 'downloading', 'processing') RETURNING *),
             e AS (INSERT INTO job_events (job_id, kind, from_state, to_state, message) SELECT id, 'cancel_requested', state, state, $2 FROM u)
@@ -223,7 +212,7 @@ public sealed class JobQueue(HubDatabase database, IDbContextFactory<HubDbContex
     private async Task<Job?> ExecTransitionAsync(Guid id, string to, string[] from, string message, CancellationToken cancellationToken,
         bool resetFailures = false, string? queue = null, Guid? libraryId = null)
     {
-        await using var cmd = database.DataSource.CreateCommand("""
+        await using var cmd = dataSource.CreateCommand("""
             WITH c AS (SELECT id, state AS from_state FROM jobs WHERE id = $1 AND state = ANY($3) FOR UPDATE),
             u AS (
                 UPDATE jobs j SET state = $2, updated_at = now(), run_after = now(),

@@ -53,6 +53,7 @@ internal static class JobRow
         UpdatedAt = r.GetFieldValue<DateTimeOffset>(r.GetOrdinal("updated_at")),
         StartedAt = Get<DateTimeOffset?>(r, "started_at"),
         FinishedAt = Get<DateTimeOffset?>(r, "finished_at"),
+        IdempotencyKey = Get<string>(r, "idempotency_key"),
     };
 
     private static T? Get<T>(NpgsqlDataReader r, string column)

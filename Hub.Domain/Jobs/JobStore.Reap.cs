@@ -19,7 +19,7 @@ public sealed partial class JobStore
     public Task<int> ReapOwnersAsync(IReadOnlyCollection<string> deadOwners, CancellationToken cancellationToken) =>
         deadOwners.Count == 0
             ? Task.FromResult(0)
-            : ReapAsync("lease_owner = ANY(@owners)", cmd => cmd.Parameters.AddWithValue("owners", deadOwners.ToArray()),
+            : ReapAsync("lease_owner = ANY($2)", cmd => cmd.Parameters.AddWithValue(deadOwners.ToArray()),
                 "its worker process is gone", cancellationToken);
 
     /// <summary>
@@ -35,11 +35,12 @@ public sealed partial class JobStore
         }
         await using var cmd = Db.CreateCommand("""
             SELECT DISTINCT lease_owner, lease_pid, lease_pid_start FROM jobs
-            WHERE state IN ('probing', 'downloading', 'processing') AND lease_owner IS NOT NULL AND lease_owner <> @owner
-              AND lease_host = @host AND lease_boot_id = @boot_id AND lease_pid IS NOT NULL AND lease_pid_start IS NOT NULL
+            WHERE state IN ('probing', 'downloading', 'processing') AND lease_owner IS NOT NULL AND lease_owner <> $1
+              AND lease_host = $2 AND lease_boot_id = $3 AND lease_pid IS NOT NULL AND lease_pid_start IS NOT NULL
             """);
-        cmd.Parameters.AddWithValue("owner", owner);
-        AddIdentity(cmd, me);
+        cmd.Parameters.AddWithValue(owner);
+        cmd.Parameters.AddWithValue(me.Host);
+        cmd.Parameters.AddWithValue(me.BootId);
         var dead = new List<string>();
         await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -57,10 +58,10 @@ public sealed partial class JobStore
 
     private static void AddIdentity(NpgsqlCommand cmd, WorkerIdentity identity)
     {
-        cmd.Parameters.AddWithValue("host", identity.Host);
-        cmd.Parameters.AddWithValue("boot_id", NpgsqlTypes.NpgsqlDbType.Text, (object?)identity.BootId ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("pid", identity.Pid);
-        cmd.Parameters.AddWithValue("pid_start", NpgsqlTypes.NpgsqlDbType.Bigint, (object?)identity.StartTicks ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(identity.Host);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)identity.BootId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(identity.Pid);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Bigint, (object?)identity.StartTicks ?? DBNull.Value);
     }
 
     private async Task<int> ReapAsync(string where, Action<NpgsqlCommand> addParameters, string stalledMessage, CancellationToken cancellationToken)
@@ -89,12 +90,12 @@ public sealed partial class JobStore
                 RETURNING j.*, c.from_state),
             stalled AS (
                 INSERT INTO job_events (job_id, kind, from_state, to_state, message)
-                SELECT id, 'transition', from_state, 'stalled', @stalled_message FROM u)
+                SELECT id, 'transition', from_state, 'stalled', $1 FROM u)
             SELECT * FROM u
             """, conn, tx))
         {
+            cmd.Parameters.AddWithValue(stalledMessage); // $1; the condition's own parameters follow from $2
             addParameters(cmd);
-            cmd.Parameters.AddWithValue("stalled_message", stalledMessage);
             reaped = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
         }
         if (reaped.Count > 0)
@@ -105,9 +106,9 @@ public sealed partial class JobStore
                     CASE state WHEN 'retrying' THEN 'back in the queue for another worker'
                                WHEN 'cancelled' THEN 'cancelled while its worker was gone'
                                ELSE 'no attempts left' END
-                FROM jobs WHERE id = ANY(@ids) ORDER BY id
+                FROM jobs WHERE id = ANY($1) ORDER BY id
                 """, conn, tx);
-            events.Parameters.AddWithValue("ids", reaped.Select(j => j.Id).ToArray());
+            events.Parameters.AddWithValue(reaped.Select(j => j.Id).ToArray());
             await events.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -19,37 +19,38 @@ public sealed record JobPatch(string? Title = null, Guid? LibraryId = null, stri
 /// (every write names the job's attempt and lease owner, so a worker whose lease expired can never finish a job),
 /// transitions with their job_events row in the same statement; the reaper is in JobStore.Reap.cs.
 /// </summary>
-public sealed partial class JobStore(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, IOptions<JobOptions> options, JobBroadcaster broadcaster)
+public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFactory<HubDbContext> dbFactory, IOptions<JobOptions> options, JobBroadcaster broadcaster)
 {
-    private const string Fence = "id = @id AND attempt = @attempt AND lease_owner = @owner";
+    // Every statement here uses positional parameters; a fenced one starts with the fence: $1 id, $2 attempt, $3 owner.
+    private const string Fence = "id = $1 AND attempt = $2 AND lease_owner = $3";
 
-    private NpgsqlDataSource Db => database.DataSource;
+    private NpgsqlDataSource Db => dataSource;
 
     public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, string runningState, int max, string owner, CancellationToken cancellationToken)
     {
         await using var cmd = Db.CreateCommand($"""
             WITH c AS (
                 SELECT id, state AS from_state FROM jobs
-                WHERE queue = @queue AND state IN ('queued', 'retrying') AND run_after <= now() AND NOT cancel_requested
+                WHERE queue = $1 AND state IN ('queued', 'retrying') AND run_after <= now() AND NOT cancel_requested
                 ORDER BY run_after, created_at
-                LIMIT @max
+                LIMIT $3
                 FOR UPDATE SKIP LOCKED),
             u AS (
-                UPDATE jobs j SET state = @state, attempt = j.attempt + 1, lease_owner = @owner,
-                    lease_expires_at = now() + @lease, lease_host = @host, lease_boot_id = @boot_id, lease_pid = @pid,
-                    lease_pid_start = @pid_start, started_at = coalesce(j.started_at, now()), updated_at = now(),
+                UPDATE jobs j SET state = $2, attempt = j.attempt + 1, lease_owner = $4,
+                    lease_expires_at = now() + $5, lease_host = $6, lease_boot_id = $7, lease_pid = $8,
+                    lease_pid_start = $9, started_at = coalesce(j.started_at, now()), updated_at = now(),
                     error = NULL, error_kind = NULL
                 FROM c WHERE j.id = c.id
                 RETURNING j.*, c.from_state),
-            e AS ({JobRow.EventInsert("u", "transition", "'claimed by ' || @owner", "NULL")})
+            e AS ({JobRow.EventInsert("u", "transition", "'claimed by ' || $4", "NULL")})
             SELECT * FROM u
             """);
-        cmd.Parameters.AddWithValue("queue", queue);
-        cmd.Parameters.AddWithValue("state", runningState);
-        cmd.Parameters.AddWithValue("max", max);
-        cmd.Parameters.AddWithValue("owner", owner);
-        cmd.Parameters.AddWithValue("lease", options.Value.LeaseDuration);
-        AddIdentity(cmd, WorkerIdentity.Current);
+        cmd.Parameters.AddWithValue(queue);
+        cmd.Parameters.AddWithValue(runningState);
+        cmd.Parameters.AddWithValue(max);
+        cmd.Parameters.AddWithValue(owner);
+        cmd.Parameters.AddWithValue(options.Value.LeaseDuration);
+        AddIdentity(cmd, WorkerIdentity.Current); // $6 host, $7 boot id, $8 pid, $9 pid start
         var claimed = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
         broadcaster.Published(claimed);
         return claimed;
@@ -58,9 +59,9 @@ public sealed partial class JobStore(HubDatabase database, IDbContextFactory<Hub
     /// <summary>Extends the lease; returns whether someone asked to cancel the job.</summary>
     public async Task<bool> RenewLeaseAsync(Job job, string owner, CancellationToken cancellationToken)
     {
-        await using var cmd = Db.CreateCommand($"UPDATE jobs SET lease_expires_at = now() + @lease WHERE {Fence} RETURNING cancel_requested");
+        await using var cmd = Db.CreateCommand($"UPDATE jobs SET lease_expires_at = now() + $4 WHERE {Fence} RETURNING cancel_requested");
         AddFence(cmd, job, owner);
-        cmd.Parameters.AddWithValue("lease", options.Value.LeaseDuration);
+        cmd.Parameters.AddWithValue(options.Value.LeaseDuration);
         var result = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return result is bool cancel ? cancel : throw new JobLeaseLostException(job.Id);
     }
@@ -69,33 +70,33 @@ public sealed partial class JobStore(HubDatabase database, IDbContextFactory<Hub
     {
         // Progress only grows while a job is active.
         await using var cmd = Db.CreateCommand($"""
-            UPDATE jobs SET progress = greatest(progress, @progress), bytes_done = @done, bytes_total = @total,
-                speed_bps = @speed, eta_seconds = @eta, updated_at = now()
+            UPDATE jobs SET progress = greatest(progress, $4), bytes_done = $5, bytes_total = $6,
+                speed_bps = $7, eta_seconds = $8, updated_at = now()
             WHERE {Fence} RETURNING *
             """);
         AddFence(cmd, job, owner);
-        cmd.Parameters.AddWithValue("progress", Math.Clamp(p.Percent, 0, 100));
-        cmd.Parameters.AddWithValue("done", p.BytesDone);
-        cmd.Parameters.AddWithValue("total", NpgsqlDbType.Bigint, (object?)p.BytesTotal ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("speed", NpgsqlDbType.Double, (object?)p.SpeedBps ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("eta", NpgsqlDbType.Double, (object?)p.EtaSeconds ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(Math.Clamp(p.Percent, 0, 100));
+        cmd.Parameters.AddWithValue(p.BytesDone);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Bigint, (object?)p.BytesTotal ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Double, (object?)p.SpeedBps ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Double, (object?)p.EtaSeconds ?? DBNull.Value);
         broadcaster.Published(Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job));
     }
 
     public async Task<Job> PatchAsync(Job job, string owner, JobPatch patch, CancellationToken cancellationToken)
     {
         await using var cmd = Db.CreateCommand($"""
-            UPDATE jobs SET title = coalesce(@title, title), library_id = coalesce(@library, library_id),
-                format = coalesce(@format, format), request = coalesce(@request, request), source = coalesce(@source, source),
+            UPDATE jobs SET title = coalesce($4, title), library_id = coalesce($5, library_id),
+                format = coalesce($6, format), request = coalesce($7, request), source = coalesce($8, source),
                 updated_at = now()
             WHERE {Fence} RETURNING *
             """);
         AddFence(cmd, job, owner);
-        cmd.Parameters.AddWithValue("title", NpgsqlDbType.Text, (object?)patch.Title ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("library", NpgsqlDbType.Uuid, (object?)patch.LibraryId ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("format", NpgsqlDbType.Text, (object?)patch.Format ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("request", NpgsqlDbType.Jsonb, (object?)patch.Request?.RootElement.GetRawText() ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("source", NpgsqlDbType.Text, (object?)patch.Source ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)patch.Title ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Uuid, (object?)patch.LibraryId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)patch.Format ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, (object?)patch.Request?.RootElement.GetRawText() ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)patch.Source ?? DBNull.Value);
         return Publish(Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job));
     }
 
@@ -112,32 +113,32 @@ public sealed partial class JobStore(HubDatabase database, IDbContextFactory<Hub
         await using var cmd = Db.CreateCommand($"""
             WITH c AS (SELECT id, state AS from_state FROM jobs WHERE {Fence} FOR UPDATE),
             u AS (
-                UPDATE jobs j SET state = @to, queue = coalesce(@queue, j.queue), updated_at = now(),
-                    run_after = coalesce(@run_after, j.run_after),
-                    failures = j.failures + @failure,
-                    error = CASE WHEN @error_kind IS NULL THEN j.error ELSE @error_message END,
-                    error_kind = coalesce(@error_kind, j.error_kind),
-                    lease_owner = CASE WHEN @releases THEN NULL ELSE j.lease_owner END,
-                    lease_expires_at = CASE WHEN @releases THEN NULL ELSE j.lease_expires_at END,
-                    speed_bps = CASE WHEN @releases THEN NULL ELSE j.speed_bps END,
-                    eta_seconds = CASE WHEN @releases THEN NULL ELSE j.eta_seconds END,
-                    progress = CASE WHEN @to = 'completed' THEN 100 ELSE j.progress END,
-                    finished_at = CASE WHEN @to IN ('completed', 'failed', 'cancelled') THEN now() ELSE NULL END
+                UPDATE jobs j SET state = $4, queue = coalesce($5, j.queue), updated_at = now(),
+                    run_after = coalesce($6, j.run_after),
+                    failures = j.failures + $7,
+                    error = CASE WHEN $8 IS NULL THEN j.error ELSE $9 END,
+                    error_kind = coalesce($8, j.error_kind),
+                    lease_owner = CASE WHEN $10 THEN NULL ELSE j.lease_owner END,
+                    lease_expires_at = CASE WHEN $10 THEN NULL ELSE j.lease_expires_at END,
+                    speed_bps = CASE WHEN $10 THEN NULL ELSE j.speed_bps END,
+                    eta_seconds = CASE WHEN $10 THEN NULL ELSE j.eta_seconds END,
+                    progress = CASE WHEN $4 = 'completed' THEN 100 ELSE j.progress END,
+                    finished_at = CASE WHEN $4 IN ('completed', 'failed', 'cancelled') THEN now() ELSE NULL END
                 FROM c WHERE j.id = c.id
                 RETURNING j.*, c.from_state),
-            e AS ({JobRow.EventInsert("u", "transition", "@message", "@payload")})
+            e AS ({JobRow.EventInsert("u", "transition", "$11", "$12")})
             SELECT * FROM u
             """);
         AddFence(cmd, job, owner);
-        cmd.Parameters.AddWithValue("to", to);
-        cmd.Parameters.AddWithValue("queue", NpgsqlDbType.Text, (object?)queue ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("run_after", NpgsqlDbType.TimestampTz, (object?)runAfter ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("failure", countFailure ? 1 : 0);
-        cmd.Parameters.AddWithValue("error_kind", NpgsqlDbType.Text, (object?)error?.Kind ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("error_message", NpgsqlDbType.Text, (object?)error?.Message ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("releases", releases);
-        cmd.Parameters.AddWithValue("message", message);
-        cmd.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, payload is null ? DBNull.Value : JsonSerializer.Serialize(payload, JobJson.Options));
+        cmd.Parameters.AddWithValue(to);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)queue ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.TimestampTz, (object?)runAfter ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(countFailure ? 1 : 0);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)error?.Kind ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)error?.Message ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(releases);
+        cmd.Parameters.AddWithValue(message);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, payload is null ? DBNull.Value : JsonSerializer.Serialize(payload, JobJson.Options));
         return Publish(Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job));
     }
 
@@ -184,29 +185,29 @@ public sealed partial class JobStore(HubDatabase database, IDbContextFactory<Hub
     private static readonly string CompleteSql = $"""
         WITH c AS (SELECT id, state AS from_state FROM jobs WHERE {Fence} FOR UPDATE),
         u AS (
-            UPDATE jobs j SET state = 'completed', progress = 100, entry_id = coalesce(@entry, j.entry_id),
-                result = @result, lease_owner = NULL, lease_expires_at = NULL, speed_bps = NULL, eta_seconds = 0,
+            UPDATE jobs j SET state = 'completed', progress = 100, entry_id = coalesce($4, j.entry_id),
+                result = $5, lease_owner = NULL, lease_expires_at = NULL, speed_bps = NULL, eta_seconds = 0,
                 bytes_done = greatest(j.bytes_done, coalesce(j.bytes_total, 0)),
                 error = NULL, error_kind = NULL, finished_at = now(), updated_at = now()
             FROM c WHERE j.id = c.id
             RETURNING j.*, c.from_state),
-        e AS ({JobRow.EventInsert("u", "transition", "@message", "@result")})
+        e AS ({JobRow.EventInsert("u", "transition", "$6", "$5")})
         SELECT * FROM u
         """;
 
     private static void AddCompleteParameters(NpgsqlCommand cmd, Job job, string owner, Guid? entryId, object? result, string message)
     {
         AddFence(cmd, job, owner);
-        cmd.Parameters.AddWithValue("entry", NpgsqlDbType.Uuid, (object?)entryId ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, result is null ? DBNull.Value : JsonSerializer.Serialize(result, JobJson.Options));
-        cmd.Parameters.AddWithValue("message", message);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Uuid, (object?)entryId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, result is null ? DBNull.Value : JsonSerializer.Serialize(result, JobJson.Options));
+        cmd.Parameters.AddWithValue(message);
     }
 
     private static void AddFence(NpgsqlCommand cmd, Job job, string owner)
     {
-        cmd.Parameters.AddWithValue("id", job.Id);
-        cmd.Parameters.AddWithValue("attempt", job.Attempt);
-        cmd.Parameters.AddWithValue("owner", owner);
+        cmd.Parameters.AddWithValue(job.Id);
+        cmd.Parameters.AddWithValue(job.Attempt);
+        cmd.Parameters.AddWithValue(owner);
     }
 
     private Job Publish(Job job)
@@ -216,9 +217,4 @@ public sealed partial class JobStore(HubDatabase database, IDbContextFactory<Hub
     }
 
     private static Job Single(List<Job> rows, Job job) => rows.Count == 1 ? rows[0] : throw new JobLeaseLostException(job.Id);
-}
-
-public static class JobJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Hub.Domain.Jobs;
@@ -69,16 +68,6 @@ public sealed class JobUpdates
         });
         _subscribers[id] = new Subscriber(channel, filter);
         return new JobSubscription(channel.Reader, () => _subscribers.TryRemove(id, out _));
-    }
-
-    /// <summary>Updates matching <paramref name="filter"/> from the first MoveNext until cancelled.</summary>
-    public async IAsyncEnumerable<JobUpdate> SubscribeAsync(Func<JobUpdate, bool>? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var subscription = Subscribe(filter);
-        await foreach (var update in subscription.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
-            yield return update;
-        }
     }
 
     private sealed record Subscriber(Channel<JobUpdate> Channel, Func<JobUpdate, bool>? Filter);

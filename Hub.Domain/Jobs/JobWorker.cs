@@ -1,3 +1,4 @@
+using Npgsql;
 using System.Collections.Concurrent;
 using Hub.Domain.Imports;
 using Hub.Domain.Storage;
@@ -17,7 +18,6 @@ public sealed class JobWorker(
     JobStore store,
     JobSignals signals,
     JobUpdates updates,
-    HubDatabase database,
     IOptions<JobOptions> jobOptions,
     IOptions<HubOptions> hubOptions,
     TimeProvider time,
@@ -31,11 +31,8 @@ public sealed class JobWorker(
     /// <summary>This process's name on leases: host, pid and a random part (pids repeat across containers).</summary>
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
 
-    public int RunningCount => _running.Count;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await database.StartAsync(stoppingToken).ConfigureAwait(false);
         await ReapDeadPredecessorsAsync(stoppingToken).ConfigureAwait(false);
         using var cancelWatch = updates.Subscribe(u => u.CancelRequested && _cancels.ContainsKey(u.JobId));
         var loops = handlers.Select(h => RunQueueAsync(h, stoppingToken)).ToList();

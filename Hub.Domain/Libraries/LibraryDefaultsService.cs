@@ -1,14 +1,12 @@
-using Hub.Domain.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace Hub.Domain.Libraries;
 
 /// <summary>A fresh install gets its default libraries (Videos, Music) right after the schema is in place.</summary>
-public sealed class LibraryDefaultsService(HubDatabase database, LibraryService libraries) : IHostedService
+public sealed class LibraryDefaultsService(LibraryService libraries) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await database.StartAsync(cancellationToken).ConfigureAwait(false);
         await libraries.EnsureDefaultsAsync(cancellationToken).ConfigureAwait(false);
     }
 

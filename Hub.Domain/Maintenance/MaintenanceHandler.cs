@@ -1,26 +1,25 @@
 using Hub.Domain.Jobs;
+using Hub.Domain.Scheduling;
 using Hub.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Domain.Maintenance;
 
 /// <summary>
-/// Hourly housekeeping, run as a job in the maintenance queue (scheduled work lives in the same durable queue as
-/// everything else): removes temp folders and uploads no unfinished job needs, prunes old maintenance jobs, and
-/// schedules its next run.
+/// Hourly housekeeping, run as a job in the maintenance queue (Coravel enqueues one per hour, see <see cref="Schedule"/>;
+/// the durable queue runs it like everything else): removes temp folders and uploads no unfinished job needs, and prunes
+/// old maintenance jobs.
 /// </summary>
 public sealed class MaintenanceHandler(
     IDbContextFactory<HubDbContext> dbFactory,
-    JobQueue queue,
     IOptions<HubOptions> options,
     TimeProvider time,
     ILogger<MaintenanceHandler> logger) : IJobHandler
 {
     public const string Kind = "maintenance";
-    public static readonly TimeSpan Every = TimeSpan.FromHours(1);
+    public static readonly ScheduledJob Schedule = new(Kind, JobQueues.Maintenance, "Housekeeping", TimeSpan.FromHours(1));
     /// <summary>Temp files younger than this are never touched: an upload may be on its way to becoming a job.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromHours(6);
 
@@ -30,12 +29,6 @@ public sealed class MaintenanceHandler(
     public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
     {
         var summary = await CleanAsync(cancellationToken).ConfigureAwait(false);
-        await queue.EnqueueAsync(new NewJob(Kind, JobQueues.Maintenance, "cli")
-        {
-            Title = "Housekeeping",
-            RunAfter = time.GetUtcNow() + Every,
-            RequestedBy = "hub",
-        }, cancellationToken).ConfigureAwait(false);
         await context.CompleteAsync(null, summary, $"removed {summary.WorkDirs} temp folder(s), {summary.Uploads} upload(s)", null, cancellationToken)
             .ConfigureAwait(false);
     }
@@ -96,31 +89,4 @@ public sealed class MaintenanceHandler(
             return false;
         }
     }
-}
-
-/// <summary>Makes sure one housekeeping job is always scheduled (processes that run workers check at start).</summary>
-public sealed class MaintenanceScheduler(HubDatabase database, IDbContextFactory<HubDbContext> dbFactory, JobQueue queue, TimeProvider time) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await database.StartAsync(cancellationToken).ConfigureAwait(false);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // Two processes starting at once must not schedule two.
-        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(4851)", cancellationToken).ConfigureAwait(false);
-        var scheduled = await db.Jobs.AnyAsync(j => j.Kind == MaintenanceHandler.Kind && !JobStates.Terminal.Contains(j.State), cancellationToken)
-            .ConfigureAwait(false);
-        if (!scheduled)
-        {
-            await queue.EnqueueAsync(new NewJob(MaintenanceHandler.Kind, JobQueues.Maintenance, "cli")
-            {
-                Title = "Housekeeping",
-                RunAfter = time.GetUtcNow() + TimeSpan.FromMinutes(5),
-                RequestedBy = "hub",
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

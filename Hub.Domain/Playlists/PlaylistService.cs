@@ -11,7 +11,7 @@ namespace Hub.Domain.Playlists;
 /// Static playlists (ordered items, positions kept dense 0..n-1 by every change; an entry appears at most once) and
 /// dynamic ones (a stored <see cref="EntryQuery"/> evaluated through <see cref="EntryService"/> when read).
 /// </summary>
-public sealed class PlaylistService(HubDatabase database, EntryService entries, TimeProvider time)
+public sealed class PlaylistService(NpgsqlDataSource dataSource, EntryService entries, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
     private const string Select = "SELECT p.id, p.name, p.description, p.kind, p.query::text, p.created_by, p.created_at, p.updated_at, " +
@@ -19,14 +19,14 @@ public sealed class PlaylistService(HubDatabase database, EntryService entries, 
 
     public async Task<IReadOnlyList<Playlist>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand(Select + " ORDER BY lower(p.name), p.id", conn);
         return await ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Playlist> GetAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await GetAsync(conn, id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -51,7 +51,7 @@ public sealed class PlaylistService(HubDatabase database, EntryService entries, 
 
         var id = Guid.CreateVersion7();
         var now = time.GetUtcNow();
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (var cmd = new NpgsqlCommand(
             "INSERT INTO playlists (id, name, description, kind, query, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)", conn))
         {
@@ -70,7 +70,7 @@ public sealed class PlaylistService(HubDatabase database, EntryService entries, 
     public async Task<Playlist> UpdateAsync(Guid id, PlaylistPatch patch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patch);
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var current = await GetAsync(conn, id, cancellationToken).ConfigureAwait(false);
         if (patch.Query is not null)
         {
@@ -93,7 +93,7 @@ public sealed class PlaylistService(HubDatabase database, EntryService entries, 
 
     public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand("DELETE FROM playlists WHERE id = $1", conn);
         cmd.Parameters.AddWithValue(id);
         if (await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
@@ -147,7 +147,7 @@ public sealed class PlaylistService(HubDatabase database, EntryService entries, 
     /// </summary>
     private async Task<int> ReorderAsync(Guid id, CancellationToken cancellationToken, Func<NpgsqlConnection, List<Guid>, Task<int>> change)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var lockCmd = new NpgsqlCommand("SELECT kind FROM playlists WHERE id = $1 FOR UPDATE", conn, tx))
         {
@@ -200,7 +200,7 @@ public sealed class PlaylistService(HubDatabase database, EntryService entries, 
         var start = 0;
         if (!string.IsNullOrEmpty(cursor) && !(int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out start)))
             throw new HubValidationException("cursor", "The cursor is not valid for this playlist.");
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // Positions are read as row numbers, so they are dense even right after entries were deleted.
         await using var cmd = new NpgsqlCommand($"""
             SELECT {EntrySearchSql.Columns}, x.pos FROM (

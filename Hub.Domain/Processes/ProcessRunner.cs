@@ -4,27 +4,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Hub.Domain.Processes;
 
-/// <summary>What to run: a program with its arguments (never a formatted command line).</summary>
-public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Arguments)
-{
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
-    public string? WorkingDirectory { get; init; }
-    public IReadOnlyDictionary<string, string?>? Environment { get; init; }
-    /// <summary>Called for each stdout line as it arrives; when set, stdout is not kept in the result.</summary>
-    public Action<string>? OnStdoutLine { get; init; }
-    public Action<string>? OnStderrLine { get; init; }
-    /// <summary>Upper bound on the captured text of each stream, so a chatty tool cannot eat memory.</summary>
-    public int MaxCapturedChars { get; init; } = 4 * 1024 * 1024;
-}
-
-public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
-{
-    public bool Succeeded => ExitCode == 0;
-}
-
-public sealed class ProcessTimeoutException(string fileName, TimeSpan timeout)
-    : TimeoutException($"{Path.GetFileName(fileName)} did not finish within {timeout.TotalSeconds:0} s and was stopped.");
-
 /// <summary>
 /// The one way Hub runs tools (yt-dlp, ffprobe, aria2, PostgreSQL): arguments as a list, a hard timeout,
 /// cancellation that kills the whole process tree, and stderr captured for error messages.
@@ -159,23 +138,5 @@ public sealed class ProcessRunner(ILogger<ProcessRunner> logger)
         {
             lock (_sb) return _sb.ToString();
         }
-    }
-}
-
-public sealed class ToolNotFoundException(string fileName, Exception inner)
-    : Exception($"The program '{fileName}' could not be started: {inner.Message}", inner)
-{
-    public string FileName { get; } = fileName;
-}
-
-public sealed class ProcessFailedException(string fileName, ProcessResult result)
-    : Exception($"{Path.GetFileName(fileName)} exited with code {result.ExitCode}: {LastLines(result.Stderr)}")
-{
-    public ProcessResult Result { get; } = result;
-
-    private static string LastLines(string text)
-    {
-        var t = text.Trim();
-        return t.Length <= 2000 ? t : "…" + t[^2000..];
     }
 }

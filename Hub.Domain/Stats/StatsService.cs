@@ -4,34 +4,14 @@ using Npgsql;
 
 namespace Hub.Domain.Stats;
 
-public sealed record CountBytes(string Key, long Entries, long Bytes);
-public sealed record DayCount(DateOnly Day, long Count, long Bytes);
-public sealed record StorageStats(long EntriesBytes, string MediaDir, long? FreeBytes, long? TotalBytes);
-public sealed record LibraryStats(
-    long Entries,
-    long Bytes,
-    IReadOnlyList<CountBytes> ByLibrary,
-    IReadOnlyList<CountBytes> ByMediaKind,
-    IReadOnlyList<CountBytes> ByContainer,
-    IReadOnlyList<CountBytes> ByPlatform,
-    IReadOnlyList<DayCount> ImportsPerDay,
-    IReadOnlyDictionary<string, long> JobsByState,
-    StorageStats Storage);
-
-public sealed record DownloadFilter(DateTimeOffset? From = null, DateTimeOffset? To = null, Guid? EntryId = null, string? Kind = null);
-public sealed record DownloadTotals(long Events, long Bytes, long Completed, long Aborted);
-public sealed record DownloadDay(DateOnly Day, long Events, long Bytes, long Completed, long Aborted);
-public sealed record TopEntry(Guid EntryId, string? Title, long Events, long Bytes);
-public sealed record DownloadStats(DateTimeOffset From, DateTimeOffset To, DownloadTotals Totals, IReadOnlyList<DownloadDay> PerDay, IReadOnlyList<TopEntry> TopEntries);
-
 /// <summary>Aggregates for the dashboard, the bot and MCP: what the library holds and how it is used.</summary>
-public sealed class StatsService(HubDatabase database, IOptions<HubOptions> options, TimeProvider time)
+public sealed class StatsService(NpgsqlDataSource dataSource, IOptions<HubOptions> options, TimeProvider time)
 {
     public const int ImportDays = 30;
 
     public async Task<LibraryStats> LibraryAsync(CancellationToken cancellationToken)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var byLibrary = await GroupAsync(conn, "SELECT coalesce(l.name, e.library_id::text), count(*), coalesce(sum(e.size_bytes), 0) FROM entries e " +
             "LEFT JOIN libraries l ON l.id = e.library_id GROUP BY 1 ORDER BY 2 DESC, 1", cancellationToken).ConfigureAwait(false);
         var byKind = await GroupAsync(conn, "SELECT media_kind, count(*), coalesce(sum(size_bytes), 0) FROM entries GROUP BY 1 ORDER BY 2 DESC, 1", cancellationToken).ConfigureAwait(false);
@@ -97,15 +77,15 @@ public sealed class StatsService(HubDatabase database, IOptions<HubOptions> opti
         var from = (filter.From ?? to.AddDays(-ImportDays)).ToUniversalTime();
         if (from > to) throw new HubValidationException("from", "from is after to.");
 
-        const string Where = "WHERE s.at >= @from AND s.at < @to AND (@entry::uuid IS NULL OR s.entry_id = @entry) AND (@kind::text IS NULL OR s.kind = @kind)";
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        const string Where = "WHERE s.at >= $1 AND s.at < $2 AND ($3::uuid IS NULL OR s.entry_id = $3) AND ($4::text IS NULL OR s.kind = $4)";
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         NpgsqlCommand Command(string sql)
         {
             var cmd = new NpgsqlCommand(sql, conn);
-            cmd.Parameters.AddWithValue("from", from);
-            cmd.Parameters.AddWithValue("to", to);
-            cmd.Parameters.Add(new NpgsqlParameter("entry", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)filter.EntryId ?? DBNull.Value });
-            cmd.Parameters.Add(new NpgsqlParameter("kind", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)filter.Kind ?? DBNull.Value });
+            cmd.Parameters.AddWithValue(from);
+            cmd.Parameters.AddWithValue(to);
+            cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Uuid, (object?)filter.EntryId ?? DBNull.Value);
+            cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)filter.Kind ?? DBNull.Value);
             return cmd;
         }
 

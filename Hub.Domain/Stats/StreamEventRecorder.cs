@@ -7,34 +7,18 @@ using NpgsqlTypes;
 
 namespace Hub.Domain.Stats;
 
-/// <summary>One stream or download request, as recorded after its response finished.</summary>
-public sealed record StreamEvent(
-    Guid EntryId,
-    string Kind,
-    DateTimeOffset At,
-    int Status,
-    string? RangeRequested,
-    long BytesExpected,
-    long BytesSent,
-    bool Completed,
-    string? ClientAddress,
-    string? UserAgent,
-    string? Token);
-
 /// <summary>
 /// Takes stream events from request threads without waiting (a bounded in-memory channel) and writes them in
 /// batches (binary COPY) from a background loop. When the channel is full, new events are dropped and counted
 /// rather than slowing a response down.
 /// </summary>
-public sealed class StreamEventRecorder(HubDatabase database, ILogger<StreamEventRecorder> logger) : BackgroundService
+public sealed class StreamEventRecorder(NpgsqlDataSource dataSource, ILogger<StreamEventRecorder> logger) : BackgroundService
 {
     public const int Capacity = 10_000;
     private const int BatchSize = 500;
     private readonly Channel<StreamEvent> _channel = Channel.CreateBounded<StreamEvent>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private long _dropped;
-
-    public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Never blocks.</summary>
     public void Record(StreamEvent e)
@@ -77,6 +61,10 @@ public sealed class StreamEventRecorder(HubDatabase database, ILogger<StreamEven
             batch.Clear();
             while (batch.Count < BatchSize && _channel.Reader.TryRead(out var e)) batch.Add(e);
             if (batch.Count == 0) return;
+            if (Interlocked.Exchange(ref _dropped, 0) is > 0 and var dropped)
+            {
+                logger.LogWarning("Dropped {Count} stream events: the in-memory queue was full", dropped);
+            }
             try
             {
                 await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -91,7 +79,7 @@ public sealed class StreamEventRecorder(HubDatabase database, ILogger<StreamEven
 
     private async Task WriteAsync(List<StreamEvent> batch, CancellationToken cancellationToken)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var copy = await conn.BeginBinaryImportAsync(
             "COPY stream_events (entry_id, kind, at, status, range_requested, bytes_expected, bytes_sent, completed, client_address, user_agent, token) FROM STDIN (FORMAT BINARY)",
             cancellationToken).ConfigureAwait(false);

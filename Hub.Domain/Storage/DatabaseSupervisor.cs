@@ -30,7 +30,7 @@ public sealed class DatabaseSupervisor(HubDatabase database, IOptions<HubOptions
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await database.StartAsync(stoppingToken).ConfigureAwait(false);
+        // The host started the database before any hosted service (DatabaseHostedService).
         var interval = options.Value.Database.SuperviseInterval;
         Set(Running, null);
         using var timer = new PeriodicTimer(interval, time);

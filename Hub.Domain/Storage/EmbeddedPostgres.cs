@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Hub.Domain.Processes;
 using Microsoft.Extensions.Logging;
 
@@ -19,8 +17,13 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
     public string RootDir { get; } = Path.GetFullPath(rootDir);
     public string ClusterDir => Path.Combine(RootDir, "cluster");
     public string LogFile => Path.Combine(RootDir, "postgres.log");
-    public string SocketDir { get; private set; } = "";
-    public int Port { get; private set; }
+    /// <summary>
+    /// Fixed before the server starts, so the connection string is known when services are built. There is no TCP
+    /// listener: the port only names the socket file in our own socket folder, so it cannot clash with another server.
+    /// </summary>
+    public string SocketDir { get; } = SocketDirFor(Path.GetFullPath(rootDir));
+    public int Port => SocketPort;
+    public const int SocketPort = 5432;
     /// <summary>True when this process started the server and so must stop it.</summary>
     public bool OwnsServer { get; private set; }
     public bool IsRunning { get; private set; }
@@ -52,7 +55,6 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
             return;
         }
 
-        Port = FreePort();
         await WriteHubConfAsync(cancellationToken).ConfigureAwait(false);
         var start = new List<string> { "-D", ClusterDir, "-l", LogFile, "-w", "-t", "60", "start" };
         try
@@ -162,8 +164,12 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
         {
             return false;
         }
-        Port = port;
-        SocketDir = lines[4].Trim();
+        if (port != Port || lines[4].Trim() != SocketDir)
+        {
+            throw new DatabaseUnavailableException(
+                $"The private PostgreSQL in {ClusterDir} runs on socket {lines[4].Trim()} port {port}, set up by an older Hub. " +
+                $"Stop it (pg_ctl -D {ClusterDir} stop, or stop that Hub) and start again.");
+        }
         IsRunning = true;
         OwnsServer = false;
         return true;
@@ -172,14 +178,6 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
     private void PrepareFolders()
     {
         Directory.CreateDirectory(RootDir);
-        // A unix socket path is limited to 107 bytes; deep data folders get a short socket folder in /tmp.
-        var socketDir = Path.Combine(RootDir, "run");
-        if (socketDir.Length + "/.s.PGSQL.65535".Length > 100)
-        {
-            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RootDir)))[..12].ToLowerInvariant();
-            socketDir = Path.Combine(Path.GetTempPath(), "hub-pg-" + hash);
-        }
-        SocketDir = socketDir;
         Directory.CreateDirectory(SocketDir);
         if (IsRoot)
         {
@@ -332,21 +330,15 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
             "(initdb, pg_ctl) were not found to run a private database. Install them with: apt-get install postgresql");
     }
 
-    private static int FreePort()
+    private static string SocketDirFor(string rootDir)
     {
-        // With no TCP listener the port only names the socket file, but a free one keeps `psql -p` habits unsurprising.
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
+        // A unix socket path is limited to 107 bytes; deep data folders get a short socket folder in /tmp.
+        var socketDir = Path.Combine(rootDir, "run");
+        if (socketDir.Length + "/.s.PGSQL.65535".Length > 100)
+        {
+            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(rootDir)))[..12].ToLowerInvariant();
+            socketDir = Path.Combine(Path.GetTempPath(), "hub-pg-" + hash);
+        }
+        return socketDir;
     }
 }
-
-public sealed class EmbeddedPostgresSettings
-{
-    /// <summary>Folder holding initdb and pg_ctl; found automatically when empty.</summary>
-    public string? BinDir { get; init; }
-    /// <summary>Trade durability for speed (fsync off): for throwaway test clusters only.</summary>
-    public bool Fast { get; init; }
-}
-
-public sealed class DatabaseUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -8,65 +8,78 @@ namespace Hub.Domain.Storage;
 
 /// <summary>
 /// Hub's one database: the server named by <c>ConnectionStrings:Hub</c> (or <c>HUB_DATABASE</c>), or else
-/// a private cluster under <c>Hub:DataDir</c>. Started (and migrated) once per process before anything uses it.
+/// a private cluster under <c>Hub:DataDir</c>. Its <see cref="DataSource"/> exists from construction (the private
+/// cluster's socket is fixed in advance), so services are built the standard way; the host starts (and migrates) the
+/// database before any hosted service starts (<see cref="DatabaseHostedService"/>), and stops it after all have stopped.
 /// </summary>
-public sealed class HubDatabase(IConfiguration configuration, IOptions<HubOptions> options, ProcessRunner runner, ILoggerFactory loggerFactory) : IAsyncDisposable
+public sealed class HubDatabase : IAsyncDisposable
 {
-    private readonly ILogger _logger = loggerFactory.CreateLogger<HubDatabase>();
+    private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly IOptions<HubOptions> _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private NpgsqlDataSource? _dataSource;
-    private EmbeddedPostgres? _embedded;
+    private readonly EmbeddedPostgres? _embedded;
+    private readonly string _connectionString;
 
     public const string EnvironmentVariable = "HUB_DATABASE";
 
-    public NpgsqlDataSource DataSource => _dataSource
-        ?? throw new InvalidOperationException("The database is not started yet: HubDatabase.StartAsync runs when the host starts.");
+    public HubDatabase(IConfiguration configuration, IOptions<HubOptions> options, ProcessRunner runner, ILoggerFactory loggerFactory)
+    {
+        _logger = loggerFactory.CreateLogger<HubDatabase>();
+        _loggerFactory = loggerFactory;
+        _options = options;
+        ConfiguredConnectionString = NullIfBlank(configuration.GetConnectionString("Hub")) ?? NullIfBlank(Environment.GetEnvironmentVariable(EnvironmentVariable));
+        if (ConfiguredConnectionString is null)
+        {
+            var opts = options.Value;
+            _embedded = new EmbeddedPostgres(Path.Combine(opts.FullDataDir, "postgres"), runner, loggerFactory.CreateLogger<EmbeddedPostgres>(),
+                new EmbeddedPostgresSettings { BinDir = opts.Database.PostgresBinDir });
+        }
+        _connectionString = ConfiguredConnectionString ?? _embedded!.ConnectionString(options.Value.Database.EmbeddedDatabase);
+        var builder = new NpgsqlDataSourceBuilder(_connectionString);
+        builder.EnableDynamicJson();
+        DataSource = builder.Build();
+    }
 
-    public bool IsStarted => _dataSource is not null;
+    /// <summary>Opens connections once <see cref="StartAsync"/> has run (the host does it before any hosted service starts).</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    public bool IsStarted { get; private set; }
     public bool IsEmbedded => _embedded is not null;
+
+    /// <summary>The private cluster, when Hub runs one (the supervisor restarts it if it dies).</summary>
     public EmbeddedPostgres? Embedded => _embedded;
 
-    public string? ConfiguredConnectionString =>
-        NullIfBlank(configuration.GetConnectionString("Hub")) ?? NullIfBlank(Environment.GetEnvironmentVariable(EnvironmentVariable));
+    public string? ConfiguredConnectionString { get; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_dataSource is not null)
+            if (IsStarted)
             {
                 return;
             }
-            var connectionString = ConfiguredConnectionString;
-            if (connectionString is null)
+            if (_embedded is not null)
             {
-                var opts = options.Value;
-                _embedded = new EmbeddedPostgres(Path.Combine(opts.FullDataDir, "postgres"), runner, loggerFactory.CreateLogger<EmbeddedPostgres>(),
-                    new EmbeddedPostgresSettings { BinDir = opts.Database.PostgresBinDir });
                 await _embedded.StartAsync(cancellationToken).ConfigureAwait(false);
-                await EnsureDatabaseAsync(_embedded.ConnectionString("postgres"), opts.Database.EmbeddedDatabase, cancellationToken).ConfigureAwait(false);
-                connectionString = _embedded.ConnectionString(opts.Database.EmbeddedDatabase);
+                await EnsureDatabaseAsync(_embedded.ConnectionString("postgres"), _options.Value.Database.EmbeddedDatabase, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                _logger.LogInformation("Using the configured PostgreSQL server {Server}", DescribeServer(connectionString));
+                _logger.LogInformation("Using the configured PostgreSQL server {Server}", DescribeServer(_connectionString));
             }
-
-            var builder = new NpgsqlDataSourceBuilder(connectionString);
-            builder.EnableDynamicJson();
-            var dataSource = builder.Build();
             try
             {
-                await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var conn = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
             {
-                await dataSource.DisposeAsync().ConfigureAwait(false);
-                throw new DatabaseUnavailableException($"Cannot connect to PostgreSQL at {DescribeServer(connectionString)}: {ex.Message}", ex);
+                throw new DatabaseUnavailableException($"Cannot connect to PostgreSQL at {DescribeServer(_connectionString)}: {ex.Message}", ex);
             }
-            await new MigrationRunner(dataSource, loggerFactory.CreateLogger<MigrationRunner>()).MigrateAsync(cancellationToken).ConfigureAwait(false);
-            _dataSource = dataSource;
+            await new MigrationRunner(DataSource, _loggerFactory.CreateLogger<MigrationRunner>()).MigrateAsync(cancellationToken).ConfigureAwait(false);
+            IsStarted = true;
         }
         finally
         {
@@ -79,10 +92,14 @@ public sealed class HubDatabase(IConfiguration configuration, IOptions<HubOption
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_dataSource is not null)
+            IsStarted = false;
+            try
             {
-                await _dataSource.DisposeAsync().ConfigureAwait(false);
-                _dataSource = null;
+                DataSource.Clear();
+            }
+            catch (ObjectDisposedException)
+            {
+                // At shutdown the container may dispose the data source before this.
             }
             NpgsqlConnection.ClearAllPools();
             if (_embedded is not null)
@@ -100,6 +117,7 @@ public sealed class HubDatabase(IConfiguration configuration, IOptions<HubOption
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await StopAsync(cts.Token).ConfigureAwait(false);
+        await DataSource.DisposeAsync().ConfigureAwait(false);
         _gate.Dispose();
     }
 

@@ -11,6 +11,9 @@ namespace Hub.Domain.Storage;
 /// <summary>
 /// EF Core maps the entities; the schema itself is owned by the SQL files in Storage/Migrations,
 /// so the mapping here only names tables and columns (snake_case) and marks database-generated columns.
+/// Hand-written SQL goes through Npgsql commands on the data source with positional parameters, <c>$1</c>, <c>$2</c>, …,
+/// bound by unnamed <c>NpgsqlParameter</c>s in that order: PostgreSQL's own form, which Npgsql sends without rewriting
+/// (EF's raw-SQL methods name their parameters, so they are not used for values).
 /// </summary>
 public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbContext(options)
 {

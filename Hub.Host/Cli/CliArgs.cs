@@ -51,8 +51,4 @@ public sealed class CliArgs
 
     public string Required(string name) => Option(name) is { Length: > 0 } v ? v
         : throw new CliUsageException($"--{name} is required.");
-
-    public IEnumerable<string> OptionNames => _options.Keys;
 }
-
-public sealed class CliUsageException(string message) : Exception(message);

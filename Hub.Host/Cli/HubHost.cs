@@ -1,5 +1,7 @@
-using Hub.Domain;
+using Coravel;
 using Hub.Domain.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,32 +9,107 @@ using Microsoft.Extensions.Logging;
 
 namespace Hub.Host.Cli;
 
-/// <summary>Shared set-up for commands that need the database but not the web server.</summary>
+/// <summary>
+/// The one place that builds a host, for every kind of process: the services, endpoints and schedule come from
+/// Program's composition; what differs by role here is only the host type, logging and shutdown time.
+/// </summary>
 public static class HubHost
 {
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
     /// <summary>Reads appsettings.json next to the program, so `hub` works from any folder.</summary>
     public static string ContentRoot => AppContext.BaseDirectory;
 
-    public static IHost BuildDomainHost(IEnumerable<string> configArgs)
+    public static IHost Build(HubRole role, IEnumerable<string> args)
+    {
+        var argv = args.ToArray();
+        var host = role == HubRole.Serve ? BuildWeb(argv) : BuildGeneric(role, argv);
+        if (Program.RunsWorkers(role, host.Services.GetRequiredService<IConfiguration>()))
+        {
+            host.Services.UseScheduler(Program.Schedule)
+                .OnError(ex => host.Services.GetRequiredService<ILogger<Program>>().LogError(ex, "A scheduled firing failed"));
+        }
+        return host;
+    }
+
+    private static WebApplication BuildWeb(string[] args)
+    {
+        var hasContentRoot = args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase));
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json sits next to the program; the test host supplies its own content root.
+            ContentRootPath = hasContentRoot ? null : ContentRoot,
+        });
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        Program.AddServices(builder, HubRole.Serve);
+        var app = builder.Build();
+        Program.MapEndpoints(app);
+        return app;
+    }
+
+    private static IHost BuildGeneric(HubRole role, string[] args)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            Args = configArgs.ToArray(),
+            Args = args,
             ContentRootPath = ContentRoot,
         });
-        // Command output goes to stdout; logs go to stderr and stay quiet unless something is wrong.
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        if (role is HubRole.Mcp or HubRole.Command)
         {
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
-            ["Logging:LogLevel:Hub"] = "Warning",
-        });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddHubDomain(builder.Configuration);
+            // stdout carries MCP's protocol or a command's output; every log line goes to stderr.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+        if (role == HubRole.Command)
+        {
+            // Commands stay quiet unless something is wrong.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+                ["Logging:LogLevel:Hub"] = "Warning",
+            });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(role == HubRole.Mcp ? 15 : 30));
+        Program.AddServices(builder, role);
         return builder.Build();
     }
+
+    /// <summary>Starts a host; a failed start stops what did start (the private PostgreSQL above all) before it rethrows.</summary>
+    public static async Task StartAsync(IHost host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await host.StopAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary><c>hub serve</c> and <c>hub worker</c>: run until SIGTERM or Ctrl+C.</summary>
+    public static async Task<int> RunAsync(HubRole role, IEnumerable<string> args)
+    {
+        var host = Build(role, args);
+        await StartAsync(host, CancellationToken.None);
+        if (host is WebApplication app)
+        {
+            await ServeCommand.PrintFirstStartAsync(app);
+        }
+        await host.WaitForShutdownAsync();
+        return 0;
+    }
+
+    /// <summary>The host of an admin command (domain services only); <see cref="WithDatabaseAsync"/> when only the database is needed.</summary>
+    public static IHost BuildDomainHost(IEnumerable<string> configArgs) => Build(HubRole.Command, configArgs);
 
     /// <summary>Starts the database of a command host, runs the action, stops the database (if this process started it).</summary>
     public static async Task<int> WithDatabaseAsync(IEnumerable<string> configArgs, Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken)

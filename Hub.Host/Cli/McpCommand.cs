@@ -1,9 +1,5 @@
-using Hub.Domain;
 using Hub.Mcp;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Hub.Host.Cli;
 
@@ -19,22 +15,8 @@ public static class McpCommand
 {
     public static async Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            Args = args.Passthrough.ToArray(),
-            ContentRootPath = HubHost.ContentRoot,
-        });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddHubDomain(builder.Configuration);
-        builder.Services.AddHubMcp(builder.Configuration);
-        if (builder.Configuration.GetValue("Hub:Mcp:StdioWorkers", true))
-        {
-            builder.Services.AddHubWorkers();
-        }
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
-        using var host = builder.Build();
-        await host.StartAsync(cancellationToken);
+        using var host = HubHost.Build(HubRole.Mcp, args.Passthrough);
+        await HubHost.StartAsync(host, cancellationToken);
         try
         {
             await McpStdio.RunAsync(host.Services, cancellationToken);

@@ -18,6 +18,8 @@ public sealed class HttpDownloadEngine(GuardedHttp http, TimeProvider time) : ID
 
     public string Name => "http";
 
+    public bool CanHandle(ImportSource source) => source.Kind == SourceKind.DirectFile && HttpProbe.IsHttp(source.Url);
+
     public async Task<DownloadResult> DownloadAsync(DownloadRequest request, IProgress<DownloadProgress> progress, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(request.WorkDir);

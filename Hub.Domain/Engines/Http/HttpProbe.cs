@@ -10,8 +10,12 @@ namespace Hub.Domain.Engines.Http;
 /// Returns null for pages and streaming playlists (the caller hands those to yt-dlp); throws for everything else
 /// that is not a file Hub imports.
 /// </summary>
-public sealed class HttpProbe(GuardedHttp http)
+public sealed class HttpProbe(GuardedHttp http) : ISourceProber
 {
+    public static bool IsHttp(Uri url) => url.IsAbsoluteUri && url.Scheme is "http" or "https";
+
+    public bool CanProbe(Uri url) => IsHttp(url);
+
     public async Task<ProbeResult?> ProbeAsync(Uri url, CancellationToken cancellationToken)
     {
         var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, url), HttpCompletionOption.ResponseHeadersRead, cancellationToken)
@@ -45,6 +49,7 @@ public sealed class HttpProbe(GuardedHttp http)
             {
                 Url = url.AbsoluteUri,
                 Engine = "http",
+                Kind = SourceKind.DirectFile,
                 Title = Path.GetFileNameWithoutExtension(fileName),
                 SizeBytes = size,
                 ContentType = HttpMediaTypes.Normalize(contentType) is { Length: > 0 } type ? type : null,

@@ -1,3 +1,4 @@
+using Hub.Domain.Engines.Http;
 using Hub.Domain.Imports;
 using Microsoft.AspNetCore.StaticFiles;
 
@@ -9,6 +10,9 @@ public sealed class YtDlpEngine(YtDlpClient client) : IDownloadEngine
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
     public string Name => YtDlpJsonMapper.EngineName;
+
+    /// <summary>Site pages, and sources of unknown kind: yt-dlp's generic extractor copes with direct files too.</summary>
+    public bool CanHandle(ImportSource source) => source.Kind is SourceKind.SitePage or SourceKind.Unknown && HttpProbe.IsHttp(source.Url);
 
     public async Task<DownloadResult> DownloadAsync(DownloadRequest request, IProgress<DownloadProgress> progress, CancellationToken cancellationToken)
     {

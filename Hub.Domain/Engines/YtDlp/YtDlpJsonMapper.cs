@@ -77,6 +77,7 @@ public static partial class YtDlpJsonMapper
         {
             Url = pageUrl ?? Str(root, "original_url") ?? requested.AbsoluteUri,
             Engine = EngineName,
+            Kind = SourceKind.SitePage,
             Title = Str(root, "title"),
             ThumbnailUrl = ThumbnailOf(root),
             Uploader = UploaderOf(root),
@@ -115,6 +116,7 @@ public static partial class YtDlpJsonMapper
         {
             Url = Str(e, "webpage_url") ?? Str(e, "original_url") ?? requested,
             Engine = EngineName,
+            Kind = SourceKind.SitePage,
             Title = CleanTitle(Str(e, "title"), Str(e, "id"), platform, topLevel),
             DurationSeconds = Num(e, "duration"),
             ThumbnailUrl = ThumbnailOf(e),

@@ -1,14 +1,25 @@
+using Coravel;
+using Coravel.Scheduling.Schedule;
+using Coravel.Scheduling.Schedule.Interfaces;
 using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
 using Hub.Domain.Maintenance;
 using Hub.Testing;
+using Hub.Domain.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Hub.Domain.Tests.Maintenance;
 
 public sealed class MaintenanceFixture : DatabaseFixture
 {
-    protected override void Configure(IServiceCollection services) => services.AddHubWorkers();
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Hub:Jobs:PollInterval"] = "00:00:01" };
+
+    protected override void Configure(IServiceCollection services)
+    {
+        services.AddHubWorkers();
+        services.AddScheduler();
+    }
 }
 
 public sealed class MaintenanceTests(MaintenanceFixture fx) : IClassFixture<MaintenanceFixture>
@@ -41,13 +52,34 @@ public sealed class MaintenanceTests(MaintenanceFixture fx) : IClassFixture<Main
     }
 
     [Fact]
-    public async Task Scheduler_KeepsExactlyOneHousekeepingJobScheduled()
+    public async Task ScheduledFiring_EnqueuesHousekeeping_AndAWorkerRunsIt()
     {
-        var schedulers = fx.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<MaintenanceScheduler>().ToList();
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => schedulers[0].StartAsync(CancellationToken.None)));
-        var jobs = await fx.Get<JobQueue>().ListAsync(new JobFilter { Kind = MaintenanceHandler.Kind }, CancellationToken.None);
-        var scheduled = Assert.Single(jobs);
-        Assert.Equal(JobStates.Queued, scheduled.State);
-        Assert.True(scheduled.RunAfter > DateTimeOffset.UtcNow);
+        fx.Services.UseScheduler(s => s.Enqueue(MaintenanceHandler.Schedule).Hourly());
+        foreach (var hosted in new IHostedService[] { fx.Get<JobBroadcaster>(), fx.Get<JobNotificationListener>(), fx.Get<JobWorker>() })
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+        var onTheHour = DateTime.UtcNow.Date.AddHours(DateTime.UtcNow.Hour);
+        await ((Scheduler)fx.Get<IScheduler>()).RunAtAsync(onTheHour);
+
+        var key = MaintenanceHandler.Schedule.KeyFor(MaintenanceHandler.Schedule.SlotOf(DateTimeOffset.UtcNow));
+        var until = DateTime.UtcNow.AddSeconds(60);
+        Job? job = null;
+        while (DateTime.UtcNow < until)
+        {
+            var jobs = await fx.Get<JobQueue>().ListAsync(new JobFilter { Kind = MaintenanceHandler.Kind }, CancellationToken.None);
+            job = jobs.FirstOrDefault(j => j.IdempotencyKey == key);
+            if (job is { State: JobStates.Completed }) break;
+            await Task.Delay(100);
+        }
+        Assert.NotNull(job);
+        Assert.Equal(JobStates.Completed, job.State);
+        Assert.Contains("removed", job.Result!.RootElement.GetRawText() + (await EventsAsync(job.Id)));
+    }
+
+    private async Task<string> EventsAsync(Guid jobId)
+    {
+        await using var db = fx.CreateDb();
+        return string.Join("\n", db.JobEvents.Where(e => e.JobId == jobId).Select(e => e.Message));
     }
 }

@@ -35,6 +35,7 @@ public sealed class HttpProbeTests : IAsyncLifetime
 
         Assert.NotNull(probe);
         Assert.Equal("http", probe.Engine);
+        Assert.Equal(Hub.Domain.Engines.SourceKind.DirectFile, probe.Kind);
         Assert.Equal("clip", probe.Title);
         Assert.Equal("mp4", probe.Extension);
         Assert.Equal("video", probe.MediaKind);

@@ -11,6 +11,7 @@ public sealed class YtDlpJsonMapperTests
     {
         var p = YtDlpJsonMapper.ToProbeResult(YtDlpGolden.Read("probe-direct-mp4.json"), new Uri(Base, "clip.mp4"));
         Assert.Equal("yt-dlp", p.Engine);
+        Assert.Equal(Hub.Domain.Engines.SourceKind.SitePage, p.Kind);
         Assert.Equal("clip", p.Title);
         Assert.Equal("clip", p.SourceId);
         Assert.Equal("generic", p.Platform);

@@ -1,0 +1,23 @@
+namespace Hub.Domain.Imports;
+
+/// <summary>What is stored in a job's <c>request</c> column for import jobs, and grows as the pipeline learns.</summary>
+public sealed record ImportJobData
+{
+    public string? Url { get; init; }
+    public string? UploadedFile { get; init; }
+    public string? FileName { get; init; }
+    public string? Format { get; init; }
+    public string Mode { get; init; } = ImportModes.Auto;
+    /// <summary>True when the person named the library, so rules do not move it.</summary>
+    public bool LibraryChosen { get; init; }
+    public bool WholePlaylist { get; init; } = true;
+    /// <summary>"http", "yt-dlp" or "upload": set by the probe.</summary>
+    public string? Engine { get; init; }
+    public ProbeResult? Probe { get; init; }
+    public ClassificationNote? Classification { get; init; }
+}
+
+public sealed record ClassificationNote(Guid? LibraryId, string? LibraryName, double Confidence, bool NeedsReview, string Reason);
+
+/// <summary>What a finished import job's <c>result</c> says.</summary>
+public sealed record ImportOutcome(Guid EntryId, bool Duplicate, string Message, string? FilePath, string? LibraryName);

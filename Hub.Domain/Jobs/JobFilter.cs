@@ -1,0 +1,14 @@
+namespace Hub.Domain.Jobs;
+
+public sealed record JobFilter
+{
+    public IReadOnlyList<string>? States { get; init; }
+    public string? Kind { get; init; }
+    public string? Door { get; init; }
+    public Guid? LibraryId { get; init; }
+    public Guid? ParentId { get; init; }
+    public string? RequestedBy { get; init; }
+    /// <summary>Keyset cursor: jobs updated before this (updated_at, id) pair.</summary>
+    public (DateTimeOffset UpdatedAt, Guid Id)? Before { get; init; }
+    public int Limit { get; init; } = 50;
+}

@@ -1,0 +1,18 @@
+namespace Hub.Domain.Stats;
+
+public sealed record CountBytes(string Key, long Entries, long Bytes);
+
+public sealed record DayCount(DateOnly Day, long Count, long Bytes);
+
+public sealed record StorageStats(long EntriesBytes, string MediaDir, long? FreeBytes, long? TotalBytes);
+
+public sealed record LibraryStats(
+    long Entries,
+    long Bytes,
+    IReadOnlyList<CountBytes> ByLibrary,
+    IReadOnlyList<CountBytes> ByMediaKind,
+    IReadOnlyList<CountBytes> ByContainer,
+    IReadOnlyList<CountBytes> ByPlatform,
+    IReadOnlyList<DayCount> ImportsPerDay,
+    IReadOnlyDictionary<string, long> JobsByState,
+    StorageStats Storage);

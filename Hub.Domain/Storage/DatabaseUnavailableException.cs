@@ -1,0 +1,3 @@
+namespace Hub.Domain.Storage;
+
+public sealed class DatabaseUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

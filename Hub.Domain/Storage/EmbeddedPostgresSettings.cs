@@ -1,0 +1,9 @@
+namespace Hub.Domain.Storage;
+
+public sealed class EmbeddedPostgresSettings
+{
+    /// <summary>Folder holding initdb and pg_ctl; found automatically when empty.</summary>
+    public string? BinDir { get; init; }
+    /// <summary>Trade durability for speed (fsync off): for throwaway test clusters only.</summary>
+    public bool Fast { get; init; }
+}

@@ -1,0 +1,3 @@
+namespace Hub.Host.Cli;
+
+public sealed class CliUsageException(string message) : Exception(message);
