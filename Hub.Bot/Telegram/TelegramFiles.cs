@@ -37,7 +37,7 @@ public sealed class TelegramFiles(ITelegramBotClient client, IOptions<TelegramOp
                 await client.DownloadFile(path, limited, cts.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is LimitExceededException || ex.InnerException is LimitExceededException)
+        catch (Exception ex) when (Causes(ex).Any(e => e is LimitExceededException))
         {
             throw TooBig();
         }
@@ -46,7 +46,16 @@ public sealed class TelegramFiles(ITelegramBotClient client, IOptions<TelegramOp
 
     private static ApiRequestException TooBig() => new("file is too big", 413);
 
-    private sealed class LimitExceededException() : IOException("over the limit");
+    /// <summary>The library and HttpContent wrap what the destination throws (HttpRequestException, RequestException).</summary>
+    private static IEnumerable<Exception> Causes(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            yield return ex;
+        }
+    }
+
+    private sealed class LimitExceededException() : InvalidOperationException("over the limit");
 
     /// <summary>A write-only pass-through that refuses to grow past its limit.</summary>
     private sealed class LimitedStream(Stream inner, long limit) : Stream

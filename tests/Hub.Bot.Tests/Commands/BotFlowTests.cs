@@ -59,11 +59,11 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
     }
 
     [Fact]
-    public async Task Url_InPreviewMode_ShowsChoices_ImportsOnConfirm_AndTheMessageFollowsTheJob()
+    public async Task Url_WithConfirmOn_ShowsChoices_ImportsOnConfirm_AndTheMessageFollowsTheJob()
     {
         const long user = 3001;
         await fx.AllowAsync(user);
-        await fx.SetModeAsync(BotModes.Preview);
+        await fx.SetConfirmAsync(BotConfirm.On);
         var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "bot-preview");
         fx.Site.MapFile("preview.mp4", clip, "video/mp4");
         var url = fx.Site.Url("preview.mp4").AbsoluteUri;
@@ -125,7 +125,7 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
     {
         const long user = 3002;
         await fx.AllowAsync(user);
-        await fx.SetModeAsync(BotModes.Auto);
+        await fx.SetConfirmAsync(BotConfirm.Off);
         fx.Site.MapFile("replay.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "bot-replay"), "video/mp4");
         var update = FakeBotApi.TextUpdate(user, fx.Site.Url("replay.mp4").AbsoluteUri);
         update["update_id"] = 777_000_001L;
@@ -136,7 +136,7 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
         var job = Assert.Single(await fx.JobsOfAsync(user));
         Assert.Equal(JobStates.Completed, job.State);
         // Once more, as a webhook retry would: recorded before, so skipped.
-        var again = Hub.Bot.Telegram.TelegramJson.ParseUpdate(update.ToJsonString());
+        var again = System.Text.Json.JsonSerializer.Deserialize<global::Telegram.Bot.Types.Update>(update.ToJsonString(), global::Telegram.Bot.JsonBotAPI.Options)!;
         Assert.False(await fx.App.Get<UpdateQueue>().AcceptAsync(again, CancellationToken.None));
         await Task.Delay(500);
         Assert.Single(await fx.JobsOfAsync(user));
@@ -180,7 +180,7 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
     {
         const long user = 3005;
         await fx.AllowAsync(user);
-        await fx.SetModeAsync(BotModes.Preview);
+        await fx.SetConfirmAsync(BotConfirm.On);
         Api.FailNext("sendMessage", 400, """{"ok":false,"error_code":400,"description":"Bad Request: something odd"}""");
         Api.PushUpdate(FakeBotApi.TextUpdate(user, fx.Site.Url("odd.mp4").AbsoluteUri));
         var apology = await Api.WaitForTextAsync(user, "Sorry, something went wrong on my side (error id ");
@@ -209,7 +209,7 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
     {
         const long user = 3007;
         await fx.AllowAsync(user);
-        await fx.SetModeAsync(BotModes.Auto);
+        await fx.SetConfirmAsync(BotConfirm.Off);
         var video = await TestMedia.VideoAsync();
         for (var i = 1; i <= 6; i++)
         {
