@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
+using Hub.Bot.Menus;
+using Hub.Bot.Notifications;
 using Hub.Bot.Receiving;
 using Hub.Bot.Tests.Fakes;
 using Hub.Domain.Access;
+using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
 using Hub.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -202,6 +205,53 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
         await Api.WaitForTextAsync(user, "No import of yours in progress has the id abcd1234");
         Api.PushUpdate(FakeBotApi.TextUpdate(user, "/settings"));
         await Api.WaitForTextAsync(user, "That command is for admins.");
+    }
+
+    [Fact]
+    public async Task CancelButton_OfSomeoneElsesImport_IsNotFound_AndCancelsNothing_WhileTheOwnerCan()
+    {
+        const long owner = 3008, other = 3009;
+        await fx.AllowAsync(owner);
+        await fx.AllowAsync(other);
+        fx.Site.MapFile("theirs.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "theirs"), "video/mp4");
+        // Waiting for an admin's review: an import that stays active.
+        var job = await fx.App.Get<ImportService>().ImportAsync(new ImportRequest
+        {
+            Url = fx.Site.Url("theirs.mp4").AbsoluteUri, Mode = ImportModes.Review, Door = Doors.Bot, RequestedBy = Requester.TelegramKey(owner),
+        }, CancellationToken.None);
+        var data = CallbackData.Build("jc", CallbackData.Id(job.Id));
+
+        var forged = FakeBotApi.CallbackUpdate(other, 1, data); // a button the other user never got
+        Api.PushUpdate(forged);
+        var answer = await Api.WaitForAsync(c => c.Method == "answerCallbackQuery" && c.Params["callback_query_id"]?.ToString() == forged["callback_query"]!["id"]!.ToString(),
+            "the forged press answered");
+        Assert.Equal("That import no longer exists.", answer.Params["text"]?.ToString()); // as for a job that does not exist
+        Assert.False((await fx.App.Get<Hub.Domain.Jobs.JobQueue>().GetAsync(job.Id, CancellationToken.None)).CancelRequested);
+
+        var own = FakeBotApi.CallbackUpdate(owner, 1, data);
+        Api.PushUpdate(own);
+        answer = await Api.WaitForAsync(c => c.Method == "answerCallbackQuery" && c.Params["callback_query_id"]?.ToString() == own["callback_query"]!["id"]!.ToString(),
+            "the owner's press answered");
+        Assert.Equal("Cancelling…", answer.Params["text"]?.ToString());
+        Assert.Equal(JobStates.Cancelled, (await fx.WaitJobAsync(job.Id)).State);
+    }
+
+    [Fact]
+    public async Task JobMessages_AreFollowed_UntilTheJobEnds()
+    {
+        const long user = 3010;
+        await fx.AllowAsync(user);
+        await fx.SetConfirmAsync(BotConfirm.Off);
+        fx.Site.MapFile("followed.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "followed"), "video/mp4");
+        Api.PushUpdate(FakeBotApi.TextUpdate(user, fx.Site.Url("followed.mp4").AbsoluteUri));
+        await Api.WaitForTextAsync(user, "✅ Done: followed");
+        var notifier = fx.App.Get<JobNotifier>();
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (notifier.Following > 0 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(0, notifier.Following); // followers end with their jobs: nothing leaks per import
     }
 
     [Fact]
