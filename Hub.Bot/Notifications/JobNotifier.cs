@@ -101,7 +101,14 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_following.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_following.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown's time is up; the followers stop with the process.
+        }
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
