@@ -43,11 +43,12 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastEdit = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
 
     /// <summary>Starts following a job whose message now exists (its current state is shown at once); a no-op if followed already.</summary>
     public void Follow(Guid jobId)
     {
-        if (_stop.IsCancellationRequested)
+        if (Volatile.Read(ref _disposed) == 1 || _stop.IsCancellationRequested)
         {
             return;
         }
@@ -114,8 +115,12 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
 
     public override void Dispose()
     {
-        _stop.Cancel();
-        _stop.Dispose();
+        // Disposed twice: once as a singleton, once as the hosted service the same instance is registered as.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stop.Cancel();
+            _stop.Dispose();
+        }
         base.Dispose();
     }
 
