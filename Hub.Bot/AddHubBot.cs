@@ -7,6 +7,7 @@ using Hub.Bot.Telegram;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Telegram.Bot.Types;
 
 namespace Hub.Bot;
 
@@ -28,14 +29,17 @@ public static class HubBotServiceCollectionExtensions
             .Validate(o => o.Mode is "polling" or "webhook", "Telegram:Mode must be 'polling' or 'webhook'.")
             .Validate(o => !o.Enabled || !o.IsWebhook || IsValidSecret(o.WebhookSecret),
                 "Telegram:WebhookSecret is required in webhook mode (1-256 characters: A-Z, a-z, 0-9, _ and -).")
-            .Validate(o => Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https", "Telegram:ApiBaseUrl must be an http(s) URL.")
+            .Validate(o => !o.Enabled || IsValidToken(o.BotToken), "Telegram:BotToken must look like 123456789:AAE… (the bot's id, a colon, the secret).")
+            .Validate(o => Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" && u.AbsolutePath == "/",
+                "Telegram:ApiBaseUrl must be an http(s) server root such as http://127.0.0.1:8081 (no path).")
             .Validate(o => o.PollTimeoutSeconds is >= 0 and <= 50, "Telegram:PollTimeoutSeconds must be 0 to 50.")
             .Validate(o => o.GlobalMessagesPerSecond > 0 && o.GroupMessagesPerMinute > 0 && o.PerChatInterval >= TimeSpan.Zero && o.Concurrency > 0,
                 "Telegram rate limits and concurrency must be positive.")
             .ValidateOnStart();
 
-        // Telegram API
-        services.AddSingleton<TelegramClient>();
+        // Telegram API: Telegram.Bot's client, and what it lacks (send limits, file size limits)
+        services.AddTelegramClient();
+        services.AddSingleton<TelegramFiles>();
         services.AddSingleton<SendScheduler>();
         services.AddSingleton<BotSender>();
 
@@ -80,6 +84,10 @@ public static class HubBotServiceCollectionExtensions
         return [.. raw.Select(r => long.TryParse(r, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) && id > 0 ? id
             : throw new FormatException($"Telegram:AdminIds holds '{r}', which is not a Telegram user id."))];
     }
+
+    private static bool IsValidToken(string? token) =>
+        token?.IndexOf(':', StringComparison.Ordinal) is >= 1 and <= 16 and var colon
+        && long.TryParse(token.AsSpan(0, colon), NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
 
     private static bool IsValidSecret(string? secret) =>
         secret is { Length: >= 1 and <= 256 } && secret.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');

@@ -9,8 +9,14 @@ public sealed class TelegramOptions
     /// <summary>From @BotFather. Never logged.</summary>
     public string? BotToken { get; set; }
 
-    /// <summary>The Bot API server root; the client calls {ApiBaseUrl}/bot{token}/{method}.</summary>
+    /// <summary>The Bot API server root (scheme, host and port only); the client calls {ApiBaseUrl}/bot{token}/{method}.</summary>
     public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;
+
+    /// <summary>
+    /// The Bot API server is the telegram-test-api emulator: its replies are rewritten into Telegram's shapes
+    /// (see <see cref="Telegram.EmulatorCompatibilityHandler"/>). For tests; never needed against Telegram.
+    /// </summary>
+    public bool EmulatorQuirks { get; set; }
 
     /// <summary>Numeric Telegram user ids made admins at start (comma-separated or a list).</summary>
     public IReadOnlyList<long> AdminIds { get; set; } = [];

@@ -1,5 +1,6 @@
-using Hub.Bot.Telegram;
 using Hub.Domain.Access;
+using Telegram.Bot.Types;
+using Contact = Hub.Domain.Access.Contact;
 
 namespace Hub.Bot.Commands;
 
@@ -10,8 +11,8 @@ public sealed record BotContext(Update Update, Contact Contact, User From, long 
     public CallbackQuery? Callback => Update.CallbackQuery;
     public bool IsAdmin => Contact.IsAdmin;
 
-    /// <summary>What jobs record as "requested by".</summary>
-    public string RequestedBy => RequesterOf(From.Id);
+    /// <summary>Who is asking, as every door names them: what jobs record as "requested by", and what JobAccess decides on.</summary>
+    public Requester Requester { get; } = Requester.ForTelegram(From.Id, Contact.DisplayName, Contact.IsAdmin);
 
-    public static string RequesterOf(long userId) => $"telegram:{userId}";
+    public string RequestedBy => Requester.Key;
 }

@@ -1,4 +1,6 @@
 using Hub.Bot.Telegram;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
 
 namespace Hub.Bot.Commands;
 
@@ -31,7 +33,7 @@ public static class CommandList
         {
             return null;
         }
-        var length = message.Entities?.FirstOrDefault(e => e.Type == "bot_command" && e.Offset == 0)?.Length
+        var length = message.Entities?.FirstOrDefault(e => e.Type == MessageEntityType.BotCommand && e.Offset == 0)?.Length
             ?? (text.IndexOfAny([' ', '\n']) is var i and >= 0 ? i : text.Length);
         length = Math.Min(length, text.Length);
         var name = text[1..length];
@@ -57,11 +59,11 @@ public static class CommandList
         }
         foreach (var e in entities ?? [])
         {
-            if (e.Type == "text_link" && e.Url is { } u)
+            if (e.Type == MessageEntityType.TextLink && e.Url is { } u)
             {
                 found.Add(u);
             }
-            else if (e.Type == "url" && e.Offset >= 0 && e.Offset + e.Length <= text.Length)
+            else if (e.Type == MessageEntityType.Url && e.Offset >= 0 && e.Offset + e.Length <= text.Length)
             {
                 found.Add(text.Substring(e.Offset, e.Length));
             }

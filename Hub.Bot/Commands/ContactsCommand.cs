@@ -3,6 +3,9 @@ using System.Text;
 using Hub.Bot.Menus;
 using Hub.Bot.Telegram;
 using Hub.Domain.Access;
+using Telegram.Bot.Types;
+using Contact = Hub.Domain.Access.Contact;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Hub.Bot.Commands;
 
@@ -34,8 +37,8 @@ public sealed class ContactsCommand(ContactService contacts, BotSender sender)
         foreach (var admin in admins)
         {
             sender.Post(admin.TelegramId, $"👤 {c.DisplayName} (id {c.TelegramId}) wants to use the bot.", new InlineKeyboardMarkup([[
-                InlineKeyboardButton.Callback("✅ Approve", CallbackData.Build("ct", "a", Id(c), "n")),
-                InlineKeyboardButton.Callback("⛔ Block", CallbackData.Build("ct", "b", Id(c), "n")),
+                InlineKeyboardButton.WithCallbackData("✅ Approve", CallbackData.Build("ct", "a", Id(c), "n")),
+                InlineKeyboardButton.WithCallbackData("⛔ Block", CallbackData.Build("ct", "b", Id(c), "n")),
             ]]));
         }
         return $"pending: asked {admins.Count} admin(s)";
@@ -136,7 +139,7 @@ public sealed class ContactsCommand(ContactService contacts, BotSender sender)
     }
 
     private static InlineKeyboardButton Btn(string text, string action, Contact c) =>
-        InlineKeyboardButton.Callback(text, CallbackData.Build("ct", action, Id(c), "l"));
+        InlineKeyboardButton.WithCallbackData(text, CallbackData.Build("ct", action, Id(c), "l"));
 
     private static string Id(Contact c) => c.TelegramId.ToString(CultureInfo.InvariantCulture);
 }

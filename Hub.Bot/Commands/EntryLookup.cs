@@ -4,11 +4,6 @@ using Hub.Domain.Libraries;
 
 namespace Hub.Bot.Commands;
 
-/// <summary>One search hit as the chat lists it.</summary>
-public sealed record EntryHit(Guid Id, string Title, string MediaKind, double? DurationSeconds, long SizeBytes, string? LibraryName);
-
-public sealed record EntryHits(IReadOnlyList<EntryHit> Items, string? NextCursor);
-
 /// <summary>
 /// Library search for the chat, over <see cref="EntryService"/> (full-text and partial words, by relevance; no words
 /// lists the newest), with library names for display.

@@ -4,6 +4,8 @@ using Hub.Domain;
 using Hub.Domain.Access;
 using Hub.Domain.Imports;
 using Microsoft.Extensions.Options;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
 
 namespace Hub.Bot.Commands;
 
@@ -11,7 +13,7 @@ namespace Hub.Bot.Commands;
 /// A video, audio, voice or document sent to the bot: fetched with getFile (the cloud Bot API serves at most 20 MB;
 /// a local Bot API server lifts that) into Hub's temp folder and imported through the same pipeline as an upload.
 /// </summary>
-public sealed class FileImportCommand(TelegramClient client, BotSender sender, ImportCommand imports, TelegramSettingsStore settingsStore,
+public sealed class FileImportCommand(TelegramFiles telegramFiles, BotSender sender, ImportCommand imports, TelegramSettingsStore settingsStore,
     IOptions<TelegramOptions> options, IOptions<HubOptions> hub)
 {
     public async Task<string> HandleAsync(BotContext ctx, CancellationToken ct)
@@ -34,21 +36,13 @@ public sealed class FileImportCommand(TelegramClient client, BotSender sender, I
         var path = Path.Combine(folder, SafeName(name));
         try
         {
-            var file = await client.GetFileAsync(fileId, ct).ConfigureAwait(false);
-            if (file.FilePath is null)
-            {
-                throw new TelegramApiException("getFile", 400, "no file path");
-            }
-            await using (var target = File.Create(path))
-            {
-                await client.DownloadFileAsync(file.FilePath, target, limit, ct).ConfigureAwait(false);
-            }
+            await using var target = File.Create(path);
+            await telegramFiles.DownloadAsync(fileId, target, limit, ct).ConfigureAwait(false);
         }
-        catch (TelegramApiException ex)
+        catch (ApiRequestException ex)
         {
             Directory.Delete(folder, recursive: true);
-            var reason = ex.ErrorCode == 413 || ex.Description.Contains("too big", StringComparison.OrdinalIgnoreCase)
-                ? $"it is bigger than the {Texts.Size(limit)} Telegram lets bots download" : ex.Description;
+            var reason = ex.IsFileTooBig() ? $"it is bigger than the {Texts.Size(limit)} Telegram lets bots download" : ex.Message;
             await sender.EditAsync(ctx.ChatId, status.MessageId, $"I couldn't fetch {name}: {reason}.", null, ct).ConfigureAwait(false);
             return "refused: " + ex.ErrorCode;
         }

@@ -1,4 +1,5 @@
 using Hub.Bot.Telegram;
+using Telegram.Bot.Types;
 
 namespace Hub.Bot.Commands;
 
@@ -45,7 +46,7 @@ public sealed class HelpCommand(BotSender sender)
 
                 Admin:
                 /inbox — imports waiting for approval
-                /settings — default library, format, preview or auto
+                /settings — default library, format, confirm on or off
                 /contacts — who may use the bot
                 """;
         }

@@ -8,16 +8,14 @@ using Hub.Domain.Engines;
 using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
 using Hub.Domain.Libraries;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Hub.Bot.Commands;
 
-/// <summary>What a preview menu remembers between button presses.</summary>
-public sealed record PreviewChoice(string Url, string? Library, string? Format, bool WholePlaylist, bool IsPlaylist, int? EntryCount, string Summary,
-    long ChatId, long MessageId);
-
 /// <summary>
-/// Links: /add and plain URLs (several per message). In auto mode each becomes a job at once; in preview mode the bot
-/// shows what the link is with buttons for library, format, playlist scope, and Import. Every job gets one message
+/// Links: /add and plain URLs (several per message). With confirm off each becomes a job at once; with confirm on the
+/// bot shows what the link is with buttons for library, format, playlist scope, and Import (the sender confirms). Every job gets one message
 /// that <see cref="JobNotifier"/> keeps current.
 /// </summary>
 public sealed class ImportCommand(ImportService imports, TelegramSettingsStore settingsStore, LibraryService libraries, ChoiceStore choices,
@@ -59,7 +57,7 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
         {
             try
             {
-                if (settings.Mode == BotModes.Auto)
+                if (!settings.ConfirmFirst)
                 {
                     await StartJobAsync(ctx, Request(ctx, url, settings.DefaultLibrary, settings.DefaultFormat, wholePlaylist: true), null, ct).ConfigureAwait(false);
                 }
@@ -74,7 +72,7 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
                 sender.Post(ctx.ChatId, $"{Texts.Trim(url, 100)}: {ex.Message}");
             }
         }
-        return $"{(settings.Mode == BotModes.Auto ? "imported" : "previewed")} {started} of {Math.Min(urls.Count, MaxLinksPerMessage)}";
+        return $"{(settings.ConfirmFirst ? "previewed" : "imported")} {started} of {Math.Min(urls.Count, MaxLinksPerMessage)}";
     }
 
     /// <summary>Creates the job and its message (or turns <paramref name="messageId"/> into it), then follows it.</summary>
@@ -93,7 +91,7 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
             existing = (await sender.SendAsync(ctx.ChatId, text, buttons, ct).ConfigureAwait(false)).MessageId;
         }
         await jobMessages.TrackAsync(job.Id, ctx.ChatId, existing, ctx.From.Id, text, ct).ConfigureAwait(false);
-        await notifier.RefreshAsync(job.Id, ct).ConfigureAwait(false);
+        notifier.Follow(job.Id);
         return job;
     }
 
@@ -183,8 +181,8 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
             ]);
         }
         rows.Add([
-            InlineKeyboardButton.Callback("✅ Import", CallbackData.Build("pv", id, "go")),
-            InlineKeyboardButton.Callback("✖ Cancel", CallbackData.Build("pv", id, "x")),
+            InlineKeyboardButton.WithCallbackData("✅ Import", CallbackData.Build("pv", id, "go")),
+            InlineKeyboardButton.WithCallbackData("✖ Cancel", CallbackData.Build("pv", id, "x")),
         ]);
         var library = choice.Library is null ? "auto" : libs.FirstOrDefault(l => l.Slug == choice.Library)?.Name ?? choice.Library;
         var text = $"{choice.Summary}\n\nLibrary: {library} · Format: {(choice.Format is null ? "default" : FormatLabels[choice.Format])}"
@@ -194,7 +192,7 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
     }
 
     private static InlineKeyboardButton Button(bool selected, string label, string id, string action, string value) =>
-        InlineKeyboardButton.Callback((selected ? "✓ " : "") + label, CallbackData.Build("pv", id, action, value));
+        InlineKeyboardButton.WithCallbackData((selected ? "✓ " : "") + label, CallbackData.Build("pv", id, action, value));
 
     private static string Summary(ProbeResult p)
     {

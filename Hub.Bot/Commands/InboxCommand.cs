@@ -4,6 +4,8 @@ using Hub.Bot.Telegram;
 using Hub.Domain;
 using Hub.Domain.Imports;
 using Hub.Domain.Libraries;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Hub.Bot.Commands;
 
@@ -25,9 +27,9 @@ public sealed class InboxCommand(ImportService imports, LibraryService libraries
         foreach (var job in items.Take(MaxShown))
         {
             var suggested = job.LibraryId is { } lid ? libs.FirstOrDefault(l => l.Id == lid)?.Name : null;
-            var approve = libs.Select((l, i) => InlineKeyboardButton.Callback((l.Id == job.LibraryId ? "✅ " : "") + Texts.Trim(l.Name, 20),
+            var approve = libs.Select((l, i) => InlineKeyboardButton.WithCallbackData((l.Id == job.LibraryId ? "✅ " : "") + Texts.Trim(l.Name, 20),
                 CallbackData.Build("ia", CallbackData.Id(job.Id), i.ToString(CultureInfo.InvariantCulture)))).Chunk(3).Select(r => (IReadOnlyList<InlineKeyboardButton>)r).ToList();
-            approve.Add([InlineKeyboardButton.Callback("✖ Reject", CallbackData.Build("ir", CallbackData.Id(job.Id)))]);
+            approve.Add([InlineKeyboardButton.WithCallbackData("✖ Reject", CallbackData.Build("ir", CallbackData.Id(job.Id)))]);
             sender.Post(ctx.ChatId, $"📥 {Texts.Trim(job.Title ?? job.Source ?? "import", 200)}\n{job.Source}\nAsked by {job.RequestedBy ?? "?"} via {job.Door}"
                 + (suggested is null ? "" : $"\nSuggested library: {suggested}") + "\nApprove into:", new InlineKeyboardMarkup(approve));
         }

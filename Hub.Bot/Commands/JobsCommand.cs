@@ -2,13 +2,20 @@ using System.Text;
 using Hub.Bot.Menus;
 using Hub.Bot.Telegram;
 using Hub.Domain;
+using Hub.Domain.Access;
 using Hub.Domain.Jobs;
 using Microsoft.Extensions.Options;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Hub.Bot.Commands;
 
-/// <summary>/jobs (active imports with Cancel buttons: your own, or everyone's for admins), /cancel, and sending files.</summary>
-public sealed class JobsCommand(JobQueue queue, EntryLookup lookup, BotSender sender, IOptions<TelegramOptions> options)
+/// <summary>
+/// /jobs (active imports with Cancel buttons), /cancel, and sending files. Who sees and may cancel which job is
+/// <see cref="JobAccess"/>'s to decide (your own, or everyone's for admins); this only renders.
+/// </summary>
+public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lookup, BotSender sender, IOptions<TelegramOptions> options)
 {
     private const int MaxListed = 10;
     private static readonly IReadOnlyList<string> Active = [.. JobStates.All.Except(JobStates.Terminal)];
@@ -22,7 +29,7 @@ public sealed class JobsCommand(JobQueue queue, EntryLookup lookup, BotSender se
             return "0 jobs";
         }
         var sb = new StringBuilder(ctx.IsAdmin ? "Imports in progress (everyone's):\n" : "Your imports in progress:\n");
-        var rows = new List<IReadOnlyList<InlineKeyboardButton>>();
+        var rows = new List<InlineKeyboardButton[]>();
         foreach (var j in jobs.Take(MaxListed))
         {
             sb.Append("\n• ").Append(Texts.ShortId(j.Id)).Append(' ').Append(j.State.Replace('_', ' '));
@@ -37,7 +44,7 @@ public sealed class JobsCommand(JobQueue queue, EntryLookup lookup, BotSender se
             }
             if (!j.CancelRequested)
             {
-                rows.Add([InlineKeyboardButton.Callback($"✖ Cancel {Texts.ShortId(j.Id)}", CallbackData.Build("jc", CallbackData.Id(j.Id)))]);
+                rows.Add([InlineKeyboardButton.WithCallbackData($"✖ Cancel {Texts.ShortId(j.Id)}", CallbackData.Build("jc", CallbackData.Id(j.Id)))]);
             }
         }
         if (jobs.Count > MaxListed)
@@ -62,7 +69,7 @@ public sealed class JobsCommand(JobQueue queue, EntryLookup lookup, BotSender se
             sender.Post(ctx.ChatId, matches.Count == 0 ? $"No import of yours in progress has the id {key}. See /jobs." : $"Several imports start with {key}; type more of the id.");
             return "not found";
         }
-        var job = await queue.CancelAsync(matches[0].Id, $"cancelled by {ctx.RequestedBy}", ct).ConfigureAwait(false);
+        var job = await access.CancelAsync(ctx.Requester, matches[0].Id, ct).ConfigureAwait(false);
         sender.Post(ctx.ChatId, $"Cancelling {Texts.Trim(job.Title ?? job.Source, 80)} ({Texts.ShortId(job.Id)}).");
         return "cancelled " + job.Id;
     }
@@ -73,7 +80,8 @@ public sealed class JobsCommand(JobQueue queue, EntryLookup lookup, BotSender se
         Job job;
         try
         {
-            job = CallbackData.TryId(parts.ElementAtOrDefault(1), out var id) ? await queue.GetAsync(id, ct).ConfigureAwait(false)
+            // Someone else's import is "not found" to a non-admin, exactly like one that does not exist (a forged button learns nothing).
+            job = CallbackData.TryId(parts.ElementAtOrDefault(1), out var id) ? await access.GetVisibleAsync(ctx.Requester, id, ct).ConfigureAwait(false)
                 : throw new HubNotFoundException("job", "bad id");
         }
         catch (HubNotFoundException)
@@ -81,17 +89,12 @@ public sealed class JobsCommand(JobQueue queue, EntryLookup lookup, BotSender se
             await sender.AnswerAsync(cb.Id, "That import no longer exists.", ct).ConfigureAwait(false);
             return "stale";
         }
-        if (!ctx.IsAdmin && job.RequestedBy != ctx.RequestedBy)
-        {
-            await sender.AnswerAsync(cb.Id, "That is someone else's import.", ct).ConfigureAwait(false);
-            return "refused: not yours";
-        }
         if (JobStates.IsTerminal(job.State))
         {
             await sender.AnswerAsync(cb.Id, $"It is already {job.State}.", ct).ConfigureAwait(false);
             return "stale";
         }
-        await queue.CancelAsync(job.Id, $"cancelled by {ctx.RequestedBy}", ct).ConfigureAwait(false);
+        await access.CancelAsync(ctx.Requester, job.Id, ct).ConfigureAwait(false);
         await sender.AnswerAsync(cb.Id, "Cancelling…", ct).ConfigureAwait(false);
         return "cancelled " + job.Id;
     }
@@ -116,14 +119,14 @@ public sealed class JobsCommand(JobQueue queue, EntryLookup lookup, BotSender se
         {
             await sender.SendFileAsync(ctx.ChatId, f.Entry.FilePath, f.Entry.MediaKind, Texts.Trim(f.Entry.Title, 1000), ct).ConfigureAwait(false);
         }
-        catch (TelegramApiException ex)
+        catch (ApiRequestException ex)
         {
-            sender.Post(ctx.ChatId, $"I couldn't send the file: {ex.Description}");
+            sender.Post(ctx.ChatId, $"I couldn't send the file: {ex.Message}");
             return "send failed: " + ex.ErrorCode;
         }
         return "sent file " + id;
     }
 
     private Task<IReadOnlyList<Job>> VisibleActiveAsync(BotContext ctx, int limit, CancellationToken ct) =>
-        queue.ListAsync(new JobFilter { States = Active, RequestedBy = ctx.IsAdmin ? null : ctx.RequestedBy, Limit = limit }, ct);
+        queue.ListAsync(new JobFilter { States = Active, RequestedBy = JobAccess.OwnerFilter(ctx.Requester), Limit = limit }, ct);
 }

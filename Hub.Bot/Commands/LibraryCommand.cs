@@ -4,11 +4,10 @@ using Hub.Bot.Menus;
 using Hub.Bot.Notifications;
 using Hub.Bot.Telegram;
 using Microsoft.Extensions.Options;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Hub.Bot.Commands;
-
-/// <summary>A search being paged: the words (null for /recent) and the cursor of each page seen so far (page 0: null).</summary>
-public sealed record SearchChoice(string? Query, IReadOnlyList<string?> Cursors);
 
 /// <summary>/search and /recent: pages of five with Prev/Next, a stream link per hit, Details, and the file on request.</summary>
 public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotSender sender, EntryLinks links, IOptions<TelegramOptions> options)
@@ -91,7 +90,7 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
     }
 
     public static InlineKeyboardMarkup? FileButton(Guid entryId, long size, long uploadLimit) => size <= uploadLimit
-        ? new InlineKeyboardMarkup([[InlineKeyboardButton.Callback("📤 Send me the file", CallbackData.Build("sf", CallbackData.Id(entryId)))]])
+        ? new InlineKeyboardMarkup([[InlineKeyboardButton.WithCallbackData("📤 Send me the file", CallbackData.Build("sf", CallbackData.Id(entryId)))]])
         : null;
 
     private async Task<(string Text, InlineKeyboardMarkup? Buttons, int Count)> PageAsync(BotContext ctx, SearchChoice choice, int page, CancellationToken ct,
@@ -141,15 +140,15 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
                 sb.Append("\n   ▶️ ").Append(url);
             }
         }
-        rows.Add([.. shown.Select((h, i) => InlineKeyboardButton.Callback($"ℹ️ {page * PageSize + i + 1}", CallbackData.Build("ed", CallbackData.Id(h.Id))))]);
+        rows.Add([.. shown.Select((h, i) => InlineKeyboardButton.WithCallbackData($"ℹ️ {page * PageSize + i + 1}", CallbackData.Build("ed", CallbackData.Id(h.Id))))]);
         var nav = new List<InlineKeyboardButton>();
         if (page > 0 && choiceId is not null)
         {
-            nav.Add(InlineKeyboardButton.Callback("◀️ Prev", CallbackData.Build("sp", choiceId, (page - 1).ToString(CultureInfo.InvariantCulture))));
+            nav.Add(InlineKeyboardButton.WithCallbackData("◀️ Prev", CallbackData.Build("sp", choiceId, (page - 1).ToString(CultureInfo.InvariantCulture))));
         }
         if (hasNext && choiceId is not null)
         {
-            nav.Add(InlineKeyboardButton.Callback("Next ▶️", CallbackData.Build("sp", choiceId, (page + 1).ToString(CultureInfo.InvariantCulture))));
+            nav.Add(InlineKeyboardButton.WithCallbackData("Next ▶️", CallbackData.Build("sp", choiceId, (page + 1).ToString(CultureInfo.InvariantCulture))));
         }
         if (nav.Count > 0)
         {

@@ -4,10 +4,12 @@ using Hub.Bot.Telegram;
 using Hub.Domain.Access;
 using Hub.Domain.Engines;
 using Hub.Domain.Libraries;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Hub.Bot.Commands;
 
-/// <summary>/settings (admins): default library, default format, preview or auto mode, as buttons.</summary>
+/// <summary>/settings (admins): default library, default format, and confirm on|off (do senders confirm library and format first), as buttons.</summary>
 public sealed class SettingsCommand(TelegramSettingsStore store, LibraryService libraries, BotSender sender)
 {
     private const int MaxLibraryButtons = 8;
@@ -19,7 +21,7 @@ public sealed class SettingsCommand(TelegramSettingsStore store, LibraryService 
         return "shown";
     }
 
-    /// <summary>st:l:{index|-}, st:f:{index|-}, st:m:{p|a}</summary>
+    /// <summary>st:l:{index|-}, st:f:{index|-}, st:c:{on|off} (st:m:{p|a}: buttons sent before confirm was named so)</summary>
     public async Task<string> OnButtonAsync(BotContext ctx, CallbackQuery cb, string[] parts, CancellationToken ct)
     {
         var value = parts.ElementAtOrDefault(2) ?? "";
@@ -28,7 +30,8 @@ public sealed class SettingsCommand(TelegramSettingsStore store, LibraryService 
         {
             "l" => new((await libraries.ListAsync(ct).ConfigureAwait(false)).Take(MaxLibraryButtons).ElementAtOrDefault(index)?.Slug ?? "", null, null),
             "f" => new(null, index >= 0 && index < FormatPresets.All.Count ? FormatPresets.All[index] : "", null),
-            "m" => new(null, null, value == "a" ? BotModes.Auto : BotModes.Preview),
+            "c" when BotConfirm.IsValid(value) => new(null, null, value),
+            "m" => new(null, null, value == "a" ? BotConfirm.Off : BotConfirm.On),
             _ => null,
         };
         if (patch is null || cb.Message is null)
@@ -40,28 +43,28 @@ public sealed class SettingsCommand(TelegramSettingsStore store, LibraryService 
         await sender.AnswerAsync(cb.Id, "Saved", ct).ConfigureAwait(false);
         var (text, buttons) = await RenderAsync(saved, ct).ConfigureAwait(false);
         await sender.EditAsync(cb.Message.Chat.Id, cb.Message.MessageId, text, buttons, ct).ConfigureAwait(false);
-        return $"settings: {saved.DefaultLibrary ?? "auto"}, {saved.DefaultFormat ?? "default"}, {saved.Mode}";
+        return $"settings: {saved.DefaultLibrary ?? "auto"}, {saved.DefaultFormat ?? "default"}, confirm {saved.Confirm}";
     }
 
     private async Task<(string, InlineKeyboardMarkup)> RenderAsync(TelegramSettings s, CancellationToken ct)
     {
         var libs = (await libraries.ListAsync(ct).ConfigureAwait(false)).Take(MaxLibraryButtons).ToList();
         var rows = new List<IReadOnlyList<InlineKeyboardButton>>();
-        var libButtons = new List<InlineKeyboardButton> { InlineKeyboardButton.Callback(Mark(s.DefaultLibrary is null) + "Auto", CallbackData.Build("st", "l", "-")) };
-        libButtons.AddRange(libs.Select((l, i) => InlineKeyboardButton.Callback(Mark(l.Slug == s.DefaultLibrary) + Texts.Trim(l.Name, 20),
+        var libButtons = new List<InlineKeyboardButton> { InlineKeyboardButton.WithCallbackData(Mark(s.DefaultLibrary is null) + "Auto", CallbackData.Build("st", "l", "-")) };
+        libButtons.AddRange(libs.Select((l, i) => InlineKeyboardButton.WithCallbackData(Mark(l.Slug == s.DefaultLibrary) + Texts.Trim(l.Name, 20),
             CallbackData.Build("st", "l", i.ToString(CultureInfo.InvariantCulture)))));
         rows.AddRange(libButtons.Chunk(3));
-        var formatButtons = new List<InlineKeyboardButton> { InlineKeyboardButton.Callback(Mark(s.DefaultFormat is null) + "Library default", CallbackData.Build("st", "f", "-")) };
-        formatButtons.AddRange(FormatPresets.All.Select((f, i) => InlineKeyboardButton.Callback(Mark(f == s.DefaultFormat) + f,
+        var formatButtons = new List<InlineKeyboardButton> { InlineKeyboardButton.WithCallbackData(Mark(s.DefaultFormat is null) + "Library default", CallbackData.Build("st", "f", "-")) };
+        formatButtons.AddRange(FormatPresets.All.Select((f, i) => InlineKeyboardButton.WithCallbackData(Mark(f == s.DefaultFormat) + f,
             CallbackData.Build("st", "f", i.ToString(CultureInfo.InvariantCulture)))));
         rows.AddRange(formatButtons.Chunk(3));
         rows.Add([
-            InlineKeyboardButton.Callback(Mark(s.Mode == BotModes.Preview) + "Preview first", CallbackData.Build("st", "m", "p")),
-            InlineKeyboardButton.Callback(Mark(s.Mode == BotModes.Auto) + "Import at once", CallbackData.Build("st", "m", "a")),
+            InlineKeyboardButton.WithCallbackData(Mark(s.ConfirmFirst) + "Confirm: on", CallbackData.Build("st", "c", BotConfirm.On)),
+            InlineKeyboardButton.WithCallbackData(Mark(!s.ConfirmFirst) + "Confirm: off", CallbackData.Build("st", "c", BotConfirm.Off)),
         ]);
         var library = s.DefaultLibrary is null ? "auto (rules decide)" : libs.FirstOrDefault(l => l.Slug == s.DefaultLibrary)?.Name ?? s.DefaultLibrary;
         var text = $"⚙️ Bot settings\nDefault library: {library}\nDefault format: {s.DefaultFormat ?? "the library's default"}\n"
-            + $"Links: {(s.Mode == BotModes.Auto ? "imported at once" : "previewed first, with choices")}";
+            + $"Confirm: {s.Confirm} ({(s.ConfirmFirst ? "senders pick library and format with buttons, then press Import" : "links are imported at once")})";
         return (text, new InlineKeyboardMarkup(rows));
     }
 

@@ -4,6 +4,7 @@ using Hub.Bot.Telegram;
 using Hub.Domain;
 using Hub.Domain.Access;
 using Microsoft.Extensions.Logging;
+using Telegram.Bot.Types;
 
 namespace Hub.Bot.Commands;
 
@@ -24,12 +25,12 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
         {
             return; // edited messages and channel posts ask nothing of us
         }
-        var from = update.From;
+        var from = update.Sender();
         if (from is null || from.IsBot)
         {
             return;
         }
-        var chatId = update.Message?.Chat.Id ?? update.CallbackQuery?.Message?.Chat.Id ?? from.Id;
+        var chatId = update.ChatId() ?? from.Id;
         var (kind, text) = Describe(update);
         var seen = await contacts.SeenAsync(new TelegramIdentity(from.Id, from.Username, from.FirstName, from.LastName), cancellationToken)
             .ConfigureAwait(false);
@@ -74,8 +75,8 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
     {
         try
         {
-            var from = update.From;
-            var chatId = update.Message?.Chat.Id ?? update.CallbackQuery?.Message?.Chat.Id ?? from?.Id;
+            var from = update.Sender();
+            var chatId = update.ChatId();
             if (update.CallbackQuery is { } cb)
             {
                 await sender.AnswerAsync(cb.Id, $"Sorry, that failed (error id {errorId}).", cancellationToken).ConfigureAwait(false);
@@ -92,7 +93,7 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning("Could not apologise for update {UpdateId}: {Error}", update.UpdateId, ex.Message);
+            logger.LogWarning("Could not apologise for update {UpdateId}: {Error}", update.Id, ex.Message);
         }
     }
 
@@ -103,7 +104,7 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
             return await callbacks.HandleAsync(ctx, callback, ct).ConfigureAwait(false);
         }
         var m = ctx.Message!;
-        if (m.Video is not null || m.Audio is not null || m.Document is not null || m.Voice is not null)
+        if (m.HasFile())
         {
             return await files.HandleAsync(ctx, ct).ConfigureAwait(false);
         }
@@ -154,7 +155,7 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
         {
             return (InteractionKinds.Message, null);
         }
-        if (m.Video is not null || m.Audio is not null || m.Document is not null || m.Voice is not null)
+        if (m.HasFile())
         {
             return (InteractionKinds.File, m.Document?.FileName ?? m.Video?.FileName ?? m.Audio?.FileName ?? m.Caption ?? "(file)");
         }

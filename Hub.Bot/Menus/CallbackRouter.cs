@@ -1,5 +1,6 @@
 using Hub.Bot.Commands;
 using Hub.Bot.Telegram;
+using Telegram.Bot.Types;
 
 namespace Hub.Bot.Menus;
 

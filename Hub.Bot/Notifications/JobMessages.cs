@@ -3,9 +3,6 @@ using Hub.Domain.Storage;
 
 namespace Hub.Bot.Notifications;
 
-/// <summary>The chat message that shows one job, as stored.</summary>
-public sealed record JobMessage(Guid JobId, long ChatId, long MessageId, long UserId, string? LastText, bool Finished);
-
 /// <summary>
 /// Which message shows which job, kept in the database (so edits continue after a restart) with an in-memory copy
 /// for the hot path of progress updates.

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Hub.Bot.Receiving;
 using Hub.Bot.Telegram;
+using Hub.Domain;
 using Hub.Domain.Entries;
-using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
 using Hub.Domain.Libraries;
 using Hub.Domain.Storage;
@@ -11,33 +11,62 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Hub.Bot.Notifications;
 
 /// <summary>
-/// Keeps each bot job's message current: listens to <see cref="JobUpdates"/> for jobs that came through the bot,
-/// edits the job's message at most once per <see cref="TelegramOptions.ProgressEditInterval"/> while it runs (the newest
-/// state wins), and at once when it finishes, with the result. Messages of jobs still open at start are caught up.
+/// Keeps each bot job's message current. Every job with a message is followed through <see cref="JobFollower"/> (the
+/// one domain primitive for "a job's live states until terminal", shared with SSE, MCP and the CLI); this class only
+/// renders: it edits the message at most once per <see cref="TelegramOptions.ProgressEditInterval"/> while the job
+/// runs (the newest state wins), and at once when it ends, with the result. Jobs whose messages were still open when
+/// the last process stopped are followed again at start. A follower costs one task and one filtered subscription per
+/// open bot job (and a row read per quiet <see cref="Recheck"/>), bounded by the imports people are waiting on.
 /// </summary>
-public sealed class JobNotifier(JobUpdates updates, IServiceProvider services, JobMessages messages, BotSender sender, BotStartup startup, EntryLinks links,
+public sealed class JobNotifier(IServiceProvider services, JobMessages messages, BotSender sender, BotStartup startup, EntryLinks links,
     IOptions<TelegramOptions> options, TimeProvider time, ILogger<JobNotifier> logger) : BackgroundService
 {
+    /// <summary>Live updates come by notification; this re-read only covers a missed one.</summary>
+    public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
     // Resolved on first use, not in the constructor: hosted services are built before the database has started.
+    private JobFollower Follower => services.GetRequiredService<JobFollower>();
     private JobQueue Queue => services.GetRequiredService<JobQueue>();
     private LibraryService Libraries => services.GetRequiredService<LibraryService>();
     private IDbContextFactory<HubDbContext> DbFactory => services.GetRequiredService<IDbContextFactory<HubDbContext>>();
 
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    private readonly ConcurrentDictionary<Guid, Task> _following = new();
     private readonly ConcurrentDictionary<Guid, JobUpdate> _latest = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastEdit = new();
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
 
-    /// <summary>Shows a job's current state now (after its message was created, in case updates came first).</summary>
-    public async Task RefreshAsync(Guid jobId, CancellationToken cancellationToken)
+    /// <summary>Starts following a job whose message now exists (its current state is shown at once); a no-op if followed already.</summary>
+    public void Follow(Guid jobId)
     {
-        var job = await Queue.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
-        Offer(JobUpdate.From(job, time.GetUtcNow()), force: true);
+        if (Volatile.Read(ref _disposed) == 1 || _stop.IsCancellationRequested)
+        {
+            return;
+        }
+        var started = new TaskCompletionSource();
+        var task = _following.GetOrAdd(jobId, _ => started.Task);
+        if (task != started.Task)
+        {
+            return;
+        }
+        _ = FollowAsync(jobId, _stop.Token).ContinueWith(t =>
+        {
+            _following.TryRemove(new KeyValuePair<Guid, Task>(jobId, started.Task));
+            started.TrySetResult();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
+
+    /// <summary>Jobs followed right now (for tests and diagnostics).</summary>
+    public int Following => _following.Count;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,21 +74,18 @@ public sealed class JobNotifier(JobUpdates updates, IServiceProvider services, J
         {
             return;
         }
-        // Subscribe first, so nothing published while catching up is missed.
-        using var subscription = updates.Subscribe(u => u.Door == Doors.Bot);
         await startup.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
         try
         {
             foreach (var open in await messages.OpenAsync(stoppingToken).ConfigureAwait(false))
             {
-                await RefreshAsync(open.JobId, stoppingToken).ConfigureAwait(false);
+                Follow(open.JobId);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Could not catch up open job messages");
         }
-        var reading = ReadAsync(subscription, stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -71,20 +97,55 @@ public sealed class JobNotifier(JobUpdates updates, IServiceProvider services, J
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        await reading.ConfigureAwait(false);
     }
 
-    private async Task ReadAsync(JobSubscription subscription, CancellationToken stoppingToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_following.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown's time is up; the followers stop with the process.
+        }
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        // Disposed twice: once as a singleton, once as the hosted service the same instance is registered as.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stop.Cancel();
+            _stop.Dispose();
+        }
+        base.Dispose();
+    }
+
+    private async Task FollowAsync(Guid jobId, CancellationToken stop)
     {
         try
         {
-            await foreach (var u in subscription.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            var first = true;
+            await foreach (var u in Follower.FollowAsync(jobId, Recheck, stop).ConfigureAwait(false))
             {
-                Offer(u, force: false);
+                // The first state is shown at once: updates may have come before the message was tracked.
+                Offer(u, force: first);
+                first = false;
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+        }
+        catch (HubNotFoundException)
+        {
+            // The job was deleted: there is nothing more to show.
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Stopped following job {JobId}: {Error}", jobId, ex.Message);
         }
     }
 
@@ -128,17 +189,7 @@ public sealed class JobNotifier(JobUpdates updates, IServiceProvider services, J
             InlineKeyboardMarkup? buttons;
             if (u.IsFinal)
             {
-                var job = await Queue.GetAsync(u.JobId, cancellationToken).ConfigureAwait(false);
-                Entry? entry = null;
-                string? libraryName = null;
-                if (job.EntryId is { } entryId)
-                {
-                    await using var db = await DbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-                    entry = await db.Entries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, cancellationToken).ConfigureAwait(false);
-                    libraryName = entry is null ? null : (await Libraries.GetAsync(entry.LibraryId, cancellationToken).ConfigureAwait(false)).Name;
-                }
-                text = JobText.Finished(job, entry, libraryName, entry is null ? null : await links.StreamUrlAsync(entry.Id, cancellationToken).ConfigureAwait(false));
-                buttons = JobText.FinishedButtons(job, entry, options.Value.UploadLimitBytes);
+                (text, buttons) = await FinishedAsync(u.JobId, cancellationToken).ConfigureAwait(false);
                 _lastEdit.TryRemove(u.JobId, out _);
             }
             else
@@ -155,7 +206,7 @@ public sealed class JobNotifier(JobUpdates updates, IServiceProvider services, J
             {
                 await sender.EditAsync(message.ChatId, messageId, text, buttons, cancellationToken).ConfigureAwait(false);
             }
-            catch (TelegramApiException ex) when (ex.IsMessageGone)
+            catch (ApiRequestException ex) when (ex.IsMessageGone())
             {
                 messageId = (await sender.SendAsync(message.ChatId, text, buttons, cancellationToken).ConfigureAwait(false)).MessageId;
             }
@@ -168,5 +219,20 @@ public sealed class JobNotifier(JobUpdates updates, IServiceProvider services, J
         {
             logger.LogWarning("Could not update the message of job {JobId}: {Error}", u.JobId, ex.Message);
         }
+    }
+
+    private async Task<(string, InlineKeyboardMarkup?)> FinishedAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        var job = await Queue.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        Entry? entry = null;
+        string? libraryName = null;
+        if (job.EntryId is { } entryId)
+        {
+            await using var db = await DbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            entry = await db.Entries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, cancellationToken).ConfigureAwait(false);
+            libraryName = entry is null ? null : (await Libraries.GetAsync(entry.LibraryId, cancellationToken).ConfigureAwait(false)).Name;
+        }
+        var text = JobText.Finished(job, entry, libraryName, entry is null ? null : await links.StreamUrlAsync(entry.Id, cancellationToken).ConfigureAwait(false));
+        return (text, JobText.FinishedButtons(job, entry, options.Value.UploadLimitBytes));
     }
 }

@@ -5,6 +5,8 @@ using Hub.Bot.Telegram;
 using Hub.Domain.Entries;
 using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Hub.Bot.Notifications;
 
@@ -47,7 +49,7 @@ public static class JobText
     }
 
     public static InlineKeyboardMarkup? RunningButtons(JobUpdate u) => JobStates.IsTerminal(u.State) || u.CancelRequested ? null
-        : new InlineKeyboardMarkup([[InlineKeyboardButton.Callback("✖ Cancel", CallbackData.Build("jc", CallbackData.Id(u.JobId)))]]);
+        : new InlineKeyboardMarkup([[InlineKeyboardButton.WithCallbackData("✖ Cancel", CallbackData.Build("jc", CallbackData.Id(u.JobId)))]]);
 
     public static string Finished(Job job, Entry? entry, string? libraryName, string? streamUrl)
     {

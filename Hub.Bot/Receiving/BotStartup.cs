@@ -6,6 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
 
 namespace Hub.Bot.Receiving;
 
@@ -14,7 +18,7 @@ namespace Hub.Bot.Receiving;
 /// or clears the webhook for the configured mode. Polling waits for <see cref="Ready"/>. Telegram being unreachable
 /// at start is logged and retried, never fatal for the rest of Hub.
 /// </summary>
-public sealed class BotStartup(TelegramClient client, IServiceProvider services, IOptions<TelegramOptions> options, IOptions<HubOptions> hub,
+public sealed class BotStartup(ITelegramBotClient client, IServiceProvider services, IOptions<TelegramOptions> options, IOptions<HubOptions> hub,
     TimeProvider time, ILogger<BotStartup> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -35,17 +39,18 @@ public sealed class BotStartup(TelegramClient client, IServiceProvider services,
         // Resolved here, not in the constructor: hosted services are built before the database has started.
         var contacts = services.GetRequiredService<ContactService>();
         await contacts.SeedAdminsAsync(o.AdminIds, stoppingToken).ConfigureAwait(false);
+        await services.GetRequiredService<TelegramSettingsStore>().UpgradeStoredAsync(stoppingToken).ConfigureAwait(false);
         var delay = TimeSpan.FromSeconds(2);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                Me = await client.GetMeAsync(stoppingToken).ConfigureAwait(false);
+                Me = await client.GetMe(stoppingToken).ConfigureAwait(false);
                 try
                 {
-                    await client.SetMyCommandsAsync(CommandList.All, stoppingToken).ConfigureAwait(false);
+                    await client.SetMyCommands(CommandList.All, cancellationToken: stoppingToken).ConfigureAwait(false);
                 }
-                catch (TelegramApiException ex)
+                catch (ApiRequestException ex)
                 {
                     // Only the command menu is missing then (some Bot API emulators lack this method); commands still work.
                     logger.LogWarning("Could not register the bot's commands: {Error}", ex.Message);
@@ -54,12 +59,13 @@ public sealed class BotStartup(TelegramClient client, IServiceProvider services,
                 {
                     var root = (o.PublicUrl ?? hub.Value.PublicUrl)?.TrimEnd('/')
                         ?? throw new InvalidOperationException("Webhook mode needs Telegram:PublicUrl (or Hub:PublicUrl).");
-                    await client.SetWebhookAsync(root + WebhookEndpoint.Path, o.WebhookSecret, stoppingToken).ConfigureAwait(false);
+                    await client.SetWebhook(root + WebhookEndpoint.Path, allowedUpdates: PollingService.AllowedUpdates, secretToken: o.WebhookSecret,
+                        cancellationToken: stoppingToken).ConfigureAwait(false);
                 }
                 else
                 {
                     // A webhook left from an earlier run would make getUpdates fail with 409.
-                    await client.DeleteWebhookAsync(stoppingToken).ConfigureAwait(false);
+                    await client.DeleteWebhook(cancellationToken: stoppingToken).ConfigureAwait(false);
                 }
                 logger.LogInformation("Telegram bot @{Username} is up ({Mode}); {Admins} admin id(s) configured", Me.Username, o.IsWebhook ? "webhook" : "polling",
                     o.AdminIds.Count);
@@ -70,7 +76,7 @@ public sealed class BotStartup(TelegramClient client, IServiceProvider services,
             {
                 return;
             }
-            catch (Exception ex) when (ex is TelegramApiException or TelegramNetworkException)
+            catch (RequestException ex)
             {
                 logger.LogWarning("The Telegram bot could not start ({Error}); retrying in {Seconds} s", ex.Message, delay.TotalSeconds);
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);

@@ -2,17 +2,25 @@ using Hub.Bot.Telegram;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types;
 
 namespace Hub.Bot.Receiving;
 
 /// <summary>
 /// Long polling (the default mode): getUpdates with a long-poll timeout well below the HTTP timeout, every new update
 /// recorded and queued, then the offset saved. Errors back off and retry; nothing stops the loop but shutdown.
+/// Ours rather than Telegram.Bot's receiver: the offset is durable (saved in the database only after the updates are in
+/// the ledger), and updates go to the ledger and per-person lanes, not straight to a handler.
 /// </summary>
-public sealed class PollingService(TelegramClient client, UpdateQueue queue, UpdateLedger ledger, BotStartup startup,
+public sealed class PollingService(ITelegramBotClient client, UpdateQueue queue, UpdateLedger ledger, BotStartup startup,
     IOptions<TelegramOptions> options, TimeProvider time, ILogger<PollingService> logger) : BackgroundService
 {
     private static readonly TimeSpan QuickEmptyReply = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The updates Hub handles (polling and webhook alike).</summary>
+    public static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.EditedMessage, UpdateType.CallbackQuery];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,18 +36,21 @@ public sealed class PollingService(TelegramClient client, UpdateQueue queue, Upd
             try
             {
                 var started = time.GetTimestamp();
-                var updates = await client.GetUpdatesAsync(offset, options.Value.PollTimeoutSeconds, stoppingToken).ConfigureAwait(false);
-                if (updates.Count == 0 && options.Value.PollTimeoutSeconds > 0 && time.GetElapsedTime(started) < QuickEmptyReply)
+                var timeout = options.Value.PollTimeoutSeconds;
+                using var call = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                call.CancelAfter(TimeSpan.FromSeconds(timeout + 15));
+                var updates = await client.GetUpdates(checked((int)offset), 100, timeout, AllowedUpdates, call.Token).ConfigureAwait(false);
+                if (updates.Length == 0 && timeout > 0 && time.GetElapsedTime(started) < QuickEmptyReply)
                 {
                     // A server that ignores the long-poll timeout (emulators) must not turn this loop into a busy spin.
                     await Task.Delay(QuickEmptyReply, time, stoppingToken).ConfigureAwait(false);
                 }
-                foreach (var update in updates.OrderBy(u => u.UpdateId))
+                foreach (var update in updates.OrderBy(u => u.Id))
                 {
                     await queue.AcceptAsync(update, stoppingToken).ConfigureAwait(false);
-                    offset = Math.Max(offset, update.UpdateId + 1);
+                    offset = Math.Max(offset, update.Id + 1L);
                 }
-                if (updates.Count > 0)
+                if (updates.Length > 0)
                 {
                     await ledger.SaveOffsetAsync(offset, stoppingToken).ConfigureAwait(false);
                 }

@@ -1,14 +1,16 @@
 using System.Text.Json;
-using Hub.Bot.Telegram;
 using Hub.Domain.Storage;
 using NpgsqlTypes;
+using Telegram.Bot;
+using Telegram.Bot.Types;
 
 namespace Hub.Bot.Receiving;
 
 /// <summary>
 /// The durable record of updates: each update_id is inserted before it is handled, so a replay (Telegram re-sending
 /// after a timeout, a webhook retry, polling after a crash) finds the row and is skipped. The polling offset lives in
-/// the settings table, so it survives restarts.
+/// the settings table, so it survives restarts. Payloads are stored in the Bot API's own JSON (Telegram.Bot's
+/// <see cref="JsonBotAPI.Options"/>). Ours because Telegram.Bot keeps no record: exactly-once handling is Hub's promise.
 /// </summary>
 public sealed class UpdateLedger(HubDatabase database)
 {
@@ -19,8 +21,8 @@ public sealed class UpdateLedger(HubDatabase database)
     {
         await using var cmd = database.DataSource.CreateCommand(
             "INSERT INTO telegram_updates (update_id, payload) VALUES ($1, $2) ON CONFLICT (update_id) DO NOTHING");
-        cmd.Parameters.AddWithValue(update.UpdateId);
-        cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(update, TelegramJson.Options));
+        cmd.Parameters.AddWithValue((long)update.Id);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(update, JsonBotAPI.Options));
         return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -42,7 +44,7 @@ public sealed class UpdateLedger(HubDatabase database)
         var list = new List<Update>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(TelegramJson.ParseUpdate(reader.GetString(0)));
+            list.Add(JsonSerializer.Deserialize<Update>(reader.GetString(0), JsonBotAPI.Options) ?? throw new JsonException("An update was null."));
         }
         return list;
     }

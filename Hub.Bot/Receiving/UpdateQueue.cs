@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telegram.Bot.Types;
 
 namespace Hub.Bot.Receiving;
 
@@ -41,7 +42,7 @@ public sealed class UpdateQueue : BackgroundService
         ArgumentNullException.ThrowIfNull(update);
         if (!await _ledger.TryRecordAsync(update, cancellationToken).ConfigureAwait(false))
         {
-            _logger.LogDebug("Update {UpdateId} was seen before; skipped", update.UpdateId);
+            _logger.LogDebug("Update {UpdateId} was seen before; skipped", update.Id);
             return false;
         }
         Enqueue(update);
@@ -50,7 +51,7 @@ public sealed class UpdateQueue : BackgroundService
 
     private void Enqueue(Update update)
     {
-        var key = update.From?.Id ?? update.UpdateId;
+        var key = update.Sender()?.Id ?? update.Id;
         _lanes[(int)((ulong)key % (ulong)_lanes.Length)].Writer.TryWrite(update);
     }
 
@@ -103,17 +104,17 @@ public sealed class UpdateQueue : BackgroundService
         catch (Exception ex)
         {
             errorId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
-            _logger.LogError(ex, "Telegram update {UpdateId} ({Kind}) failed; error id {ErrorId}", update.UpdateId, update.Kind, errorId);
+            _logger.LogError(ex, "Telegram update {UpdateId} ({Kind}) failed; error id {ErrorId}", update.Id, update.Type, errorId);
             await _services.GetRequiredService<UpdateRouter>().ApologizeAsync(update, errorId, stoppingToken).ConfigureAwait(false);
         }
         Interlocked.Increment(ref _handled);
         try
         {
-            await _ledger.MarkProcessedAsync(update.UpdateId, errorId, stoppingToken).ConfigureAwait(false);
+            await _ledger.MarkProcessedAsync(update.Id, errorId, stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogWarning(ex, "Could not mark Telegram update {UpdateId} handled", update.UpdateId);
+            _logger.LogWarning(ex, "Could not mark Telegram update {UpdateId} handled", update.Id);
         }
     }
 }

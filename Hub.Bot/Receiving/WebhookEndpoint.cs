@@ -7,12 +7,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Types;
 
 namespace Hub.Bot.Receiving;
 
 /// <summary>
 /// <c>POST /telegram/webhook</c>: Telegram's pushes in webhook mode. The secret header is compared in constant time
-/// (403 otherwise); the update is recorded and queued and the answer comes at once, handling runs behind it.
+/// (403 otherwise); the update is read with Telegram.Bot's own JSON settings, recorded and queued, and the answer comes
+/// at once, handling runs behind it. Ours because Telegram.Bot has no web hosting part and no secret check.
 /// </summary>
 public static class WebhookEndpoint
 {
@@ -41,13 +44,13 @@ public static class WebhookEndpoint
         Update? update;
         try
         {
-            update = await JsonSerializer.DeserializeAsync<Update>(request.Body, TelegramJson.Options, ct).ConfigureAwait(false);
+            update = await JsonSerializer.DeserializeAsync<Update>(request.Body, JsonBotAPI.Options, ct).ConfigureAwait(false);
         }
         catch (JsonException)
         {
             return TypedResults.BadRequest();
         }
-        if (update is null || update.UpdateId <= 0)
+        if (update is null || update.Id <= 0)
         {
             return TypedResults.BadRequest();
         }

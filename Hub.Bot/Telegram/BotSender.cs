@@ -1,17 +1,28 @@
 using Microsoft.Extensions.Logging;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Hub.Bot.Telegram;
 
 /// <summary>
-/// What commands use to talk: every message and edit goes through the <see cref="SendScheduler"/> (rate limits,
-/// edit coalescing); callback answers go straight out (they are not chat messages and must come within seconds).
+/// What commands use to talk: every message and edit goes through the <see cref="SendScheduler"/> (rate limits, edit
+/// coalescing, 429 waits); callback answers go straight out (they are not chat messages and must come within seconds).
+/// Each call gets a timeout of its own: the bot's HttpClient has none, since long polls and uploads need long ones.
 /// </summary>
-public sealed class BotSender(TelegramClient client, SendScheduler scheduler, ILogger<BotSender> logger)
+public sealed class BotSender(ITelegramBotClient client, SendScheduler scheduler, ILogger<BotSender> logger)
 {
-    public TelegramClient Client => client;
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan UploadTimeout = TimeSpan.FromMinutes(15);
+    private static readonly LinkPreviewOptions NoPreview = new() { IsDisabled = true };
+
+    public ITelegramBotClient Client => client;
 
     public Task<Message> SendAsync(long chatId, string text, InlineKeyboardMarkup? markup, CancellationToken cancellationToken) =>
-        scheduler.EnqueueAsync(chatId, null, ct => client.SendMessageAsync(chatId, Clip(text), markup, ct), cancellationToken);
+        scheduler.EnqueueAsync(chatId, null, ct => Timed(ct, CallTimeout, t =>
+            client.SendMessage(chatId, Clip(text), replyMarkup: markup, linkPreviewOptions: NoPreview, cancellationToken: t)), cancellationToken);
 
     /// <summary>
     /// Queues a message nobody needs to wait for (a reply whose message id is not needed). The scheduler owns the send;
@@ -24,57 +35,80 @@ public sealed class BotSender(TelegramClient client, SendScheduler scheduler, IL
 
     /// <summary>Edits a message's text and buttons; a newer edit of the same message waiting in the queue replaces this one.</summary>
     public Task EditAsync(long chatId, long messageId, string text, InlineKeyboardMarkup? markup, CancellationToken cancellationToken) =>
-        scheduler.EnqueueAsync(chatId, $"edit:{messageId}", async ct =>
+        scheduler.EnqueueAsync(chatId, $"edit:{messageId}", ct => Timed(ct, CallTimeout, async t =>
         {
             try
             {
-                await client.EditMessageTextAsync(chatId, messageId, Clip(text), markup, ct).ConfigureAwait(false);
+                await client.EditMessageText(chatId, checked((int)messageId), Clip(text), replyMarkup: markup, linkPreviewOptions: NoPreview,
+                    cancellationToken: t).ConfigureAwait(false);
             }
-            catch (TelegramApiException ex) when (ex.IsNotModified)
+            catch (ApiRequestException ex) when (ex.IsNotModified())
             {
             }
             return true;
-        }, cancellationToken);
+        }), cancellationToken);
 
     public Task EditMarkupAsync(long chatId, long messageId, InlineKeyboardMarkup? markup, CancellationToken cancellationToken) =>
-        scheduler.EnqueueAsync(chatId, $"markup:{messageId}", async ct =>
+        scheduler.EnqueueAsync(chatId, $"markup:{messageId}", ct => Timed(ct, CallTimeout, async t =>
         {
             try
             {
-                await client.EditMessageReplyMarkupAsync(chatId, messageId, markup, ct).ConfigureAwait(false);
+                await client.EditMessageReplyMarkup(chatId, checked((int)messageId), markup ?? new InlineKeyboardMarkup(), cancellationToken: t)
+                    .ConfigureAwait(false);
             }
-            catch (TelegramApiException ex) when (ex.IsNotModified)
+            catch (ApiRequestException ex) when (ex.IsNotModified())
             {
             }
             return true;
-        }, cancellationToken);
+        }), cancellationToken);
 
     /// <summary>Every callback gets an answer (the button stops spinning); one too old to answer is no error.</summary>
     public async Task AnswerAsync(string callbackQueryId, string? text, CancellationToken cancellationToken, bool alert = false)
     {
         try
         {
-            await client.AnswerCallbackQueryAsync(callbackQueryId, text, alert, cancellationToken).ConfigureAwait(false);
+            await Timed(cancellationToken, CallTimeout, async t =>
+            {
+                await client.AnswerCallbackQuery(callbackQueryId, text, alert, cancellationToken: t).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
         }
-        catch (TelegramApiException ex) when (ex.IsQueryTooOld)
+        catch (ApiRequestException ex) when (ex.IsQueryTooOld())
         {
         }
     }
 
     /// <summary>Uploads a file to the chat: as a video, an audio or a document.</summary>
     public Task<Message> SendFileAsync(long chatId, string path, string kind, string? caption, CancellationToken cancellationToken) =>
-        scheduler.EnqueueAsync(chatId, null, async ct =>
+        scheduler.EnqueueAsync(chatId, null, ct => Timed(ct, UploadTimeout, async t =>
         {
-            await client.SendChatActionAsync(chatId, kind == "video" ? "upload_video" : kind == "audio" ? "upload_voice" : "upload_document", ct)
-                .ConfigureAwait(false);
+            await client.SendChatAction(chatId, kind switch { "video" => ChatAction.UploadVideo, "audio" => ChatAction.UploadVoice, _ => ChatAction.UploadDocument },
+                cancellationToken: t).ConfigureAwait(false);
+            await using var stream = File.OpenRead(path);
+            var file = InputFile.FromStream(stream, Path.GetFileName(path));
             return kind switch
             {
-                "video" => await client.SendVideoAsync(chatId, path, caption, ct).ConfigureAwait(false),
-                "audio" => await client.SendAudioAsync(chatId, path, caption, ct).ConfigureAwait(false),
-                _ => await client.SendDocumentAsync(chatId, path, caption, ct).ConfigureAwait(false),
+                "video" => await client.SendVideo(chatId, file, caption, cancellationToken: t).ConfigureAwait(false),
+                "audio" => await client.SendAudio(chatId, file, caption, cancellationToken: t).ConfigureAwait(false),
+                _ => await client.SendDocument(chatId, file, caption, cancellationToken: t).ConfigureAwait(false),
             };
-        }, cancellationToken);
+        }), cancellationToken);
 
     /// <summary>Telegram refuses texts over 4096 characters.</summary>
     private static string Clip(string text) => text.Length <= 4096 ? text : text[..4090] + " …";
+
+    /// <summary>A call with its own timeout; a timeout is a <see cref="RequestException"/>, as the library reports its own.</summary>
+    private static async Task<T> Timed<T>(CancellationToken cancellationToken, TimeSpan timeout, Func<CancellationToken, Task<T>> call)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            return await call(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RequestException("Bot API request timed out", ex);
+        }
+    }
 }

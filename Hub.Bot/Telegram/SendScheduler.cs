@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telegram.Bot.Exceptions;
 
 namespace Hub.Bot.Telegram;
 
@@ -7,7 +8,10 @@ namespace Hub.Bot.Telegram;
 /// Queues outgoing chat messages so Hub stays inside Telegram's limits: about 25 a second over all chats, one a second
 /// per chat, 20 a minute per group. One chat's messages go out in order, one at a time. A queued edit of a message
 /// that is edited again before it went out is replaced (only the latest text is sent; both callers get that result).
-/// The scheduler owns every send it starts and stops them on dispose.
+/// A 429 Too Many Requests puts the send back at the head of its chat's queue and holds that chat for the
+/// <c>retry_after</c> Telegram gave (other chats go on). The scheduler owns every send it starts and stops them on dispose.
+/// Ours because Telegram.Bot has none of this: it sends when asked, and its own 429 retry (switched off in
+/// <see cref="TelegramClientRegistration"/>) would sleep inside the call, blind to the other chats and the global budget.
 /// </summary>
 public sealed class SendScheduler : IAsyncDisposable
 {
@@ -24,6 +28,9 @@ public sealed class SendScheduler : IAsyncDisposable
     private long _sequence;
     private DateTimeOffset _nextGlobalAt;
     private long _sent;
+    private int _rateLimitWaits;
+    private const int MaxRateLimitRetries = 3;
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromMinutes(2);
 
     public SendScheduler(IOptions<TelegramOptions> options, TimeProvider time, ILogger<SendScheduler> logger)
     {
@@ -35,6 +42,9 @@ public sealed class SendScheduler : IAsyncDisposable
 
     /// <summary>Messages sent so far (started), for diagnostics and benchmarks.</summary>
     public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>How many 429 replies were waited out (for diagnostics and tests).</summary>
+    public int RateLimitWaits => Volatile.Read(ref _rateLimitWaits);
 
     /// <summary>Messages waiting in all chats.</summary>
     public int Pending
@@ -194,6 +204,20 @@ public sealed class SendScheduler : IAsyncDisposable
                 w.TrySetResult(result);
             }
         }
+        catch (ApiRequestException ex) when (ex.IsRateLimited() && op.Attempts < MaxRateLimitRetries && !_stop.IsCancellationRequested)
+        {
+            var wait = TimeSpan.FromSeconds(Math.Max(1, ex.Parameters?.RetryAfter ?? 1));
+            wait = wait > MaxRetryAfter ? MaxRetryAfter : wait;
+            Interlocked.Increment(ref _rateLimitWaits);
+            _logger.LogWarning("Telegram asked to slow down (chat {ChatId}); waiting {Seconds} s", chatId, wait.TotalSeconds);
+            lock (_gate)
+            {
+                op.Attempts++;
+                lane.NextAt = _time.GetUtcNow() + wait;
+                lane.Queue.AddFirst(op);
+                _lanes.TryAdd(chatId, lane);
+            }
+        }
         catch (Exception ex)
         {
             if (ex is not OperationCanceledException)
@@ -256,5 +280,6 @@ public sealed class SendScheduler : IAsyncDisposable
         public string? Key { get; } = key;
         public Func<CancellationToken, Task<object?>> Send { get; set; } = send;
         public List<TaskCompletionSource<object?>> Waiters { get; } = waiters;
+        public int Attempts { get; set; }
     }
 }

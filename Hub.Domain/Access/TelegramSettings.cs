@@ -1,26 +1,36 @@
-using System.Text.Json;
-using Hub.Domain.Engines;
-using Hub.Domain.Libraries;
-using Hub.Domain.Settings;
-using Hub.Domain.Storage;
-using Microsoft.EntityFrameworkCore;
-
 namespace Hub.Domain.Access;
 
-/// <summary>How the bot treats links: show a preview with choices first, or import at once.</summary>
-public static class BotModes
+/// <summary>
+/// Does the bot let the SENDER confirm library and format with buttons before an import starts (<c>on</c>), or import
+/// at once (<c>off</c>)? Not to be confused with the import <c>mode: auto|review</c> (does an admin approve the item
+/// in the inbox), which REST and MCP use. It used to be the bot's "mode: preview|auto"; those words are still read.
+/// </summary>
+public static class BotConfirm
 {
-    public const string Preview = "preview";
-    public const string Auto = "auto";
+    public const string On = "on";
+    public const string Off = "off";
 
-    public static bool IsValid(string? mode) => mode is Preview or Auto;
+    public static bool IsValid(string? value) => value is On or Off;
+
+    /// <summary>The old "mode" words: preview meant confirm on, auto meant off. Anything else: null.</summary>
+    public static string? FromLegacyMode(string? mode) => mode switch
+    {
+        "preview" => On,
+        "auto" => Off,
+        _ => null,
+    };
 }
 
 /// <summary>The bot's settings admins change from the chat or the admin API. Null library/format: the rules decide.</summary>
-public sealed record TelegramSettings(string? DefaultLibrary, string? DefaultFormat, string Mode)
+public sealed record TelegramSettings(string? DefaultLibrary, string? DefaultFormat, string Confirm)
 {
-    public static readonly TelegramSettings Default = new(null, null, BotModes.Preview);
+    public static readonly TelegramSettings Default = new(null, null, BotConfirm.On);
+
+    public bool ConfirmFirst => Confirm == BotConfirm.On;
 }
 
-/// <summary>A change to <see cref="TelegramSettings"/>: null leaves a value as it is, "" clears library or format.</summary>
-public sealed record TelegramSettingsPatch(string? DefaultLibrary, string? DefaultFormat, string? Mode);
+/// <summary>
+/// A change to <see cref="TelegramSettings"/>: null leaves a value as it is, "" clears library or format.
+/// <paramref name="Mode"/> is the deprecated name of <paramref name="Confirm"/> (preview = on, auto = off).
+/// </summary>
+public sealed record TelegramSettingsPatch(string? DefaultLibrary, string? DefaultFormat, string? Confirm, string? Mode = null);

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Domain.Access;
 
-/// <summary>Stored in the settings table under one key, validated on write.</summary>
+/// <summary>Stored in the settings table under one key, validated on write. Rows written before the rename are still read.</summary>
 public sealed class TelegramSettingsStore(IDbContextFactory<HubDbContext> dbFactory, LibraryService libraries, TimeProvider time)
 {
     public const string Key = "telegram";
@@ -17,7 +17,22 @@ public sealed class TelegramSettingsStore(IDbContextFactory<HubDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
-        return row is null ? TelegramSettings.Default : row.Value.Deserialize<TelegramSettings>(Json) ?? TelegramSettings.Default;
+        return row is null ? TelegramSettings.Default : Read(row.Value);
+    }
+
+    /// <summary>Rewrites a row stored with the old "mode: preview|auto" as "confirm: on|off"; true when it did.</summary>
+    public async Task<bool> UpgradeStoredAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
+        if (row is null || row.Value.RootElement.TryGetProperty("confirm", out _))
+        {
+            return false;
+        }
+        row.Value = JsonSerializer.SerializeToDocument(Read(row.Value), Json);
+        row.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     public async Task<TelegramSettings> UpdateAsync(TelegramSettingsPatch patch, CancellationToken cancellationToken)
@@ -38,12 +53,13 @@ public sealed class TelegramSettingsStore(IDbContextFactory<HubDbContext> dbFact
                 : FormatPresets.IsValid(patch.DefaultFormat) ? patch.DefaultFormat
                 : throw new HubValidationException("defaultFormat", $"Unknown format '{patch.DefaultFormat}'. Use one of: {string.Join(", ", FormatPresets.All)}.");
         }
-        var mode = patch.Mode ?? current.Mode;
-        if (!BotModes.IsValid(mode))
+        var confirm = patch.Confirm ?? (patch.Mode is null ? current.Confirm
+            : BotConfirm.FromLegacyMode(patch.Mode) ?? throw new HubValidationException("mode", "mode is deprecated: use confirm 'on' or 'off'."));
+        if (!BotConfirm.IsValid(confirm))
         {
-            throw new HubValidationException("mode", "Mode must be 'preview' or 'auto'.");
+            throw new HubValidationException("confirm", "confirm must be 'on' (the sender confirms library and format first) or 'off' (import at once).");
         }
-        var updated = new TelegramSettings(library, format, mode);
+        var updated = new TelegramSettings(library, format, confirm);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
         var value = JsonSerializer.SerializeToDocument(updated, Json);
@@ -59,4 +75,18 @@ public sealed class TelegramSettingsStore(IDbContextFactory<HubDbContext> dbFact
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return updated;
     }
+
+    /// <summary>The stored JSON, new shape or old ("mode": "preview"|"auto").</summary>
+    private static TelegramSettings Read(JsonDocument value)
+    {
+        var stored = value.Deserialize<StoredSettings>(Json);
+        if (stored is null)
+        {
+            return TelegramSettings.Default;
+        }
+        var confirm = BotConfirm.IsValid(stored.Confirm) ? stored.Confirm! : BotConfirm.FromLegacyMode(stored.Mode) ?? TelegramSettings.Default.Confirm;
+        return new TelegramSettings(stored.DefaultLibrary, stored.DefaultFormat, confirm);
+    }
+
+    private sealed record StoredSettings(string? DefaultLibrary, string? DefaultFormat, string? Confirm, string? Mode);
 }

@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Hub.Web.Telegram;
 
-public sealed record TelegramSettingsDto(string? DefaultLibrary, string? DefaultFormat, string Mode);
+/// <summary><c>confirm</c>: on = the sender confirms library and format with buttons first; off = links import at once.</summary>
+public sealed record TelegramSettingsDto(string? DefaultLibrary, string? DefaultFormat, string Confirm);
 
 public sealed record ContactDto(long TelegramId, string? Username, string? FirstName, string? LastName, string Role, string Status, bool Allowed,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastSeenAt);
@@ -27,8 +28,8 @@ public static class TelegramApi
     public static RouteGroupBuilder MapTelegram(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/telegram").RequireAuthorization(HubWebServiceCollectionExtensions.AdminPolicy).WithTags("Telegram");
-        g.MapGet("/settings", GetSettings).WithName("GetTelegramSettings").WithSummary("The bot's default library, default format and link mode.");
-        g.MapPut("/settings", PutSettings).WithName("UpdateTelegramSettings").WithSummary("Change bot settings; absent fields stay, \"\" clears library or format.");
+        g.MapGet("/settings", GetSettings).WithName("GetTelegramSettings").WithSummary("The bot's default library, default format, and whether senders confirm first (confirm: on|off).");
+        g.MapPut("/settings", PutSettings).WithName("UpdateTelegramSettings").WithSummary("Change bot settings; absent fields stay, \"\" clears library or format; the old mode: preview|auto is still read.");
         g.MapGet("/contacts", ListContacts).WithName("ListTelegramContacts").WithSummary("Contacts, optionally only one status (pending, allowed, blocked).");
         g.MapPost("/contacts", AddContact).WithName("AddTelegramContact").WithSummary("Add (or change) a contact by Telegram user id.");
         g.MapGet("/contacts/{id}", GetContact).WithName("GetTelegramContact");
@@ -90,7 +91,7 @@ public static class TelegramApi
             result.Total, result.Page, result.PageSize));
     }
 
-    private static TelegramSettingsDto ToDto(TelegramSettings s) => new(s.DefaultLibrary, s.DefaultFormat, s.Mode);
+    private static TelegramSettingsDto ToDto(TelegramSettings s) => new(s.DefaultLibrary, s.DefaultFormat, s.Confirm);
 
     public static ContactDto ToDto(Contact c) =>
         new(c.TelegramId, c.Username, c.FirstName, c.LastName, c.Role, c.Status, c.Allowed, c.CreatedAt, c.UpdatedAt, c.LastSeenAt);

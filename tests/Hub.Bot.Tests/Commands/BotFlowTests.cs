@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
+using Hub.Bot.Menus;
+using Hub.Bot.Notifications;
 using Hub.Bot.Receiving;
 using Hub.Bot.Tests.Fakes;
 using Hub.Domain.Access;
+using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
 using Hub.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -59,11 +62,11 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
     }
 
     [Fact]
-    public async Task Url_InPreviewMode_ShowsChoices_ImportsOnConfirm_AndTheMessageFollowsTheJob()
+    public async Task Url_WithConfirmOn_ShowsChoices_ImportsOnConfirm_AndTheMessageFollowsTheJob()
     {
         const long user = 3001;
         await fx.AllowAsync(user);
-        await fx.SetModeAsync(BotModes.Preview);
+        await fx.SetConfirmAsync(BotConfirm.On);
         var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "bot-preview");
         fx.Site.MapFile("preview.mp4", clip, "video/mp4");
         var url = fx.Site.Url("preview.mp4").AbsoluteUri;
@@ -125,7 +128,7 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
     {
         const long user = 3002;
         await fx.AllowAsync(user);
-        await fx.SetModeAsync(BotModes.Auto);
+        await fx.SetConfirmAsync(BotConfirm.Off);
         fx.Site.MapFile("replay.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "bot-replay"), "video/mp4");
         var update = FakeBotApi.TextUpdate(user, fx.Site.Url("replay.mp4").AbsoluteUri);
         update["update_id"] = 777_000_001L;
@@ -136,7 +139,7 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
         var job = Assert.Single(await fx.JobsOfAsync(user));
         Assert.Equal(JobStates.Completed, job.State);
         // Once more, as a webhook retry would: recorded before, so skipped.
-        var again = Hub.Bot.Telegram.TelegramJson.ParseUpdate(update.ToJsonString());
+        var again = System.Text.Json.JsonSerializer.Deserialize<global::Telegram.Bot.Types.Update>(update.ToJsonString(), global::Telegram.Bot.JsonBotAPI.Options)!;
         Assert.False(await fx.App.Get<UpdateQueue>().AcceptAsync(again, CancellationToken.None));
         await Task.Delay(500);
         Assert.Single(await fx.JobsOfAsync(user));
@@ -180,7 +183,7 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
     {
         const long user = 3005;
         await fx.AllowAsync(user);
-        await fx.SetModeAsync(BotModes.Preview);
+        await fx.SetConfirmAsync(BotConfirm.On);
         Api.FailNext("sendMessage", 400, """{"ok":false,"error_code":400,"description":"Bad Request: something odd"}""");
         Api.PushUpdate(FakeBotApi.TextUpdate(user, fx.Site.Url("odd.mp4").AbsoluteUri));
         var apology = await Api.WaitForTextAsync(user, "Sorry, something went wrong on my side (error id ");
@@ -205,11 +208,58 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
     }
 
     [Fact]
+    public async Task CancelButton_OfSomeoneElsesImport_IsNotFound_AndCancelsNothing_WhileTheOwnerCan()
+    {
+        const long owner = 3008, other = 3009;
+        await fx.AllowAsync(owner);
+        await fx.AllowAsync(other);
+        fx.Site.MapFile("theirs.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "theirs"), "video/mp4");
+        // Waiting for an admin's review: an import that stays active.
+        var job = await fx.App.Get<ImportService>().ImportAsync(new ImportRequest
+        {
+            Url = fx.Site.Url("theirs.mp4").AbsoluteUri, Mode = ImportModes.Review, Door = Doors.Bot, RequestedBy = Requester.TelegramKey(owner),
+        }, CancellationToken.None);
+        var data = CallbackData.Build("jc", CallbackData.Id(job.Id));
+
+        var forged = FakeBotApi.CallbackUpdate(other, 1, data); // a button the other user never got
+        Api.PushUpdate(forged);
+        var answer = await Api.WaitForAsync(c => c.Method == "answerCallbackQuery" && c.Params["callback_query_id"]?.ToString() == forged["callback_query"]!["id"]!.ToString(),
+            "the forged press answered");
+        Assert.Equal("That import no longer exists.", answer.Params["text"]?.ToString()); // as for a job that does not exist
+        Assert.False((await fx.App.Get<Hub.Domain.Jobs.JobQueue>().GetAsync(job.Id, CancellationToken.None)).CancelRequested);
+
+        var own = FakeBotApi.CallbackUpdate(owner, 1, data);
+        Api.PushUpdate(own);
+        answer = await Api.WaitForAsync(c => c.Method == "answerCallbackQuery" && c.Params["callback_query_id"]?.ToString() == own["callback_query"]!["id"]!.ToString(),
+            "the owner's press answered");
+        Assert.Equal("Cancelling…", answer.Params["text"]?.ToString());
+        Assert.Equal(JobStates.Cancelled, (await fx.WaitJobAsync(job.Id)).State);
+    }
+
+    [Fact]
+    public async Task JobMessages_AreFollowed_UntilTheJobEnds()
+    {
+        const long user = 3010;
+        await fx.AllowAsync(user);
+        await fx.SetConfirmAsync(BotConfirm.Off);
+        fx.Site.MapFile("followed.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "followed"), "video/mp4");
+        Api.PushUpdate(FakeBotApi.TextUpdate(user, fx.Site.Url("followed.mp4").AbsoluteUri));
+        await Api.WaitForTextAsync(user, "✅ Done: followed");
+        var notifier = fx.App.Get<JobNotifier>();
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (notifier.Following > 0 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(0, notifier.Following); // followers end with their jobs: nothing leaks per import
+    }
+
+    [Fact]
     public async Task Search_And_Recent_ListTheLibrary_WithPagesAndDetails()
     {
         const long user = 3007;
         await fx.AllowAsync(user);
-        await fx.SetModeAsync(BotModes.Auto);
+        await fx.SetConfirmAsync(BotConfirm.Off);
         var video = await TestMedia.VideoAsync();
         for (var i = 1; i <= 6; i++)
         {

@@ -22,6 +22,7 @@ public sealed class EmulatorFixture : BotFixture
         ["Telegram:BotToken"] = EmulatorToken,
         ["Telegram:ApiBaseUrl"] = Emulator.AbsoluteUri.TrimEnd('/'),
         ["Telegram:AdminIds"] = UserId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Telegram:EmulatorQuirks"] = "true",
     };
 
     public override async Task InitializeAsync()
@@ -128,9 +129,9 @@ public sealed class TelegramEmulatorTests(EmulatorFixture fx) : IClassFixture<Em
     }
 
     [Fact]
-    public async Task Url_InAutoMode_IsImported_AndItsMessageEndsDone()
+    public async Task Url_WithConfirmOff_IsImported_AndItsMessageEndsDone()
     {
-        await fx.SetModeAsync(BotModes.Auto);
+        await fx.SetConfirmAsync(BotConfirm.Off);
         fx.Site.MapFile("e2e-auto.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "e2e-auto"), "video/mp4");
         await SendTextAsync(fx.Site.Url("e2e-auto.mp4").AbsoluteUri);
         var done = await fx.WaitBotMessageAsync(m => EmulatorFixture.TextOf(m).StartsWith("✅ Done: e2e-auto", StringComparison.Ordinal), "the finished import");
@@ -139,9 +140,9 @@ public sealed class TelegramEmulatorTests(EmulatorFixture fx) : IClassFixture<Em
     }
 
     [Fact]
-    public async Task Url_InPreviewMode_ImportsWhenTheButtonIsPressed()
+    public async Task Url_WithConfirmOn_ImportsWhenTheButtonIsPressed()
     {
-        await fx.SetModeAsync(BotModes.Preview);
+        await fx.SetConfirmAsync(BotConfirm.On);
         fx.Site.MapFile("e2e-preview.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "e2e-preview"), "video/mp4");
         await SendTextAsync(fx.Site.Url("e2e-preview.mp4").AbsoluteUri);
         var preview = await fx.WaitBotMessageAsync(m => EmulatorFixture.TextOf(m).Contains("Pick, then press Import.", StringComparison.Ordinal)

@@ -57,8 +57,9 @@ public class BotFixture : IAsyncLifetime
     public Task AllowAsync(long userId, string role = Roles.User) =>
         App.Get<ContactService>().AddAsync(userId, role, ContactStatuses.Allowed, CancellationToken.None);
 
-    public Task SetModeAsync(string mode) =>
-        App.Get<TelegramSettingsStore>().UpdateAsync(new TelegramSettingsPatch(null, null, mode), CancellationToken.None);
+    /// <summary>confirm on: links get a preview with buttons first; off: they import at once.</summary>
+    public Task SetConfirmAsync(string confirm) =>
+        App.Get<TelegramSettingsStore>().UpdateAsync(new TelegramSettingsPatch(null, null, confirm), CancellationToken.None);
 
     public async Task<List<Job>> JobsOfAsync(long userId)
     {

@@ -1,7 +1,7 @@
+using System.Diagnostics;
 using Hub.Bot.Telegram;
 using Hub.Bot.Tests.Fakes;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Telegram.Bot.Exceptions;
 
 namespace Hub.Bot.Tests.Telegram;
 
@@ -14,22 +14,14 @@ public sealed class SendSchedulerTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
-    private (TelegramClient, SendScheduler, BotSender) Create(TelegramOptions? o = null)
-    {
-        o ??= new TelegramOptions();
-        o.BotToken = FakeBotApi.Token;
-        o.ApiBaseUrl = _api.BaseUrl;
-        var client = new TelegramClient(Options.Create(o), TimeProvider.System, NullLogger<TelegramClient>.Instance);
-        var scheduler = new SendScheduler(Options.Create(o), TimeProvider.System, NullLogger<SendScheduler>.Instance);
-        return (client, scheduler, new BotSender(client, scheduler, NullLogger<BotSender>.Instance));
-    }
+    private TelegramServices Create(TelegramOptions? o = null) => new(_api.BaseUrl, o);
 
     [Fact]
     public async Task OneChat_GetsAtMostOneMessagePerSecond_InOrder()
     {
-        var (client, scheduler, sender) = Create();
-        await using (scheduler)
-        using (client)
+        var t = Create();
+        var sender = t.Sender;
+        await using (t)
         {
             await Task.WhenAll(Enumerable.Range(1, 4).Select(i => sender.SendAsync(7, $"m{i}", null, CancellationToken.None)));
         }
@@ -45,9 +37,9 @@ public sealed class SendSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task DifferentChats_DoNotWaitForEachOther_ButTheGlobalLimitHolds()
     {
-        var (client, scheduler, sender) = Create(new TelegramOptions { GlobalMessagesPerSecond = 10 });
-        await using (scheduler)
-        using (client)
+        var t = Create(new TelegramOptions { GlobalMessagesPerSecond = 10 });
+        var sender = t.Sender;
+        await using (t)
         {
             await Task.WhenAll(Enumerable.Range(1, 12).Select(chat => sender.SendAsync(chat, "hi", null, CancellationToken.None)));
         }
@@ -65,9 +57,9 @@ public sealed class SendSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task Groups_AreLimitedPerMinute()
     {
-        var (client, scheduler, sender) = Create(new TelegramOptions { GroupMessagesPerMinute = 3, PerChatInterval = TimeSpan.Zero });
-        await using (scheduler)
-        using (client)
+        var t = Create(new TelegramOptions { GroupMessagesPerMinute = 3, PerChatInterval = TimeSpan.Zero });
+        var sender = t.Sender;
+        await using (t)
         {
             var sends = Enumerable.Range(1, 4).Select(i => sender.SendAsync(-100123, $"g{i}", null, CancellationToken.None)).ToList();
             await Task.WhenAll(sends.Take(3));
@@ -80,9 +72,9 @@ public sealed class SendSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task QueuedEdits_OfOneMessage_Coalesce_ToTheLatestText()
     {
-        var (client, scheduler, sender) = Create();
-        await using (scheduler)
-        using (client)
+        var t = Create();
+        var sender = t.Sender;
+        await using (t)
         {
             var first = await sender.SendAsync(9, "start", null, CancellationToken.None);
             // The chat's slot is taken for a second: these edits queue, and only the last is sent.
@@ -96,15 +88,68 @@ public sealed class SendSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task AFailingSend_FailsItsCaller_AndTheChatMovesOn()
     {
-        var (client, scheduler, sender) = Create(new TelegramOptions { PerChatInterval = TimeSpan.FromMilliseconds(100) });
+        var t = Create(new TelegramOptions { PerChatInterval = TimeSpan.FromMilliseconds(100) });
+        var sender = t.Sender;
         _api.FailNext("sendMessage", 400, """{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}""");
-        await using (scheduler)
-        using (client)
+        await using (t)
         {
-            var ex = await Assert.ThrowsAsync<TelegramApiException>(() => sender.SendAsync(11, "lost", null, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<ApiRequestException>(() => sender.SendAsync(11, "lost", null, CancellationToken.None));
             Assert.Equal(400, ex.ErrorCode);
             var ok = await sender.SendAsync(11, "next", null, CancellationToken.None);
             Assert.True(ok.MessageId > 0);
         }
+    }
+
+    [Fact]
+    public async Task TooManyRequests_IsWaitedOut_ThenSucceeds()
+    {
+        _api.RateLimitNext("sendMessage", 1);
+        var t = Create();
+        await using (t)
+        {
+            var m = await t.Sender.SendAsync(42, "after the wait", null, CancellationToken.None);
+            Assert.True(m.MessageId > 0);
+            Assert.Equal(1, t.Scheduler.RateLimitWaits);
+        }
+        var calls = _api.CallsOf("sendMessage");
+        Assert.Equal(2, calls.Count);
+        // The retry came after retry_after (1 s), measured at the server.
+        Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromMilliseconds(950), $"retried after {(calls[1].At - calls[0].At).TotalMilliseconds} ms");
+        Assert.Contains(t.Log.Lines, l => l.Contains("slow down", StringComparison.Ordinal));
+        Assert.DoesNotContain(FakeBotApi.Token, t.Log.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TooManyRequests_HoldsOnlyThatChat()
+    {
+        _api.RateLimitNext("sendMessage", 2);
+        var t = Create(new TelegramOptions { PerChatInterval = TimeSpan.Zero });
+        await using (t)
+        {
+            var held = t.Sender.SendAsync(51, "held", null, CancellationToken.None);
+            await _api.WaitForAsync(c => c.Method == "sendMessage" && c.ChatId == 51, "the first, refused send");
+            var watch = Stopwatch.StartNew();
+            await t.Sender.SendAsync(52, "other chat", null, CancellationToken.None);
+            Assert.False(held.IsCompleted);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"another chat waited {watch.Elapsed.TotalMilliseconds} ms");
+            await held;
+        }
+    }
+
+    [Fact]
+    public async Task TooManyRequests_Repeatedly_GivesUp_WithThe429()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _api.RateLimitNext("sendMessage", 1);
+        }
+        var t = Create();
+        await using (t)
+        {
+            var ex = await Assert.ThrowsAsync<ApiRequestException>(() => t.Sender.SendAsync(42, "never", null, CancellationToken.None));
+            Assert.True(ex.IsRateLimited());
+            Assert.Equal(1, ex.Parameters?.RetryAfter);
+        }
+        Assert.Equal(4, _api.CallsOf("sendMessage").Count);
     }
 }

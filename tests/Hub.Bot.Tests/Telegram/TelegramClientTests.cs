@@ -1,26 +1,24 @@
-using System.Diagnostics;
 using Hub.Bot.Telegram;
 using Hub.Bot.Tests.Fakes;
 using Hub.Testing;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types.Enums;
 
 namespace Hub.Bot.Tests.Telegram;
 
-/// <summary>The client against saved Bot API replies served on 127.0.0.1, and against the scripted fake API.</summary>
+/// <summary>
+/// Telegram.Bot's client as Hub registers it, against saved Bot API replies served on 127.0.0.1 and against the
+/// scripted fake API: what Hub relies on from the library, and what Hub adds (emulator seam, file limit, no token in logs).
+/// </summary>
 public sealed class TelegramClientTests : IAsyncLifetime
 {
     private const string Token = FakeBotApi.Token;
     private LoopbackServer _site = null!;
-    private readonly TestLog _log = new();
 
     public async Task InitializeAsync() => _site = await LoopbackServer.StartAsync();
 
     public async Task DisposeAsync() => await _site.DisposeAsync();
-
-    private TelegramClient Client(string baseUrl, bool local = false) => new(
-        Options.Create(new TelegramOptions { BotToken = Token, ApiBaseUrl = baseUrl, LocalApiServer = local }), TimeProvider.System,
-        LoggerFactory.Create(b => b.AddProvider(_log)).CreateLogger<TelegramClient>());
 
     private string Serve(string method, string golden, int status = 200)
     {
@@ -31,9 +29,9 @@ public sealed class TelegramClientTests : IAsyncLifetime
     [Fact]
     public async Task GetUpdates_ReadsEveryUpdate_InOrder()
     {
-        using var client = Client(Serve("getUpdates", "getupdates-reply.json"));
-        var updates = await client.GetUpdatesAsync(0, 0, CancellationToken.None);
-        Assert.Equal([815300010L, 815300011L], updates.Select(u => u.UpdateId));
+        await using var t = new TelegramServices(Serve("getUpdates", "getupdates-reply.json"));
+        var updates = await t.Client.GetUpdates(0, timeout: 0);
+        Assert.Equal([815300010, 815300011], updates.Select(u => u.Id));
         Assert.Equal("/start", updates[0].Message!.Text);
         Assert.Equal("jc:0123456789abcdef0123456789abcdef", updates[1].CallbackQuery!.Data);
         Assert.Null(updates[1].CallbackQuery!.Message);
@@ -42,72 +40,78 @@ public sealed class TelegramClientTests : IAsyncLifetime
     [Fact]
     public async Task SendMessage_ReturnsTheMessage_WithButtons()
     {
-        using var client = Client(Serve("sendMessage", "sendmessage-reply.json"));
-        var m = await client.SendMessageAsync(42, "hello", null, CancellationToken.None);
+        await using var t = new TelegramServices(Serve("sendMessage", "sendmessage-reply.json"));
+        var m = await t.Client.SendMessage(42, "hello");
         Assert.Equal(555, m.MessageId);
         Assert.True(m.From!.IsBot);
-        Assert.Equal("https://example.org/", m.ReplyMarkup!.InlineKeyboard[0][0].Url);
-        Assert.Equal("x:1", m.ReplyMarkup.InlineKeyboard[0][1].CallbackData);
+        Assert.Equal("https://example.org/", m.ReplyMarkup!.InlineKeyboard.First().First().Url);
+        Assert.Equal("x:1", m.ReplyMarkup.InlineKeyboard.First().Skip(1).First().CallbackData);
     }
 
     [Fact]
     public async Task GetFile_ReadsThePath()
     {
-        using var client = Client(Serve("getFile", "getfile-reply.json"));
-        var f = await client.GetFileAsync("BAACAgIAAxkBAAMTZVideoFileId", CancellationToken.None);
+        await using var t = new TelegramServices(Serve("getFile", "getfile-reply.json"));
+        var f = await t.Client.GetFile("BAACAgIAAxkBAAMTZVideoFileId");
         Assert.Equal(("videos/file_12.mp4", 71234L), (f.FilePath, f.FileSize!.Value));
     }
 
     [Fact]
     public async Task ErrorReply_IsATypedException_WithCodeAndDescription_AndNoToken()
     {
-        using var client = Client(Serve("editMessageText", "error-bad-request.json", 400));
-        var ex = await Assert.ThrowsAsync<TelegramApiException>(() => client.EditMessageTextAsync(42, 1, "same", null, CancellationToken.None));
+        await using var t = new TelegramServices(Serve("editMessageText", "error-bad-request.json", 400));
+        var ex = await Assert.ThrowsAsync<ApiRequestException>(() => t.Client.EditMessageText(42, 1, "same"));
         Assert.Equal(400, ex.ErrorCode);
-        Assert.True(ex.IsNotModified);
-        Assert.Equal("editMessageText", ex.Method);
+        Assert.True(ex.IsNotModified());
+        Assert.False(ex.IsMessageGone());
         Assert.DoesNotContain(Token, ex.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Unauthorized_IsA401()
     {
-        using var client = Client(Serve("getMe", "error-unauthorized.json", 401));
-        var ex = await Assert.ThrowsAsync<TelegramApiException>(() => client.GetMeAsync(CancellationToken.None));
-        Assert.Equal((401, "Unauthorized"), (ex.ErrorCode, ex.Description));
+        await using var t = new TelegramServices(Serve("getMe", "error-unauthorized.json", 401));
+        var ex = await Assert.ThrowsAsync<ApiRequestException>(() => t.Client.GetMe());
+        Assert.Equal((401, "Unauthorized"), (ex.ErrorCode, ex.Message));
     }
 
     [Fact]
     public async Task QueryTooOld_IsRecognised()
     {
-        using var client = Client(Serve("answerCallbackQuery", "error-query-too-old.json", 400));
-        var ex = await Assert.ThrowsAsync<TelegramApiException>(() => client.AnswerCallbackQueryAsync("q", null, false, CancellationToken.None));
-        Assert.True(ex.IsQueryTooOld);
+        await using var t = new TelegramServices(Serve("answerCallbackQuery", "error-query-too-old.json", 400));
+        var ex = await Assert.ThrowsAsync<ApiRequestException>(() => t.Client.AnswerCallbackQuery("q"));
+        Assert.True(ex.IsQueryTooOld());
+        await t.Sender.AnswerAsync("q", null, CancellationToken.None); // and the sender lets it pass
     }
 
     [Fact]
-    public async Task EmulatorQuirks_AreTolerated()
+    public async Task EmulatorQuirks_AreTolerated_AtTheSeam()
     {
         Serve("sendMessage", "emulator-sendmessage-reply.json");
         Serve("getMe", "emulator-getme-reply.json");
         Serve("editMessageText", "emulator-edit-reply.json");
-        using var client = Client(Serve("sendDocument", "emulator-unsupported-500.json", 500));
+        Serve("answerCallbackQuery", "emulator-edit-reply.json");
+        Serve("sendChatAction", "emulator-edit-reply.json");
+        var root = Serve("sendDocument", "emulator-unsupported-500.json", 500);
+        await using var t = new TelegramServices(root, new TelegramOptions { EmulatorQuirks = true });
 
-        var sent = await client.SendMessageAsync(42, "hello", null, CancellationToken.None);
+        var sent = await t.Client.SendMessage(42, "hello");
         Assert.Equal(7, sent.MessageId);
         Assert.Null(sent.From);
-        Assert.Equal(2023, sent.SentAt.Year);
-        var me = await client.GetMeAsync(CancellationToken.None);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700000300).UtcDateTime, sent.Date); // 1700000300123 ms
+        var me = await t.Client.GetMe();
         Assert.Equal(("Test_bot", false), (me.Username, me.IsBot));
-        await client.EditMessageTextAsync(42, 7, "new", null, CancellationToken.None); // result null: no error
+        var edited = await t.Client.EditMessageText(42, 7, "new"); // result null: a message built from the request
+        Assert.Equal((7, 42L, "new"), (edited.MessageId, edited.Chat.Id, edited.Text));
+        await t.Client.AnswerCallbackQuery("q"); // result null: true
 
         var file = Path.Combine(Path.GetTempPath(), "hub-bot-doc-" + Guid.NewGuid().ToString("N") + ".txt");
         await File.WriteAllTextAsync(file, "x");
         try
         {
-            var ex = await Assert.ThrowsAsync<TelegramApiException>(() => client.SendDocumentAsync(42, file, null, CancellationToken.None));
-            Assert.Equal(500, ex.ErrorCode);
-            Assert.Contains("not supported", ex.Description, StringComparison.Ordinal);
+            var ex = await Assert.ThrowsAsync<ApiRequestException>(() => t.Sender.SendFileAsync(42, file, "document", null, CancellationToken.None));
+            Assert.Equal(501, ex.ErrorCode);
+            Assert.Contains("not supported", ex.Message, StringComparison.Ordinal);
         }
         finally
         {
@@ -116,37 +120,13 @@ public sealed class TelegramClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TooManyRequests_IsWaitedOut_ThenSucceeds()
+    public async Task EmulatorReplies_WithoutTheSeam_BreakTheLibrary()
     {
-        await using var api = await FakeBotApi.StartAsync();
-        api.RateLimitNext("sendMessage", 1);
-        using var client = Client(api.BaseUrl);
-        var watch = Stopwatch.StartNew();
-        var m = await client.SendMessageAsync(42, "after the wait", null, CancellationToken.None);
-        watch.Stop();
-        Assert.True(m.MessageId > 0);
-        Assert.Equal(1, client.RateLimitWaits);
-        var calls = api.CallsOf("sendMessage");
-        Assert.Equal(2, calls.Count);
-        // The retry came after retry_after (1 s), measured at the server.
-        Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromMilliseconds(950), $"retried after {(calls[1].At - calls[0].At).TotalMilliseconds} ms");
-        Assert.Contains(_log.Lines, l => l.Contains("slow down", StringComparison.Ordinal));
-        Assert.DoesNotContain(Token, _log.All, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task TooManyRequests_Repeatedly_GivesUp_WithThe429()
-    {
-        await using var api = await FakeBotApi.StartAsync();
-        for (var i = 0; i < 5; i++)
-        {
-            api.RateLimitNext("sendChatAction", 1);
-        }
-        using var client = Client(api.BaseUrl);
-        var ex = await Assert.ThrowsAsync<TelegramApiException>(() => client.SendChatActionAsync(42, "typing", CancellationToken.None));
-        Assert.True(ex.IsRateLimited);
-        Assert.Equal(1, ex.RetryAfter);
-        Assert.Equal(4, api.CallsOf("sendChatAction").Count);
+        // Why the seam exists: Telegram.Bot reads dates as seconds and wants an edit's Message.
+        Serve("sendMessage", "emulator-sendmessage-reply.json");
+        await using var t = new TelegramServices(Serve("editMessageText", "emulator-edit-reply.json"));
+        await Assert.ThrowsAsync<RequestException>(() => t.Client.SendMessage(42, "hello"));
+        await Assert.ThrowsAsync<RequestException>(() => t.Client.EditMessageText(42, 7, "new"));
     }
 
     [Fact]
@@ -157,10 +137,41 @@ public sealed class TelegramClientTests : IAsyncLifetime
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        using var client = Client($"http://127.0.0.1:{port}");
-        var ex = await Assert.ThrowsAsync<TelegramNetworkException>(() => client.GetMeAsync(CancellationToken.None));
+        await using var t = new TelegramServices($"http://127.0.0.1:{port}");
+        var ex = await Assert.ThrowsAsync<RequestException>(() => t.Client.GetMe());
         Assert.DoesNotContain(Token, ex.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("/bot", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, t.Log.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Calls_AreNotLogged_WithTheTokenInTheUrl()
+    {
+        await using var api = await FakeBotApi.StartAsync();
+        await using var t = new TelegramServices(api.BaseUrl);
+        await t.Client.GetMe();
+        await t.Sender.SendAsync(42, "hello", null, CancellationToken.None);
+        Assert.Equal(2, api.Calls.Count);
+        Assert.DoesNotContain(Token, t.Log.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("/bot", t.Log.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Requests_HaveTheBotApiShape()
+    {
+        await using var api = await FakeBotApi.StartAsync();
+        await using var t = new TelegramServices(api.BaseUrl);
+        var m = await t.Sender.SendAsync(42, "hi", new([[global::Telegram.Bot.Types.ReplyMarkups.InlineKeyboardButton.WithCallbackData("Go", "x:1")]]),
+            CancellationToken.None);
+        await t.Sender.EditAsync(42, m.MessageId, "hi again", null, CancellationToken.None);
+        await t.Client.GetUpdates(5, 100, 0, [UpdateType.Message, UpdateType.CallbackQuery]);
+        var send = Assert.Single(api.CallsOf("sendMessage"));
+        Assert.Equal("""{"chat_id":42,"text":"hi","link_preview_options":{"is_disabled":true},"reply_markup":{"inline_keyboard":[[{"text":"Go","callback_data":"x:1"}]]}}""",
+            send.Params.ToJsonString());
+        var edit = Assert.Single(api.CallsOf("editMessageText"));
+        Assert.Equal((42L, (long)m.MessageId, "hi again"), (edit.ChatId!.Value, edit.MessageId!.Value, edit.Text));
+        var poll = Assert.Single(api.CallsOf("getUpdates"));
+        Assert.Equal("""{"offset":5,"limit":100,"timeout":0,"allowed_updates":["message","callback_query"]}""", poll.Params.ToJsonString());
     }
 
     [Fact]
@@ -169,14 +180,18 @@ public sealed class TelegramClientTests : IAsyncLifetime
         await using var api = await FakeBotApi.StartAsync();
         var video = await TestMedia.VideoAsync();
         api.AddFile("vid1", video);
-        using var client = Client(api.BaseUrl);
-        var f = await client.GetFileAsync("vid1", CancellationToken.None);
+        await using var t = new TelegramServices(api.BaseUrl);
         using var target = new MemoryStream();
-        var n = await client.DownloadFileAsync(f.FilePath!, target, 10_000_000, CancellationToken.None);
+        var n = await t.Files.DownloadAsync("vid1", target, 10_000_000, CancellationToken.None);
         Assert.Equal(await File.ReadAllBytesAsync(video), target.ToArray());
         Assert.Equal(n, target.Length);
 
-        var ex = await Assert.ThrowsAsync<TelegramApiException>(() => client.DownloadFileAsync(f.FilePath!, new MemoryStream(), 1000, CancellationToken.None));
+        // getFile reports the size: refused before downloading.
+        var ex = await Assert.ThrowsAsync<ApiRequestException>(() => t.Files.DownloadAsync("vid1", new MemoryStream(), 1000, CancellationToken.None));
+        Assert.Equal(413, ex.ErrorCode);
+        // getFile does not know the size: refused while downloading, past the limit.
+        api.AddFile("vid2", video, reportedSize: 0);
+        ex = await Assert.ThrowsAsync<ApiRequestException>(() => t.Files.DownloadAsync("vid2", new MemoryStream(), 1000, CancellationToken.None));
         Assert.Equal(413, ex.ErrorCode);
     }
 
@@ -185,11 +200,12 @@ public sealed class TelegramClientTests : IAsyncLifetime
     {
         await using var api = await FakeBotApi.StartAsync();
         var video = await TestMedia.VideoAsync();
-        using var client = Client(api.BaseUrl);
-        var m = await client.SendVideoAsync(42, video, "clip", CancellationToken.None);
+        await using var t = new TelegramServices(api.BaseUrl);
+        var m = await t.Sender.SendFileAsync(42, video, "video", "clip", CancellationToken.None);
         Assert.True(m.MessageId > 0);
         var call = Assert.Single(api.CallsOf("sendVideo"));
         Assert.Equal(new FileInfo(video).Length, call.UploadedBytes);
         Assert.Equal(("42", "clip"), (call.Params["chat_id"]!.ToString(), call.Params["caption"]!.ToString()));
+        Assert.Equal("upload_video", Assert.Single(api.CallsOf("sendChatAction")).Params["action"]!.ToString());
     }
 }

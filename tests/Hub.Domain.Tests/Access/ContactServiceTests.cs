@@ -1,5 +1,6 @@
 using Hub.Domain.Access;
 using Hub.Testing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Domain.Tests.Access;
 
@@ -102,18 +103,52 @@ public sealed class ContactServiceTests(DatabaseFixture fx) : IClassFixture<Data
     }
 
     [Fact]
-    public async Task TelegramSettings_DefaultToPreview_AndValidate()
+    public async Task TelegramSettings_DefaultToConfirmOn_AndValidate()
     {
         var store = fx.Get<TelegramSettingsStore>();
         await fx.Get<Hub.Domain.Libraries.LibraryService>().EnsureDefaultsAsync(CancellationToken.None);
-        Assert.Equal(BotModes.Preview, (await store.GetAsync(CancellationToken.None)).Mode);
-        var saved = await store.UpdateAsync(new TelegramSettingsPatch("Music", "audio_mp3", BotModes.Auto), CancellationToken.None);
-        Assert.Equal(("music", "audio_mp3", "auto"), (saved.DefaultLibrary, saved.DefaultFormat, saved.Mode));
+        Assert.Equal(BotConfirm.On, (await store.GetAsync(CancellationToken.None)).Confirm);
+        var saved = await store.UpdateAsync(new TelegramSettingsPatch("Music", "audio_mp3", BotConfirm.Off), CancellationToken.None);
+        Assert.Equal(("music", "audio_mp3", "off"), (saved.DefaultLibrary, saved.DefaultFormat, saved.Confirm));
         Assert.Equal(saved, await store.GetAsync(CancellationToken.None));
         Assert.Null((await store.UpdateAsync(new TelegramSettingsPatch("", null, null), CancellationToken.None)).DefaultLibrary);
         Assert.Equal("defaultFormat", (await Assert.ThrowsAsync<HubValidationException>(
             () => store.UpdateAsync(new TelegramSettingsPatch(null, "8k", null), CancellationToken.None))).Field);
         Assert.Equal("defaultLibrary", (await Assert.ThrowsAsync<HubValidationException>(
             () => store.UpdateAsync(new TelegramSettingsPatch("Nope", null, null), CancellationToken.None))).Field);
+        Assert.Equal("confirm", (await Assert.ThrowsAsync<HubValidationException>(
+            () => store.UpdateAsync(new TelegramSettingsPatch(null, null, "auto"), CancellationToken.None))).Field);
+    }
+
+    [Theory]
+    [InlineData("preview", "on")]
+    [InlineData("auto", "off")]
+    public async Task TelegramSettings_StoredWithTheOldModeWord_AreReadAndUpgraded(string mode, string confirm)
+    {
+        var store = fx.Get<TelegramSettingsStore>();
+        await using (var db = await fx.Get<IDbContextFactory<Hub.Domain.Storage.HubDbContext>>().CreateDbContextAsync())
+        {
+            await db.Settings.Where(s => s.Key == TelegramSettingsStore.Key).ExecuteDeleteAsync();
+            db.Settings.Add(new Hub.Domain.Settings.Setting
+            {
+                Key = TelegramSettingsStore.Key, UpdatedAt = DateTimeOffset.UtcNow,
+                Value = System.Text.Json.JsonDocument.Parse($$"""{"defaultLibrary":null,"defaultFormat":"audio_mp3","mode":"{{mode}}"}"""),
+            });
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal(new TelegramSettings(null, "audio_mp3", confirm), await store.GetAsync(CancellationToken.None));
+        Assert.True(await store.UpgradeStoredAsync(CancellationToken.None));
+        Assert.False(await store.UpgradeStoredAsync(CancellationToken.None));
+        await using (var db = await fx.Get<IDbContextFactory<Hub.Domain.Storage.HubDbContext>>().CreateDbContextAsync())
+        {
+            var row = await db.Settings.AsNoTracking().SingleAsync(s => s.Key == TelegramSettingsStore.Key);
+            Assert.Equal(confirm, row.Value.RootElement.GetProperty("confirm").GetString());
+            Assert.False(row.Value.RootElement.TryGetProperty("mode", out _));
+        }
+        Assert.Equal(new TelegramSettings(null, "audio_mp3", confirm), await store.GetAsync(CancellationToken.None));
+        await using (var db = await fx.Get<IDbContextFactory<Hub.Domain.Storage.HubDbContext>>().CreateDbContextAsync())
+        {
+            await db.Settings.Where(s => s.Key == TelegramSettingsStore.Key).ExecuteDeleteAsync(); // the other tests start from no row
+        }
     }
 }

@@ -23,18 +23,29 @@ public sealed class TelegramApiTests(HubAppFactory app) : IClassFixture<HubAppFa
     {
         var admin = await app.CreateClientAsync("admin");
         var initial = await admin.GetFromJsonAsync<JsonElement>("/api/v1/telegram/settings");
-        Assert.Equal("preview", initial.GetProperty("mode").GetString());
+        Assert.Equal("on", initial.GetProperty("confirm").GetString());
 
-        var put = await admin.PutAsJsonAsync("/api/v1/telegram/settings", new { defaultLibrary = "videos", defaultFormat = "video_720", mode = "auto" });
+        var put = await admin.PutAsJsonAsync("/api/v1/telegram/settings", new { defaultLibrary = "videos", defaultFormat = "video_720", confirm = "off" });
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var saved = await admin.GetFromJsonAsync<JsonElement>("/api/v1/telegram/settings");
-        Assert.Equal(("videos", "video_720", "auto"), (saved.GetProperty("defaultLibrary").GetString(), saved.GetProperty("defaultFormat").GetString(),
-            saved.GetProperty("mode").GetString()));
+        Assert.Equal(("videos", "video_720", "off"), (saved.GetProperty("defaultLibrary").GetString(), saved.GetProperty("defaultFormat").GetString(),
+            saved.GetProperty("confirm").GetString()));
 
-        var bad = await admin.PutAsJsonAsync("/api/v1/telegram/settings", new { mode = "sometimes" });
+        var bad = await admin.PutAsJsonAsync("/api/v1/telegram/settings", new { confirm = "sometimes" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(problem.GetProperty("errors").TryGetProperty("mode", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("confirm", out _));
+    }
+
+    [Fact]
+    public async Task Settings_TheOldModeWords_StillWork()
+    {
+        var admin = await app.CreateClientAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/v1/telegram/settings", new { mode = "preview" })).StatusCode);
+        Assert.Equal("on", (await admin.GetFromJsonAsync<JsonElement>("/api/v1/telegram/settings")).GetProperty("confirm").GetString());
+        var bad = await admin.PutAsJsonAsync("/api/v1/telegram/settings", new { mode = "sometimes" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("mode", out _));
     }
 
     [Fact]
