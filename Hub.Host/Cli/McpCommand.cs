@@ -27,24 +27,20 @@ public static class McpCommand
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddHubDomain(builder.Configuration);
-        builder.Services.AddHubMcp(builder.Configuration);
+        // The SDK's stdio host reads stdin until the client closes it, then stops the application.
+        builder.Services.AddHubMcpStdio(builder.Configuration);
         if (builder.Configuration.GetValue("Hub:Mcp:StdioWorkers", true))
         {
             builder.Services.AddHubWorkers();
         }
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         using var host = builder.Build();
-        await host.StartAsync(cancellationToken);
         try
         {
-            await McpStdio.RunAsync(host.Services, cancellationToken);
+            await host.RunAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-        }
-        finally
-        {
-            await host.StopAsync(CancellationToken.None);
         }
         return 0;
     }

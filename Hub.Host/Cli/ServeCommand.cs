@@ -34,7 +34,7 @@ public static class ServeCommand
         builder.Services.AddHubDomain(builder.Configuration);
         builder.Services.AddHubWorkers();
         builder.Services.AddHubWeb(builder.Configuration);
-        builder.Services.AddHubMcp(builder.Configuration);
+        builder.Services.AddHubMcpHttp(builder.Configuration);
         builder.Services.AddHubBot(builder.Configuration);
 
         var app = builder.Build();

@@ -33,3 +33,8 @@ public sealed record StatsView(
     long Entries, long Bytes, IReadOnlyList<CountBytes> ByLibrary, IReadOnlyList<CountBytes> ByMediaKind, IReadOnlyList<CountBytes> ByPlatform,
     IReadOnlyList<DayCount> ImportsPerDay, IReadOnlyDictionary<string, long> JobsByState, long? FreeBytes,
     DownloadTotals Downloads, IReadOnlyList<TopEntryView> TopEntries, string Notice = RemoteText.Notice);
+
+/// <summary>What a tool that changes something did, in a sentence.</summary>
+public sealed record DoneView(string Message);
+
+public sealed record PlaylistChangeView(Guid PlaylistId, Guid EntryId, int? Position, string Message);
