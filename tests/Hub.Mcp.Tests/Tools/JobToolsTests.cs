@@ -91,7 +91,7 @@ public sealed class JobToolsTests(McpFixture hub) : IClassFixture<McpFixture>
     [Fact]
     public async Task ListLibraries_ShowsTheDefaults()
     {
-        await using var c = await hub.ConnectAsync(McpFixture.Reader);
+        await using var c = await hub.ConnectAsync(McpFixture.User("reader"));
         var libraries = await c.Client.OkAsync("list_libraries");
         Assert.Equal(["Music", "Videos"], libraries.EnumerateArray().Select(l => l.GetProperty("name").GetString()).Order());
     }
