@@ -12,6 +12,6 @@ public sealed class LibraryTools(LibraryService libraries)
     [Authorize]
     [Description("The libraries imports are filed into (e.g. Videos, Music): id, name, slug, media kind (video/audio/any), " +
         "default format, and whether it is the default for its kind. Pass a name, slug or id as 'library' to import_url.")]
-    public async Task<IReadOnlyList<LibraryView>> ListLibrariesAsync(CancellationToken cancellationToken) =>
-        [.. (await libraries.ListAsync(cancellationToken).ConfigureAwait(false)).Select(LibraryView.From)];
+    public async Task<LibraryListView> ListLibrariesAsync(CancellationToken cancellationToken) =>
+        new([.. (await libraries.ListAsync(cancellationToken).ConfigureAwait(false)).Select(LibraryView.From)]);
 }

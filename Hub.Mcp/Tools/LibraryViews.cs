@@ -38,3 +38,8 @@ public sealed record StatsView(
 public sealed record DoneView(string Message);
 
 public sealed record PlaylistChangeView(Guid PlaylistId, Guid EntryId, int? Position, string Message);
+
+/// <summary>Lists come wrapped in an object: structured content must be an object for clients before MCP 2026-07-28.</summary>
+public sealed record PlaylistListView(IReadOnlyList<PlaylistView> Items);
+
+public sealed record LibraryListView(IReadOnlyList<LibraryView> Items);

@@ -21,8 +21,8 @@ public sealed class PlaylistTools(PlaylistService playlists, LibraryService libr
     [McpServerTool(Name = "list_playlists", ReadOnly = true, Title = "List playlists", UseStructuredContent = true)]
     [Authorize]
     [Description("Every playlist: id, name, kind (static or dynamic), item count, who created it.")]
-    public async Task<IReadOnlyList<PlaylistView>> ListPlaylistsAsync(CancellationToken cancellationToken) =>
-        [.. (await playlists.ListAsync(cancellationToken).ConfigureAwait(false)).Select(PlaylistView.From)];
+    public async Task<PlaylistListView> ListPlaylistsAsync(CancellationToken cancellationToken) =>
+        new([.. (await playlists.ListAsync(cancellationToken).ConfigureAwait(false)).Select(PlaylistView.From)]);
 
     [McpServerTool(Name = "get_playlist", ReadOnly = true, Title = "Get a playlist", UseStructuredContent = true, OutputSchemaType = typeof(PlaylistDetailView))]
     [Authorize]
