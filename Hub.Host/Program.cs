@@ -113,9 +113,13 @@ public partial class Program
             services.AddHubWeb(configuration);
             services.AddHubBot(configuration);
         }
-        if (role is HubRole.Serve or HubRole.Mcp)
+        if (role == HubRole.Serve)
         {
-            services.AddHubMcp(configuration);
+            services.AddHubMcpHttp(configuration);
+        }
+        if (role == HubRole.Mcp)
+        {
+            services.AddHubMcpStdio(configuration); // the SDK's stdio host stops the application when stdin closes
         }
     }
 

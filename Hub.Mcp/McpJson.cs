@@ -4,7 +4,11 @@ using ModelContextProtocol;
 
 namespace Hub.Mcp;
 
-/// <summary>How tool results are written: snake_case like the tool names and arguments, nulls left out to save tokens.</summary>
+/// <summary>
+/// How tool arguments and results are written: snake_case like the tool names. Nulls are written: each result's output
+/// schema lists every field as required, and clients that check structured content against it (the MCP Inspector does)
+/// refuse a result with a field left out.
+/// </summary>
 public static class McpJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
@@ -14,7 +18,7 @@ public static class McpJson
         var o = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions)
         {
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never, // the SDK's defaults leave nulls out
             WriteIndented = false,
         };
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));

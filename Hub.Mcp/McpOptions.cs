@@ -25,4 +25,20 @@ public sealed class McpOptions
 
     /// <summary>Largest JSON-RPC request body accepted over HTTP.</summary>
     public int MaxRequestBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// <c>stateless</c> (default): every POST is answered on its own, nothing is kept between requests, any Hub process
+    /// behind a load balancer can answer. <c>stateful</c>: sessions with an id and a GET stream for server notifications,
+    /// kept in this process (measured against stateless in bench/McpBench; see MCP_SETUP.md).
+    /// </summary>
+    public string HttpSessions { get; set; } = Stateless;
+
+    /// <summary>Stateful only: a session with no request for this long is closed.</summary>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Stateful only: open sessions one token may hold; its oldest idle one is closed to make room.</summary>
+    public int MaxSessionsPerToken { get; set; } = 10;
+
+    public const string Stateless = "stateless";
+    public const string Stateful = "stateful";
 }

@@ -39,8 +39,9 @@ public sealed class ImportService(
         return result;
     }
 
-    public Task<IReadOnlyList<SearchResult>> SearchAsync(string query, string source, int limit, CancellationToken cancellationToken) =>
-        ytDlp.SearchAsync(TextInput.Check(query, "query")!, TextInput.Check(source, "source", 200)!, limit, cancellationToken);
+    /// <summary>Searches the sites; every door builds <paramref name="search"/> with <see cref="SourceSearch.Normalize"/>.</summary>
+    public Task<IReadOnlyList<SearchResult>> SearchAsync(SourceSearch search, CancellationToken cancellationToken) =>
+        ytDlp.SearchAsync(search.Query, search.Source, search.Limit, cancellationToken);
 
     /// <summary>
     /// Accepts an import and returns its job at once. The same URL already being imported for the same requester returns

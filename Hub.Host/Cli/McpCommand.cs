@@ -1,4 +1,3 @@
-using Hub.Mcp;
 using Microsoft.Extensions.Hosting;
 
 namespace Hub.Host.Cli;
@@ -17,17 +16,8 @@ public static class McpCommand
     {
         using var host = HubHost.Build(HubRole.Mcp, args.Passthrough);
         await HubHost.StartAsync(host, cancellationToken);
-        try
-        {
-            await McpStdio.RunAsync(host.Services, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            await host.StopAsync(CancellationToken.None);
-        }
+        // Ends when the client closes stdin (the SDK's transport stops the application) or on Ctrl+C; then stops the host.
+        await host.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
 }

@@ -1,8 +1,11 @@
 using System.ComponentModel;
+using System.Security.Claims;
 using System.Text.Json;
 using Hub.Domain;
+using Hub.Domain.Access;
 using Hub.Domain.Jobs;
 using Hub.Mcp.Tools;
+using Microsoft.AspNetCore.Authorization;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -10,8 +13,9 @@ using ModelContextProtocol.Server;
 namespace Hub.Mcp.Resources;
 
 [McpServerResourceType]
-public sealed class JobResources(JobQueue queue, McpCaller caller)
+public sealed class JobResources(JobAccess access, ClaimsPrincipal user)
 {
+    [Authorize]
     [McpServerResource(UriTemplate = "hub://jobs/{id}", Name = "job", Title = "A Hub job", MimeType = "application/json")]
     [Description("One import job as JSON (state, progress, error, entry_id). Remote titles are under untrusted_remote_text.")]
     public async Task<TextResourceContents> GetJobAsync(string id, CancellationToken cancellationToken)
@@ -19,16 +23,12 @@ public sealed class JobResources(JobQueue queue, McpCaller caller)
         Job? job = null;
         try
         {
-            job = Guid.TryParse(id, out var jobId) ? await queue.GetAsync(jobId, cancellationToken).ConfigureAwait(false) : null;
+            job = Guid.TryParse(id, out var jobId) ? await access.GetVisibleAsync(RequesterPrincipal.Read(user), jobId, cancellationToken).ConfigureAwait(false) : null;
         }
         catch (HubNotFoundException)
         {
         }
-        if (job is null || !caller.CanSee(job.RequestedBy))
-        {
-            throw new McpException($"Not found: No job {id}.");
-        }
-        return new TextResourceContents
+        return job is null ? throw new McpException($"Not found: No job {id}.") : new TextResourceContents
         {
             Uri = $"hub://jobs/{job.Id}",
             MimeType = "application/json",

@@ -1,19 +1,23 @@
 using System.ComponentModel;
+using System.Security.Claims;
+using Hub.Domain.Access;
 using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
+using Microsoft.AspNetCore.Authorization;
 using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace Hub.Mcp.Tools;
 
 /// <summary>Probe, search and import: the pipeline's front door for an assistant.</summary>
 [McpServerToolType]
-public sealed class ImportTools(ImportService imports, JobQueue queue, JobUpdates updates, McpCaller caller)
+public sealed class ImportTools(ImportService imports, JobFollower follower, JobQueue queue, ClaimsPrincipal user)
 {
     public const int MaxWaitSeconds = 600;
 
-    [McpServerTool(Name = "probe_url", ReadOnly = true, OpenWorld = true, Title = "Probe a URL")]
-    [ToolAccess(McpAccess.Read)]
+    [McpServerTool(Name = "probe_url", ReadOnly = true, OpenWorld = true, Title = "Probe a URL", UseStructuredContent = true)]
+    [Authorize]
     [Description("Finds out what a URL is before importing it: direct media file or site page, title, duration, uploader, " +
         "available formats, and for playlists the entries. Creates nothing. Takes about a second for site pages (yt-dlp). " +
         "Fails with a clear message when the URL cannot be imported (unsupported site, blocked private address, 404).")]
@@ -28,35 +32,27 @@ public sealed class ImportTools(ImportService imports, JobQueue queue, JobUpdate
         return ProbeView.From(result);
     }
 
-    [McpServerTool(Name = "search_sources", ReadOnly = true, OpenWorld = true, Title = "Search video and music sites")]
-    [ToolAccess(McpAccess.Read)]
+    [McpServerTool(Name = "search_sources", ReadOnly = true, OpenWorld = true, Title = "Search video and music sites", UseStructuredContent = true)]
+    [Authorize]
     [Description("Searches YouTube and/or SoundCloud (through yt-dlp) for things to import; returns URLs to pass to import_url. " +
         "This searches the web sites, not Hub's own library (use search_library for that).")]
     public async Task<SearchView> SearchSourcesAsync(
         [Description("What to look for, e.g. an artist and a song title.")] string query,
-        [Description("Where to search: 'youtube' (default), 'soundcloud' or 'all'.")] string source = "youtube",
-        [Description("How many results, 1 to 50 (default 10).")] int limit = 10,
+        [Description("Where to search: 'youtube' (default), 'soundcloud' or 'all'.")] string source = SourceSearch.DefaultSource,
+        [Description("How many results, 1 to 50 (default 10).")] int limit = SourceSearch.DefaultLimit,
         CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(query))
-        {
-            throw new McpException("Invalid 'query': say what to search for.");
-        }
-        if (limit is < 1 or > 50)
-        {
-            throw new McpException("Invalid 'limit': use 1 to 50.");
-        }
-        var results = await imports.SearchAsync(query, source, limit, cancellationToken).ConfigureAwait(false);
+        var results = await imports.SearchAsync(SourceSearch.Normalize(query, source, limit), cancellationToken).ConfigureAwait(false);
         return new SearchView([.. results.Select(SearchItemView.From)]);
     }
 
-    [McpServerTool(Name = "import_url", Destructive = false, OpenWorld = true, Title = "Import a URL")]
-    [ToolAccess(McpAccess.Write)]
+    [McpServerTool(Name = "import_url", Destructive = false, OpenWorld = true, Title = "Import a URL", UseStructuredContent = true, OutputSchemaType = typeof(JobResultView))]
+    [Authorize(Policy = McpPolicies.Write)]
     [Description("Imports a video/audio URL (a site page, a direct media file, or a playlist) into Hub. Returns the job at once " +
         "(follow it with get_job) unless wait=true, in which case it waits for the job to finish (up to wait_seconds) and " +
         "reports progress notifications when the client sent a progress token. The same URL already being imported returns " +
         "that job; a URL already in the library completes quickly as a duplicate.")]
-    public async Task<JobResultView> ImportUrlAsync(
+    public async Task<CallToolResult> ImportUrlAsync(
         [Description("The http(s) URL to import.")] string url,
         [Description("Library id, slug or name (see list_libraries). Leave out to let Hub's rules pick one.")] string? library = null,
         [Description("Format preset: video_best, video_1080, video_720, audio_best or audio_mp3. Leave out for the library's default.")] string? format = null,
@@ -71,8 +67,6 @@ public sealed class ImportTools(ImportService imports, JobQueue queue, JobUpdate
         {
             throw new McpException($"Invalid 'wait_seconds': use 1 to {MaxWaitSeconds}.");
         }
-        // Subscribe before enqueueing, so a fast job's final update is never missed.
-        using var subscription = wait ? updates.Subscribe() : null;
         var job = await imports.ImportAsync(new ImportRequest
         {
             Url = url,
@@ -81,12 +75,11 @@ public sealed class ImportTools(ImportService imports, JobQueue queue, JobUpdate
             Mode = mode,
             WholePlaylist = whole_playlist,
             Door = Doors.Mcp,
-            RequestedBy = caller.RequesterKey,
+            RequestedBy = RequesterPrincipal.Read(user).Key,
         }, cancellationToken).ConfigureAwait(false);
-        if (!wait || JobStates.IsTerminal(job.State))
-        {
-            return new JobResultView(JobView.From(job), JobStates.IsTerminal(job.State) ? $"The job is {job.State}." : "Import accepted; follow it with get_job.");
-        }
-        return await JobWaiter.WaitAsync(queue, subscription!, job, TimeSpan.FromSeconds(wait_seconds), progress, cancellationToken).ConfigureAwait(false);
+        var result = !wait || JobStates.IsTerminal(job.State)
+            ? new JobResultView(JobView.From(job), JobStates.IsTerminal(job.State) ? $"The job is {job.State}." : "Import accepted; follow it with get_job.")
+            : await JobWait.WaitAsync(follower, queue, job.Id, TimeSpan.FromSeconds(wait_seconds), progress, cancellationToken).ConfigureAwait(false);
+        return ToolResults.WithEntryLinks(result, result.Job.EntryId);
     }
 }

@@ -33,3 +33,13 @@ public sealed record StatsView(
     long Entries, long Bytes, IReadOnlyList<CountBytes> ByLibrary, IReadOnlyList<CountBytes> ByMediaKind, IReadOnlyList<CountBytes> ByPlatform,
     IReadOnlyList<DayCount> ImportsPerDay, IReadOnlyDictionary<string, long> JobsByState, long? FreeBytes,
     DownloadTotals Downloads, IReadOnlyList<TopEntryView> TopEntries, string Notice = RemoteText.Notice);
+
+/// <summary>What a tool that changes something did, in a sentence.</summary>
+public sealed record DoneView(string Message);
+
+public sealed record PlaylistChangeView(Guid PlaylistId, Guid EntryId, int? Position, string Message);
+
+/// <summary>Lists come wrapped in an object: structured content must be an object for clients before MCP 2026-07-28.</summary>
+public sealed record PlaylistListView(IReadOnlyList<PlaylistView> Items);
+
+public sealed record LibraryListView(IReadOnlyList<LibraryView> Items);

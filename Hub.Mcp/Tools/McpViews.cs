@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
 using Hub.Domain.Libraries;
@@ -22,14 +23,18 @@ public sealed record JobView(
     Guid Id, Guid? ParentId, string Kind, string State, double Progress, long BytesDone, long? BytesTotal, double? SpeedBps,
     double? EtaSeconds, string? Source, string? Error, string? ErrorKind, Guid? EntryId, Guid? LibraryId, string Door, string Mode,
     string? Format, int Attempt, bool CancelRequested, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
-    JsonElement? Result, RemoteText? UntrustedRemoteText)
+    JsonObject? Result, RemoteText? UntrustedRemoteText)
 {
     public static JobView From(Job j) => new(j.Id, j.ParentId, j.Kind, j.State, Math.Round(j.Progress, 1), j.BytesDone, j.BytesTotal,
         j.SpeedBps, j.EtaSeconds, j.Source, j.Error, j.ErrorKind, j.EntryId, j.LibraryId, j.Door, j.Mode, j.Format, j.Attempt,
         j.CancelRequested, j.CreatedAt, j.UpdatedAt, j.FinishedAt, ResultWithoutTitles(j.Result), RemoteText.Of(j.Title));
 
-    /// <summary>A job's result holds our own message and ids; the library name is ours too. Nothing remote.</summary>
-    private static JsonElement? ResultWithoutTitles(JsonDocument? result) => result?.RootElement.Clone();
+    /// <summary>
+    /// A job's result holds our own message and ids; the library name is ours too. Nothing remote. Typed as an object
+    /// so the output schema says so (clients such as the MCP Inspector refuse a bare <c>true</c> schema).
+    /// </summary>
+    private static JsonObject? ResultWithoutTitles(JsonDocument? result) => result is null ? null
+        : JsonNode.Parse(result.RootElement.GetRawText()) is JsonObject o ? o : new JsonObject { ["value"] = JsonNode.Parse(result.RootElement.GetRawText()) };
 }
 
 public sealed record JobPageView(IReadOnlyList<JobView> Items, string? NextCursor, string Notice = RemoteText.Notice);

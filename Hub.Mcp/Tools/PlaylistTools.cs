@@ -1,42 +1,47 @@
 using System.ComponentModel;
+using System.Security.Claims;
+using Hub.Domain.Access;
 using Hub.Domain.Entries;
 using Hub.Domain.Libraries;
 using Hub.Domain.Playlists;
+using Microsoft.AspNetCore.Authorization;
 using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace Hub.Mcp.Tools;
 
-/// <summary>Playlists: static (a hand-kept list) or dynamic (a saved search that fills itself). Non-admins change only their own.</summary>
+/// <summary>
+/// Playlists, as REST offers them: static (a hand-kept list) or dynamic (a saved search that fills itself). Everyone
+/// reads them; only the creator or an admin changes one (<see cref="PlaylistAccess"/>).
+/// </summary>
 [McpServerToolType]
-public sealed class PlaylistTools(PlaylistService playlists, LibraryService libraries, McpCaller caller)
+public sealed class PlaylistTools(PlaylistService playlists, LibraryService libraries, ClaimsPrincipal user)
 {
-    [McpServerTool(Name = "list_playlists", ReadOnly = true, Title = "List playlists")]
-    [ToolAccess(McpAccess.Read)]
+    [McpServerTool(Name = "list_playlists", ReadOnly = true, Title = "List playlists", UseStructuredContent = true)]
+    [Authorize]
     [Description("Every playlist: id, name, kind (static or dynamic), item count, who created it.")]
-    public async Task<IReadOnlyList<PlaylistView>> ListPlaylistsAsync(CancellationToken cancellationToken) =>
-        [.. (await playlists.ListAsync(cancellationToken).ConfigureAwait(false)).Select(PlaylistView.From)];
+    public async Task<PlaylistListView> ListPlaylistsAsync(CancellationToken cancellationToken) =>
+        new([.. (await playlists.ListAsync(cancellationToken).ConfigureAwait(false)).Select(PlaylistView.From)]);
 
-    [McpServerTool(Name = "get_playlist", ReadOnly = true, Title = "Get a playlist")]
-    [ToolAccess(McpAccess.Read)]
+    [McpServerTool(Name = "get_playlist", ReadOnly = true, Title = "Get a playlist", UseStructuredContent = true, OutputSchemaType = typeof(PlaylistDetailView))]
+    [Authorize]
     [Description("A playlist and its entries in order (a dynamic playlist's entries are its saved search run now); paginated with cursor.")]
-    public async Task<PlaylistDetailView> GetPlaylistAsync(
+    public async Task<CallToolResult> GetPlaylistAsync(
         [Description("The playlist id.")] Guid playlist_id,
         [Description("Entries per page, 1 to 100 (default 50).")] int limit = 50,
         [Description("The next_cursor of the previous page.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
-        if (limit is < 1 or > 100)
-        {
-            throw new McpException("Invalid 'limit': use 1 to 100.");
-        }
+        EntryTools.CheckLimit(limit);
         var playlist = await playlists.GetAsync(playlist_id, cancellationToken).ConfigureAwait(false);
         var items = await playlists.EntriesAsync(playlist_id, cursor, limit, cancellationToken).ConfigureAwait(false);
-        return new PlaylistDetailView(PlaylistView.From(playlist), [.. items.Items.Select(EntryView.From)], items.NextCursor);
+        return ToolResults.WithEntryLinks(new PlaylistDetailView(PlaylistView.From(playlist), [.. items.Items.Select(EntryView.From)], items.NextCursor),
+            items.Items.Select(e => (Guid?)e.Id));
     }
 
-    [McpServerTool(Name = "create_playlist", Title = "Create a playlist")]
-    [ToolAccess(McpAccess.Write)]
+    [McpServerTool(Name = "create_playlist", Title = "Create a playlist", UseStructuredContent = true)]
+    [Authorize(Policy = McpPolicies.Write)]
     [Description("Creates a playlist. kind 'static' (default): an empty list to fill with add_to_playlist. kind 'dynamic': a saved " +
         "search over the library (query and filters as in search_library) that always shows the current matches.")]
     public async Task<PlaylistView> CreatePlaylistAsync(
@@ -52,16 +57,10 @@ public sealed class PlaylistTools(PlaylistService playlists, LibraryService libr
         EntryQuery? saved = null;
         if (kind == PlaylistKinds.Dynamic)
         {
-            Guid? libraryId = null;
-            if (!string.IsNullOrWhiteSpace(library))
-            {
-                libraryId = (await libraries.FindAsync(library, cancellationToken).ConfigureAwait(false)
-                    ?? throw new McpException($"Invalid 'library': there is no library '{library}'. See list_libraries.")).Id;
-            }
             saved = new EntryQuery
             {
                 Q = query,
-                LibraryId = libraryId,
+                LibraryId = await EntryTools.LibraryIdAsync(libraries, library, cancellationToken).ConfigureAwait(false),
                 MediaKind = media_kind,
                 Tags = tags?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             };
@@ -70,25 +69,81 @@ public sealed class PlaylistTools(PlaylistService playlists, LibraryService libr
         {
             throw new McpException("Invalid 'kind': query, library, media_kind and tags describe a dynamic playlist; pass kind='dynamic'.");
         }
-        return PlaylistView.From(await playlists.CreateAsync(name, kind, saved, description, caller.RequesterKey, cancellationToken).ConfigureAwait(false));
+        var created = await playlists.CreateAsync(name, kind, saved, description, Caller.Key, cancellationToken).ConfigureAwait(false);
+        return PlaylistView.From(created);
     }
 
-    [McpServerTool(Name = "add_to_playlist", Title = "Add to a playlist")]
-    [ToolAccess(McpAccess.Write)]
+    [McpServerTool(Name = "rename_playlist", Idempotent = true, Title = "Rename a playlist", UseStructuredContent = true)]
+    [Authorize(Policy = McpPolicies.Write)]
+    [Description("Renames a playlist and optionally changes its description. Only its creator or an admin can change it.")]
+    public async Task<PlaylistView> RenamePlaylistAsync(
+        [Description("The playlist id.")] Guid playlist_id,
+        [Description("The new name.")] string name,
+        [Description("A new description; leave out to keep the current one.")] string? description = null,
+        CancellationToken cancellationToken = default)
+    {
+        await ChangeableAsync(playlist_id, cancellationToken).ConfigureAwait(false);
+        return PlaylistView.From(await playlists.UpdateAsync(playlist_id, new PlaylistPatch(name, description), cancellationToken).ConfigureAwait(false));
+    }
+
+    [McpServerTool(Name = "delete_playlist", Destructive = true, Title = "Delete a playlist", UseStructuredContent = true)]
+    [Authorize(Policy = McpPolicies.Write)]
+    [Description("Deletes a playlist; the entries it listed stay in the library. Only its creator or an admin can delete it.")]
+    public async Task<DoneView> DeletePlaylistAsync(
+        [Description("The playlist id.")] Guid playlist_id,
+        CancellationToken cancellationToken = default)
+    {
+        await ChangeableAsync(playlist_id, cancellationToken).ConfigureAwait(false);
+        await playlists.DeleteAsync(playlist_id, cancellationToken).ConfigureAwait(false);
+        return new DoneView($"Playlist {playlist_id} deleted; its entries stay in the library.");
+    }
+
+    [McpServerTool(Name = "add_to_playlist", Title = "Add to a playlist", UseStructuredContent = true, OutputSchemaType = typeof(PlaylistChangeView))]
+    [Authorize(Policy = McpPolicies.Write)]
     [Description("Adds a library entry to a static playlist, at the end or at a position (0 = first). Non-admins can change " +
         "only playlists they created.")]
-    public async Task<string> AddToPlaylistAsync(
+    public async Task<CallToolResult> AddToPlaylistAsync(
         [Description("The playlist id.")] Guid playlist_id,
         [Description("The entry id to add.")] Guid entry_id,
         [Description("Position, 0 = first; leave out to append.")] int? position = null,
         CancellationToken cancellationToken = default)
     {
-        var playlist = await playlists.GetAsync(playlist_id, cancellationToken).ConfigureAwait(false);
-        if (!caller.IsAdmin && playlist.CreatedBy != caller.RequesterKey)
-        {
-            throw new McpException("Not allowed: this playlist belongs to someone else; only its creator or an admin can change it.");
-        }
+        await ChangeableAsync(playlist_id, cancellationToken).ConfigureAwait(false);
         var at = await playlists.AddAsync(playlist_id, entry_id, position, cancellationToken).ConfigureAwait(false);
-        return $"Added at position {at} (0 = first).";
+        return ToolResults.WithEntryLinks(new PlaylistChangeView(playlist_id, entry_id, at, $"Added at position {at} (0 = first)."), entry_id);
     }
+
+    [McpServerTool(Name = "move_playlist_item", Idempotent = true, Title = "Move a playlist item", UseStructuredContent = true, OutputSchemaType = typeof(PlaylistChangeView))]
+    [Authorize(Policy = McpPolicies.Write)]
+    [Description("Moves an entry of a static playlist to another position (0 = first; past the end = last). Only the playlist's " +
+        "creator or an admin can change it.")]
+    public async Task<CallToolResult> MovePlaylistItemAsync(
+        [Description("The playlist id.")] Guid playlist_id,
+        [Description("The entry id to move (it must be in the playlist).")] Guid entry_id,
+        [Description("The new position, 0 = first.")] int position,
+        CancellationToken cancellationToken = default)
+    {
+        await ChangeableAsync(playlist_id, cancellationToken).ConfigureAwait(false);
+        var at = await playlists.MoveAsync(playlist_id, entry_id, position, cancellationToken).ConfigureAwait(false);
+        return ToolResults.WithEntryLinks(new PlaylistChangeView(playlist_id, entry_id, at, $"Moved to position {at} (0 = first)."), entry_id);
+    }
+
+    [McpServerTool(Name = "remove_from_playlist", Destructive = true, Idempotent = true, Title = "Remove from a playlist", UseStructuredContent = true)]
+    [Authorize(Policy = McpPolicies.Write)]
+    [Description("Takes an entry out of a static playlist; the entry stays in the library. Only the playlist's creator or an " +
+        "admin can change it.")]
+    public async Task<PlaylistChangeView> RemoveFromPlaylistAsync(
+        [Description("The playlist id.")] Guid playlist_id,
+        [Description("The entry id to take out.")] Guid entry_id,
+        CancellationToken cancellationToken = default)
+    {
+        await ChangeableAsync(playlist_id, cancellationToken).ConfigureAwait(false);
+        await playlists.RemoveAsync(playlist_id, entry_id, cancellationToken).ConfigureAwait(false);
+        return new PlaylistChangeView(playlist_id, entry_id, null, "Removed from the playlist; the entry stays in the library.");
+    }
+
+    private Requester Caller => RequesterPrincipal.Read(user);
+
+    private async Task ChangeableAsync(Guid playlistId, CancellationToken cancellationToken) =>
+        PlaylistAccess.RequireChange(Caller, await playlists.GetAsync(playlistId, cancellationToken).ConfigureAwait(false));
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Hub.Domain.Stats;
+using Microsoft.AspNetCore.Authorization;
 using ModelContextProtocol.Server;
 
 namespace Hub.Mcp.Tools;
@@ -7,8 +8,8 @@ namespace Hub.Mcp.Tools;
 [McpServerToolType]
 public sealed class StatsTools(StatsService stats)
 {
-    [McpServerTool(Name = "get_stats", ReadOnly = true, Title = "Library statistics")]
-    [ToolAccess(McpAccess.Read)]
+    [McpServerTool(Name = "get_stats", ReadOnly = true, Title = "Library statistics", UseStructuredContent = true)]
+    [Authorize]
     [Description("Library statistics: entry count and bytes in total and per library, media kind and platform, imports per day " +
         "(last 30 days), jobs per state, free disk space, and stream/download activity over the last N days with the most played entries.")]
     public async Task<StatsView> GetStatsAsync(

@@ -23,8 +23,6 @@ public static class ImportsApi
     /// <summary>Doors a client may name itself; bot, mcp and cli belong to Hub's own front-ends and cannot be claimed.</summary>
     public static readonly IReadOnlyList<string> ClaimableDoors = [Doors.Web, Doors.Extension, Doors.Api];
 
-    public static readonly IReadOnlyList<string> SearchSources = ["youtube", "soundcloud", "all"];
-    public const int MaxSearchResults = 50;
 
     public static RouteGroupBuilder MapImports(this RouteGroupBuilder api)
     {
@@ -81,22 +79,6 @@ public static class ImportsApi
         return TypedResults.Ok(await imports.ProbeAsync(body.Url, ct));
     }
 
-    private static async Task<Ok<IReadOnlyList<SearchResult>>> Search(SearchBody body, ImportService imports, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(body.Query) || body.Query.Length > 300)
-        {
-            throw new HubValidationException("query", "Send a search query of 1 to 300 characters.");
-        }
-        var source = (body.Source ?? "all").Trim().ToLowerInvariant();
-        if (!SearchSources.Contains(source))
-        {
-            throw new HubValidationException("source", $"The source must be one of: {string.Join(", ", SearchSources)}.");
-        }
-        var limit = body.Limit ?? 10;
-        if (limit is < 1 or > MaxSearchResults)
-        {
-            throw new HubValidationException("limit", $"The limit must be from 1 to {MaxSearchResults}.");
-        }
-        return TypedResults.Ok(await imports.SearchAsync(body.Query.Trim(), source, limit, ct));
-    }
+    private static async Task<Ok<IReadOnlyList<SearchResult>>> Search(SearchBody body, ImportService imports, CancellationToken ct) =>
+        TypedResults.Ok(await imports.SearchAsync(SourceSearch.Normalize(body.Query, body.Source, body.Limit), ct));
 }

@@ -5,8 +5,10 @@ using Hub.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelContextProtocol.Client;
 
-// MCP latency: tools/list and a read tool (get_entry) over loopback HTTP against a real `hub serve`, at 1 and 20
-// concurrent clients, and over stdio against `hub mcp`; reference: an authenticated GET /api/v1/me on the same server.
+// MCP latency: tools/list and a read tool (get_entry) over loopback HTTP against two real `hub serve` processes on one
+// database, one with stateless HTTP (Hub:Mcp:HttpSessions=stateless, the default) and one with stateful sessions (each
+// client holds a session and its GET stream for server notifications), at 1 and 20 concurrent clients, in the same run;
+// then over stdio against `hub mcp`. Reference: an authenticated GET /api/v1/me on the same server.
 var perClient = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 500;
 var dataDir = Path.Combine(Path.GetTempPath(), "hub-bench-mcp-" + Guid.NewGuid().ToString("N")[..8]);
 await using var site = await LoopbackServer.StartAsync();
@@ -20,35 +22,50 @@ var env = new Dictionary<string, string?>
     ["Logging__LogLevel__Default"] = "Warning",
 };
 var token = (await HubProcess.RunAsync(["token", "create", "--name", "bench", "--role", "admin"], env)).Stdout.Trim().Split('\n')[^1].Trim();
-var baseUri = new Uri($"http://127.0.0.1:{HubProcess.FreePort()}");
-await using var serve = HubProcess.Start(["serve", $"--urls={baseUri}"], env);
+var modes = new[] { "stateless", "stateful" };
+var servers = new Dictionary<string, Uri>();
+var processes = new List<HubProcess>();
+foreach (var mode in modes)
+{
+    var uri = new Uri($"http://127.0.0.1:{HubProcess.FreePort()}");
+    processes.Add(HubProcess.Start(["serve", $"--urls={uri}", $"--Hub:Mcp:HttpSessions={mode}", "--Hub:Mcp:MaxSessionsPerToken=100"], env));
+    servers[mode] = uri;
+}
+var baseUri = servers["stateless"];
 using var http = new HttpClient { BaseAddress = baseUri };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-while (true)
+foreach (var uri in servers.Values)
 {
-    try { if ((await http.GetAsync("/health/live")).IsSuccessStatusCode) break; } catch (HttpRequestException) { }
-    await Task.Delay(100);
+    while (true)
+    {
+        try { if ((await http.GetAsync(new Uri(uri, "/health/live"))).IsSuccessStatusCode) break; } catch (HttpRequestException) { }
+        await Task.Delay(100);
+    }
 }
 
 // An entry to read: one real import through the pipeline.
-await using (var setup = await HttpClientAsync())
+await using (var setup = await HttpClientAsync(baseUri))
 {
     var r = await setup.CallToolAsync("import_url", new Dictionary<string, object?> { ["url"] = site.Url("bench.mp4").AbsoluteUri, ["wait"] = true });
     var entryId = JsonDocument.Parse(((ModelContextProtocol.Protocol.TextContentBlock)r.Content[0]).Text).RootElement.GetProperty("job").GetProperty("entry_id").GetGuid();
     var readArgs = new Dictionary<string, object?> { ["entry_id"] = entryId };
 
-    Console.WriteLine($"McpBench: {perClient} calls per client after a warm-up; {Environment.ProcessorCount} cores; hub serve at {baseUri}");
+    Console.WriteLine($"McpBench: {perClient} calls per client after a warm-up; {Environment.ProcessorCount} cores; stateless {servers["stateless"]}, stateful {servers["stateful"]}");
     Console.WriteLine($"{"case",-44} {"clients",7} {"p50 ms",8} {"p95 ms",8} {"p50/ref",8}");
     foreach (var clients in new[] { 1, 20 })
     {
         var reference = await MeasureAsync(clients, _ => Task.FromResult<Func<Task>>(async () => (await http.GetAsync("/api/v1/me")).EnsureSuccessStatusCode()));
         Print("reference: GET /api/v1/me (HTTP, bearer)", clients, reference, reference);
-        var mcpClients = new List<McpClient>();
-        var list = await MeasureAsync(clients, async _ => { var c = await HttpClientAsync(); mcpClients.Add(c); return async () => await c.ListToolsAsync(); });
-        Print("MCP HTTP tools/list", clients, list, reference);
-        var read = await MeasureAsync(clients, i => Task.FromResult<Func<Task>>(async () => Check(await mcpClients[i].CallToolAsync("get_entry", readArgs))));
-        Print("MCP HTTP tools/call get_entry", clients, read, reference);
-        foreach (var c in mcpClients) await c.DisposeAsync();
+        // Modes alternate per client count so load on the machine falls on both alike.
+        foreach (var mode in modes)
+        {
+            var mcpClients = new List<McpClient>();
+            var list = await MeasureAsync(clients, async _ => { var c = await HttpClientAsync(servers[mode]); mcpClients.Add(c); return async () => await c.ListToolsAsync(); });
+            Print($"MCP HTTP {mode} tools/list", clients, list, reference);
+            var read = await MeasureAsync(clients, i => Task.FromResult<Func<Task>>(async () => Check(await mcpClients[i].CallToolAsync("get_entry", readArgs))));
+            Print($"MCP HTTP {mode} tools/call get_entry", clients, read, reference);
+            foreach (var c in mcpClients) await c.DisposeAsync();
+        }
     }
 
     // stdio: one session (as Claude Desktop has), requests one at a time and 20 in flight.
@@ -64,12 +81,13 @@ await using (var setup = await HttpClientAsync())
     }
 }
 Console.WriteLine("Targets (HTTP): p50 <= 2 ms, p95 <= 10 ms.");
+foreach (var p in processes) await p.DisposeAsync();
 try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
 return 0;
 
-async Task<McpClient> HttpClientAsync() => await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
+async Task<McpClient> HttpClientAsync(Uri server) => await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
 {
-    Endpoint = new Uri(baseUri, "/mcp"),
+    Endpoint = new Uri(server, "/mcp"),
     TransportMode = HttpTransportMode.StreamableHttp,
     AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + token },
 }, NullLoggerFactory.Instance), loggerFactory: NullLoggerFactory.Instance);

@@ -1,12 +1,17 @@
 using System.IO.Pipelines;
+using System.Security.Claims;
 using Hub.Domain;
+using Hub.Domain.Access;
 using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
 using Hub.Mcp;
 using Hub.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -15,9 +20,10 @@ namespace Hub.Mcp.Tests;
 
 /// <summary>
 /// Hub's domain on a fresh database with workers running and a loopback site, and MCP servers over in-memory pipes,
-/// driven by the SDK's own client — one server per caller, exactly as the HTTP and stdio hosts build them.
+/// driven by the SDK's own client — one server per caller, built from the options <c>AddHubMcp</c> registers (tools,
+/// authorization filters, guards), with the caller's principal on every message as the HTTP transport sets it.
 /// </summary>
-public sealed class McpFixture : DatabaseFixture
+public class McpFixture : DatabaseFixture
 {
     public LoopbackServer Site { get; private set; } = null!;
     public string Video { get; private set; } = "";
@@ -25,7 +31,7 @@ public sealed class McpFixture : DatabaseFixture
     /// <summary>Test classes run in parallel and share the media cache: their variants must not share names.</summary>
     private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
 
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(McpSettings)
     {
         ["Hub:Network:AllowPrivateNetworks"] = "true",
         ["Hub:Jobs:PollInterval"] = "00:00:01",
@@ -33,10 +39,18 @@ public sealed class McpFixture : DatabaseFixture
         ["Hub:Jobs:HeartbeatInterval"] = "00:00:00.5",
     };
 
+    /// <summary>Hub:Mcp:... keys for a fixture that needs other MCP settings.</summary>
+    protected virtual IDictionary<string, string?> McpSettings => new Dictionary<string, string?>();
+
+    /// <summary>Every log line of the MCP servers and Hub, at every level (the console still shows warnings only).</summary>
+    public LogCapture Logs { get; } = new();
+
     protected override void Configure(IServiceCollection services)
     {
+        services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace)
+            .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(level => level >= LogLevel.Warning));
         services.AddHubWorkers();
-        services.AddHubMcp(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        services.AddHubMcp(new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(McpSettings).Build());
     }
 
     public override async Task InitializeAsync()
@@ -74,19 +88,23 @@ public sealed class McpFixture : DatabaseFixture
         return Site.Url(name);
     }
 
-    public static McpCaller Admin { get; } = new("token:admin-test", "admin-test", McpAccess.Admin);
+    /// <summary>A token's principal, as Hub.Web's bearer handler makes it (key token:{id}).</summary>
+    public static ClaimsPrincipal Token(string id, string role) =>
+        RequesterPrincipal.Create(new Requester("token:" + id, id, role == Roles.Admin), "Bearer");
 
-    public static McpCaller User(string id = "user-test") => new("token:" + id, id, McpAccess.Write);
+    public static ClaimsPrincipal Admin { get; } = Token("admin-test", Roles.Admin);
 
-    public static McpCaller Reader { get; } = new("token:reader-test", "reader-test", McpAccess.Read);
+    public static ClaimsPrincipal User(string id = "user-test") => Token(id, Roles.User);
 
     /// <summary>A connected SDK client talking to a fresh Hub MCP server for <paramref name="caller"/> over in-memory pipes.</summary>
-    public async Task<Connection> ConnectAsync(McpCaller caller)
+    public async Task<Connection> ConnectAsync(ClaimsPrincipal caller)
     {
         var toServer = new Pipe();
         var toClient = new Pipe();
         var serverTransport = new StreamServerTransport(toServer.Reader.AsStream(), toClient.Writer.AsStream(), "hub-test", NullLoggerFactory.Instance);
-        var server = McpServer.Create(serverTransport, Get<McpCatalog>().CreateServerOptions(caller), NullLoggerFactory.Instance, Services);
+        var options = Get<IOptionsFactory<McpServerOptions>>().Create(Options.DefaultName);
+        McpPolicies.ActAs(options, caller);
+        var server = McpServer.Create(serverTransport, options, Get<ILoggerFactory>(), Services);
         var cts = new CancellationTokenSource();
         var run = server.RunAsync(cts.Token);
         var client = await McpClient.CreateAsync(new StreamClientTransport(toServer.Writer.AsStream(), toClient.Reader.AsStream(), NullLoggerFactory.Instance),
@@ -124,5 +142,30 @@ public sealed class Connection(McpClient client, McpServer server, Task run, Can
         try { await run; } catch (OperationCanceledException) { }
         await server.DisposeAsync();
         cts.Dispose();
+    }
+}
+
+public sealed class LogCapture : ILoggerProvider
+{
+    public sealed record Line(string Category, LogLevel Level, string Message, Exception? Exception);
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Line> _lines = new();
+
+    public IReadOnlyList<Line> Lines => [.. _lines];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<Line> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue(new Line(category, logLevel, formatter(state, exception), exception));
     }
 }

@@ -17,8 +17,8 @@ public sealed record YtDlpDownload(string FilePath, string? ThumbnailPath, Probe
 /// </summary>
 public sealed class YtDlpClient(ProcessRunner runner, EgressProxy proxy, IOptions<HubOptions> options, ILogger<YtDlpClient> logger)
 {
-    public const int MaxSearchLimit = 50;
-    public const int MaxQueryLength = 200;
+    public const int MaxSearchLimit = SourceSearch.MaxLimit;
+    public const int MaxQueryLength = SourceSearch.MaxQueryLength;
 
     private YtDlpOptions Settings => options.Value.YtDlp;
 
@@ -156,28 +156,10 @@ public sealed class YtDlpClient(ProcessRunner runner, EgressProxy proxy, IOption
         }
     }
 
-    internal static string ValidateSearch(string query, string source, int limit)
-    {
-        if (source is not ("youtube" or "soundcloud" or "all"))
-        {
-            throw new HubValidationException("source", "Search source must be youtube, soundcloud or all.");
-        }
-        if (limit is < 1 or > MaxSearchLimit)
-        {
-            throw new HubValidationException("limit", $"The limit must be between 1 and {MaxSearchLimit}.");
-        }
-        var q = (query ?? "").Trim();
-        if (q.Length == 0)
-        {
-            throw new HubValidationException("query", "The search text is empty.");
-        }
-        if (q.Length > MaxQueryLength)
-        {
-            throw new HubValidationException("query", $"The search text is longer than {MaxQueryLength} characters.");
-        }
-        // One line of text: control characters have no place in a search and could confuse the tool.
-        return new string(q.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
-    }
+    /// <summary>The input rules live in <see cref="SourceSearch"/>; checked again here because the engine must never run on unchecked text.</summary>
+    internal static string ValidateSearch(string query, string source, int limit) =>
+        SourceSearch.Normalize(query, source, limit) is var search && search.Source == source ? search.Query
+            : throw new HubValidationException("source", $"The source must be one of: {string.Join(", ", SourceSearch.Sources)}.");
 
     internal static IReadOnlyList<SearchResult> Interleave(IReadOnlyList<SearchResult> a, IReadOnlyList<SearchResult> b, int limit)
     {

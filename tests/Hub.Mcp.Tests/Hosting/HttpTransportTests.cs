@@ -124,6 +124,22 @@ public sealed class HttpTransportTests(ServeFixture hub) : IClassFixture<ServeFi
         Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(Post("{not json", hub.AdminToken))).StatusCode);
     }
 
+    [Fact]
+    public async Task ABodyPastMaxRequestBytes_Is413_DeclaredOrChunked()
+    {
+        using var http = new HttpClient();
+        var big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"}}";
+        var declared = await http.SendAsync(Post(big, hub.AdminToken));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.StatusCode);
+        Assert.Contains("MaxRequestBytes", await declared.Content.ReadAsStringAsync());
+
+        var chunked = Post("", hub.AdminToken);
+        chunked.Content = new StringContent(big, Encoding.UTF8, "application/json");
+        chunked.Headers.TransferEncodingChunked = true; // no Content-Length: the cap must hold while reading
+        var response = await http.SendAsync(chunked);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
     private HttpRequestMessage Post(string json, string? token, string accept = "application/json, text/event-stream")
     {
         var request = new HttpRequestMessage(HttpMethod.Post, hub.McpUri) { Content = new StringContent(json, Encoding.UTF8, "application/json") };

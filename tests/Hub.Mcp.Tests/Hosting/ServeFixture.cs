@@ -44,7 +44,7 @@ public sealed class ServeFixture : IAsyncLifetime
             {
                 if ((await http.GetAsync(new Uri(BaseUri, "/health/live"))).IsSuccessStatusCode) break;
             }
-            catch (HttpRequestException) when (i < 300 && !_serve.HasExited)
+            catch (HttpRequestException) when (i < 1200 && !_serve.HasExited) // up to 2 minutes: a loaded machine starts slowly
             {
             }
             await Task.Delay(100);

@@ -21,7 +21,7 @@ public sealed class EntryToolsTests(McpFixture hub) : IClassFixture<McpFixture>
     {
         var a = await EntryAsync("zebrafinch-one.mp4");
         var b = await EntryAsync("zebrafinch-two.mp4");
-        await using var c = await hub.ConnectAsync(McpFixture.Reader);
+        await using var c = await hub.ConnectAsync(McpFixture.User("reader"));
 
         var first = await c.Client.OkAsync("search_library", new { query = "zebrafinch", limit = 1 });
         var item = first.GetProperty("items")[0];
@@ -38,7 +38,7 @@ public sealed class EntryToolsTests(McpFixture hub) : IClassFixture<McpFixture>
     public async Task GetEntry_RecentEntries_AndTheEntryResource()
     {
         var id = await EntryAsync("recent.mp4");
-        await using var c = await hub.ConnectAsync(McpFixture.Reader);
+        await using var c = await hub.ConnectAsync(McpFixture.User("reader"));
 
         var entry = (await c.Client.OkAsync("get_entry", new { entry_id = id })).GetProperty("entry");
         Assert.Equal("video", entry.GetProperty("media_kind").GetString());
@@ -51,10 +51,31 @@ public sealed class EntryToolsTests(McpFixture hub) : IClassFixture<McpFixture>
     }
 
     [Fact]
+    public async Task GetEntry_AnswersStructuredContentBesideTheText_AndLinksTheEntryResource()
+    {
+        var id = await EntryAsync("structured.mp4");
+        await using var c = await hub.ConnectAsync(McpFixture.User("reader"));
+
+        var result = await c.Client.CallToolAsync("get_entry", new Dictionary<string, object?> { ["entry_id"] = id });
+        var structured = Assert.IsType<JsonElement>(result.StructuredContent);
+        Assert.Equal(id, structured.GetProperty("entry").GetProperty("id").GetGuid());
+        Assert.True(JsonElement.DeepEquals(structured, JsonDocument.Parse(ToolCalls.Text(result)).RootElement));
+        var link = Assert.Single(result.Content.OfType<ResourceLinkBlock>());
+        Assert.Equal($"hub://entries/{id}", link.Uri);
+        Assert.DoesNotContain("structured", link.Name + link.Title + link.Description); // remote titles stay out of the link
+
+        // The link reads: the resource answers the same entry.
+        var read = await c.Client.ReadResourceAsync(link.Uri);
+        Assert.Equal(id, JsonDocument.Parse(((TextResourceContents)read.Contents[0]).Text).RootElement.GetProperty("entry").GetProperty("id").GetGuid());
+        var search = await c.Client.CallToolAsync("list_recent_entries", new Dictionary<string, object?> { ["limit"] = 100 });
+        Assert.Contains(search.Content.OfType<ResourceLinkBlock>(), l => l.Uri == link.Uri);
+    }
+
+    [Fact]
     public async Task GetStreamLink_GivesASignedPath_AndRefusesBadKinds()
     {
         var id = await EntryAsync("link.mp4");
-        await using var c = await hub.ConnectAsync(McpFixture.Reader);
+        await using var c = await hub.ConnectAsync(McpFixture.User("reader"));
         var link = await c.Client.OkAsync("get_stream_link", new { entry_id = id, ttl_minutes = 10 });
         Assert.StartsWith("/s/", link.GetProperty("path").GetString());
         Assert.Contains("PublicUrl", link.GetProperty("message").GetString()); // no Hub:PublicUrl in this fixture: a path only
@@ -92,10 +113,15 @@ public sealed class EntryToolsTests(McpFixture hub) : IClassFixture<McpFixture>
             new Dictionary<string, object?> { ["playlist_id"] = playlistId, ["entry_id"] = id })).Content.OfType<TextContentBlock>().Single().Text);
         var detail = await owner.Client.OkAsync("get_playlist", new { playlist_id = playlistId });
         Assert.Equal(id, detail.GetProperty("entries")[0].GetProperty("id").GetGuid());
-        Assert.Contains((await owner.Client.OkAsync("list_playlists")).EnumerateArray(), p => p.GetProperty("id").GetGuid() == playlistId);
+        Assert.Contains((await owner.Client.OkAsync("list_playlists")).GetProperty("items").EnumerateArray(), p => p.GetProperty("id").GetGuid() == playlistId);
 
         await using var other = await hub.ConnectAsync(McpFixture.User("stranger"));
         Assert.Contains("Not allowed", await other.Client.ErrorAsync("add_to_playlist", new { playlist_id = playlistId, entry_id = id }));
+        Assert.Contains("Not allowed", await other.Client.ErrorAsync("move_playlist_item", new { playlist_id = playlistId, entry_id = id, position = 0 }));
+        Assert.Contains("Not allowed", await other.Client.ErrorAsync("remove_from_playlist", new { playlist_id = playlistId, entry_id = id }));
+        Assert.Contains("Not allowed", await other.Client.ErrorAsync("rename_playlist", new { playlist_id = playlistId, name = "Mine now" }));
+        Assert.Contains("Not allowed", await other.Client.ErrorAsync("delete_playlist", new { playlist_id = playlistId }));
+        Assert.Equal("Road trip", (await owner.Client.OkAsync("get_playlist", new { playlist_id = playlistId })).GetProperty("playlist").GetProperty("name").GetString());
 
         var dynamic = await owner.Client.OkAsync("create_playlist", new { name = "All playlist items", kind = "dynamic", query = "playlist" });
         var dynamicEntries = (await owner.Client.OkAsync("get_playlist", new { playlist_id = dynamic.GetProperty("id").GetGuid() })).GetProperty("entries");
@@ -105,10 +131,35 @@ public sealed class EntryToolsTests(McpFixture hub) : IClassFixture<McpFixture>
     }
 
     [Fact]
+    public async Task Playlists_TheOwnerRenamesMovesRemovesAndDeletes_AnAdminMayToo()
+    {
+        var a = await EntryAsync("playlist-a.mp4");
+        var b = await EntryAsync("playlist-b.mp4");
+        await using var owner = await hub.ConnectAsync(McpFixture.User("keeper"));
+        var playlistId = (await owner.Client.OkAsync("create_playlist", new { name = "Keeper's" })).GetProperty("id").GetGuid();
+        await owner.Client.OkAsync("add_to_playlist", new { playlist_id = playlistId, entry_id = a });
+        await owner.Client.OkAsync("add_to_playlist", new { playlist_id = playlistId, entry_id = b });
+
+        var moved = await owner.Client.OkAsync("move_playlist_item", new { playlist_id = playlistId, entry_id = b, position = 0 });
+        Assert.Equal(0, moved.GetProperty("position").GetInt32());
+        Assert.Equal([b, a], (await owner.Client.OkAsync("get_playlist", new { playlist_id = playlistId })).GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("id").GetGuid()));
+        await owner.Client.OkAsync("remove_from_playlist", new { playlist_id = playlistId, entry_id = b });
+        Assert.Contains("Not found", await owner.Client.ErrorAsync("remove_from_playlist", new { playlist_id = playlistId, entry_id = b }));
+        Assert.Equal("Renamed", (await owner.Client.OkAsync("rename_playlist", new { playlist_id = playlistId, name = "Renamed" })).GetProperty("name").GetString());
+
+        await using var admin = await hub.ConnectAsync(McpFixture.Admin);
+        Assert.Equal("By admin", (await admin.Client.OkAsync("rename_playlist", new { playlist_id = playlistId, name = "By admin" })).GetProperty("name").GetString());
+        await owner.Client.OkAsync("delete_playlist", new { playlist_id = playlistId });
+        Assert.Contains("Not found", await owner.Client.ErrorAsync("get_playlist", new { playlist_id = playlistId }));
+        await using var db = hub.CreateDb();
+        Assert.Equal(2, db.Entries.Count(e => e.Id == a || e.Id == b)); // the entries stay
+    }
+
+    [Fact]
     public async Task GetStats_CountsTheLibrary()
     {
         await EntryAsync("stats.mp4");
-        await using var c = await hub.ConnectAsync(McpFixture.Reader);
+        await using var c = await hub.ConnectAsync(McpFixture.User("reader"));
         var stats = await c.Client.OkAsync("get_stats");
         Assert.True(stats.GetProperty("entries").GetInt64() >= 1);
         Assert.True(stats.GetProperty("bytes").GetInt64() > 0);

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using Hub.Domain;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Hub.Mcp;
+
+/// <summary>
+/// What the SDK does not do for us. It reports any exception out of a tool call — a refused argument, a tool the
+/// caller may not use — as a server failure, logged at error level with its stack trace. Client mistakes are answered
+/// here instead, before the SDK's tool pipeline runs, and logged at debug without a stack trace.
+/// </summary>
+public static class McpGuards
+{
+    /// <summary>
+    /// A tools/call for a tool that does not exist or that the caller may not use is "Unknown tool" (a hidden tool looks
+    /// like no tool at all), and a string argument holding U+0000 — which no text column can store — is an
+    /// invalid-params error naming the argument. Both are JSON-RPC errors (-32602), as the SDK would answer them.
+    /// </summary>
+    public static McpMessageFilter RefuseUnusableCalls => next => async (context, cancellationToken) =>
+    {
+        if (context.JsonRpcMessage is JsonRpcRequest { Method: RequestMethods.ToolsCall, Params: JsonObject call })
+        {
+            var name = call["name"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? call["name"]!.GetValue<string>() : "";
+            if (!await MayCallAsync(context, name).ConfigureAwait(false))
+            {
+                throw Refuse(context, $"Unknown tool: '{name}'", "unknown tool {Tool}", name);
+            }
+            if (call["arguments"] is JsonObject args && args.FirstOrDefault(a => ContainsNul(a.Value)) is { Key: { } bad })
+            {
+                throw Refuse(context, $"Invalid '{bad}': text must not contain the NUL character (U+0000).", "U+0000 in argument {Argument}", bad);
+            }
+        }
+        await next(context, cancellationToken).ConfigureAwait(false);
+    };
+
+    /// <summary>Hub's errors and our own <see cref="McpException"/>s as tool errors the model reads (no stack trace in the log).</summary>
+    public static McpRequestFilter<CallToolRequestParams, CallToolResult> ReportHubErrors => next => async (context, cancellationToken) =>
+    {
+        try
+        {
+            return await next(context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubException ex)
+        {
+            return Error(context, HubErrors.ToMcp(ex));
+        }
+        catch (McpException ex) when (ex is not McpProtocolException)
+        {
+            return Error(context, ex);
+        }
+    };
+
+    private static CallToolResult Error(RequestContext<CallToolRequestParams> context, McpException ex)
+    {
+        Logger(context.Server).LogDebug("Tool {Tool} refused: {Message}", context.Params?.Name, ex.Message);
+        return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = ex.Message }] };
+    }
+
+    private static async Task<bool> MayCallAsync(MessageContext context, string name)
+    {
+        if (context.Server.ServerOptions.ToolCollection is not { } tools || !tools.TryGetPrimitive(name, out var tool))
+        {
+            return false;
+        }
+        // The same attributes the SDK's authorization filter reads: refusing here only spares the log, it decides the same.
+        var services = context.Server.Services ?? throw new InvalidOperationException("The MCP server has no services.");
+        var policy = await AuthorizationPolicy.CombineAsync(services.GetRequiredService<IAuthorizationPolicyProvider>(),
+            tool.Metadata.OfType<IAuthorizeData>()).ConfigureAwait(false);
+        return policy is null || tool.Metadata.OfType<IAllowAnonymous>().Any() || (await services.GetRequiredService<IAuthorizationService>()
+            .AuthorizeAsync(context.User ?? new(), context, policy).ConfigureAwait(false)).Succeeded;
+    }
+
+    private static bool ContainsNul(JsonNode? node) => node switch
+    {
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>().Contains('\0'),
+        JsonArray a => a.Any(ContainsNul),
+        JsonObject o => o.Any(p => ContainsNul(p.Value)),
+        _ => false,
+    };
+
+    private static McpProtocolException Refuse(MessageContext context, string message, string logTemplate, string what)
+    {
+        Logger(context.Server).LogDebug("Client error on tools/call: " + logTemplate, what);
+        return new McpProtocolException(message, McpErrorCode.InvalidParams);
+    }
+
+    private static ILogger Logger(McpServer server) =>
+        server.Services?.GetService<ILoggerFactory>()?.CreateLogger(typeof(McpGuards)) ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+}
