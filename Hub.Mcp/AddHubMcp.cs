@@ -64,12 +64,17 @@ public static class HubMcpServiceCollectionExtensions
     public static IServiceCollection AddHubMcpHttp(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHubMcp(configuration).WithHttpTransport();
-        services.AddOptions<HttpServerTransportOptions>().Configure<IOptions<McpOptions>>((http, mcp) =>
+        services.AddSingleton<McpSessionCap>();
+        services.AddOptions<HttpServerTransportOptions>().Configure<IOptions<McpOptions>, McpSessionCap>((http, mcp, cap) =>
         {
             http.Stateless = mcp.Value.HttpSessions == McpOptions.Stateless;
+            if (!http.Stateless)
+            {
 #pragma warning disable MCP9006 // idle sessions are the SDK's "legacy stateful HTTP"; they are what stateful mode means
-            http.IdleTimeout = mcp.Value.SessionIdleTimeout;
+                http.IdleTimeout = mcp.Value.SessionIdleTimeout;
 #pragma warning restore MCP9006
+                cap.Configure(http);
+            }
         });
         return services;
     }

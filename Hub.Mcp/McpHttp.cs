@@ -10,8 +10,8 @@ namespace Hub.Mcp;
 /// <summary>
 /// <c>/mcp</c>: the SDK's Streamable HTTP endpoint (<c>MapMcp</c>) behind Hub's bearer tokens. The SDK checks the
 /// transport rules (Accept 406, MCP-Protocol-Version 400, JSON-RPC body 400, notifications 202; GET and DELETE 405 when
-/// stateless). It lacks two checks we keep here: the browser <c>Origin</c> (403, against DNS rebinding) and a cap on the
-/// request body (413).
+/// stateless). It lacks what we keep here: the browser <c>Origin</c> (403, against DNS rebinding), a cap on the request
+/// body (413), and in stateful mode a cap on sessions per token (429, <see cref="McpSessionCap"/>).
 /// </summary>
 public static class McpHttp
 {
@@ -47,6 +47,11 @@ public static class McpHttp
                 catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge && !http.Response.HasStarted)
                 {
                     return TooLarge(options); // a chunked body that grew past the cap while the SDK read it
+                }
+                catch (TooManySessionsException ex) when (!http.Response.HasStarted)
+                {
+                    http.Response.Headers.Remove("Mcp-Session-Id"); // set by the SDK before it asked us; no session exists
+                    return Error(StatusCodes.Status429TooManyRequests, ex.Message);
                 }
             })
             .ExcludeFromDescription();

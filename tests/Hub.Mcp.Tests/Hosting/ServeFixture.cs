@@ -6,7 +6,7 @@ namespace Hub.Mcp.Tests.Hosting;
 /// The real <c>hub serve</c> as a child process on a free loopback port and a fresh database, with an admin and a user
 /// token, and a loopback site to import from. Also the environment for <c>hub mcp</c> on the same database.
 /// </summary>
-public sealed class ServeFixture : IAsyncLifetime
+public class ServeFixture : IAsyncLifetime
 {
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "hub-mcp-" + Guid.NewGuid().ToString("N")[..10]);
     private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
@@ -32,6 +32,7 @@ public sealed class ServeFixture : IAsyncLifetime
             ["Hub__Mcp__AllowedOrigins__0"] = "https://allowed.example",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        foreach (var (k, v) in ExtraEnv) Env[k] = v;
         AdminToken = await CreateTokenAsync("mcp-admin", "admin");
         UserToken = await CreateTokenAsync("mcp-user", "user");
         var port = HubProcess.FreePort();
@@ -50,6 +51,9 @@ public sealed class ServeFixture : IAsyncLifetime
             await Task.Delay(100);
         }
     }
+
+    /// <summary>More environment for <c>hub serve</c> (Hub__Mcp__... keys) in a fixture that needs other settings.</summary>
+    protected virtual IDictionary<string, string?> ExtraEnv => new Dictionary<string, string?>();
 
     public async Task<Uri> ServeVideoAsync(string name)
     {
