@@ -63,6 +63,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<GuardedHttp>();
 
         // Engines and media tools
+        services.AddSingleton<PartFileOpener>(PartFiles.Open);
         services.AddSingleton<HttpDownloadEngine>();
         services.AddSingleton<HttpProbe>();
         services.AddSingleton<YtDlpClient>();
