@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Hub.Domain.Engines;
 using Hub.Domain.Engines.Http;
 using Hub.Domain.Engines.Upload;
@@ -44,7 +43,17 @@ public sealed class DownloadHandler(
         var format = data.Format ?? library.DefaultFormat;
         var progress = new Progress(context);
 
-        var downloaded = await DownloadAsync(context, data, format, progress, cancellationToken).ConfigureAwait(false);
+        // A file an earlier attempt finished (its entry could not be written then) is used again, not fetched again.
+        var downloaded = await FinishedDownload.TryLoadAsync(context.WorkDir, cancellationToken).ConfigureAwait(false);
+        if (downloaded is not null)
+        {
+            logger.LogInformation("Job {JobId}: reusing the download an earlier attempt finished ({Bytes} bytes)", context.Id, downloaded.SizeBytes);
+        }
+        else
+        {
+            downloaded = await DownloadAsync(context, data, format, progress, cancellationToken).ConfigureAwait(false);
+            downloaded = await FinishedDownload.SaveAsync(context.WorkDir, downloaded, cancellationToken).ConfigureAwait(false);
+        }
         await context.TransitionAsync(JobStates.Processing, "downloaded; reading media metadata",
             new { bytes = downloaded.SizeBytes, file = Path.GetFileName(downloaded.FilePath) }, cancellationToken).ConfigureAwait(false);
         context.Report(new JobProgress(96, downloaded.SizeBytes, downloaded.SizeBytes, null, 0));
@@ -54,7 +63,7 @@ public sealed class DownloadHandler(
         {
             throw ImportFailedException.Permanent("not-media", $"'{downloaded.FileName}' has no audio or video Hub can play.");
         }
-        var sha = downloaded.Sha256 ?? await HashAsync(downloaded.FilePath, cancellationToken).ConfigureAwait(false);
+        var sha = downloaded.Sha256 ?? await FinishedDownload.HashAsync(downloaded.FilePath, cancellationToken).ConfigureAwait(false);
         var probe = data.Probe ?? downloaded.Metadata;
         var meta = downloaded.Metadata ?? probe;
 
@@ -128,8 +137,9 @@ public sealed class DownloadHandler(
         }
         catch (Exception ex)
         {
-            // The entry was not written: take the placed file back out so a retry does not leave a stray copy.
-            TryDelete(finalPath);
+            // The entry was not written: take the placed file back into the work folder, so a retry neither leaves a
+            // stray copy in the library nor fetches the file again (the marker still describes it).
+            TryMoveBack(finalPath, downloaded.FilePath);
             if (thumbnail is not null) TryDelete(thumbnail);
             if (ex is DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: "23505" } })
             {
@@ -202,13 +212,21 @@ public sealed class DownloadHandler(
         context.CompleteAsync(dup.Id, new ImportOutcome(dup.Id, true, $"Already in the library: {dup.Title}", dup.FilePath, null),
             "already in library (same content)", null, cancellationToken);
 
-    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 17, useAsync: true);
-        return Convert.ToHexString(await SHA256.HashDataAsync(f, cancellationToken).ConfigureAwait(false)).ToLowerInvariant();
-    }
 
     private static string? FirstNonBlank(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    private void TryMoveBack(string placed, string workFile)
+    {
+        try
+        {
+            File.Move(placed, workFile, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Could not move {Path} back into the work folder: {Error}", placed, ex.Message);
+            TryDelete(placed);
+        }
+    }
 
     private void TryDelete(string path)
     {

@@ -82,7 +82,14 @@ public sealed class JobWorker(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 slots.Release(free);
-                logger.LogWarning(ex, "Claiming from queue {Queue} failed; retrying", handler.Queue);
+                if (DatabaseOutage.Is(ex))
+                {
+                    logger.LogWarning("Claiming from queue {Queue} failed, the database is unreachable ({Error}); retrying", handler.Queue, ex.Message);
+                }
+                else
+                {
+                    logger.LogWarning(ex, "Claiming from queue {Queue} failed; retrying", handler.Queue);
+                }
                 await Task.Delay(_options.PollInterval, stoppingToken).ConfigureAwait(false);
                 continue;
             }
@@ -130,6 +137,12 @@ public sealed class JobWorker(
                 DeleteWorkDir(workDir);
             }
         }
+        catch (Exception ex) when (DatabaseOutage.Is(ex) && !stoppingToken.IsCancellationRequested)
+        {
+            await pumpStop.CancelAsync().ConfigureAwait(false);
+            await pump.ConfigureAwait(false);
+            await HandBackAfterOutageAsync(context, ex, stoppingToken).ConfigureAwait(false);
+        }
         catch (Exception ex)
         {
             await pumpStop.CancelAsync().ConfigureAwait(false);
@@ -139,6 +152,42 @@ public sealed class JobWorker(
         finally
         {
             _cancels.TryRemove(job.Id, out _);
+        }
+    }
+
+    /// <summary>
+    /// The database went away under a running job: nothing is wrong with the job. Its work folder (and a finished
+    /// download in it) stays; once the database answers, the job goes back in line at once without counting a failure.
+    /// </summary>
+    private async Task HandBackAfterOutageAsync(JobContext context, Exception ex, CancellationToken stoppingToken)
+    {
+        logger.LogWarning("Job {JobId}: the database is unreachable ({Error}); its work is kept and it is handed back when the database returns",
+            context.Id, ex.Message);
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await store.TransitionAsync(context.Job, Owner, JobStates.Retrying, "the database was unreachable; handed back, its work kept",
+                    runAfter: time.GetUtcNow(), cancellationToken: stoppingToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception again) when (DatabaseOutage.Is(again))
+            {
+            }
+            catch (Exception gone) when (gone is JobLeaseLostException or InvalidJobTransitionException)
+            {
+                return; // the reaper or another worker has it now
+            }
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // shutting down: the next start (or the reaper) takes it back
+            }
+            delay = TimeSpan.FromSeconds(Math.Min(10, delay.TotalSeconds * 2));
         }
     }
 
@@ -208,14 +257,23 @@ public sealed class JobWorker(
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                await context.FlushProgressAsync(stop).ConfigureAwait(false);
-                if (time.GetUtcNow() - lastRenew >= _options.HeartbeatInterval)
+                try
                 {
-                    lastRenew = time.GetUtcNow();
-                    if (await store.RenewLeaseAsync(context.Job, Owner, stop).ConfigureAwait(false))
+                    await context.FlushProgressAsync(stop).ConfigureAwait(false);
+                    if (time.GetUtcNow() - lastRenew >= _options.HeartbeatInterval)
                     {
-                        await cancel.CancelAsync().ConfigureAwait(false);
+                        lastRenew = time.GetUtcNow();
+                        if (await store.RenewLeaseAsync(context.Job, Owner, stop).ConfigureAwait(false))
+                        {
+                            await cancel.CancelAsync().ConfigureAwait(false);
+                        }
                     }
+                }
+                catch (Exception ex) when (DatabaseOutage.Is(ex))
+                {
+                    // Keep working through a short outage and keep trying: stopping here would let the lease lapse
+                    // for the rest of the job even after the database is back.
+                    logger.LogDebug("Progress for job {JobId} could not be saved: {Error}", context.Id, ex.Message);
                 }
             }
         }
@@ -265,7 +323,7 @@ public sealed class JobWorker(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning(ex, "Reaping expired leases failed");
+                logger.LogWarning(DatabaseOutage.Is(ex) ? null : ex, "Reaping expired leases failed: {Error}", ex.Message);
             }
         }
     }

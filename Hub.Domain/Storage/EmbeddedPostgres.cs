@@ -126,9 +126,10 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
         {
             await RunPgAsync("pg_ctl", ["-D", ClusterDir, "-m", "fast", "-w", "-t", "60", "stop"], TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
         }
-        catch (ProcessFailedException ex) when (ex.Result.Stderr.Contains("Is server running?", StringComparison.OrdinalIgnoreCase))
+        catch (ProcessFailedException ex) when (ex.Result.Stderr.Contains("Is server running?", StringComparison.OrdinalIgnoreCase)
+            || ex.Result.Stderr.Contains("No such process", StringComparison.OrdinalIgnoreCase))
         {
-            // Already gone.
+            // Already gone (stopped, or died and not restarted yet).
         }
         IsRunning = false;
         OwnsServer = false;

@@ -24,7 +24,7 @@ public class DatabaseFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name);
+        ConnectionString = await CreateDatabaseAsync();
         Directory.CreateDirectory(DataDir);
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -40,6 +40,11 @@ public class DatabaseFixture : IAsyncLifetime
         await Services.GetRequiredService<HubDatabase>().StartAsync(CancellationToken.None);
     }
 
+    /// <summary>A fresh database on the shared test cluster; override to use another server (e.g. a <see cref="PrivateCluster"/>).</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => TestPostgres.CreateDatabaseAsync(GetType().Name);
+
+    protected virtual Task DropDatabaseAsync() => TestPostgres.DropDatabaseAsync(ConnectionString);
+
     protected virtual void Configure(IServiceCollection services)
     {
     }
@@ -51,7 +56,7 @@ public class DatabaseFixture : IAsyncLifetime
     public virtual async Task DisposeAsync()
     {
         await Services.DisposeAsync();
-        await TestPostgres.DropDatabaseAsync(ConnectionString);
+        await DropDatabaseAsync();
         try
         {
             Directory.Delete(DataDir, recursive: true);
