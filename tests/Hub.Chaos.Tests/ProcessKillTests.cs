@@ -19,7 +19,7 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
     {
         _connectionString = await TestPostgres.CreateDatabaseAsync("chaoskill");
         _site = await MediaSite.StartAsync();
-        _site.BytesPerSecond = 400_000;
+        _site.BytesPerSecond = 250_000;
     }
 
     public async Task DisposeAsync()
@@ -74,6 +74,10 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
         var env = ServeProcess.Env(_connectionString, _dataDir);
         var log = new StatusLog();
 
+        // The upstream holds the transfer at 30 % until the serve below is up, so the kill lands mid-download on
+        // any machine; the read timeout is raised so the hold is not taken for a stalled server.
+        _site.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        env["Hub__Network__ReadTimeoutSeconds"] = "300";
         await using var worker = HubProcess.Start(["worker"], env);
         var enqueue = await HubProcess.RunAsync(["import", url], env, TimeSpan.FromSeconds(120));
         Assert.True(enqueue.ExitCode == 0, enqueue.Stderr);
@@ -85,7 +89,8 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
         var port = HubProcess.FreePort();
         await using var serve = await ServeProcess.StartAsync(port, env);
         var api = log.Client(new Uri($"http://127.0.0.1:{port}"), await ServeProcess.FirstTokenAsync(serve));
-        await WaitForBytesAsync(invariants, jobId, 2_400_000);
+        _site.Hold.SetResult();
+        await WaitForBytesAsync(invariants, jobId, 3_200_000);
         Assert.Equal("downloading", await invariants.ScalarAsync<string>("SELECT state FROM jobs WHERE id = $1", jobId));
         worker.Kill();
         await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));

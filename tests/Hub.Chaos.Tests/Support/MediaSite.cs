@@ -36,6 +36,14 @@ public sealed class MediaSite : IAsyncDisposable
     public int FaultsInjected => _faults;
     private int _faults;
 
+    /// <summary>
+    /// While not completed, every transfer pauses once it reaches <see cref="HoldAt"/> of its file: a scenario can
+    /// keep a download in the middle until the fault it wants to inject is ready, whatever the machine's speed.
+    /// </summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    public double HoldAt { get; set; } = 0.3;
+
     /// <summary>GETs that asked for a Range (resumes).</summary>
     public int RangeGets => _rangeGets;
     private int _rangeGets;
@@ -108,8 +116,15 @@ public sealed class MediaSite : IAsyncDisposable
         var paced = BytesPerSecond > 0;
         var began = System.Diagnostics.Stopwatch.GetTimestamp();
         long sent = 0;
+        await ctx.Response.StartAsync(ctx.RequestAborted); // headers go out first, whatever follows
         for (var pos = start; pos < bytes.Length; pos += chunk)
         {
+            if (Hold is { Task.IsCompleted: false } hold && pos >= bytes.Length * HoldAt)
+            {
+                await hold.Task.WaitAsync(TimeSpan.FromMinutes(3), ctx.RequestAborted);
+                began = System.Diagnostics.Stopwatch.GetTimestamp(); // the pace starts again after the hold, no burst
+                sent = 0;
+            }
             if (pos >= faultAt)
             {
                 Interlocked.Increment(ref _faults);
