@@ -59,9 +59,18 @@ public sealed class UpstreamFaultTests(ITestOutputHelper output) : IAsyncLifetim
             ids[url] = await ServeProcess.ImportAsync(api, url);
         }
         var ends = new Dictionary<string, (string? State, string? ErrorKind, string? Error)>();
-        foreach (var (url, id) in ids)
+        try
         {
-            ends[url] = await JobApi.WaitForEndAsync(api, id, TimeSpan.FromSeconds(180));
+            foreach (var (url, id) in ids)
+            {
+                ends[url] = await JobApi.WaitForEndAsync(api, id, TimeSpan.FromSeconds(120));
+            }
+        }
+        catch (TimeoutException ex)
+        {
+            var stderr = serve.Stderr + serve.Stdout;
+            throw new TimeoutException($"{ex.Message}\n{await invariants.DescribeAsync()}\nGETs: {string.Join(", ", ids.Keys.Select(u => _site.Gets(Path.GetFileName(new Uri(u).AbsolutePath))))}"
+                + $"\nserve log (tail):\n{stderr[Math.Max(0, stderr.Length - 4000)..]}");
         }
 
         // Bytes needed: the two files that completed; the one that never could is counted apart.

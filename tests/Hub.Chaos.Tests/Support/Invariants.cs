@@ -38,6 +38,27 @@ public sealed class Invariants(string connectionString, string dataDir)
         return rows;
     }
 
+    /// <summary>Every root job with its history, for a failure message that says where things stood.</summary>
+    public async Task<string> DescribeAsync()
+    {
+        var sb = new System.Text.StringBuilder();
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT j.source, j.state, j.attempt, j.failures, j.bytes_done, j.error_kind, j.error,
+                   (SELECT string_agg(coalesce(e.from_state, '-') || '→' || coalesce(e.to_state, '-') || ' ' || left(e.message, 120), ' | ' ORDER BY e.id)
+                    FROM job_events e WHERE e.job_id = j.id)
+            FROM jobs j WHERE j.parent_id IS NULL ORDER BY j.created_at
+            """, conn);
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
+        {
+            sb.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
+                $"{r.GetValue(0)}: {r.GetValue(1)} attempt {r.GetValue(2)} failures {r.GetValue(3)} bytes {r.GetValue(4)} {r.GetValue(5)} {r.GetValue(6)}\n    {r.GetValue(7)}");
+        }
+        return sb.ToString();
+    }
+
     /// <summary>Waits until none of the jobs for <paramref name="urls"/> is still in flight.</summary>
     public Task WaitForJobsToEndAsync(IReadOnlyCollection<string> urls, TimeSpan timeout) =>
         Wait.UntilAsync(async () =>

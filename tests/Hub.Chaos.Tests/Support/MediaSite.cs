@@ -116,7 +116,9 @@ public sealed class MediaSite : IAsyncDisposable
         var paced = BytesPerSecond > 0;
         var began = System.Diagnostics.Stopwatch.GetTimestamp();
         long sent = 0;
-        await ctx.Response.StartAsync(ctx.RequestAborted); // headers go out first, whatever follows
+        // Headers go out first, whatever follows (StartAsync alone leaves them in Kestrel's buffer until a body write).
+        await ctx.Response.StartAsync(ctx.RequestAborted);
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
         for (var pos = start; pos < bytes.Length; pos += chunk)
         {
             if (Hold is { Task.IsCompleted: false } hold && pos >= bytes.Length * HoldAt)
