@@ -72,6 +72,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<EgressProxy>();
 
         // Engines and probers, asked in this order (first that takes the source wins); uploads take over a file instead.
+        services.AddSingleton<PartFileOpener>(PartFiles.Open); // the HTTP engine's temp files (a seam for disk-full tests)
         services.AddSingleton<YtDlpClient>();
         services.AddSingleton<ISourceProber, HttpProbe>();
         services.AddSingleton<ISourceProber, YtDlpProber>();

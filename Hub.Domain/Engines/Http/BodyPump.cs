@@ -100,7 +100,7 @@ internal static class BodyPump
         }
         catch (IOException ex)
         {
-            throw ImportFailedException.Retryable("disk", $"Could not write the download to disk: {ex.Message}", ex);
+            throw ImportFailedException.FromDiskWrite(ex);
         }
     }
 }

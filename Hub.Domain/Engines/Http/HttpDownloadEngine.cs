@@ -11,8 +11,10 @@ namespace Hub.Domain.Engines.Http;
 /// computed on the way, resumed with Range/If-Range after a dropped connection (up to 3 times in a row) and across
 /// attempts (from the part file and its sidecar), with the size limit enforced up front and while streaming.
 /// </summary>
-public sealed class HttpDownloadEngine(GuardedHttp http, TimeProvider time) : IDownloadEngine
+public sealed class HttpDownloadEngine(GuardedHttp http, TimeProvider time, PartFileOpener? openPart = null) : IDownloadEngine
 {
+    private readonly PartFileOpener _openPart = openPart ?? PartFiles.Open;
+
     internal const int BufferSize = 256 * 1024;
     private const int MaxResumes = 3;
 
@@ -22,12 +24,25 @@ public sealed class HttpDownloadEngine(GuardedHttp http, TimeProvider time) : ID
 
     public async Task<DownloadResult> DownloadAsync(DownloadRequest request, IProgress<DownloadProgress> progress, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await DownloadToDiskAsync(request, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (ImportFailedException.IsDiskFull(ex))
+        {
+            // Outside the body copy too (the sidecar, the final flush): a full disk is named as such, not "internal".
+            throw ImportFailedException.FromDiskWrite(ex);
+        }
+    }
+
+    private async Task<DownloadResult> DownloadToDiskAsync(DownloadRequest request, IProgress<DownloadProgress> progress, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(request.WorkDir);
         var part = new PartialDownload(Path.Combine(request.WorkDir, HttpFileName.SafeLocalName(HttpFileName.FromUrl(request.Url)) + ".part"));
         var state = part.Load(request.Url);
         var limit = Math.Min(request.MaxBytes ?? long.MaxValue, http.Options.MaxDownloadBytes);
         var transfer = new Transfer(request.Url, part, limit, new ProgressMeter(progress, time)) { State = state };
-        transfer.Writer = await HashingWriter.OpenAsync(part.PartPath, resume: state is not null, BufferSize, cancellationToken).ConfigureAwait(false);
+        transfer.Writer = await HashingWriter.OpenAsync(_openPart, part.PartPath, resume: state is not null, BufferSize, cancellationToken).ConfigureAwait(false);
         await using (transfer.Writer.ConfigureAwait(false))
         {
             var failures = 0;

@@ -52,6 +52,17 @@ internal sealed class PartialDownload(string partPath)
     }
 }
 
+/// <summary>
+/// Opens a download's part file: the one place the HTTP engine gets a stream on the temp disk, so a test can hand
+/// it one that fails the way a full disk does (ENOSPC). The default is <see cref="PartFiles.Open"/>.
+/// </summary>
+public delegate FileStream PartFileOpener(string path, FileStreamOptions options);
+
+public static class PartFiles
+{
+    public static FileStream Open(string path, FileStreamOptions options) => new(path, options);
+}
+
 /// <summary>Appends to the part file and feeds the same bytes to SHA-256, so the hash is ready when the last byte lands.</summary>
 internal sealed class HashingWriter : IAsyncDisposable
 {
@@ -63,9 +74,9 @@ internal sealed class HashingWriter : IAsyncDisposable
     public long Length { get; private set; }
 
     /// <summary>Opens the part file; when resuming, re-hashes what is already there and continues after it.</summary>
-    public static async Task<HashingWriter> OpenAsync(string path, bool resume, int bufferSize, CancellationToken cancellationToken)
+    public static async Task<HashingWriter> OpenAsync(PartFileOpener open, string path, bool resume, int bufferSize, CancellationToken cancellationToken)
     {
-        var file = new FileStream(path, new FileStreamOptions
+        var file = open(path, new FileStreamOptions
         {
             Mode = FileMode.OpenOrCreate,
             Access = FileAccess.ReadWrite,
