@@ -9,6 +9,13 @@ public sealed class FfprobeClient(ProcessRunner runner, IOptions<HubOptions> opt
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// What ffmpeg's readers may open while they read a downloaded file: the file itself, nothing on the network. A
+    /// "video" that is really an HLS or DASH playlist would otherwise make ffprobe (or the thumbnail step) fetch the
+    /// URLs inside it, past the egress guard.
+    /// </summary>
+    public const string LocalProtocols = "file,crypto,data";
+
     /// <exception cref="ImportFailedException">"not-media" (permanent) when ffprobe cannot read the file.</exception>
     public async Task<MediaInfo> ProbeAsync(string path, CancellationToken cancellationToken)
     {
@@ -19,7 +26,7 @@ public sealed class FfprobeClient(ProcessRunner runner, IOptions<HubOptions> opt
             throw new FileNotFoundException("There is no file to probe.", full);
         }
         var spec = new ProcessSpec(options.Value.Tools.FFprobe,
-            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-i", full]) { Timeout = Timeout };
+            ["-v", "error", "-protocol_whitelist", LocalProtocols, "-print_format", "json", "-show_format", "-show_streams", "-i", full]) { Timeout = Timeout };
         ProcessResult result;
         try
         {

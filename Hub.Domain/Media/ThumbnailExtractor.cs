@@ -38,7 +38,7 @@ public sealed class ThumbnailExtractor(ProcessRunner runner, IOptions<HubOptions
 
     private async Task<(bool Ok, bool NoStream)> TryAsync(string input, string output, double? seek, string map, CancellationToken cancellationToken)
     {
-        List<string> args = ["-hide_banner", "-v", "error", "-nostdin", "-y"];
+        List<string> args = ["-hide_banner", "-v", "error", "-nostdin", "-y", "-protocol_whitelist", FfprobeClient.LocalProtocols];
         if (seek is { } s)
         {
             args.AddRange(["-ss", s.ToString("0.###", CultureInfo.InvariantCulture)]);

@@ -42,6 +42,8 @@ public static class EntryFiles
         {
             Record(context, entry.Id, kind, tokenLabel, range);
         }
+        // The bytes came from somewhere on the internet: a browser must not read a "video" as HTML or script.
+        context.Response.Headers.XContentTypeOptions = "nosniff";
         return TypedResults.PhysicalFile(file.FullName, MediaContentTypes.For(entry),
             fileDownloadName: kind == SignedLinks.Download ? DownloadName(entry) : null,
             lastModified: lastModified, entityTag: etag, enableRangeProcessing: true);

@@ -14,7 +14,7 @@ public sealed class SourceSearchTests
         Assert.Equal(SourceSearch.DefaultSource, search.Source);
         Assert.Equal(SourceSearch.DefaultLimit, search.Limit);
         Assert.Equal("soundcloud", SourceSearch.Normalize("x", " SoundCloud ", 50).Source);
-        Assert.Equal("a b", SourceSearch.Normalize("a\0b", "all", 1).Query); // NUL never reaches yt-dlp
+        Assert.Equal("a b", SourceSearch.Normalize("a\u0007b", "all", 1).Query); // control characters never reach yt-dlp
     }
 
     [Theory]
@@ -23,6 +23,8 @@ public sealed class SourceSearchTests
     [InlineData("ok", "vimeo", 5, "source")]
     [InlineData("ok", "all", 0, "limit")]
     [InlineData("ok", "all", 51, "limit")]
+    [InlineData("a\0b", "all", 5, "query")] // text Hub cannot store is refused as everywhere (TextInput)
+    [InlineData("a\ud800b", "all", 5, "query")]
     public void Normalize_Rejects_NamingTheField(string? query, string source, int limit, string field) =>
         Assert.Equal(field, Assert.Throws<HubValidationException>(() => SourceSearch.Normalize(query, source, limit)).Field);
 

@@ -59,3 +59,51 @@ public sealed class FfprobeClientTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
+
+/// <summary>A downloaded "video" that is really a playlist must not make ffprobe or ffmpeg fetch what it names.</summary>
+public sealed class FfprobeLocalOnlyTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hub-ffprobe-local-").FullName;
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await LoopbackServer.StartAsync();
+        _server.MapFile("/seg0.ts", await TestMedia.VideoAsync(), "video/mp2t");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task<string> PlaylistAsync()
+    {
+        var path = Path.Combine(_dir, "clip.mp4");
+        await File.WriteAllTextAsync(path, $"#EXTM3U\n#EXT-X-TARGETDURATION:5\n#EXTINF:5.0,\n{_server.Url("seg0.ts")}\n#EXT-X-ENDLIST\n");
+        return path;
+    }
+
+    [Fact]
+    public async Task Probe_OfAPlaylistInDisguise_FetchesNothing_AndIsNotMedia()
+    {
+        var client = new FfprobeClient(TestPostgres.Runner, Options.Create(new HubOptions()));
+
+        await Assert.ThrowsAsync<ImportFailedException>(async () => await client.ProbeAsync(await PlaylistAsync(), CancellationToken.None));
+
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
+    public async Task Thumbnail_OfAPlaylistInDisguise_FetchesNothing()
+    {
+        var extractor = new ThumbnailExtractor(TestPostgres.Runner, Options.Create(new HubOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ThumbnailExtractor>.Instance);
+
+        var thumb = await extractor.ExtractAsync(await PlaylistAsync(), Path.Combine(_dir, "thumb.jpg"), 5.0, CancellationToken.None);
+
+        Assert.Null(thumb);
+        Assert.Empty(_server.Requests);
+    }
+}

@@ -33,6 +33,7 @@ public sealed class SignedLinkTests(StreamFixture fx) : IClassFixture<StreamFixt
         Assert.Equal("bytes 10-29/1000", response.Content.Headers.ContentRange!.ToString());
         Assert.Equal(Enumerable.Range(10, 20).Select(i => EntrySeed.ByteAt(i)).ToArray(), await response.Content.ReadAsByteArrayAsync());
         Assert.Equal("video/mp4", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal(HttpStatusCode.OK, (await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Head, url.PathAndQuery))).StatusCode);
     }
 
