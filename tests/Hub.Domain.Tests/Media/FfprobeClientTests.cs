@@ -60,7 +60,11 @@ public sealed class FfprobeClientTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
 
-/// <summary>A downloaded "video" that is really a playlist must not make ffprobe or ffmpeg fetch what it names.</summary>
+/// <summary>
+/// A downloaded "video" that is really a playlist must not make ffprobe or ffmpeg fetch what it names. ffmpeg 5.1 already
+/// limits what a local playlist may open to its own protocols; Hub pins that with -protocol_whitelist for every reader
+/// and future builds, and these tests guard the property (they pass on Debian's ffmpeg without the flag too).
+/// </summary>
 public sealed class FfprobeLocalOnlyTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("hub-ffprobe-local-").FullName;
@@ -80,7 +84,8 @@ public sealed class FfprobeLocalOnlyTests : IAsyncLifetime
 
     private async Task<string> PlaylistAsync()
     {
-        var path = Path.Combine(_dir, "clip.mp4");
+        // ffmpeg reads a playlist as HLS only under a playlist name (m3u8, m3u, hls); a download may well carry one.
+        var path = Path.Combine(_dir, "clip.m3u8");
         await File.WriteAllTextAsync(path, $"#EXTM3U\n#EXT-X-TARGETDURATION:5\n#EXTINF:5.0,\n{_server.Url("seg0.ts")}\n#EXT-X-ENDLIST\n");
         return path;
     }
