@@ -135,7 +135,7 @@ internal static class EntrySearchSql
         return f;
     }
 
-    /// <summary>Adds a positional parameter and returns its placeholder (<c>$3</c>).</summary>
+    /// <summary>Adds a positional parameter and returns how the SQL names it (<c>$3</c>).</summary>
     private static string Param(NpgsqlCommand cmd, object value, NpgsqlDbType? type = null)
     {
         cmd.Parameters.Add(type is { } t ? new NpgsqlParameter { NpgsqlDbType = t, Value = value } : new NpgsqlParameter { Value = value });
