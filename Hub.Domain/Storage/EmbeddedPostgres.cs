@@ -124,6 +124,7 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
             return;
         }
         logger.LogInformation("Stopping private PostgreSQL");
+        var postmaster = ReadPostmasterPid();
         try
         {
             await RunPgAsync("pg_ctl", ["-D", ClusterDir, "-m", "fast", "-w", "-t", "60", "stop"], TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
@@ -133,8 +134,39 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
         {
             // Already gone (stopped, or died and not restarted yet).
         }
+        // pg_ctl returns once postmaster.pid is gone; the postmaster removes it a moment before it exits.
+        for (var i = 0; i < 50 && postmaster is { } pid && IsProcessAlive(pid); i++)
+        {
+            await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+        }
         IsRunning = false;
         OwnsServer = false;
+    }
+
+    private int? ReadPostmasterPid()
+    {
+        try
+        {
+            return int.TryParse(File.ReadLines(Path.Combine(ClusterDir, "postmaster.pid")).FirstOrDefault(), out var pid) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsProcessAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 1)..].TrimStart();
+            return state.Length > 0 && state[0] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Whether a server is running on this cluster, read from postmaster.pid and confirmed by pg_ctl.</summary>
