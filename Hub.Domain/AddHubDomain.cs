@@ -41,6 +41,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<HubDatabase>().DataSource);
         services.AddDbContextFactory<HubDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.CommandTimeout(60)));
         services.AddHostedService<DatabaseHostedService>();
+        services.AddSingleton<CacheInvalidation>();
         services.AddSingleton<DatabaseSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseSupervisor>());
 

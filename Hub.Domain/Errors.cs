@@ -18,3 +18,6 @@ public sealed class HubNotFoundException(string what, string message) : HubExcep
 }
 
 public class HubConflictException(string type, string message) : HubException(type, message);
+
+/// <summary>The caller is known and may see the thing, but not change it (REST 403; MCP "Not allowed").</summary>
+public sealed class HubForbiddenException(string message) : HubException("forbidden", message);

@@ -11,7 +11,7 @@ namespace Hub.Domain.Access;
 public sealed class JobAccess(JobQueue queue)
 {
     public static bool CanSee(Requester requester, string? requestedBy) =>
-        requester.IsAdmin || (requestedBy is not null && requestedBy == requester.Key);
+        requester.IsAdmin || requester.Owns(requestedBy);
 
     public static bool CanSee(Requester requester, Job job) => CanSee(requester, job.RequestedBy);
 

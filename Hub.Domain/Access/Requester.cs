@@ -23,4 +23,11 @@ public sealed record Requester(string Key, string Name, bool IsAdmin)
     public static Requester Local(string key, string name, string role) => new(key, name, role == Roles.Admin);
 
     public static string TelegramKey(long userId) => TelegramPrefix + userId;
+
+    /// <summary>
+    /// Whether a job, entry or playlist recorded as asked for by <paramref name="ownerKey"/> is this requester's. The one
+    /// place "the same person" is decided: a Telegram contact linked to tokens (the extension's pairing) joins here.
+    /// Nothing without an owner (system jobs, files found on disk) is anybody's.
+    /// </summary>
+    public bool Owns(string? ownerKey) => ownerKey is not null && ownerKey == Key;
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Hub.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Hub.Domain.Access;
 
@@ -10,15 +11,40 @@ public sealed record CreatedToken(ApiToken Token, string Secret);
 /// <summary>
 /// API tokens: random secrets shown once, stored as SHA-256 hashes (a 256-bit random secret needs no slow hash).
 /// </summary>
-public sealed class TokenService(IDbContextFactory<HubDbContext> dbFactory, TimeProvider time)
+public sealed class TokenService
 {
+    private readonly IDbContextFactory<HubDbContext> dbFactory;
+    private readonly NpgsqlDataSource dataSource;
+    private readonly TimeProvider time;
+
+    public TokenService(IDbContextFactory<HubDbContext> dbFactory, NpgsqlDataSource dataSource, CacheInvalidation caches, TimeProvider time)
+    {
+        this.dbFactory = dbFactory;
+        this.dataSource = dataSource;
+        this.time = time;
+        caches.Invalidated += (kind, id) =>
+        {
+            if (kind is null)
+            {
+                _cache.Clear();
+            }
+            else if (kind == CacheInvalidation.Token)
+            {
+                foreach (var (hash, hit) in _cache)
+                {
+                    if (hit.Token.Id == id) _cache.TryRemove(hash, out _);
+                }
+            }
+        };
+    }
+
     public const string SecretPrefix = "hub_";
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// Validated tokens are remembered this long, so a player seeking through a file (a request per seek) does not
-    /// cost a database round trip each time. A revoke in this process takes effect at once; one made by another
-    /// process (e.g. `hub token revoke` while `hub serve` runs) within this time.
+    /// cost a database round trip each time. A revoke takes effect at once in every process (<see cref="CacheInvalidation"/>);
+    /// this lifetime only bounds a notification that got lost.
     /// </summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
 
@@ -119,6 +145,7 @@ public sealed class TokenService(IDbContextFactory<HubDbContext> dbFactory, Time
         token.RevokedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         _cache.TryRemove(token.SecretHash, out _);
+        await CacheInvalidation.NotifyAsync(dataSource, CacheInvalidation.Token, token.Id, cancellationToken).ConfigureAwait(false);
         return token;
     }
 

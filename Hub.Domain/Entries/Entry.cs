@@ -23,6 +23,8 @@ public sealed class Entry
     public JsonDocument Media { get; set; } = JsonDocument.Parse("{}");
     public JsonDocument Properties { get; set; } = JsonDocument.Parse("{}");
     public List<string> Tags { get; set; } = [];
+    /// <summary>Who asked for it (the requester key of the importing job): with admins, the one who may change or delete it.</summary>
+    public string? RequestedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

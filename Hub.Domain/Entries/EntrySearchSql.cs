@@ -17,7 +17,11 @@ internal static class EntrySearchSql
     public const int RankLimit = 5000;
 
     public const string Columns = "e.id, e.library_id, e.title, e.source_url, e.normalized_url, e.source_id, e.platform, e.uploader, e.media_kind, " +
-        "e.container, e.duration_seconds, e.size_bytes, e.content_hash, e.file_path, e.thumbnail_path, e.properties::text, e.tags, e.created_at, e.updated_at";
+        "e.container, e.duration_seconds, e.size_bytes, e.content_hash, e.file_path, e.thumbnail_path, e.properties::text, e.tags, e.created_at, e.updated_at, " +
+        "e.requested_by";
+
+    /// <summary>How many columns <see cref="Columns"/> has: a query's own columns after them start at this ordinal.</summary>
+    public const int ColumnCount = 20;
 
     public static NpgsqlCommand Build(EntryQuery q, string sortKey, bool descending, EntryCursor? cursor, int limit)
     {

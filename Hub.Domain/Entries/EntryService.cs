@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hub.Domain.Access;
 using Hub.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -11,8 +12,26 @@ namespace Hub.Domain.Entries;
 /// The library's entries for every door: list with filters, search, sort and keyset pages; read, edit, delete.
 /// Returns detached entities. <see cref="QueryAsync"/> does not load <see cref="Entry.Media"/> (the raw ffprobe JSON).
 /// </summary>
-public sealed class EntryService(NpgsqlDataSource dataSource, IDbContextFactory<HubDbContext> dbFactory, TimeProvider time, ILogger<EntryService> logger)
+public sealed class EntryService
 {
+    private readonly NpgsqlDataSource dataSource;
+    private readonly IDbContextFactory<HubDbContext> dbFactory;
+    private readonly TimeProvider time;
+    private readonly ILogger<EntryService> logger;
+
+    public EntryService(NpgsqlDataSource dataSource, IDbContextFactory<HubDbContext> dbFactory, CacheInvalidation caches, TimeProvider time, ILogger<EntryService> logger)
+    {
+        this.dataSource = dataSource;
+        this.dbFactory = dbFactory;
+        this.time = time;
+        this.logger = logger;
+        caches.Invalidated += (kind, id) =>
+        {
+            if (kind is null) _serving.Clear();
+            else if (kind == CacheInvalidation.Entry) _serving.TryRemove(id, out _);
+        };
+    }
+
     public static readonly IReadOnlyList<string> MediaKinds = ["video", "audio", "other"];
 
     public async Task<EntryPage> QueryAsync(EntryQuery query, CancellationToken cancellationToken)
@@ -41,7 +60,7 @@ public sealed class EntryService(NpgsqlDataSource dataSource, IDbContextFactory<
                     return new EntryPage(items, new EntryCursor(sortName, EntryCursor.FormatKey(lastKey!), last.Id).Encode());
                 }
                 items.Add(Read(reader));
-                lastKey = reader.GetValue(19);
+                lastKey = reader.GetValue(EntrySearchSql.ColumnCount);
             }
         }
         return new EntryPage(items, null);
@@ -73,7 +92,8 @@ public sealed class EntryService(NpgsqlDataSource dataSource, IDbContextFactory<
 
     /// <summary>
     /// An entry for serving its file: remembered for a few seconds, because a player that seeks sends a request per
-    /// seek. A delete or update in this process forgets it at once; the file itself is checked on every request.
+    /// seek. A delete or update forgets it at once in every process (<see cref="CacheInvalidation"/>); the file itself is
+    /// checked on every request.
     /// </summary>
     public async Task<Entry> GetForServingAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -101,13 +121,15 @@ public sealed class EntryService(NpgsqlDataSource dataSource, IDbContextFactory<
             ?? throw new HubNotFoundException("entry", $"No entry {id}.");
     }
 
-    public async Task<Entry> UpdateAsync(Guid id, EntryPatch patch, CancellationToken cancellationToken)
+    /// <summary>Changes title, tags or properties: the entry's owner or an admin (<see cref="EntryAccess"/>).</summary>
+    public async Task<Entry> UpdateAsync(Requester requester, Guid id, EntryPatch patch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patch);
         _serving.TryRemove(id, out _);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var entry = await db.Entries.FirstOrDefaultAsync(e => e.Id == id, cancellationToken).ConfigureAwait(false)
             ?? throw new HubNotFoundException("entry", $"No entry {id}.");
+        EntryAccess.RequireChange(requester, entry);
         if (patch.Title is not null)
         {
             var title = TextInput.Check(patch.Title, "title", int.MaxValue)!.Trim();
@@ -126,6 +148,7 @@ public sealed class EntryService(NpgsqlDataSource dataSource, IDbContextFactory<
         }
         entry.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await CacheInvalidation.NotifyAsync(dataSource, CacheInvalidation.Entry, id, cancellationToken).ConfigureAwait(false);
         return entry;
     }
 
@@ -163,16 +186,18 @@ public sealed class EntryService(NpgsqlDataSource dataSource, IDbContextFactory<
     }
 
     /// <summary>
-    /// Deletes the entry; removes its file unless <paramref name="keepFile"/>, and its thumbnail (Hub's own cache) always.
+    /// Deletes the entry (its owner or an admin, <see cref="EntryAccess"/>); removes its file unless <paramref name="keepFile"/>, and its thumbnail (Hub's own cache) always.
     /// A file that is already gone is not an error.
     /// </summary>
-    public async Task DeleteAsync(Guid id, bool keepFile, CancellationToken cancellationToken)
+    public async Task DeleteAsync(Requester requester, Guid id, bool keepFile, CancellationToken cancellationToken)
     {
         _serving.TryRemove(id, out _);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var entry = await db.Entries.AsNoTracking().Where(e => e.Id == id).Select(e => new { e.FilePath, e.ThumbnailPath })
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) ?? throw new HubNotFoundException("entry", $"No entry {id}.");
+        var entry = await db.Entries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken).ConfigureAwait(false)
+            ?? throw new HubNotFoundException("entry", $"No entry {id}.");
+        EntryAccess.RequireChange(requester, entry);
         await db.Entries.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await CacheInvalidation.NotifyAsync(dataSource, CacheInvalidation.Entry, id, cancellationToken).ConfigureAwait(false);
         if (!keepFile) TryDelete(entry.FilePath);
         if (entry.ThumbnailPath is not null) TryDelete(entry.ThumbnailPath);
     }
@@ -210,5 +235,6 @@ public sealed class EntryService(NpgsqlDataSource dataSource, IDbContextFactory<
         Tags = [.. r.GetFieldValue<string[]>(16)],
         CreatedAt = r.GetFieldValue<DateTimeOffset>(17),
         UpdatedAt = r.GetFieldValue<DateTimeOffset>(18),
+        RequestedBy = r.IsDBNull(19) ? null : r.GetString(19),
     };
 }

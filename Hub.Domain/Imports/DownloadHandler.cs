@@ -126,6 +126,7 @@ public sealed class DownloadHandler(
             }, JobJson.Options),
             CreatedAt = time.GetUtcNow(),
             UpdatedAt = time.GetUtcNow(),
+            RequestedBy = context.Job.RequestedBy,
         };
         try
         {

@@ -7,9 +7,11 @@ namespace Hub.Domain.Jobs;
 
 /// <summary>
 /// One LISTEN connection per process: batches of job updates and wake-ups that other processes broadcast (see
-/// <see cref="JobBroadcaster"/>) are republished here. Reconnects when the connection drops.
+/// <see cref="JobBroadcaster"/>) are republished here, and cache invalidations (<see cref="CacheInvalidation"/>) handed on.
+/// Reconnects when the connection drops.
 /// </summary>
-public sealed class JobNotificationListener(NpgsqlDataSource dataSource, JobBroadcaster broadcaster, JobSignals signals, ILogger<JobNotificationListener> logger)
+public sealed class JobNotificationListener(NpgsqlDataSource dataSource, JobBroadcaster broadcaster, JobSignals signals,
+    CacheInvalidation caches, ILogger<JobNotificationListener> logger)
     : BackgroundService
 {
 
@@ -27,9 +29,13 @@ public sealed class JobNotificationListener(NpgsqlDataSource dataSource, JobBroa
             {
                 await using var conn = await dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
                 conn.Notification += OnNotification;
-                await using (var cmd = new NpgsqlCommand($"LISTEN {JobBroadcaster.Channel}", conn))
+                await using (var cmd = new NpgsqlCommand($"LISTEN {JobBroadcaster.Channel}; LISTEN {CacheInvalidation.Channel}", conn))
                 {
                     await cmd.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
+                }
+                if (_listening.Task.IsCompleted)
+                {
+                    caches.ForgetAll(); // invalidations sent while we were deaf are lost
                 }
                 _listening.TrySetResult();
                 delay = TimeSpan.FromSeconds(1);
@@ -56,5 +62,15 @@ public sealed class JobNotificationListener(NpgsqlDataSource dataSource, JobBroa
         }
     }
 
-    private void OnNotification(object sender, NpgsqlNotificationEventArgs e) => broadcaster.Receive(e.Payload);
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
+    {
+        if (e.Channel == CacheInvalidation.Channel)
+        {
+            caches.Receive(e.Payload);
+        }
+        else
+        {
+            broadcaster.Receive(e.Payload);
+        }
+    }
 }

@@ -10,7 +10,10 @@ public static class PlaylistKinds
     public const string Dynamic = "dynamic";
 }
 
-/// <summary>A playlist as Hub's doors see it. <see cref="ItemCount"/> is null for dynamic playlists (it depends on when they are read).</summary>
+/// <summary>
+/// A playlist as Hub's doors see it. <see cref="ItemCount"/> is null for dynamic playlists (it depends on when they are
+/// read). A <see cref="Private"/> one is seen by its creator and admins only (<see cref="Access.PlaylistAccess"/>).
+/// </summary>
 public sealed record Playlist(
     Guid Id,
     string Name,
@@ -20,10 +23,11 @@ public sealed record Playlist(
     int? ItemCount,
     string? CreatedBy,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    bool Private = false);
 
 /// <summary>A change to a playlist; null leaves a field as it is. <see cref="Query"/> only applies to dynamic playlists.</summary>
-public sealed record PlaylistPatch(string? Name = null, string? Description = null, EntryQuery? Query = null);
+public sealed record PlaylistPatch(string? Name = null, string? Description = null, EntryQuery? Query = null, bool? Private = null);
 
 /// <summary>A page of a playlist's entries; <see cref="Positions"/> are the static playlist's positions (dense, from 0).</summary>
 public sealed record PlaylistEntries(IReadOnlyList<Entry> Items, IReadOnlyList<int>? Positions, string? NextCursor);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Hub.Domain.Access;
 using Hub.Domain.Entries;
 using Hub.Domain.Storage;
 using Npgsql;
@@ -9,25 +10,30 @@ namespace Hub.Domain.Playlists;
 
 /// <summary>
 /// Static playlists (ordered items, positions kept dense 0..n-1 by every change; an entry appears at most once) and
-/// dynamic ones (a stored <see cref="EntryQuery"/> evaluated through <see cref="EntryService"/> when read).
+/// dynamic ones (a stored <see cref="EntryQuery"/> evaluated through <see cref="EntryService"/> when read). Every method
+/// takes the <see cref="Requester"/> and applies <see cref="PlaylistAccess"/>, so each door gets the same rules.
 /// </summary>
 public sealed class PlaylistService(NpgsqlDataSource dataSource, EntryService entries, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
     private const string Select = "SELECT p.id, p.name, p.description, p.kind, p.query::text, p.created_by, p.created_at, p.updated_at, " +
-        "CASE WHEN p.kind = 'static' THEN (SELECT count(*)::int FROM playlist_items i WHERE i.playlist_id = p.id) END FROM playlists p";
+        "CASE WHEN p.kind = 'static' THEN (SELECT count(*)::int FROM playlist_items i WHERE i.playlist_id = p.id) END, p.private FROM playlists p";
 
-    public async Task<IReadOnlyList<Playlist>> ListAsync(CancellationToken cancellationToken)
+    /// <summary>The playlists <paramref name="requester"/> may read: every public one, and their own private ones (admins: all).</summary>
+    public async Task<IReadOnlyList<Playlist>> ListAsync(Requester requester, CancellationToken cancellationToken)
     {
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand(Select + " ORDER BY lower(p.name), p.id", conn);
-        return await ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        return [.. (await ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false)).Where(p => PlaylistAccess.CanRead(requester, p))];
     }
 
-    public async Task<Playlist> GetAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>One playlist; a private one of someone else's is not found.</summary>
+    public async Task<Playlist> GetAsync(Requester requester, Guid id, CancellationToken cancellationToken)
     {
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await GetAsync(conn, id, cancellationToken).ConfigureAwait(false);
+        var playlist = await GetAsync(conn, id, cancellationToken).ConfigureAwait(false);
+        PlaylistAccess.RequireRead(requester, playlist);
+        return playlist;
     }
 
     private static async Task<Playlist> GetAsync(NpgsqlConnection conn, Guid id, CancellationToken cancellationToken)
@@ -35,10 +41,12 @@ public sealed class PlaylistService(NpgsqlDataSource dataSource, EntryService en
         await using var cmd = new NpgsqlCommand(Select + " WHERE p.id = $1", conn);
         cmd.Parameters.AddWithValue(id);
         return (await ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false)).FirstOrDefault()
-            ?? throw new HubNotFoundException("playlist", $"No playlist {id}.");
+            ?? throw PlaylistAccess.NotFound(id);
     }
 
-    public async Task<Playlist> CreateAsync(string name, string kind, EntryQuery? query, string? description, string? createdBy, CancellationToken cancellationToken)
+    /// <summary>Creates a playlist owned by <paramref name="requester"/>.</summary>
+    public async Task<Playlist> CreateAsync(Requester requester, string name, string kind, EntryQuery? query, string? description,
+        bool isPrivate, CancellationToken cancellationToken)
     {
         var cleanName = Name(name);
         if (kind is not (PlaylistKinds.Static or PlaylistKinds.Dynamic))
@@ -53,32 +61,34 @@ public sealed class PlaylistService(NpgsqlDataSource dataSource, EntryService en
         var now = time.GetUtcNow();
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (var cmd = new NpgsqlCommand(
-            "INSERT INTO playlists (id, name, description, kind, query, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)", conn))
+            "INSERT INTO playlists (id, name, description, kind, query, created_by, created_at, updated_at, private) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)", conn))
         {
             cmd.Parameters.AddWithValue(id);
             cmd.Parameters.AddWithValue(cleanName);
             cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)Description(description) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             cmd.Parameters.AddWithValue(kind);
             cmd.Parameters.Add(new NpgsqlParameter { Value = query is null ? DBNull.Value : JsonSerializer.Serialize(query.WithoutPaging(), Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)createdBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            cmd.Parameters.AddWithValue(requester.Key);
             cmd.Parameters.AddWithValue(now);
+            cmd.Parameters.AddWithValue(isPrivate);
             await ExecuteUniqueAsync(cmd, cleanName, cancellationToken).ConfigureAwait(false);
         }
         return await GetAsync(conn, id, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<Playlist> UpdateAsync(Guid id, PlaylistPatch patch, CancellationToken cancellationToken)
+    public async Task<Playlist> UpdateAsync(Requester requester, Guid id, PlaylistPatch patch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patch);
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var current = await GetAsync(conn, id, cancellationToken).ConfigureAwait(false);
+        PlaylistAccess.RequireChange(requester, current);
         if (patch.Query is not null)
         {
             if (current.Kind != PlaylistKinds.Dynamic) throw new HubValidationException("query", "Only dynamic playlists have a query.");
             await CheckQueryAsync(patch.Query, cancellationToken).ConfigureAwait(false);
         }
         var name = patch.Name is null ? current.Name : Name(patch.Name);
-        await using (var cmd = new NpgsqlCommand("UPDATE playlists SET name = $2, description = $3, query = $4, updated_at = $5 WHERE id = $1", conn))
+        await using (var cmd = new NpgsqlCommand("UPDATE playlists SET name = $2, description = $3, query = $4, updated_at = $5, private = $6 WHERE id = $1", conn))
         {
             cmd.Parameters.AddWithValue(id);
             cmd.Parameters.AddWithValue(name);
@@ -86,23 +96,25 @@ public sealed class PlaylistService(NpgsqlDataSource dataSource, EntryService en
             var query = patch.Query ?? current.Query;
             cmd.Parameters.Add(new NpgsqlParameter { Value = query is null ? DBNull.Value : JsonSerializer.Serialize(query.WithoutPaging(), Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
             cmd.Parameters.AddWithValue(time.GetUtcNow());
+            cmd.Parameters.AddWithValue(patch.Private ?? current.Private);
             await ExecuteUniqueAsync(cmd, name, cancellationToken).ConfigureAwait(false);
         }
         return await GetAsync(conn, id, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
+    public async Task DeleteAsync(Requester requester, Guid id, CancellationToken cancellationToken)
     {
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        PlaylistAccess.RequireChange(requester, await GetAsync(conn, id, cancellationToken).ConfigureAwait(false));
         await using var cmd = new NpgsqlCommand("DELETE FROM playlists WHERE id = $1", conn);
         cmd.Parameters.AddWithValue(id);
         if (await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
-            throw new HubNotFoundException("playlist", $"No playlist {id}.");
+            throw PlaylistAccess.NotFound(id);
     }
 
     /// <summary>Adds an entry at <paramref name="position"/> (0-based; null or past the end appends). Returns its position.</summary>
-    public Task<int> AddAsync(Guid id, Guid entryId, int? position, CancellationToken cancellationToken) =>
-        ReorderAsync(id, cancellationToken, async (conn, order) =>
+    public Task<int> AddAsync(Requester requester, Guid id, Guid entryId, int? position, CancellationToken cancellationToken) =>
+        ReorderAsync(requester, id, cancellationToken, async (conn, order) =>
         {
             if (order.Contains(entryId)) throw new HubConflictException("already-in-playlist", "The entry is already in this playlist; move it instead.");
             await using var exists = new NpgsqlCommand("SELECT 1 FROM entries WHERE id = $1", conn);
@@ -120,8 +132,8 @@ public sealed class PlaylistService(NpgsqlDataSource dataSource, EntryService en
             return at;
         });
 
-    public Task RemoveAsync(Guid id, Guid entryId, CancellationToken cancellationToken) =>
-        ReorderAsync(id, cancellationToken, async (conn, order) =>
+    public Task RemoveAsync(Requester requester, Guid id, Guid entryId, CancellationToken cancellationToken) =>
+        ReorderAsync(requester, id, cancellationToken, async (conn, order) =>
         {
             if (!order.Remove(entryId)) throw new HubNotFoundException("playlist-item", $"Entry {entryId} is not in this playlist.");
             await using var delete = new NpgsqlCommand("DELETE FROM playlist_items WHERE playlist_id = $1 AND entry_id = $2", conn);
@@ -132,8 +144,8 @@ public sealed class PlaylistService(NpgsqlDataSource dataSource, EntryService en
         });
 
     /// <summary>Moves an item to <paramref name="position"/> (0-based, clamped to the end). Returns its new position.</summary>
-    public Task<int> MoveAsync(Guid id, Guid entryId, int position, CancellationToken cancellationToken) =>
-        ReorderAsync(id, cancellationToken, (_, order) =>
+    public Task<int> MoveAsync(Requester requester, Guid id, Guid entryId, int position, CancellationToken cancellationToken) =>
+        ReorderAsync(requester, id, cancellationToken, (_, order) =>
         {
             if (!order.Remove(entryId)) throw new HubNotFoundException("playlist-item", $"Entry {entryId} is not in this playlist.");
             var at = Position(position, order.Count);
@@ -143,18 +155,18 @@ public sealed class PlaylistService(NpgsqlDataSource dataSource, EntryService en
 
     /// <summary>
     /// Runs a change of a static playlist's order under a row lock on the playlist, then writes every position
-    /// densely from the changed order (this also closes gaps left by deleted entries).
+    /// densely from the changed order (this also closes gaps left by deleted entries). Only its creator or an admin.
     /// </summary>
-    private async Task<int> ReorderAsync(Guid id, CancellationToken cancellationToken, Func<NpgsqlConnection, List<Guid>, Task<int>> change)
+    private async Task<int> ReorderAsync(Requester requester, Guid id, CancellationToken cancellationToken, Func<NpgsqlConnection, List<Guid>, Task<int>> change)
     {
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var lockCmd = new NpgsqlCommand("SELECT kind FROM playlists WHERE id = $1 FOR UPDATE", conn, tx))
+        await using (var lockCmd = new NpgsqlCommand(Select + " WHERE p.id = $1 FOR UPDATE OF p", conn, tx))
         {
             lockCmd.Parameters.AddWithValue(id);
-            var kind = (string?)await lockCmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw new HubNotFoundException("playlist", $"No playlist {id}.");
-            if (kind != PlaylistKinds.Static)
+            var playlist = (await ReadAllAsync(lockCmd, cancellationToken).ConfigureAwait(false)).FirstOrDefault() ?? throw PlaylistAccess.NotFound(id);
+            PlaylistAccess.RequireChange(requester, playlist);
+            if (playlist.Kind != PlaylistKinds.Static)
                 throw new HubConflictException("dynamic-playlist", "A dynamic playlist's entries come from its query; change the query instead.");
         }
         var order = new List<Guid>();
@@ -187,11 +199,11 @@ public sealed class PlaylistService(NpgsqlDataSource dataSource, EntryService en
     /// A page of the playlist's entries: a static one in item order (cursor = next position), a dynamic one through
     /// its stored query (cursor = the entry query's cursor).
     /// </summary>
-    public async Task<PlaylistEntries> EntriesAsync(Guid id, string? cursor, int? limit, CancellationToken cancellationToken)
+    public async Task<PlaylistEntries> EntriesAsync(Requester requester, Guid id, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         var take = limit ?? EntryQuery.DefaultLimit;
         if (take is < 1 or > EntryQuery.MaxLimit) throw new HubValidationException("limit", $"limit must be between 1 and {EntryQuery.MaxLimit}.");
-        var playlist = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var playlist = await GetAsync(requester, id, cancellationToken).ConfigureAwait(false);
         if (playlist.Kind == PlaylistKinds.Dynamic)
         {
             var page = await entries.QueryAsync(playlist.Query! with { Cursor = cursor, Limit = take }, cancellationToken).ConfigureAwait(false);
@@ -215,9 +227,9 @@ public sealed class PlaylistService(NpgsqlDataSource dataSource, EntryService en
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (items.Count == take) return new PlaylistEntries(items, positions, r.GetInt32(19).ToString(CultureInfo.InvariantCulture));
+            if (items.Count == take) return new PlaylistEntries(items, positions, r.GetInt32(EntrySearchSql.ColumnCount).ToString(CultureInfo.InvariantCulture));
             items.Add(EntryService.Read(r));
-            positions.Add(r.GetInt32(19));
+            positions.Add(r.GetInt32(EntrySearchSql.ColumnCount));
         }
         return new PlaylistEntries(items, positions, null);
     }
@@ -261,7 +273,7 @@ public sealed class PlaylistService(NpgsqlDataSource dataSource, EntryService en
             list.Add(new Playlist(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3),
                 r.IsDBNull(4) ? null : JsonSerializer.Deserialize<EntryQuery>(r.GetString(4), Json),
                 r.IsDBNull(8) ? null : r.GetInt32(8), r.IsDBNull(5) ? null : r.GetString(5),
-                r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7)));
+                r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7), r.GetBoolean(9)));
         }
         return list;
     }

@@ -1,3 +1,4 @@
+using Hub.Domain.Access;
 using Hub.Domain.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -9,7 +10,8 @@ public sealed class StatsService(NpgsqlDataSource dataSource, IOptions<HubOption
 {
     public const int ImportDays = 30;
 
-    public async Task<LibraryStats> LibraryAsync(CancellationToken cancellationToken)
+    /// <summary>What the library holds. File-system paths are for admins: others get the figures without them.</summary>
+    public async Task<LibraryStats> LibraryAsync(Requester requester, CancellationToken cancellationToken)
     {
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var byLibrary = await GroupAsync(conn, "SELECT coalesce(l.name, e.library_id::text), count(*), coalesce(sum(e.size_bytes), 0) FROM entries e " +
@@ -38,7 +40,9 @@ public sealed class StatsService(NpgsqlDataSource dataSource, IOptions<HubOption
 
         var entries = byKind.Sum(k => k.Entries);
         var bytes = byKind.Sum(k => k.Bytes);
-        return new LibraryStats(entries, bytes, byLibrary, byKind, byContainer, byPlatform, perDay, jobs, Storage(bytes));
+        var storage = Storage(bytes);
+        return new LibraryStats(entries, bytes, byLibrary, byKind, byContainer, byPlatform, perDay, jobs,
+            requester.IsAdmin ? storage : storage with { MediaDir = null });
     }
 
     /// <summary>Free and total space of the file system holding the media folder (the nearest existing parent).</summary>

@@ -4,7 +4,8 @@ public sealed record CountBytes(string Key, long Entries, long Bytes);
 
 public sealed record DayCount(DateOnly Day, long Count, long Bytes);
 
-public sealed record StorageStats(long EntriesBytes, string MediaDir, long? FreeBytes, long? TotalBytes);
+/// <summary>Disk figures; <see cref="MediaDir"/> (an absolute path on the server) is given to admins only, null for others.</summary>
+public sealed record StorageStats(long EntriesBytes, string? MediaDir, long? FreeBytes, long? TotalBytes);
 
 public sealed record LibraryStats(
     long Entries,

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Security.Claims;
 using Hub.Domain.Access;
 using Hub.Domain.Entries;
 using Hub.Domain.Libraries;
@@ -9,9 +10,9 @@ using ModelContextProtocol.Server;
 
 namespace Hub.Mcp.Tools;
 
-/// <summary>Read the library (search, one entry, the newest), hand out a stream link, and delete with confirmation.</summary>
+/// <summary>Read the library (search, one entry, the newest), hand out a stream link, and delete (owner or admin) with confirmation.</summary>
 [McpServerToolType]
-public sealed class EntryTools(EntryService entries, LibraryService libraries, SignedLinks links)
+public sealed class EntryTools(EntryService entries, LibraryService libraries, SignedLinks links, ClaimsPrincipal user)
 {
     [McpServerTool(Name = "search_library", ReadOnly = true, Title = "Search the library", UseStructuredContent = true, OutputSchemaType = typeof(EntryPageView))]
     [Authorize]
@@ -95,9 +96,9 @@ public sealed class EntryTools(EntryService entries, LibraryService libraries, S
     }
 
     [McpServerTool(Name = "delete_entry", Destructive = true, Title = "Delete an entry", UseStructuredContent = true)]
-    [Authorize(Roles = Roles.Admin)]
+    [Authorize(Policy = McpPolicies.Write)]
     [Description("Deletes an entry from the library, and its file unless keep_file=true. Cannot be undone: it needs confirm=true, " +
-        "which you should only pass after the user explicitly agreed to delete this entry. Admin only.")]
+        "which you should only pass after the user explicitly agreed to delete this entry. Only the entry's owner (who imported it) or an admin.")]
     public async Task<DoneView> DeleteEntryAsync(
         [Description("The entry id.")] Guid entry_id,
         [Description("Must be true to delete; ask the user first.")] bool confirm = false,
@@ -108,7 +109,7 @@ public sealed class EntryTools(EntryService entries, LibraryService libraries, S
         {
             throw new McpException("Refused (confirmation-required): deleting cannot be undone. Ask the user, then call again with confirm=true.");
         }
-        await entries.DeleteAsync(entry_id, keep_file, cancellationToken).ConfigureAwait(false);
+        await entries.DeleteAsync(RequesterPrincipal.Read(user), entry_id, keep_file, cancellationToken).ConfigureAwait(false);
         return new DoneView(keep_file ? $"Entry {entry_id} removed from the library; its file was kept." : $"Entry {entry_id} and its file were deleted.");
     }
 

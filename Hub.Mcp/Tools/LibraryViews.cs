@@ -16,11 +16,11 @@ public sealed record EntryPageView(IReadOnlyList<EntryView> Items, string? NextC
 
 public sealed record EntryDetailView(EntryView Entry, string Notice = RemoteText.Notice);
 
-public sealed record PlaylistView(Guid Id, string Name, string Kind, int? ItemCount, string? CreatedBy, DateTimeOffset CreatedAt, RemoteText? UntrustedRemoteText)
+public sealed record PlaylistView(Guid Id, string Name, string Kind, int? ItemCount, string? CreatedBy, DateTimeOffset CreatedAt, bool Private, RemoteText? UntrustedRemoteText)
 {
     // Playlist names and descriptions are typed by people with a token, not fetched; the description is still free text
     // someone else may have written, so it is kept apart like remote text.
-    public static PlaylistView From(Playlist p) => new(p.Id, p.Name, p.Kind, p.ItemCount, p.CreatedBy, p.CreatedAt, RemoteText.Of(null, null, p.Description));
+    public static PlaylistView From(Playlist p) => new(p.Id, p.Name, p.Kind, p.ItemCount, p.CreatedBy, p.CreatedAt, p.Private, RemoteText.Of(null, null, p.Description));
 }
 
 public sealed record PlaylistDetailView(PlaylistView Playlist, IReadOnlyList<EntryView> Entries, string? NextCursor, string Notice = RemoteText.Notice);

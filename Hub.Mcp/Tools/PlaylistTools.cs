@@ -13,16 +13,17 @@ namespace Hub.Mcp.Tools;
 
 /// <summary>
 /// Playlists, as REST offers them: static (a hand-kept list) or dynamic (a saved search that fills itself). Everyone
-/// reads them; only the creator or an admin changes one (<see cref="PlaylistAccess"/>).
+/// reads them unless private; only the creator or an admin changes one (<see cref="PlaylistAccess"/>, which
+/// <see cref="PlaylistService"/> applies for every door).
 /// </summary>
 [McpServerToolType]
 public sealed class PlaylistTools(PlaylistService playlists, LibraryService libraries, ClaimsPrincipal user)
 {
     [McpServerTool(Name = "list_playlists", ReadOnly = true, Title = "List playlists", UseStructuredContent = true)]
     [Authorize]
-    [Description("Every playlist: id, name, kind (static or dynamic), item count, who created it.")]
+    [Description("Every playlist you may read (all public ones and your own private ones): id, name, kind (static or dynamic), item count, who created it.")]
     public async Task<PlaylistListView> ListPlaylistsAsync(CancellationToken cancellationToken) =>
-        new([.. (await playlists.ListAsync(cancellationToken).ConfigureAwait(false)).Select(PlaylistView.From)]);
+        new([.. (await playlists.ListAsync(Caller, cancellationToken).ConfigureAwait(false)).Select(PlaylistView.From)]);
 
     [McpServerTool(Name = "get_playlist", ReadOnly = true, Title = "Get a playlist", UseStructuredContent = true, OutputSchemaType = typeof(PlaylistDetailView))]
     [Authorize]
@@ -34,8 +35,8 @@ public sealed class PlaylistTools(PlaylistService playlists, LibraryService libr
         CancellationToken cancellationToken = default)
     {
         EntryTools.CheckLimit(limit);
-        var playlist = await playlists.GetAsync(playlist_id, cancellationToken).ConfigureAwait(false);
-        var items = await playlists.EntriesAsync(playlist_id, cursor, limit, cancellationToken).ConfigureAwait(false);
+        var playlist = await playlists.GetAsync(Caller, playlist_id, cancellationToken).ConfigureAwait(false);
+        var items = await playlists.EntriesAsync(Caller, playlist_id, cursor, limit, cancellationToken).ConfigureAwait(false);
         return ToolResults.WithEntryLinks(new PlaylistDetailView(PlaylistView.From(playlist), [.. items.Items.Select(EntryView.From)], items.NextCursor),
             items.Items.Select(e => (Guid?)e.Id));
     }
@@ -52,6 +53,7 @@ public sealed class PlaylistTools(PlaylistService playlists, LibraryService libr
         [Description("Dynamic only: 'video', 'audio' or 'other'.")] string? media_kind = null,
         [Description("Dynamic only: entries carrying all these tags, comma-separated.")] string? tags = null,
         [Description("A short description.")] string? description = null,
+        [Description("true: only you (and admins) can see it; default false (everyone can read it).")] bool @private = false,
         CancellationToken cancellationToken = default)
     {
         EntryQuery? saved = null;
@@ -69,22 +71,20 @@ public sealed class PlaylistTools(PlaylistService playlists, LibraryService libr
         {
             throw new McpException("Invalid 'kind': query, library, media_kind and tags describe a dynamic playlist; pass kind='dynamic'.");
         }
-        var created = await playlists.CreateAsync(name, kind, saved, description, Caller.Key, cancellationToken).ConfigureAwait(false);
+        var created = await playlists.CreateAsync(Caller, name, kind, saved, description, @private, cancellationToken).ConfigureAwait(false);
         return PlaylistView.From(created);
     }
 
     [McpServerTool(Name = "rename_playlist", Idempotent = true, Title = "Rename a playlist", UseStructuredContent = true)]
     [Authorize(Policy = McpPolicies.Write)]
-    [Description("Renames a playlist and optionally changes its description. Only its creator or an admin can change it.")]
+    [Description("Renames a playlist and optionally changes its description or makes it private or public. Only its creator or an admin can change it.")]
     public async Task<PlaylistView> RenamePlaylistAsync(
         [Description("The playlist id.")] Guid playlist_id,
         [Description("The new name.")] string name,
         [Description("A new description; leave out to keep the current one.")] string? description = null,
-        CancellationToken cancellationToken = default)
-    {
-        await ChangeableAsync(playlist_id, cancellationToken).ConfigureAwait(false);
-        return PlaylistView.From(await playlists.UpdateAsync(playlist_id, new PlaylistPatch(name, description), cancellationToken).ConfigureAwait(false));
-    }
+        [Description("true: private (only its creator and admins see it); false: public; leave out to keep.")] bool? @private = null,
+        CancellationToken cancellationToken = default) =>
+        PlaylistView.From(await playlists.UpdateAsync(Caller, playlist_id, new PlaylistPatch(name, description, Private: @private), cancellationToken).ConfigureAwait(false));
 
     [McpServerTool(Name = "delete_playlist", Destructive = true, Title = "Delete a playlist", UseStructuredContent = true)]
     [Authorize(Policy = McpPolicies.Write)]
@@ -93,8 +93,7 @@ public sealed class PlaylistTools(PlaylistService playlists, LibraryService libr
         [Description("The playlist id.")] Guid playlist_id,
         CancellationToken cancellationToken = default)
     {
-        await ChangeableAsync(playlist_id, cancellationToken).ConfigureAwait(false);
-        await playlists.DeleteAsync(playlist_id, cancellationToken).ConfigureAwait(false);
+        await playlists.DeleteAsync(Caller, playlist_id, cancellationToken).ConfigureAwait(false);
         return new DoneView($"Playlist {playlist_id} deleted; its entries stay in the library.");
     }
 
@@ -108,8 +107,7 @@ public sealed class PlaylistTools(PlaylistService playlists, LibraryService libr
         [Description("Position, 0 = first; leave out to append.")] int? position = null,
         CancellationToken cancellationToken = default)
     {
-        await ChangeableAsync(playlist_id, cancellationToken).ConfigureAwait(false);
-        var at = await playlists.AddAsync(playlist_id, entry_id, position, cancellationToken).ConfigureAwait(false);
+        var at = await playlists.AddAsync(Caller, playlist_id, entry_id, position, cancellationToken).ConfigureAwait(false);
         return ToolResults.WithEntryLinks(new PlaylistChangeView(playlist_id, entry_id, at, $"Added at position {at} (0 = first)."), entry_id);
     }
 
@@ -123,8 +121,7 @@ public sealed class PlaylistTools(PlaylistService playlists, LibraryService libr
         [Description("The new position, 0 = first.")] int position,
         CancellationToken cancellationToken = default)
     {
-        await ChangeableAsync(playlist_id, cancellationToken).ConfigureAwait(false);
-        var at = await playlists.MoveAsync(playlist_id, entry_id, position, cancellationToken).ConfigureAwait(false);
+        var at = await playlists.MoveAsync(Caller, playlist_id, entry_id, position, cancellationToken).ConfigureAwait(false);
         return ToolResults.WithEntryLinks(new PlaylistChangeView(playlist_id, entry_id, at, $"Moved to position {at} (0 = first)."), entry_id);
     }
 
@@ -137,13 +134,9 @@ public sealed class PlaylistTools(PlaylistService playlists, LibraryService libr
         [Description("The entry id to take out.")] Guid entry_id,
         CancellationToken cancellationToken = default)
     {
-        await ChangeableAsync(playlist_id, cancellationToken).ConfigureAwait(false);
-        await playlists.RemoveAsync(playlist_id, entry_id, cancellationToken).ConfigureAwait(false);
+        await playlists.RemoveAsync(Caller, playlist_id, entry_id, cancellationToken).ConfigureAwait(false);
         return new PlaylistChangeView(playlist_id, entry_id, null, "Removed from the playlist; the entry stays in the library.");
     }
 
     private Requester Caller => RequesterPrincipal.Read(user);
-
-    private async Task ChangeableAsync(Guid playlistId, CancellationToken cancellationToken) =>
-        PlaylistAccess.RequireChange(Caller, await playlists.GetAsync(playlistId, cancellationToken).ConfigureAwait(false));
 }

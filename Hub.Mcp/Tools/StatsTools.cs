@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Security.Claims;
+using Hub.Domain.Access;
 using Hub.Domain.Stats;
 using Microsoft.AspNetCore.Authorization;
 using ModelContextProtocol.Server;
@@ -6,7 +8,7 @@ using ModelContextProtocol.Server;
 namespace Hub.Mcp.Tools;
 
 [McpServerToolType]
-public sealed class StatsTools(StatsService stats)
+public sealed class StatsTools(StatsService stats, ClaimsPrincipal user)
 {
     [McpServerTool(Name = "get_stats", ReadOnly = true, Title = "Library statistics", UseStructuredContent = true)]
     [Authorize]
@@ -16,7 +18,7 @@ public sealed class StatsTools(StatsService stats)
         [Description("Activity window in days, 1 to 365 (default 30).")] int days = 30,
         CancellationToken cancellationToken = default)
     {
-        var library = await stats.LibraryAsync(cancellationToken).ConfigureAwait(false);
+        var library = await stats.LibraryAsync(RequesterPrincipal.Read(user), cancellationToken).ConfigureAwait(false);
         var downloads = await stats.DownloadsAsync(new DownloadFilter(From: DateTimeOffset.UtcNow.AddDays(-Math.Clamp(days, 1, 365))), cancellationToken)
             .ConfigureAwait(false);
         return new StatsView(library.Entries, library.Bytes, library.ByLibrary, library.ByMediaKind, library.ByPlatform, library.ImportsPerDay,

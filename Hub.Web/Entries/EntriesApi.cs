@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Security.Claims;
 using Hub.Domain;
 using Hub.Domain.Entries;
 using Hub.Domain.Libraries;
+using Hub.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,7 +12,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Hub.Web.Entries;
 
-/// <summary><c>/api/v1/entries</c>: list, search and filter (keyset pages), read, edit (any user), delete (admin).</summary>
+/// <summary>
+/// <c>/api/v1/entries</c>: list, search and filter (keyset pages) and read (everyone); edit and delete (the entry's owner
+/// or an admin: <see cref="Hub.Domain.Access.EntryAccess"/>, applied by <see cref="EntryService"/>).
+/// </summary>
 public static class EntriesApi
 {
     public static RouteGroupBuilder MapEntries(this RouteGroupBuilder api)
@@ -20,9 +25,9 @@ public static class EntriesApi
             .WithSummary("Entries filtered by library, platform, mediaKind, tag (repeat for all of), minDuration/maxDuration (s), from/to (created); " +
                 "q searches; sort relevance|newest|oldest|[-]created|[-]title|[-]duration|[-]size; cursor and limit (1-200, default 50).");
         g.MapGet("/{id:guid}", GetEntry).WithName("GetEntry").WithSummary("One entry.");
-        g.MapPatch("/{id:guid}", UpdateEntry).WithName("UpdateEntry").WithSummary("Change an entry's title, tags or properties (merge patch).");
-        g.MapDelete("/{id:guid}", DeleteEntry).RequireAuthorization(HubWebServiceCollectionExtensions.AdminPolicy).WithName("DeleteEntry")
-            .WithSummary("Delete an entry and its file (keep_file=true keeps the file) (admin).");
+        g.MapPatch("/{id:guid}", UpdateEntry).WithName("UpdateEntry").WithSummary("Change an entry's title, tags or properties (merge patch) (its owner or an admin).");
+        g.MapDelete("/{id:guid}", DeleteEntry).WithName("DeleteEntry")
+            .WithSummary("Delete an entry and its file (keep_file=true keeps the file) (its owner or an admin).");
         return api;
     }
 
@@ -59,13 +64,13 @@ public static class EntriesApi
     private static async Task<Ok<EntryDto>> GetEntry(Guid id, EntryService entries, CancellationToken ct) =>
         TypedResults.Ok(EntryDto.From(await entries.GetAsync(id, ct)));
 
-    private static async Task<Ok<EntryDto>> UpdateEntry(Guid id, EntryPatchRequest body, EntryService entries, CancellationToken ct) =>
-        TypedResults.Ok(EntryDto.From(await entries.UpdateAsync(id, new EntryPatch(body.Title, body.Tags, body.Properties), ct)));
+    private static async Task<Ok<EntryDto>> UpdateEntry(Guid id, EntryPatchRequest body, ClaimsPrincipal user, EntryService entries, CancellationToken ct) =>
+        TypedResults.Ok(EntryDto.From(await entries.UpdateAsync(user.ToRequester(), id, new EntryPatch(body.Title, body.Tags, body.Properties), ct)));
 
-    private static async Task<NoContent> DeleteEntry(Guid id, EntryService entries, [FromQuery(Name = "keep_file")] string? keepFile, CancellationToken ct)
+    private static async Task<NoContent> DeleteEntry(Guid id, ClaimsPrincipal user, EntryService entries, [FromQuery(Name = "keep_file")] string? keepFile, CancellationToken ct)
     {
         var keep = Blank(keepFile) is { } k ? (bool.TryParse(k, out var b) ? b : throw new HubValidationException("keep_file", "keep_file must be true or false.")) : false;
-        await entries.DeleteAsync(id, keep, ct);
+        await entries.DeleteAsync(user.ToRequester(), id, keep, ct);
         return TypedResults.NoContent();
     }
 

@@ -5,6 +5,7 @@ using Hub.Domain;
 using Hub.Domain.Access;
 using Hub.Domain.Entries;
 using Hub.Domain.Playlists;
+using Hub.Web.Auth;
 using Hub.Web.Entries;
 using Hub.Web.Streaming;
 using Microsoft.AspNetCore.Builder;
@@ -16,22 +17,25 @@ using Microsoft.AspNetCore.Routing;
 namespace Hub.Web.Playlists;
 
 /// <summary>On the wire a dynamic playlist's query has the filters of GET /entries (libraryId is an id) plus q and sort.</summary>
+/// <summary>A private playlist is seen by its creator and admins only; canChange says whether the caller may change it.</summary>
 public sealed record PlaylistDto(Guid Id, string Name, string? Description, string Kind, EntryQuery? Query, int? ItemCount,
-    string? CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    string? CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Private, bool CanChange)
 {
-    public static PlaylistDto From(Playlist p) => new(p.Id, p.Name, p.Description, p.Kind, p.Query, p.ItemCount, p.CreatedBy, p.CreatedAt, p.UpdatedAt);
+    public static PlaylistDto From(Playlist p, Requester caller) =>
+        new(p.Id, p.Name, p.Description, p.Kind, p.Query, p.ItemCount, p.CreatedBy, p.CreatedAt, p.UpdatedAt, p.Private, PlaylistAccess.CanChange(caller, p));
 }
 
-/// <summary>kind defaults to dynamic when a query is given, else static.</summary>
-public sealed record CreatePlaylistRequest(string? Name, string? Kind, string? Description, EntryQuery? Query);
-public sealed record UpdatePlaylistRequest(string? Name, string? Description, EntryQuery? Query);
+/// <summary>kind defaults to dynamic when a query is given, else static; private defaults to false.</summary>
+public sealed record CreatePlaylistRequest(string? Name, string? Kind, string? Description, EntryQuery? Query, bool? Private);
+public sealed record UpdatePlaylistRequest(string? Name, string? Description, EntryQuery? Query, bool? Private);
 public sealed record AddItemRequest(Guid? EntryId, int? Position);
 public sealed record MoveItemRequest(int? Position);
 public sealed record PlaylistItemDto(Guid EntryId, int Position);
 
 /// <summary>
 /// <c>/api/v1/playlists</c>: static playlists (add, remove, move items) and dynamic ones (a stored entry query);
-/// their entries page by page, and an M3U with signed stream links for players.
+/// their entries page by page, and an M3U with signed stream links for players. Who may read and change which one is
+/// <see cref="PlaylistAccess"/>'s rule, applied by <see cref="PlaylistService"/> for every door.
 /// </summary>
 public static class PlaylistsApi
 {
@@ -40,10 +44,10 @@ public static class PlaylistsApi
     public static RouteGroupBuilder MapPlaylists(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/playlists").WithTags("Playlists");
-        g.MapGet("/", List).WithName("ListPlaylists").WithSummary("All playlists.");
+        g.MapGet("/", List).WithName("ListPlaylists").WithSummary("Every playlist the caller may read (all public ones and their own private ones; admins: all).");
         g.MapPost("/", Create).WithName("CreatePlaylist").WithSummary("Create a static playlist, or a dynamic one from a query.");
         g.MapGet("/{id:guid}", Get).WithName("GetPlaylist").WithSummary("One playlist.");
-        g.MapPatch("/{id:guid}", Update).WithName("UpdatePlaylist").WithSummary("Rename, describe, or change a dynamic playlist's query.");
+        g.MapPatch("/{id:guid}", Update).WithName("UpdatePlaylist").WithSummary("Rename, describe, make private or public, or change a dynamic playlist's query (its creator or an admin).");
         g.MapDelete("/{id:guid}", Delete).WithName("DeletePlaylist").WithSummary("Delete a playlist (its creator or an admin); entries stay.");
         g.MapPost("/{id:guid}/items", AddItem).WithName("AddPlaylistItem").WithSummary("Add an entry to a static playlist at a position (0-based; default: the end).");
         g.MapDelete("/{id:guid}/items/{entryId:guid}", RemoveItem).WithName("RemovePlaylistItem").WithSummary("Take an entry out of a static playlist.");
@@ -55,59 +59,64 @@ public static class PlaylistsApi
         return api;
     }
 
-    private static async Task<Ok<List<PlaylistDto>>> List(PlaylistService playlists, CancellationToken ct) =>
-        TypedResults.Ok((await playlists.ListAsync(ct)).Select(PlaylistDto.From).ToList());
+    private static async Task<Ok<List<PlaylistDto>>> List(ClaimsPrincipal user, PlaylistService playlists, CancellationToken ct)
+    {
+        var caller = user.ToRequester();
+        return TypedResults.Ok((await playlists.ListAsync(caller, ct)).Select(p => PlaylistDto.From(p, caller)).ToList());
+    }
 
     private static async Task<Created<PlaylistDto>> Create(CreatePlaylistRequest body, ClaimsPrincipal user, PlaylistService playlists, CancellationToken ct)
     {
+        var caller = user.ToRequester();
         var kind = body.Kind?.Trim().ToLowerInvariant() is { Length: > 0 } k ? k : body.Query is null ? PlaylistKinds.Static : PlaylistKinds.Dynamic;
-        var created = await playlists.CreateAsync(body.Name ?? "", kind, body.Query, body.Description, user.FindFirstValue(ClaimTypes.NameIdentifier), ct);
-        return TypedResults.Created($"/api/v1/playlists/{created.Id}", PlaylistDto.From(created));
+        var created = await playlists.CreateAsync(caller, body.Name ?? "", kind, body.Query, body.Description, body.Private ?? false, ct);
+        return TypedResults.Created($"/api/v1/playlists/{created.Id}", PlaylistDto.From(created, caller));
     }
 
-    private static async Task<Ok<PlaylistDto>> Get(Guid id, PlaylistService playlists, CancellationToken ct) =>
-        TypedResults.Ok(PlaylistDto.From(await playlists.GetAsync(id, ct)));
-
-    private static async Task<Ok<PlaylistDto>> Update(Guid id, UpdatePlaylistRequest body, PlaylistService playlists, CancellationToken ct) =>
-        TypedResults.Ok(PlaylistDto.From(await playlists.UpdateAsync(id, new PlaylistPatch(body.Name, body.Description, body.Query), ct)));
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, ClaimsPrincipal user, PlaylistService playlists, CancellationToken ct)
+    private static async Task<Ok<PlaylistDto>> Get(Guid id, ClaimsPrincipal user, PlaylistService playlists, CancellationToken ct)
     {
-        var playlist = await playlists.GetAsync(id, ct);
-        if (!user.IsInRole(Roles.Admin) && playlist.CreatedBy != user.FindFirstValue(ClaimTypes.NameIdentifier))
-        {
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Not allowed",
-                "Only the playlist's creator or an admin may delete it."));
-        }
-        await playlists.DeleteAsync(id, ct);
+        var caller = user.ToRequester();
+        return TypedResults.Ok(PlaylistDto.From(await playlists.GetAsync(caller, id, ct), caller));
+    }
+
+    private static async Task<Ok<PlaylistDto>> Update(Guid id, UpdatePlaylistRequest body, ClaimsPrincipal user, PlaylistService playlists, CancellationToken ct)
+    {
+        var caller = user.ToRequester();
+        var patch = new PlaylistPatch(body.Name, body.Description, body.Query, body.Private);
+        return TypedResults.Ok(PlaylistDto.From(await playlists.UpdateAsync(caller, id, patch, ct), caller));
+    }
+
+    private static async Task<NoContent> Delete(Guid id, ClaimsPrincipal user, PlaylistService playlists, CancellationToken ct)
+    {
+        await playlists.DeleteAsync(user.ToRequester(), id, ct);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<PlaylistItemDto>> AddItem(Guid id, AddItemRequest body, PlaylistService playlists, CancellationToken ct)
+    private static async Task<Ok<PlaylistItemDto>> AddItem(Guid id, AddItemRequest body, ClaimsPrincipal user, PlaylistService playlists, CancellationToken ct)
     {
         var entryId = body.EntryId ?? throw new HubValidationException("entryId", "entryId is required.");
-        return TypedResults.Ok(new PlaylistItemDto(entryId, await playlists.AddAsync(id, entryId, body.Position, ct)));
+        return TypedResults.Ok(new PlaylistItemDto(entryId, await playlists.AddAsync(user.ToRequester(), id, entryId, body.Position, ct)));
     }
 
-    private static async Task<NoContent> RemoveItem(Guid id, Guid entryId, PlaylistService playlists, CancellationToken ct)
+    private static async Task<NoContent> RemoveItem(Guid id, Guid entryId, ClaimsPrincipal user, PlaylistService playlists, CancellationToken ct)
     {
-        await playlists.RemoveAsync(id, entryId, ct);
+        await playlists.RemoveAsync(user.ToRequester(), id, entryId, ct);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<PlaylistItemDto>> MoveItem(Guid id, Guid entryId, MoveItemRequest body, PlaylistService playlists, CancellationToken ct)
+    private static async Task<Ok<PlaylistItemDto>> MoveItem(Guid id, Guid entryId, MoveItemRequest body, ClaimsPrincipal user, PlaylistService playlists, CancellationToken ct)
     {
         var position = body.Position ?? throw new HubValidationException("position", "position is required.");
-        return TypedResults.Ok(new PlaylistItemDto(entryId, await playlists.MoveAsync(id, entryId, position, ct)));
+        return TypedResults.Ok(new PlaylistItemDto(entryId, await playlists.MoveAsync(user.ToRequester(), id, entryId, position, ct)));
     }
 
-    private static async Task<Ok<EntryPageDto>> Entries(Guid id, PlaylistService playlists, [FromQuery] string? cursor, [FromQuery] string? limit, CancellationToken ct)
+    private static async Task<Ok<EntryPageDto>> Entries(Guid id, ClaimsPrincipal user, PlaylistService playlists, [FromQuery] string? cursor, [FromQuery] string? limit, CancellationToken ct)
     {
-        var page = await playlists.EntriesAsync(id, string.IsNullOrWhiteSpace(cursor) ? null : cursor, Limit(limit), ct);
+        var page = await playlists.EntriesAsync(user.ToRequester(), id, string.IsNullOrWhiteSpace(cursor) ? null : cursor, Limit(limit), ct);
         return TypedResults.Ok(new EntryPageDto(page.Items.Select(EntryDto.From).ToList(), page.NextCursor));
     }
 
-    private static async Task<ContentHttpResult> M3u(Guid id, HttpContext context, PlaylistService playlists, SignedLinks links,
+    private static async Task<ContentHttpResult> M3u(Guid id, HttpContext context, ClaimsPrincipal user, PlaylistService playlists, SignedLinks links,
         [FromQuery] string? ttlSeconds, CancellationToken ct)
     {
         TimeSpan? ttl = null;
@@ -123,7 +132,7 @@ public static class PlaylistsApi
         var count = 0;
         do
         {
-            var page = await playlists.EntriesAsync(id, cursor, EntryQuery.MaxLimit, ct);
+            var page = await playlists.EntriesAsync(user.ToRequester(), id, cursor, EntryQuery.MaxLimit, ct);
             foreach (var e in page.Items)
             {
                 var seconds = e.DurationSeconds is { } d ? ((long)Math.Round(d)).ToString(CultureInfo.InvariantCulture) : "-1";

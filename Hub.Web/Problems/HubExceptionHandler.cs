@@ -27,6 +27,7 @@ public sealed class HubExceptionHandler(ILogger<HubExceptionHandler> logger) : I
             HubValidationException v => Problems.Validation(v.Field, v.Message),
             HubNotFoundException n => Problems.Create(StatusCodes.Status404NotFound, "not-found", "Not found", n.Message),
             HubConflictException c => Problems.Create(StatusCodes.Status409Conflict, c.Type, "Conflict", c.Message),
+            HubForbiddenException f => Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Not allowed", f.Message),
             ImportFailedException f => Problems.ImportFailed(f),
             _ when DatabaseOutage.Is(exception) => Problems.DatabaseUnavailable(context),
             HubException h => Problems.Create(StatusCodes.Status400BadRequest, h.Type, "Request failed", h.Message),

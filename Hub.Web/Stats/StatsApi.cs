@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using Hub.Domain;
 using Hub.Domain.Stats;
+using Hub.Web.Auth;
 using Hub.Web.Entries;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,14 +18,14 @@ public static class StatsApi
     {
         var g = api.MapGroup("/stats").WithTags("Statistics");
         g.MapGet("/", Library).WithName("GetStats")
-            .WithSummary("Entries and bytes by library, media kind, container and platform; imports per day (30 days); jobs by state; storage used and free.");
+            .WithSummary("Entries and bytes by library, media kind, container and platform; imports per day (30 days); jobs by state; storage used and free (the media folder's path for admins only).");
         g.MapGet("/downloads", Downloads).WithName("GetDownloadStats")
             .WithSummary("Stream and download events in [from, to) (default: 30 days), optionally for one entry or kind: totals, per day, top 10 entries.");
         return api;
     }
 
-    private static async Task<Ok<LibraryStats>> Library(StatsService stats, CancellationToken ct) =>
-        TypedResults.Ok(await stats.LibraryAsync(ct));
+    private static async Task<Ok<LibraryStats>> Library(ClaimsPrincipal user, StatsService stats, CancellationToken ct) =>
+        TypedResults.Ok(await stats.LibraryAsync(user.ToRequester(), ct));
 
     private static async Task<Ok<DownloadStats>> Downloads(StatsService stats, [FromQuery] string? from, [FromQuery] string? to,
         [FromQuery] string? entry, [FromQuery] string? kind, CancellationToken ct)

@@ -8,9 +8,9 @@ namespace Hub.Mcp.Tests.Tools;
 /// <summary>The library, playlists, statistics and links, over entries made by real imports.</summary>
 public sealed class EntryToolsTests(McpFixture hub) : IClassFixture<McpFixture>
 {
-    private async Task<Guid> EntryAsync(string name)
+    private async Task<Guid> EntryAsync(string name, string owner = "importer")
     {
-        var job = await hub.ImportAsync((await hub.ServeVideoAsync(name)).AbsoluteUri, "token:importer");
+        var job = await hub.ImportAsync((await hub.ServeVideoAsync(name)).AbsoluteUri, "token:" + owner);
         var done = await hub.WaitAsync(job.Id);
         Assert.True(done.State == JobStates.Completed, done.Error);
         return done.EntryId!.Value;
@@ -156,6 +156,40 @@ public sealed class EntryToolsTests(McpFixture hub) : IClassFixture<McpFixture>
     }
 
     [Fact]
+    public async Task DeleteEntry_ByItsOwner_IsAllowed_BySomeoneElse_NotAllowed()
+    {
+        var id = await EntryAsync("owned.mp4", owner: "owner-of-owned");
+        await using (var db = hub.CreateDb())
+        {
+            Assert.Equal("token:owner-of-owned", db.Entries.Single(e => e.Id == id).RequestedBy); // the import recorded who asked
+        }
+        await using var other = await hub.ConnectAsync(McpFixture.User("not-the-owner"));
+        Assert.Contains("Not allowed", await other.Client.ErrorAsync("delete_entry", new { entry_id = id, confirm = true }));
+        await using var owner = await hub.ConnectAsync(McpFixture.User("owner-of-owned"));
+        await owner.Client.OkAsync("delete_entry", new { entry_id = id, confirm = true });
+        Assert.Contains("Not found", await owner.Client.ErrorAsync("get_entry", new { entry_id = id }));
+    }
+
+    [Fact]
+    public async Task PrivatePlaylist_IsNotFoundForOthers_TheOwnerAndAdminsSeeIt()
+    {
+        var id = await EntryAsync("private-item.mp4");
+        await using var owner = await hub.ConnectAsync(McpFixture.User("diarist"));
+        var playlistId = (await owner.Client.OkAsync("create_playlist", new { name = "Diary (mcp)", @private = true })).GetProperty("id").GetGuid();
+        await owner.Client.OkAsync("add_to_playlist", new { playlist_id = playlistId, entry_id = id });
+
+        await using var other = await hub.ConnectAsync(McpFixture.User("snoop"));
+        Assert.DoesNotContain((await other.Client.OkAsync("list_playlists")).GetProperty("items").EnumerateArray(), p => p.GetProperty("id").GetGuid() == playlistId);
+        Assert.Contains("Not found", await other.Client.ErrorAsync("get_playlist", new { playlist_id = playlistId }));
+        Assert.Contains("Not found", await other.Client.ErrorAsync("rename_playlist", new { playlist_id = playlistId, name = "x" }));
+        await using var admin = await hub.ConnectAsync(McpFixture.Admin);
+        Assert.True((await admin.Client.OkAsync("get_playlist", new { playlist_id = playlistId })).GetProperty("playlist").GetProperty("private").GetBoolean());
+
+        await owner.Client.OkAsync("rename_playlist", new { playlist_id = playlistId, name = "Diary (mcp)", @private = false });
+        Assert.Equal(id, (await other.Client.OkAsync("get_playlist", new { playlist_id = playlistId })).GetProperty("entries")[0].GetProperty("id").GetGuid());
+    }
+
+    [Fact]
     public async Task GetStats_CountsTheLibrary()
     {
         await EntryAsync("stats.mp4");
@@ -164,5 +198,6 @@ public sealed class EntryToolsTests(McpFixture hub) : IClassFixture<McpFixture>
         Assert.True(stats.GetProperty("entries").GetInt64() >= 1);
         Assert.True(stats.GetProperty("bytes").GetInt64() > 0);
         Assert.True(stats.GetProperty("jobs_by_state").GetProperty("completed").GetInt64() >= 1);
+        Assert.DoesNotContain(hub.DataDir, stats.GetRawText(), StringComparison.Ordinal); // no server paths for users
     }
 }

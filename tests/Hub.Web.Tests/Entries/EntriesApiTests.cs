@@ -38,19 +38,26 @@ public sealed class EntriesApiTests(HubAppFactory app) : IClassFixture<HubAppFac
     }
 
     [Fact]
-    public async Task Delete_ByUser_Is403_ByAdmin_RemovesFileUnlessKept()
+    public async Task Delete_ByOwnerOrAdmin_RemovesFileUnlessKept_OthersAre403()
     {
         var (library, user) = await SetUpAsync("Delete Lib");
+        var other = await app.CreateClientAsync("user");
+        var owner = await EntrySeed.OwnerKeyAsync(user);
         var dir = Path.Combine(app.DataDir, "media", "del");
         var thumb = EntrySeed.WriteFile(dir, "a.jpg", 10);
-        var a = new SeedEntry("To delete") { FilePath = EntrySeed.WriteFile(dir, "a.mp4", 10), ThumbnailPath = thumb };
-        var b = new SeedEntry("To delete, keep file") { FilePath = EntrySeed.WriteFile(dir, "b.mp4", 10) };
+        var a = new SeedEntry("To delete") { FilePath = EntrySeed.WriteFile(dir, "a.mp4", 10), ThumbnailPath = thumb, RequestedBy = owner };
+        var b = new SeedEntry("To delete, keep file") { FilePath = EntrySeed.WriteFile(dir, "b.mp4", 10), RequestedBy = owner };
         var c = new SeedEntry("File already gone") { FilePath = Path.Combine(dir, "missing.mp4") };
         await EntrySeed.InsertAsync(app.ConnectionString, library, a, b, c);
         var admin = await app.CreateClientAsync("admin");
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await user.DeleteAsync($"/api/v1/entries/{a.Id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/entries/{a.Id}")).StatusCode);
+        // Someone else's entry, or one nobody owns, is refused with 403 (and the file stays); the owner may delete theirs.
+        var refused = await other.DeleteAsync($"/api/v1/entries/{a.Id}");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("urn:hub:problem:forbidden", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.DeleteAsync($"/api/v1/entries/{c.Id}")).StatusCode);
+        Assert.True(File.Exists(a.FilePath));
+        Assert.Equal(HttpStatusCode.NoContent, (await user.DeleteAsync($"/api/v1/entries/{a.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/entries/{b.Id}?keep_file=true")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/entries/{c.Id}")).StatusCode);
 
@@ -64,10 +71,27 @@ public sealed class EntriesApiTests(HubAppFactory app) : IClassFixture<HubAppFac
     }
 
     [Fact]
+    public async Task Patch_OfSomeoneElsesEntry_Is403_AndChangesNothing_AdminMay()
+    {
+        var (library, user) = await SetUpAsync("Patch Rights Lib");
+        var e = new SeedEntry("Theirs") { RequestedBy = await EntrySeed.OwnerKeyAsync(user) };
+        await EntrySeed.InsertAsync(app.ConnectionString, library, e);
+        var other = await app.CreateClientAsync("user");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PatchAsJsonAsync($"/api/v1/entries/{e.Id}", new { title = "Mine now" })).StatusCode);
+        Assert.Equal("Theirs", (await other.GetFromJsonAsync<JsonElement>($"/api/v1/entries/{e.Id}")).GetProperty("title").GetString());
+        var admin = await app.CreateClientAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsJsonAsync($"/api/v1/entries/{e.Id}", new { tags = new[] { "checked" } })).StatusCode);
+    }
+
+    [Fact]
     public async Task Patch_ChangesTitleTagsAndMergesProperties()
     {
         var (library, user) = await SetUpAsync("Patch Lib");
-        var e = new SeedEntry("Old title") { Tags = ["a"], Properties = """{"width":640,"height":360,"videoCodec":"h264","keep":1,"drop":2}""" };
+        var e = new SeedEntry("Old title")
+        {
+            Tags = ["a"], Properties = """{"width":640,"height":360,"videoCodec":"h264","keep":1,"drop":2}""", RequestedBy = await EntrySeed.OwnerKeyAsync(user),
+        };
         await EntrySeed.InsertAsync(app.ConnectionString, library, e);
 
         var response = await user.PatchAsJsonAsync($"/api/v1/entries/{e.Id}",

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -19,6 +20,8 @@ public sealed record SeedEntry(string Title)
     public string[] Tags { get; init; } = [];
     public string Properties { get; init; } = "{}";
     public DateTimeOffset? CreatedAt { get; init; }
+    /// <summary>The owner's requester key (see <see cref="EntrySeed.OwnerKeyAsync"/>), or null for none.</summary>
+    public string? RequestedBy { get; init; }
 }
 
 /// <summary>Inserts libraries and entries straight into a test database, and writes real files for them.</summary>
@@ -46,7 +49,7 @@ public static class EntrySeed
         await conn.OpenAsync();
         await using var copy = await conn.BeginBinaryImportAsync(
             "COPY entries (id, library_id, title, platform, uploader, media_kind, container, duration_seconds, size_bytes, content_hash, " +
-            "file_path, thumbnail_path, tags, properties, created_at, updated_at) FROM STDIN (FORMAT BINARY)");
+            "file_path, thumbnail_path, tags, properties, created_at, updated_at, requested_by) FROM STDIN (FORMAT BINARY)");
         var now = DateTimeOffset.UtcNow;
         foreach (var e in entries)
         {
@@ -67,9 +70,14 @@ public static class EntrySeed
             await copy.WriteAsync(e.Properties, NpgsqlDbType.Jsonb);
             await copy.WriteAsync((e.CreatedAt ?? now).ToUniversalTime(), NpgsqlDbType.TimestampTz);
             await copy.WriteAsync((e.CreatedAt ?? now).ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            await Text(copy, e.RequestedBy);
         }
         await copy.CompleteAsync();
     }
+
+    /// <summary>The requester key Hub records for what this client's token asks for (<c>token:{id}</c>).</summary>
+    public static async Task<string> OwnerKeyAsync(HttpClient client) =>
+        "token:" + (await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/me")).GetProperty("tokenId").GetString();
 
     public static Task InsertAsync(string connectionString, Guid libraryId, params SeedEntry[] entries) =>
         InsertAsync(connectionString, libraryId, (IEnumerable<SeedEntry>)entries);

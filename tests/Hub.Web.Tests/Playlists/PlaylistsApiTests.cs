@@ -154,4 +154,77 @@ public sealed class PlaylistsApiTests(HubAppFactory app) : IClassFixture<HubAppF
         var b = (await JsonAsync(await owner.PostAsJsonAsync("/api/v1/playlists", new { name = "Theirs" }), HttpStatusCode.Created)).GetProperty("id").GetString();
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/playlists/{b}")).StatusCode);
     }
+
+    [Fact]
+    public async Task SomeoneElsesPlaylist_IsReadable_ButEveryChangeIs403_AdminMayChangeIt()
+    {
+        var library = await EntrySeed.LibraryAsync(app.ConnectionString, "Pl Rights");
+        var entries = Enumerable.Range(0, 3).Select(i => new SeedEntry($"r{i}")).ToArray();
+        await EntrySeed.InsertAsync(app.ConnectionString, library, entries);
+        var owner = await app.CreateClientAsync("user");
+        var other = await app.CreateClientAsync("user");
+        var admin = await app.CreateClientAsync("admin");
+        var created = await JsonAsync(await owner.PostAsJsonAsync("/api/v1/playlists", new { name = "Owner's list" }), HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetString()!;
+        Assert.True(created.GetProperty("canChange").GetBoolean());
+        Assert.False(created.GetProperty("private").GetBoolean());
+        await JsonAsync(await owner.PostAsJsonAsync($"/api/v1/playlists/{id}/items", new { entryId = entries[0].Id }), HttpStatusCode.OK);
+        await JsonAsync(await owner.PostAsJsonAsync($"/api/v1/playlists/{id}/items", new { entryId = entries[1].Id }), HttpStatusCode.OK);
+
+        Assert.False((await other.GetFromJsonAsync<JsonElement>($"/api/v1/playlists/{id}")).GetProperty("canChange").GetBoolean());
+        Assert.Equal(["r0", "r1"], await OrderAsync(other, id));
+        HttpResponseMessage[] refused =
+        [
+            await other.PatchAsJsonAsync($"/api/v1/playlists/{id}", new { name = "Taken over" }),
+            await other.PostAsJsonAsync($"/api/v1/playlists/{id}/items", new { entryId = entries[2].Id }),
+            await other.PostAsJsonAsync($"/api/v1/playlists/{id}/items/{entries[1].Id}/move", new { position = 0 }),
+            await other.DeleteAsync($"/api/v1/playlists/{id}/items/{entries[0].Id}"),
+            await other.DeleteAsync($"/api/v1/playlists/{id}"),
+        ];
+        foreach (var r in refused)
+        {
+            var problem = await JsonAsync(r, HttpStatusCode.Forbidden);
+            Assert.Equal("urn:hub:problem:forbidden", problem.GetProperty("type").GetString());
+        }
+        Assert.Equal(["r0", "r1"], await OrderAsync(owner, id));
+        Assert.Equal("Owner's list", (await owner.GetFromJsonAsync<JsonElement>($"/api/v1/playlists/{id}")).GetProperty("name").GetString());
+
+        await JsonAsync(await admin.PatchAsJsonAsync($"/api/v1/playlists/{id}", new { name = "Renamed by admin" }), HttpStatusCode.OK);
+        await JsonAsync(await admin.PostAsJsonAsync($"/api/v1/playlists/{id}/items/{entries[1].Id}/move", new { position = 0 }), HttpStatusCode.OK);
+        Assert.Equal(["r1", "r0"], await OrderAsync(owner, id));
+    }
+
+    [Fact]
+    public async Task PrivatePlaylist_IsNotFoundForOthers_InEveryView_AndVisibleToOwnerAndAdmin()
+    {
+        var library = await EntrySeed.LibraryAsync(app.ConnectionString, "Pl Private");
+        var song = new SeedEntry("secret song");
+        await EntrySeed.InsertAsync(app.ConnectionString, library, song);
+        var owner = await app.CreateClientAsync("user");
+        var other = await app.CreateClientAsync("user");
+        var admin = await app.CreateClientAsync("admin");
+        var created = await JsonAsync(await owner.PostAsJsonAsync("/api/v1/playlists", new { name = "Diary", @private = true }), HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetString()!;
+        Assert.True(created.GetProperty("private").GetBoolean());
+        await JsonAsync(await owner.PostAsJsonAsync($"/api/v1/playlists/{id}/items", new { entryId = song.Id }), HttpStatusCode.OK);
+
+        static async Task<bool> ListsAsync(HttpClient c, string id) =>
+            (await c.GetFromJsonAsync<JsonElement>("/api/v1/playlists")).EnumerateArray().Any(p => p.GetProperty("id").GetString() == id);
+        Assert.False(await ListsAsync(other, id));
+        foreach (var url in new[] { $"/api/v1/playlists/{id}", $"/api/v1/playlists/{id}/entries", $"/api/v1/playlists/{id}.m3u8" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(url)).StatusCode);
+        }
+        // A change to it is "not found" too (not 403): others cannot even learn that it exists.
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PatchAsJsonAsync($"/api/v1/playlists/{id}", new { name = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.DeleteAsync($"/api/v1/playlists/{id}/items/{song.Id}")).StatusCode);
+
+        Assert.True(await ListsAsync(owner, id));
+        Assert.True(await ListsAsync(admin, id));
+        Assert.Equal(["secret song"], await OrderAsync(admin, id));
+
+        await JsonAsync(await owner.PatchAsJsonAsync($"/api/v1/playlists/{id}", new { @private = false }), HttpStatusCode.OK);
+        Assert.True(await ListsAsync(other, id));
+        Assert.Equal(["secret song"], await OrderAsync(other, id));
+    }
 }

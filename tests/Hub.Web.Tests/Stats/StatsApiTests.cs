@@ -32,6 +32,12 @@ public sealed class StatsApiTests(HubAppFactory app) : IClassFixture<HubAppFacto
         Assert.Equal(175, stats.GetProperty("storage").GetProperty("entriesBytes").GetInt64());
         Assert.True(stats.GetProperty("storage").GetProperty("freeBytes").GetInt64() > 0);
         Assert.Equal(JsonValueKind.Object, stats.GetProperty("jobsByState").ValueKind);
+
+        // The media folder is a path on the server: admins see it, user tokens get the figures without it.
+        Assert.True(!stats.GetProperty("storage").TryGetProperty("mediaDir", out var hidden) || hidden.ValueKind == JsonValueKind.Null, hidden.ToString());
+        Assert.DoesNotContain(app.DataDir, stats.GetRawText(), StringComparison.Ordinal);
+        var admin = await (await app.CreateClientAsync("admin")).GetFromJsonAsync<JsonElement>("/api/v1/stats");
+        Assert.StartsWith(app.DataDir, admin.GetProperty("storage").GetProperty("mediaDir").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
