@@ -95,6 +95,7 @@ public static class HubDomainServiceCollectionExtensions
         // Entries, playlists, signed links, statistics (stream events are written in batches in the background)
         services.AddSingleton<EntryService>();
         services.AddSingleton<PlaylistService>();
+        services.AddSingleton<PublicAddress>();
         services.AddSingleton<SignedLinks>();
         services.AddHostedService<SignedLinksKeyLoader>();
         services.AddSingleton<StatsService>();

@@ -1,36 +1,19 @@
-using Hub.Domain;
 using Hub.Domain.Access;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Hub.Bot.Notifications;
 
 /// <summary>
-/// Signed stream links for chat messages (no token needed to play them). Absolute on <c>Hub:PublicUrl</c>, else on the
-/// address Hub listens on when that is a concrete one; otherwise there is no link (a chat cannot use a relative one).
+/// Signed stream links for chat messages (no token needed to play them), absolute on <see cref="PublicAddress"/>;
+/// without one there is no link (a chat cannot use a relative one).
 /// Links in chats live the longest a signed link may (7 days): messages stay in the chat.
 /// </summary>
-public sealed class EntryLinks(SignedLinks links, IOptions<HubOptions> hub, IServiceProvider services)
+public sealed class EntryLinks(SignedLinks links)
 {
     public static readonly TimeSpan Ttl = SignedLinks.MaxTtl;
 
     public async Task<string?> StreamUrlAsync(Guid entryId, CancellationToken cancellationToken)
     {
-        var (url, _, _) = await links.CreateAsync(entryId, SignedLinks.Stream, Ttl, ListenAddress(), cancellationToken).ConfigureAwait(false);
+        var (url, _, _) = await links.CreateAsync(entryId, SignedLinks.Stream, Ttl, cancellationToken).ConfigureAwait(false);
         return url?.AbsoluteUri;
-    }
-
-    private Uri? ListenAddress()
-    {
-        if (!string.IsNullOrEmpty(hub.Value.PublicUrl))
-        {
-            return null; // SignedLinks uses it
-        }
-        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
-        var first = addresses?.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var u) ? u : null)
-            .FirstOrDefault(u => u is not null && u.Host is not ("0.0.0.0" or "[::]" or "+" or "*"));
-        return first;
     }
 }

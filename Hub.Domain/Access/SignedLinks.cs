@@ -3,7 +3,6 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using Hub.Domain.Storage;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Hub.Domain.Access;
@@ -19,7 +18,7 @@ public sealed record SignedLink(Guid EntryId, string Kind, DateTimeOffset Expire
 /// Usage: <c>links.CreateUrl(entryId, SignedLinks.Stream, TimeSpan.FromHours(6))</c> after <see cref="EnsureKeyAsync"/>
 /// (done at start-up by the host), or <see cref="CreateAsync"/> anywhere.
 /// </summary>
-public sealed class SignedLinks(NpgsqlDataSource dataSource, IOptions<HubOptions> options, TimeProvider time)
+public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress address, TimeProvider time)
 {
     public const string Stream = "stream";
     public const string Download = "download";
@@ -90,27 +89,19 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, IOptions<HubOptions
         return PathPrefix + Base64Url.EncodeToString(token);
     }
 
-    /// <summary>
-    /// An absolute link: <c>Hub:PublicUrl</c> when set, else <paramref name="requestBase"/> (the address the caller used).
-    /// </summary>
-    public Uri CreateUrl(Guid entryId, string kind, TimeSpan ttl, Uri? requestBase = null) => CreateUrl(entryId, kind, ttl, requestBase, out _);
+    /// <summary>An absolute link on <see cref="PublicAddress"/>, or null when Hub has no address to give (no PublicUrl, no concrete listen address).</summary>
+    public Uri? CreateUrl(Guid entryId, string kind, TimeSpan ttl) => ToAbsolute(CreatePath(entryId, kind, ttl));
 
-    public Uri CreateUrl(Guid entryId, string kind, TimeSpan ttl, Uri? requestBase, out DateTimeOffset expiresAt)
-    {
-        var path = CreatePath(entryId, kind, ttl, out expiresAt);
-        var baseUrl = options.Value.PublicUrl is { Length: > 0 } p ? p
-            : requestBase?.ToString() ?? throw new InvalidOperationException("Set Hub:PublicUrl to make absolute links outside a request.");
-        return new Uri(baseUrl.TrimEnd('/') + path);
-    }
-
-    /// <summary>Creates a link after making sure the key is loaded.</summary>
-    public async Task<(Uri? Url, string Path, DateTimeOffset ExpiresAt)> CreateAsync(Guid entryId, string kind, TimeSpan? ttl, Uri? requestBase, CancellationToken cancellationToken)
+    /// <summary>Creates a link after making sure the key is loaded: its absolute form (or null, see <see cref="CreateUrl"/>) and its path.</summary>
+    public async Task<(Uri? Url, string Path, DateTimeOffset ExpiresAt)> CreateAsync(Guid entryId, string kind, TimeSpan? ttl, CancellationToken cancellationToken)
     {
         await EnsureKeyAsync(cancellationToken).ConfigureAwait(false);
         var path = CreatePath(entryId, kind, ClampTtl(ttl), out var expires);
-        var baseUrl = options.Value.PublicUrl is { Length: > 0 } p ? p : requestBase?.ToString();
-        return (baseUrl is null ? null : new Uri(baseUrl.TrimEnd('/') + path), path, expires);
+        return (ToAbsolute(path), path, expires);
     }
+
+    /// <summary>A link's path made absolute on <see cref="PublicAddress"/>, or null when Hub has no address to give.</summary>
+    public Uri? ToAbsolute(string path) => address.Base is { } b ? new Uri(b, path.TrimStart('/')) : null;
 
     /// <summary>Checks a token (the part after <c>/s/</c>): well-formed, signed by us (constant-time), not expired.</summary>
     public bool TryValidate(string token, out SignedLink? link, out string? failure)

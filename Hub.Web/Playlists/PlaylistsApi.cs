@@ -126,7 +126,6 @@ public static class PlaylistsApi
                 ? TimeSpan.FromSeconds(s) : throw new HubValidationException("ttlSeconds", "ttlSeconds must be between 1 and 604800 (7 days).");
         }
         await links.EnsureKeyAsync(ct);
-        var requestBase = StreamingApi.RequestBase(context.Request);
         var m3u = new StringBuilder("#EXTM3U\n");
         string? cursor = null;
         var count = 0;
@@ -138,7 +137,10 @@ public static class PlaylistsApi
                 var seconds = e.DurationSeconds is { } d ? ((long)Math.Round(d)).ToString(CultureInfo.InvariantCulture) : "-1";
                 var title = e.Title.Replace('\r', ' ').Replace('\n', ' ');
                 m3u.Append("#EXTINF:").Append(seconds).Append(',').Append(title).Append('\n');
-                m3u.Append(links.CreateUrl(e.Id, SignedLinks.Stream, SignedLinks.ClampTtl(ttl), requestBase)).Append('\n');
+                // Without an address of its own Hub writes root-relative links, which players resolve against the
+                // playlist's own URL (never the request's Host header: see PublicAddress).
+                var path = links.CreatePath(e.Id, SignedLinks.Stream, SignedLinks.ClampTtl(ttl));
+                m3u.Append(links.ToAbsolute(path)?.AbsoluteUri ?? path).Append('\n');
             }
             count += page.Items.Count;
             cursor = page.NextCursor;

@@ -12,7 +12,8 @@ namespace Hub.Web.Streaming;
 
 public sealed record CreateLinkRequest(int? TtlSeconds, string? Kind);
 
-public sealed record SignedLinkDto(string Url, string Path, string Kind, DateTimeOffset ExpiresAt);
+/// <summary>url is absolute on Hub:PublicUrl (else Hub's concrete listen address), or null when Hub knows neither: use path then.</summary>
+public sealed record SignedLinkDto(string? Url, string Path, string Kind, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// Files of entries: <c>GET|HEAD /entries/{id}/stream</c>, <c>/download</c>, <c>/thumbnail</c>, signed links
@@ -70,8 +71,8 @@ public static class StreamingApi
             throw new HubValidationException("ttlSeconds", "ttlSeconds must be between 1 and 604800 (7 days).");
         await entries.GetAsync(id, ct); // 404 for an unknown entry
         var ttl = body?.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
-        var (url, path, expires) = await links.CreateAsync(id, kind, ttl, RequestBase(context.Request), ct);
-        return TypedResults.Ok(new SignedLinkDto(url!.ToString(), path, kind, expires));
+        var (url, path, expires) = await links.CreateAsync(id, kind, ttl, ct);
+        return TypedResults.Ok(new SignedLinkDto(url?.AbsoluteUri, path, kind, expires));
     }
 
     private static async Task<IResult> Signed(string token, HttpContext context, SignedLinks links, EntryService entries, CancellationToken ct)
@@ -93,10 +94,4 @@ public static class StreamingApi
         return EntryFiles.Serve(context, entry, link.Kind, "signed");
     }
 
-    /// <summary>The address this request came in on, for absolute links when Hub:PublicUrl is not set.</summary>
-    public static Uri RequestBase(HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
-    }
 }
