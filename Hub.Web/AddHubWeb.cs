@@ -2,6 +2,7 @@ using Hub.Domain.Access;
 using Hub.Web.Auth;
 using Hub.Web.Cors;
 using Hub.Web.Health;
+using Hub.Web.RateLimits;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -44,6 +45,7 @@ public static class HubWebServiceCollectionExtensions
         services.AddOptions<Jobs.SseOptions>().Bind(configuration.GetSection("Hub:Sse"))
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.ReconnectDelay >= TimeSpan.Zero, "Hub:Sse intervals must be positive.").ValidateOnStart();
         services.AddApiCors(configuration);
+        services.AddHubRateLimits(configuration);
         // Replies the framework writes itself (routing's 415 for a wrong Content-Type, status pages) get stable types too.
         services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += c =>
         {

@@ -26,6 +26,7 @@ public static class HubWebApplicationExtensions
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapAdminUi();
         app.MapHealth();

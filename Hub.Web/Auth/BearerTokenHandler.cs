@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Hub.Domain.Access;
+using Hub.Web.RateLimits;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -13,10 +14,12 @@ public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TokenService tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    TokenService tokens,
+    SignInThrottle throttle) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
     public const string TokenIdClaim = "hub:token_id";
+    private const string ThrottledKey = "hub:sign-in-throttled";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -29,10 +32,17 @@ public sealed class BearerTokenHandler(
         {
             return AuthenticateResult.Fail("The Authorization header must use the Bearer scheme.");
         }
+        var address = ClientRateLimits.ClientKey(Context);
+        if (!throttle.MayTry(address, out var retryAfter))
+        {
+            Context.Items[ThrottledKey] = retryAfter;
+            return AuthenticateResult.Fail("Too many failed sign-ins from your address.");
+        }
         var secret = header["Bearer ".Length..].Trim();
         var token = await tokens.ValidateAsync(secret, Context.RequestAborted).ConfigureAwait(false);
         if (token is null)
         {
+            throttle.Failed(address);
             return AuthenticateResult.Fail("The token is unknown or revoked.");
         }
         return AuthenticateResult.Success(new AuthenticationTicket(CreatePrincipal(token), SchemeName));
@@ -52,6 +62,11 @@ public sealed class BearerTokenHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[ThrottledKey] is TimeSpan retryAfter)
+        {
+            await ClientRateLimits.WriteTooManyAsync(Context, retryAfter, "Too many failed sign-ins from your address.").ConfigureAwait(false);
+            return;
+        }
         var failure = (await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false)).Failure;
         Response.Headers.WWWAuthenticate = failure is null
             ? "Bearer"

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Hub.Domain;
+using Hub.Web.RateLimits;
 using Hub.Domain.Access;
 using Hub.Domain.Entries;
 using Microsoft.AspNetCore.Builder;
@@ -38,7 +39,7 @@ public static class StreamingApi
     /// <summary>The public route of signed links, outside the token-protected group.</summary>
     public static WebApplication MapSignedLinks(this WebApplication app)
     {
-        app.MapMethods(SignedLinks.PathPrefix + "{token}", GetHead, Signed).AllowAnonymous().WithTags("Streaming")
+        app.MapMethods(SignedLinks.PathPrefix + "{token}", GetHead, Signed).AllowAnonymous().RequireRateLimiting(ClientRateLimits.Tokenless).WithTags("Streaming")
             .WithName("SignedLink").WithSummary("Streams or downloads the entry a signed link names; 403 when expired or tampered with.");
         return app;
     }
