@@ -5,8 +5,8 @@ using Hub.Testing;
 namespace Hub.Mcp.Tests.Hosting;
 
 /// <summary>
-/// A real third-party client: the MCP Inspector CLI (npm, pinned 0.15.0 in tests/e2e/mcp), over stdio (`hub mcp`) and
-/// over HTTP (`/mcp` of `hub serve`). A tool error exits 0 with "isError": true, so every call checks it.
+/// A real third-party client: the MCP Inspector CLI (npm, pinned 0.15.0 in tests/e2e/mcp), over stdio (`hub mcp`),
+/// over HTTP (`/mcp` of `hub serve`) and through `mcp-remote` (0.15.1) to HTTP. A tool error exits 0 with "isError": true, so every call checks it.
 /// </summary>
 public sealed class InspectorTests(ServeFixture hub) : IClassFixture<ServeFixture>
 {
@@ -50,6 +50,46 @@ public sealed class InspectorTests(ServeFixture hub) : IClassFixture<ServeFixtur
         Assert.True(stderr.Contains("401", StringComparison.Ordinal) || stderr.Contains("Unauthorized", StringComparison.Ordinal), stderr);
     }
 
+    /// <summary>
+    /// The route Claude Desktop takes to a Linux server: a stdio client runs `mcp-remote` (npm, pinned 0.15.1), which
+    /// speaks Streamable HTTP to /mcp with the token from a header file (not the command line, where `ps` shows it).
+    /// "0.0.0.0" stands in for a plain-HTTP LAN address (mcp-remote then needs --allow-http); Linux delivers it to the
+    /// loopback listener, so nothing leaves the machine.
+    /// </summary>
+    [Theory]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("0.0.0.0", true)]
+    public async Task McpRemote_BridgesAStdioClientToHttp_ListsToolsAndImports(string host, bool allowHttp)
+    {
+        var folder = await Folder.Value;
+        var headers = Path.Combine(Path.GetTempPath(), $"hub-mcp-remote-{Guid.NewGuid():N}.headers");
+        await File.WriteAllTextAsync(headers, $"Authorization: Bearer {hub.UserToken}\n");
+        try
+        {
+            await BridgeAsync(folder, headers, host, allowHttp);
+        }
+        finally
+        {
+            File.Delete(headers);
+        }
+    }
+
+    private async Task BridgeAsync(string folder, string headers, string host, bool allowHttp)
+    {
+        var url = new UriBuilder(hub.McpUri) { Host = host }.Uri.AbsoluteUri;
+        string[] bridge = ["--cli", "node", Path.Combine(folder, "node_modules/mcp-remote/dist/proxy.js"), url, "--header-file", headers,
+            .. allowHttp ? new[] { "--allow-http" } : []];
+
+        var list = await RunAsync([.. bridge, "--method", "tools/list"]);
+        Assert.Contains("import_url", list.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+
+        var video = await hub.ServeVideoAsync($"mcp-remote-{host}.mp4");
+        var call = await RunAsync([.. bridge, "--method", "tools/call", "--tool-name", "import_url", "--tool-arg", $"url={video}", "wait=true"]);
+        Assert.False(call.TryGetProperty("isError", out var e) && e.GetBoolean(), call.ToString());
+        var job = JsonDocument.Parse(call.GetProperty("content")[0].GetProperty("text").GetString()!).RootElement.GetProperty("job");
+        Assert.Equal("completed", job.GetProperty("state").GetString());
+    }
+
     private async Task<JsonElement> RunAsync(string[] args, string? token = null)
     {
         var (code, stdout, stderr) = await RunRawAsync(args, token);
@@ -88,7 +128,8 @@ public sealed class InspectorTests(ServeFixture hub) : IClassFixture<ServeFixtur
             dir = dir.Parent;
         }
         var folder = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Hub.sln not found above the test folder."), "tests", "e2e", "mcp");
-        if (!Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "inspector")))
+        if (!Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "inspector"))
+            || !Directory.Exists(Path.Combine(folder, "node_modules", "mcp-remote")))
         {
             var psi = new ProcessStartInfo("npm") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
             psi.ArgumentList.Add("ci");
