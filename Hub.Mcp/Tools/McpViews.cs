@@ -31,10 +31,18 @@ public sealed record JobView(
 
     /// <summary>
     /// A job's result holds our own message and ids; the library name is ours too. Nothing remote. Typed as an object
-    /// so the output schema says so (clients such as the MCP Inspector refuse a bare <c>true</c> schema).
+    /// so the output schema says so (clients such as the MCP Inspector refuse a bare <c>true</c> schema). It is stored
+    /// in the REST API's camelCase; here its names become snake_case like every other MCP field.
     /// </summary>
     private static JsonObject? ResultWithoutTitles(JsonDocument? result) => result is null ? null
-        : JsonNode.Parse(result.RootElement.GetRawText()) is JsonObject o ? o : new JsonObject { ["value"] = JsonNode.Parse(result.RootElement.GetRawText()) };
+        : SnakeCase(JsonNode.Parse(result.RootElement.GetRawText())) is JsonObject o ? o : new JsonObject { ["value"] = SnakeCase(JsonNode.Parse(result.RootElement.GetRawText())) };
+
+    private static JsonNode? SnakeCase(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.ToList().Select(p => KeyValuePair.Create(JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Key), SnakeCase(p.Value?.DeepClone())))),
+        JsonArray a => new JsonArray([.. a.Select(i => SnakeCase(i?.DeepClone()))]),
+        _ => node,
+    };
 }
 
 public sealed record JobPageView(IReadOnlyList<JobView> Items, string? NextCursor, string Notice = RemoteText.Notice);

@@ -190,6 +190,34 @@ public sealed class EntryToolsTests(McpFixture hub) : IClassFixture<McpFixture>
     }
 
     [Fact]
+    public async Task Results_AreSnakeCaseAllTheWayDown_IncludingAJobsStoredResult()
+    {
+        var job = await hub.ImportAsync((await hub.ServeVideoAsync("snake.mp4")).AbsoluteUri, "token:snake");
+        Assert.Equal(JobStates.Completed, (await hub.WaitAsync(job.Id)).State);
+        await using var c = await hub.ConnectAsync(McpFixture.User("snake"));
+        var result = await c.Client.OkAsync("get_job", new { job_id = job.Id });
+        Assert.True(result.GetProperty("job").GetProperty("result").EnumerateObject().Any(), result.ToString());
+        AssertSnakeCase(result, "$");
+    }
+
+    private static void AssertSnakeCase(JsonElement e, string path)
+    {
+        if (e.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in e.EnumerateObject())
+            {
+                Assert.True(System.Text.RegularExpressions.Regex.IsMatch(p.Name, "^[a-z][a-z0-9_]*$"), $"{path}.{p.Name} is not snake_case");
+                AssertSnakeCase(p.Value, path + "." + p.Name);
+            }
+        }
+        else if (e.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var item in e.EnumerateArray()) AssertSnakeCase(item, $"{path}[{i++}]");
+        }
+    }
+
+    [Fact]
     public async Task GetStats_CountsTheLibrary()
     {
         await EntryAsync("stats.mp4");
