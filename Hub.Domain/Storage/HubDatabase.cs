@@ -20,6 +20,7 @@ public sealed class HubDatabase : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly EmbeddedPostgres? _embedded;
     private readonly string _connectionString;
+    private readonly string? _connectionSource;
 
     public const string EnvironmentVariable = "HUB_DATABASE";
 
@@ -29,10 +30,11 @@ public sealed class HubDatabase : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _options = options;
         ConfiguredConnectionString = NullIfBlank(configuration.GetConnectionString("Hub")) ?? NullIfBlank(Environment.GetEnvironmentVariable(EnvironmentVariable));
+        _connectionSource = NullIfBlank(configuration.GetConnectionString("Hub")) is not null ? "ConnectionStrings:Hub" : EnvironmentVariable;
         if (ConfiguredConnectionString is null)
         {
             var opts = options.Value;
-            _embedded = new EmbeddedPostgres(Path.Combine(opts.FullDataDir, "postgres"), runner, loggerFactory.CreateLogger<EmbeddedPostgres>(),
+            _embedded = new EmbeddedPostgres(EmbeddedPostgresLayout.ChooseRoot(opts.FullDataDir, opts.Database.ClusterRoot, EmbeddedPostgres.IsRoot), runner, loggerFactory.CreateLogger<EmbeddedPostgres>(),
                 new EmbeddedPostgresSettings { BinDir = opts.Database.PostgresBinDir });
         }
         _connectionString = ConfiguredConnectionString ?? _embedded!.ConnectionString(options.Value.Database.EmbeddedDatabase);
@@ -51,6 +53,11 @@ public sealed class HubDatabase : IAsyncDisposable
     public EmbeddedPostgres? Embedded => _embedded;
 
     public string? ConfiguredConnectionString { get; }
+
+    /// <summary>Which database this is, for people: the private cluster's folder, or the configured server (never a password).</summary>
+    public string Describe() => _embedded is not null
+        ? $"private PostgreSQL in {_embedded.ClusterDir} (database {_options.Value.Database.EmbeddedDatabase})"
+        : $"PostgreSQL at {DescribeServer(_connectionString)} (from {(_connectionSource ?? "configuration")})";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -22,6 +22,7 @@ public static class ImportCommand
     {
         var url = args.Positionals.Count > 1 ? args.Positionals[1] : throw new CliUsageException("Usage: " + Usage);
         using var host = HubHost.BuildDomainHost(args.Passthrough);
+        HubHost.SayWhereDataIs(host.Services);
         await host.StartAsync(cancellationToken); // the database and the live-update listener
         try
         {
