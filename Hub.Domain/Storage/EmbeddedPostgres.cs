@@ -8,7 +8,7 @@ namespace Hub.Domain.Storage;
 /// (no TCP listener at all), run as the <c>postgres</c> OS user when we are root. If the cluster is already
 /// running (another Hub process started it), we attach to it and leave it running when we stop.
 /// </summary>
-public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogger logger, EmbeddedPostgresSettings? settings = null)
+public sealed partial class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogger logger, EmbeddedPostgresSettings? settings = null)
 {
     private const string ServiceUser = "postgres";
     private readonly EmbeddedPostgresSettings _settings = settings ?? new EmbeddedPostgresSettings();
@@ -24,6 +24,8 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
     public string SocketDir { get; } = SocketDirFor(Path.GetFullPath(rootDir));
     public int Port => SocketPort;
     public const int SocketPort = 5432;
+    /// <summary>The server programs this cluster runs on (and whose pg_dump and psql match it).</summary>
+    public string BinDir => _binDir ??= ResolveBinDir();
     /// <summary>True when this process started the server and so must stop it.</summary>
     public bool OwnsServer { get; private set; }
     public bool IsRunning { get; private set; }
@@ -282,9 +284,11 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
         }
     }
 
-    private Task<ProcessResult> RunPgRawAsync(string tool, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken)
+    private Task<ProcessResult> RunPgRawAsync(string tool, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunAsServerUserAsync(Path.Combine(_binDir!, tool), args, timeout, cancellationToken);
+
+    private Task<ProcessResult> RunAsServerUserAsync(string exe, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var exe = Path.Combine(_binDir!, tool);
         ProcessSpec spec = IsRoot
             ? new ProcessSpec(RunUserPath, ["-u", ServiceUser, "--", exe, .. args])
             : new ProcessSpec(exe, args);

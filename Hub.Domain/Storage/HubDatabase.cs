@@ -54,6 +54,24 @@ public sealed class HubDatabase : IAsyncDisposable
 
     public string? ConfiguredConnectionString { get; }
 
+    /// <summary>Where pg_dump and psql for this database are: the private cluster's own, else the configured or newest installed.</summary>
+    public string ToolBinDir => _embedded?.BinDir ?? EmbeddedPostgres.FindBinDir(_options.Value.Database.PostgresBinDir);
+
+    /// <summary>libpq's environment (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD) for running pg_dump or psql on this database.</summary>
+    public IReadOnlyDictionary<string, string?> LibpqEnvironment()
+    {
+        var b = new NpgsqlConnectionStringBuilder(_connectionString);
+        return new Dictionary<string, string?>
+        {
+            ["PGHOST"] = b.Host,
+            ["PGPORT"] = b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PGUSER"] = b.Username,
+            ["PGDATABASE"] = b.Database,
+            ["PGPASSWORD"] = b.Password,
+            ["LC_ALL"] = "C.UTF-8",
+        };
+    }
+
     /// <summary>Which database this is, for people: the private cluster's folder, or the configured server (never a password).</summary>
     public string Describe() => _embedded is not null
         ? $"private PostgreSQL in {_embedded.ClusterDir} (database {_options.Value.Database.EmbeddedDatabase})"

@@ -11,12 +11,7 @@ namespace Hub.Host.Cli;
 /// </summary>
 public static class ImportCommand
 {
-    public const string Usage = """
-        hub import URL [--library L] [--format F] [--mode auto|review] [--wait]
-                                                           Import a URL; --wait follows it to the end.
-        hub batch FILE [--dry-run] [--continue-on-error] [--library L] [--format F]
-                                                           Import the URLs of a file, one per line (# comments).
-        """;
+    public static string Usage => HelpText.For("import") + "\n" + HelpText.For("batch");
 
     public static async Task<int> ImportAsync(CliArgs args, CancellationToken cancellationToken)
     {
