@@ -133,7 +133,7 @@ public static class HubHost
         await StartAsync(host, CancellationToken.None);
         if (host is WebApplication app)
         {
-            await ServeCommand.PrintFirstStartAsync(app);
+            await ServeCommand.PrintStartAsync(app);
         }
         await host.WaitForShutdownAsync();
         return 0;
