@@ -32,7 +32,8 @@ case "$cmd" in
   run)
     ensure_dotnet
     ensure_packages "${RUN_PACKAGES[@]}"
-    dotnet build Hub.Host/Hub.Host.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+    # HUB_SKIP_BUILD=1 runs what is already built (the tests run this script against a prepared clone).
+    [ "${HUB_SKIP_BUILD:-}" = 1 ] || dotnet build Hub.Host/Hub.Host.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
     exec dotnet Hub.Host/bin/Release/net10.0/hub.dll "$@"
     ;;
   test)
@@ -51,7 +52,7 @@ case "$cmd" in
     exit "$status"
     ;;
   *)
-    echo "usage: ./hub.sh run [options]   start Hub (embedded PostgreSQL, ./data)" >&2
+    echo "usage: ./hub.sh run [options]   start Hub (embedded PostgreSQL, ./data); e.g. --urls=http://0.0.0.0:8080 --Hub:PublicUrl=http://192.168.1.10:8080" >&2
     echo "       ./hub.sh test [options]  run every test" >&2
     exit 64
     ;;

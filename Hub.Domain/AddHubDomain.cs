@@ -90,6 +90,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddMemoryCache();
         services.AddSingleton<ImportService>();
         services.AddSingleton<BatchImport>();
+        services.AddSingleton<BatchPreflight>();
         services.AddHostedService<LibraryDefaultsService>();
 
         // Entries, playlists, signed links, statistics (stream events are written in batches in the background)

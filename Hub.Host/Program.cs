@@ -10,7 +10,7 @@ using Hub.Mcp;
 using Hub.Web;
 
 // `hub [command]`: serve is the default, so the test host and `dotnet run` both land on the web server.
-var flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "all", "help", "wait", "dry-run", "continue-on-error" };
+var flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "all", "help", "wait", "dry-run", "continue-on-error", "media", "force", "no-enable" };
 var command = args.Length == 0 ? "serve"
     : args[0] is "--help" or "-h" ? "help"
     : args[0] is "--version" ? "version"
@@ -39,6 +39,10 @@ try
         "token" or "tokens" => await TokenCommand.RunAsync(parsed, cts.Token),
         "mcp" => await McpCommand.RunAsync(parsed, cts.Token),
         "contacts" or "contact" => await ContactsCommand.RunAsync(parsed, cts.Token),
+        "backup" => await BackupCommand.BackupAsync(parsed, cts.Token),
+        "restore" => await BackupCommand.RestoreAsync(parsed, cts.Token),
+        "service" => await ServiceCommand.RunAsync(parsed, cts.Token),
+        "db" => await DbCommand.RunAsync(parsed, cts.Token),
         "help" => Help(),
         "version" => Version(),
         _ => throw new CliUsageException($"Unknown command '{command}'."),
@@ -80,18 +84,13 @@ static int Help()
 
         Usage: hub [command] [options] [--Section:Key=value ...]
 
-          serve (default)      Run the web API and admin, the bot, MCP over HTTP and the workers.
-          worker               Run queued jobs only (more workers for one database).
-          migrate              Apply database migrations and exit.
-          mcp                  MCP over stdio for Claude Desktop and other local MCP clients (see MCP_SETUP.md).
-        {ImportCommand.Usage}
-          jobs [--state S] [--limit N]                     List jobs, newest activity first.
-          version              Print Hub's version.
-        {TokenCommand.Usage}
-        {ContactsCommand.Usage}
+        {HelpText.All}
 
-        Configuration comes from appsettings.json, environment variables (Hub__DataDir, ConnectionStrings__Hub,
-        HUB_DATABASE, ASPNETCORE_URLS) and --Key=value arguments; see README.md.
+        Configuration comes from appsettings.json, environment variables (Hub__DataDir,
+        ConnectionStrings__Hub, HUB_DATABASE, ASPNETCORE_URLS) and --Key=value
+        arguments; see README.md. A relative Hub:DataDir (./data by default) belongs to
+        the installation, wherever hub runs from; commands say which data folder they
+        use.
         """);
     return 0;
 }

@@ -72,8 +72,17 @@ public sealed class TokenService
             CreatedAt = time.GetUtcNow(),
         };
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockTokensAsync(db, cancellationToken).ConfigureAwait(false);
+        // Names are how people revoke tokens (`hub token revoke NAME`), so two live tokens never share one.
+        var lower = name.ToLowerInvariant();
+        if (await db.ApiTokens.AnyAsync(t => t.RevokedAt == null && t.Name.ToLower() == lower, cancellationToken).ConfigureAwait(false))
+        {
+            throw new HubConflictException("duplicate-name", $"A live token is already named '{name}'. Pick another name, or revoke that one first.");
+        }
         db.ApiTokens.Add(token);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new CreatedToken(token, secret);
     }
 
@@ -133,6 +142,8 @@ public sealed class TokenService
     {
         TextInput.Check(idOrName, "token", 200);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockTokensAsync(db, cancellationToken).ConfigureAwait(false);
         List<ApiToken> matches = Guid.TryParse(idOrName, out var id)
             ? await db.ApiTokens.Where(t => t.Id == id).ToListAsync(cancellationToken).ConfigureAwait(false)
             : await db.ApiTokens.Where(t => t.Name == idOrName && t.RevokedAt == null).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -142,12 +153,24 @@ public sealed class TokenService
             1 => matches[0],
             _ => throw new HubValidationException("token", $"{matches.Count} live tokens are named '{idOrName}'; revoke by id."),
         };
+        if (token.RevokedAt is null && token.Role == Roles.Admin
+            && !await db.ApiTokens.AnyAsync(t => t.RevokedAt == null && t.Role == Roles.Admin && t.Id != token.Id, cancellationToken).ConfigureAwait(false))
+        {
+            throw new HubConflictException("last-admin-token",
+                $"'{token.Name}' is the last live admin token: revoking it would lock everyone out of the admin. " +
+                "Create another admin token first (`hub token create --name NAME --role admin`, or POST /api/v1/tokens with role admin), then revoke this one.");
+        }
         token.RevokedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         _cache.TryRemove(token.SecretHash, out _);
         await CacheInvalidation.NotifyAsync(dataSource, CacheInvalidation.Token, token.Id, cancellationToken).ConfigureAwait(false);
         return token;
     }
+
+    /// <summary>Serialises token creation and revocation, so two at once cannot both pass the name and last-admin checks.</summary>
+    private static Task LockTokensAsync(HubDbContext db, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('hub.api_tokens'))", cancellationToken);
 
     public static string Hash(string secret) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret))).ToLowerInvariant();

@@ -13,7 +13,11 @@ public sealed record BatchOptions
     public string? RequestedBy { get; init; }
 }
 
-public sealed record BatchLine(int LineNumber, string Url, string? Error, Guid? JobId);
+/// <param name="Note">A dry run's remark on a good line: a duplicate in the file, already in the library, or unreachable.</param>
+public sealed record BatchLine(int LineNumber, string Url, string? Error, Guid? JobId)
+{
+    public string? Note { get; init; }
+}
 
 /// <param name="ParentJobId">The parent job reporting aggregate progress; null for a dry run or when nothing was accepted.</param>
 public sealed record BatchResult(Guid? ParentJobId, bool DryRun, IReadOnlyList<BatchLine> Lines)
@@ -23,7 +27,7 @@ public sealed record BatchResult(Guid? ParentJobId, bool DryRun, IReadOnlyList<B
 }
 
 /// <summary>Many URLs at once: one per line, blank lines and <c># comments</c> ignored.</summary>
-public sealed class BatchImport(ImportService imports, JobQueue queue)
+public sealed class BatchImport(ImportService imports, JobQueue queue, BatchPreflight preflight)
 {
     public const int MaxLines = 10_000;
 
@@ -81,7 +85,7 @@ public sealed class BatchImport(ImportService imports, JobQueue queue)
         var bad = checkedLines.Where(c => c.Spec is null).Select(c => c.Line).ToList();
         if (options.DryRun)
         {
-            return new BatchResult(null, true, checkedLines.Select(c => c.Line).ToList());
+            return new BatchResult(null, true, await preflight.CheckAsync(checkedLines.Select(c => c.Line).ToList(), cancellationToken).ConfigureAwait(false));
         }
         if (bad.Count > 0 && !options.ContinueOnError)
         {

@@ -8,7 +8,7 @@ namespace Hub.Domain.Storage;
 /// (no TCP listener at all), run as the <c>postgres</c> OS user when we are root. If the cluster is already
 /// running (another Hub process started it), we attach to it and leave it running when we stop.
 /// </summary>
-public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogger logger, EmbeddedPostgresSettings? settings = null)
+public sealed partial class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogger logger, EmbeddedPostgresSettings? settings = null)
 {
     private const string ServiceUser = "postgres";
     private readonly EmbeddedPostgresSettings _settings = settings ?? new EmbeddedPostgresSettings();
@@ -24,6 +24,8 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
     public string SocketDir { get; } = SocketDirFor(Path.GetFullPath(rootDir));
     public int Port => SocketPort;
     public const int SocketPort = 5432;
+    /// <summary>The server programs this cluster runs on (and whose pg_dump and psql match it).</summary>
+    public string BinDir => _binDir ??= ResolveBinDir();
     /// <summary>True when this process started the server and so must stop it.</summary>
     public bool OwnsServer { get; private set; }
     public bool IsRunning { get; private set; }
@@ -34,8 +36,8 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Stopping = false;
-        _binDir = FindBinDir(_settings.BinDir);
         PrepareFolders();
+        _binDir = ResolveBinDir();
 
         if (!File.Exists(Path.Combine(ClusterDir, "PG_VERSION")))
         {
@@ -83,7 +85,7 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
     /// </summary>
     public async Task RestartAsync(CancellationToken cancellationToken)
     {
-        _binDir ??= FindBinDir(_settings.BinDir);
+        _binDir ??= ResolveBinDir();
         await RunPgAsync("pg_ctl", ["-D", ClusterDir, "-l", LogFile, "-w", "-t", "60", "start"], TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
         OwnsServer = true;
         IsRunning = true;
@@ -207,8 +209,37 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
         return true;
     }
 
+    /// <summary>The server programs for this cluster: configured, else those of its PG_VERSION, else the newest installed.</summary>
+    private string ResolveBinDir()
+    {
+        if (!string.IsNullOrWhiteSpace(_settings.BinDir))
+        {
+            return FindBinDir(_settings.BinDir);
+        }
+        var version = EmbeddedPostgresLayout.ClusterVersion(ClusterDir);
+        var bin = EmbeddedPostgresLayout.BinDirFor(version, _settings.VersionsRoot) ?? FindBinDir(null);
+        var newest = EmbeddedPostgresLayout.Installed(_settings.VersionsRoot).FirstOrDefault();
+        if (version is { } v && newest.Version > v)
+        {
+            logger.LogWarning("The private PostgreSQL cluster is version {Version}; PostgreSQL {Newest} is installed too. It keeps running on {Version} " +
+                "(its binaries match PG_VERSION); `hub db upgrade` moves it to {Newest} (see README).", v, newest.Version, v, newest.Version);
+        }
+        return bin;
+    }
+
     private void PrepareFolders()
     {
+        // Folders made here for the cluster (such as /var/lib/hub) must be traversable by the server's user whatever the umask.
+        var missing = new Stack<string>();
+        for (var d = Path.GetDirectoryName(RootDir); d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d))
+        {
+            missing.Push(d);
+        }
+        foreach (var d in missing)
+        {
+            Directory.CreateDirectory(d);
+            File.SetUnixFileMode(d, (UnixFileMode)0b111_101_101); // rwxr-xr-x
+        }
         Directory.CreateDirectory(RootDir);
         Directory.CreateDirectory(SocketDir);
         if (IsRoot)
@@ -253,9 +284,11 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
         }
     }
 
-    private Task<ProcessResult> RunPgRawAsync(string tool, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken)
+    private Task<ProcessResult> RunPgRawAsync(string tool, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunAsServerUserAsync(Path.Combine(_binDir!, tool), args, timeout, cancellationToken);
+
+    private Task<ProcessResult> RunAsServerUserAsync(string exe, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var exe = Path.Combine(_binDir!, tool);
         ProcessSpec spec = IsRoot
             ? new ProcessSpec(RunUserPath, ["-u", ServiceUser, "--", exe, .. args])
             : new ProcessSpec(exe, args);
@@ -325,7 +358,7 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
             {
                 throw new DatabaseUnavailableException(
                     $"The folder {d.FullName} is not traversable by the 'postgres' OS user, so the private PostgreSQL cannot use {dir}. " +
-                    "Set Hub:DataDir to a folder outside it, or run: chmod o+x " + d.FullName);
+                    "Set Hub:DataDir or Hub:Database:ClusterRoot to a folder outside it, or run: chmod o+x " + d.FullName);
             }
         }
     }
@@ -337,18 +370,9 @@ public sealed class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogg
             return File.Exists(Path.Combine(configured, "pg_ctl")) ? configured
                 : throw new DatabaseUnavailableException($"Hub:Database:PostgresBinDir is {configured}, but there is no pg_ctl in it.");
         }
-        const string debianRoot = "/usr/lib/postgresql";
-        if (Directory.Exists(debianRoot))
+        if (EmbeddedPostgresLayout.BinDirFor(null, EmbeddedPostgresLayout.DebianVersionsRoot) is { } newest)
         {
-            var newest = Directory.GetDirectories(debianRoot)
-                .Select(d => (Dir: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
-                .Where(x => File.Exists(Path.Combine(x.Dir, "initdb")) && File.Exists(Path.Combine(x.Dir, "pg_ctl")))
-                .OrderByDescending(x => x.Version)
-                .FirstOrDefault();
-            if (newest.Dir is not null)
-            {
-                return newest.Dir;
-            }
+            return newest;
         }
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
         {

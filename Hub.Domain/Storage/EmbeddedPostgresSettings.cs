@@ -6,4 +6,6 @@ public sealed class EmbeddedPostgresSettings
     public string? BinDir { get; init; }
     /// <summary>Trade durability for speed (fsync off): for throwaway test clusters only.</summary>
     public bool Fast { get; init; }
+    /// <summary>Where Debian keeps one folder per PostgreSQL major version (<c>15/bin</c>, <c>17/bin</c>).</summary>
+    public string VersionsRoot { get; init; } = EmbeddedPostgresLayout.DebianVersionsRoot;
 }

@@ -20,6 +20,7 @@ public sealed class HubDatabase : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly EmbeddedPostgres? _embedded;
     private readonly string _connectionString;
+    private readonly string? _connectionSource;
 
     public const string EnvironmentVariable = "HUB_DATABASE";
 
@@ -29,10 +30,11 @@ public sealed class HubDatabase : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _options = options;
         ConfiguredConnectionString = NullIfBlank(configuration.GetConnectionString("Hub")) ?? NullIfBlank(Environment.GetEnvironmentVariable(EnvironmentVariable));
+        _connectionSource = NullIfBlank(configuration.GetConnectionString("Hub")) is not null ? "ConnectionStrings:Hub" : EnvironmentVariable;
         if (ConfiguredConnectionString is null)
         {
             var opts = options.Value;
-            _embedded = new EmbeddedPostgres(Path.Combine(opts.FullDataDir, "postgres"), runner, loggerFactory.CreateLogger<EmbeddedPostgres>(),
+            _embedded = new EmbeddedPostgres(EmbeddedPostgresLayout.ChooseRoot(opts.FullDataDir, opts.Database.ClusterRoot, EmbeddedPostgres.IsRoot), runner, loggerFactory.CreateLogger<EmbeddedPostgres>(),
                 new EmbeddedPostgresSettings { BinDir = opts.Database.PostgresBinDir });
         }
         _connectionString = ConfiguredConnectionString ?? _embedded!.ConnectionString(options.Value.Database.EmbeddedDatabase);
@@ -51,6 +53,29 @@ public sealed class HubDatabase : IAsyncDisposable
     public EmbeddedPostgres? Embedded => _embedded;
 
     public string? ConfiguredConnectionString { get; }
+
+    /// <summary>Where pg_dump and psql for this database are: the private cluster's own, else the configured or newest installed.</summary>
+    public string ToolBinDir => _embedded?.BinDir ?? EmbeddedPostgres.FindBinDir(_options.Value.Database.PostgresBinDir);
+
+    /// <summary>libpq's environment (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD) for running pg_dump or psql on this database.</summary>
+    public IReadOnlyDictionary<string, string?> LibpqEnvironment()
+    {
+        var b = new NpgsqlConnectionStringBuilder(_connectionString);
+        return new Dictionary<string, string?>
+        {
+            ["PGHOST"] = b.Host,
+            ["PGPORT"] = b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PGUSER"] = b.Username,
+            ["PGDATABASE"] = b.Database,
+            ["PGPASSWORD"] = b.Password,
+            ["LC_ALL"] = "C.UTF-8",
+        };
+    }
+
+    /// <summary>Which database this is, for people: the private cluster's folder, or the configured server (never a password).</summary>
+    public string Describe() => _embedded is not null
+        ? $"private PostgreSQL in {_embedded.ClusterDir} (database {_options.Value.Database.EmbeddedDatabase})"
+        : $"PostgreSQL at {DescribeServer(_connectionString)} (from {(_connectionSource ?? "configuration")})";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

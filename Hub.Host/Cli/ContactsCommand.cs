@@ -7,11 +7,7 @@ namespace Hub.Host.Cli;
 /// <summary><c>hub contacts list|add|allow|block|delete</c>: who may use the Telegram bot, and as what.</summary>
 public static class ContactsCommand
 {
-    public const string Usage = """
-        hub contacts list [--status pending|allowed|blocked]   List Telegram contacts.
-        hub contacts add --id N [--role admin|user]             Allow a Telegram user id (e.g. the first admin).
-        hub contacts allow|block|delete ID                      Allow, block or delete a contact.
-        """;
+    public static string Usage => HelpText.For("contacts");
 
     public static Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
     {

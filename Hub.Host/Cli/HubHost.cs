@@ -20,6 +20,35 @@ public static class HubHost
     /// <summary>Reads appsettings.json next to the program, so `hub` works from any folder.</summary>
     public static string ContentRoot => AppContext.BaseDirectory;
 
+    /// <summary>
+    /// What relative data paths (the default <c>./data</c>) are anchored to, so every `hub` command finds the same data
+    /// wherever it is run from: the clone when the program runs from its <c>Hub.Host/bin/…</c> (what `./hub.sh run`
+    /// does), else the program's own folder.
+    /// </summary>
+    public static string InstallDir { get; } = FindInstallDir(AppContext.BaseDirectory);
+
+    public static string FindInstallDir(string programDir)
+    {
+        var dir = new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(programDir)));
+        var clone = dir.Parent?.Parent?.Parent?.Parent;
+        return dir.Parent?.Parent?.Name == "bin" && dir.Parent.Parent.Parent?.Name == "Hub.Host" && clone is not null
+            && File.Exists(Path.Combine(clone.FullName, "hub.sh"))
+            ? clone.FullName
+            : dir.FullName;
+    }
+
+    /// <summary>Makes relative <c>Hub:DataDir</c>, <c>Hub:MediaDir</c> and <c>Hub:TempDir</c> absolute against <see cref="InstallDir"/>, not the current folder.</summary>
+    public static void AnchorDataPaths(IConfiguration configuration)
+    {
+        foreach (var key in new[] { "Hub:DataDir", "Hub:MediaDir", "Hub:TempDir" })
+        {
+            if (configuration[key] is { Length: > 0 } value && !Path.IsPathRooted(value))
+            {
+                configuration[key] = Path.GetFullPath(Path.Combine(InstallDir, value));
+            }
+        }
+    }
+
     public static IHost Build(HubRole role, IEnumerable<string> args)
     {
         var argv = args.ToArray();
@@ -41,6 +70,7 @@ public static class HubHost
             // appsettings.json sits next to the program; the test host supplies its own content root.
             ContentRootPath = hasContentRoot ? null : ContentRoot,
         });
+        AnchorDataPaths(builder.Configuration);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -59,6 +89,7 @@ public static class HubHost
             Args = args,
             ContentRootPath = ContentRoot,
         });
+        AnchorDataPaths(builder.Configuration);
         if (role is HubRole.Mcp or HubRole.Command)
         {
             // stdout carries MCP's protocol or a command's output; every log line goes to stderr.
@@ -102,7 +133,7 @@ public static class HubHost
         await StartAsync(host, CancellationToken.None);
         if (host is WebApplication app)
         {
-            await ServeCommand.PrintFirstStartAsync(app);
+            await ServeCommand.PrintStartAsync(app);
         }
         await host.WaitForShutdownAsync();
         return 0;
@@ -111,11 +142,19 @@ public static class HubHost
     /// <summary>The host of an admin command (domain services only); <see cref="WithDatabaseAsync"/> when only the database is needed.</summary>
     public static IHost BuildDomainHost(IEnumerable<string> configArgs) => Build(HubRole.Command, configArgs);
 
+    /// <summary>One line on stderr (stdout stays the command's own): which data folder and database a command uses.</summary>
+    public static void SayWhereDataIs(IServiceProvider services)
+    {
+        var data = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hub.Domain.HubOptions>>().Value.FullDataDir;
+        Console.Error.WriteLine($"Data folder {data}; database: {services.GetRequiredService<HubDatabase>().Describe()}");
+    }
+
     /// <summary>Starts the database of a command host, runs the action, stops the database (if this process started it).</summary>
     public static async Task<int> WithDatabaseAsync(IEnumerable<string> configArgs, Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
     {
         using var host = BuildDomainHost(configArgs);
         var db = host.Services.GetRequiredService<HubDatabase>();
+        SayWhereDataIs(host.Services);
         await db.StartAsync(cancellationToken);
         try
         {

@@ -11,17 +11,17 @@ namespace Hub.Host.Cli;
 /// </summary>
 public static class ImportCommand
 {
-    public const string Usage = """
-        hub import URL [--library L] [--format F] [--mode auto|review] [--wait]
-                                                           Import a URL; --wait follows it to the end.
-        hub batch FILE [--dry-run] [--continue-on-error] [--library L] [--format F]
-                                                           Import the URLs of a file, one per line (# comments).
-        """;
+    public static string Usage => HelpText.For("import") + "\n" + HelpText.For("batch");
 
     public static async Task<int> ImportAsync(CliArgs args, CancellationToken cancellationToken)
     {
-        var url = args.Positionals.Count > 1 ? args.Positionals[1] : throw new CliUsageException("Usage: " + Usage);
+        var url = args.Positionals.Count > 1 ? args.Positionals[1] : throw new CliUsageException("Usage:\n" + Usage);
+        if (!url.Contains("://", StringComparison.Ordinal))
+        {
+            throw new CliUsageException($"'{url}' is not a URL: give the address of a page or file, starting with http:// or https://.");
+        }
         using var host = HubHost.BuildDomainHost(args.Passthrough);
+        HubHost.SayWhereDataIs(host.Services);
         await host.StartAsync(cancellationToken); // the database and the live-update listener
         try
         {
@@ -52,7 +52,7 @@ public static class ImportCommand
 
     public static Task<int> BatchAsync(CliArgs args, CancellationToken cancellationToken)
     {
-        var file = args.Positionals.Count > 1 ? args.Positionals[1] : throw new CliUsageException("Usage: " + Usage);
+        var file = args.Positionals.Count > 1 ? args.Positionals[1] : throw new CliUsageException("Usage:\n" + Usage);
         if (!File.Exists(file))
         {
             throw new CliUsageException($"No such file: {file}");
@@ -71,12 +71,13 @@ public static class ImportCommand
             }, ct);
             foreach (var line in result.Lines)
             {
-                Console.WriteLine(line.Error is null
-                    ? $"line {line.LineNumber,4}  ok     {line.Url}{(line.JobId is { } id ? "  job " + id : "")}"
-                    : $"line {line.LineNumber,4}  error  {line.Url}  — {line.Error}");
+                Console.WriteLine(line.Error is not null ? $"line {line.LineNumber,4}  error  {line.Url}  — {line.Error}"
+                    : line.Note is not null ? $"line {line.LineNumber,4}  note   {line.Url}  — {line.Note}"
+                    : $"line {line.LineNumber,4}  ok     {line.Url}{(line.JobId is { } id ? "  job " + id : "")}");
             }
+            var notes = result.Lines.Count(l => l.Note is not null);
             Console.WriteLine(result.DryRun
-                ? $"Dry run: {result.Accepted} would be imported, {result.Rejected} rejected. Nothing was created."
+                ? $"Dry run: {result.Accepted} would be imported{(notes > 0 ? $" ({notes} with a note: duplicate, already in the library or unreachable)" : "")}, {result.Rejected} rejected. Nothing was created."
                 : $"{result.Accepted} accepted, {result.Rejected} rejected." + (result.ParentJobId is { } p ? $" Batch job {p}." : ""));
             return result.Rejected > 0 && !result.DryRun ? 2 : result.Rejected > 0 ? 1 : 0;
         }, cancellationToken);

@@ -5,7 +5,10 @@ namespace Hub.Host.Cli;
 /// <summary>Follows a job to its end: a live bar on a terminal, plain lines when the output is a file or pipe.</summary>
 public sealed class ProgressPrinter(TextWriter output, bool interactive)
 {
-    private const int BarWidth = 30;
+    private const int BarWidth = 16;
+
+    /// <summary>One column less than an 80-column terminal: writing the last column wraps the cursor on some terminals.</summary>
+    public const int LineWidth = 79;
 
     public async Task<JobUpdate> FollowAsync(JobFollower follower, Guid jobId, CancellationToken cancellationToken)
     {
@@ -24,7 +27,7 @@ public sealed class ProgressPrinter(TextWriter output, bool interactive)
             }
             if (interactive)
             {
-                output.Write("\r" + Bar(u) + "   ");
+                output.Write("\r" + Bar(u).PadRight(LineWidth)); // padded: a shorter bar wipes the longer one before it
             }
             else if (u.State != lastLineState || u.Progress - lastLinePercent >= 10 || u.IsFinal)
             {
@@ -39,7 +42,7 @@ public sealed class ProgressPrinter(TextWriter output, bool interactive)
         }
         if (interactive)
         {
-            output.WriteLine();
+            output.Write("\r" + new string(' ', LineWidth) + "\r"); // the bar gives way to the outcome line
         }
         output.WriteLine(last.State == JobStates.Completed
             ? $"Done: {last.Title ?? "imported"}{(last.EntryId is { } e ? $" (entry {e})" : "")}"
@@ -47,11 +50,30 @@ public sealed class ProgressPrinter(TextWriter output, bool interactive)
         return last;
     }
 
+    /// <summary>
+    /// The live bar, never wider than <see cref="LineWidth"/> (a wrapped line cannot be redrawn with \r): when it would
+    /// be, the speed goes first, then the ETA.
+    /// </summary>
     public static string Bar(JobUpdate u)
     {
         var filled = (int)Math.Round(BarWidth * Math.Clamp(u.Progress, 0, 100) / 100);
-        return $"[{new string('#', filled)}{new string('.', BarWidth - filled)}] {u.Progress,5:0.0}%  {Bytes(u.BytesDone)}/{(u.BytesTotal is { } t ? Bytes(t) : "?")}"
-            + $"  {(u.SpeedBps is { } s ? Bytes((long)s) + "/s" : "")}  {(u.EtaSeconds is { } eta ? "ETA " + TimeSpan.FromSeconds(Math.Round(eta)).ToString(@"h\:mm\:ss") : "")}  {u.State}";
+        var head = $"[{new string('#', filled)}{new string('.', BarWidth - filled)}] {u.Progress,5:0.0}% {Bytes(u.BytesDone)}/{(u.BytesTotal is { } t ? Bytes(t) : "?")}";
+        var speed = u.SpeedBps is { } s ? " " + Bytes((long)s) + "/s" : "";
+        var eta = "";
+        if (u.EtaSeconds is { } seconds)
+        {
+            var left = TimeSpan.FromSeconds(Math.Min(Math.Round(seconds), 359_999));
+            eta = $" ETA {(int)left.TotalHours}:{left:mm\\:ss}";
+        }
+        var state = " " + u.State;
+        foreach (var line in new[] { head + speed + eta + state, head + eta + state, head + state })
+        {
+            if (line.Length <= LineWidth)
+            {
+                return line;
+            }
+        }
+        return (head + state)[..LineWidth];
     }
 
     public static string Line(JobUpdate u) =>

@@ -1,20 +1,48 @@
+using Hub.Bot;
+using Hub.Domain;
 using Hub.Domain.Access;
+using Hub.Domain.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Hub.Host.Cli;
 
 /// <summary>What <c>hub serve</c> does beyond running its host (built by <see cref="HubHost"/>).</summary>
 public static class ServeCommand
 {
-    /// <summary>On the very first start there is no token at all: make an admin one and show it once.</summary>
-    public static async Task PrintFirstStartAsync(WebApplication app)
+    /// <summary>
+    /// At every start: where the admin is, which data folder and database, and warnings about <c>Hub:PublicUrl</c>. On the
+    /// very first start (no token at all) it also makes an admin token and shows it once.
+    /// </summary>
+    public static async Task PrintStartAsync(WebApplication app)
     {
+        var hub = app.Services.GetRequiredService<IOptions<HubOptions>>().Value;
+        var url = (hub.PublicUrl ?? app.Urls.FirstOrDefault() ?? HubHost.DefaultUrl).TrimEnd('/');
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Host.Serve");
+        var botOn = app.Services.GetRequiredService<IOptions<TelegramOptions>>().Value.Enabled;
+        foreach (var warning in PublicUrlWarnings(app.Urls, hub.PublicUrl, botOn, mcpOn: true))
+        {
+            logger.LogWarning("{Warning}", warning);
+        }
+
         var tokens = app.Services.GetRequiredService<TokenService>();
-        var url = app.Urls.FirstOrDefault() ?? HubHost.DefaultUrl;
+        var where = $"""
+             Web admin:  {url}/admin/
+             API:        {url}/api/v1/   (Authorization: Bearer <token>)
+             Data:       {hub.FullDataDir}
+             Database:   {app.Services.GetRequiredService<HubDatabase>().Describe()}
+            """;
         if (await tokens.AnyAsync(app.Lifetime.ApplicationStopping))
         {
+            Console.WriteLine($"""
+
+                Hub is ready.
+                {where}
+
+                """);
             return;
         }
         var created = await tokens.CreateAsync("admin", Roles.Admin, app.Lifetime.ApplicationStopping);
@@ -23,13 +51,46 @@ public static class ServeCommand
 
             ============================================================
              Hub is running for the first time.
-             Web admin:  {url.TrimEnd('/')}/admin/
-             API:        {url.TrimEnd('/')}/api/v1/   (Authorization: Bearer <token>)
+            {where}
              Admin token (shown once; create more with `hub token create`):
 
              {created.Secret}
             ============================================================
 
             """);
+    }
+
+    /// <summary>
+    /// Links Hub hands out where no request tells it its own address (chat messages, MCP results, playlists) use
+    /// <c>Hub:PublicUrl</c>; without it they point at the address Hub listens on, useless beyond this machine.
+    /// </summary>
+    public static IReadOnlyList<string> PublicUrlWarnings(IEnumerable<string> urls, string? publicUrl, bool botOn, bool mcpOn)
+    {
+        if (!string.IsNullOrWhiteSpace(publicUrl))
+        {
+            return [];
+        }
+        var warnings = new List<string>();
+        var beyond = urls.Where(u => !IsLoopback(u)).ToList();
+        if (beyond.Count > 0)
+        {
+            warnings.Add($"Hub listens beyond this machine ({string.Join(", ", beyond)}) but Hub:PublicUrl is not set: links in chats, playlists " +
+                "and MCP results point at 127.0.0.1. Set it to the address people reach Hub at, e.g. --Hub:PublicUrl=http://192.168.1.10:8080.");
+        }
+        else if (botOn || mcpOn)
+        {
+            warnings.Add($"Hub:PublicUrl is not set and {(botOn && mcpOn ? "the Telegram bot and MCP are" : botOn ? "the Telegram bot is" : "MCP is")} on: " +
+                "links they hand out point at this machine's loopback address. Set --Hub:PublicUrl=… to the address people reach Hub at.");
+        }
+        return warnings;
+    }
+
+    private static bool IsLoopback(string url)
+    {
+        if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+        return uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
     }
 }

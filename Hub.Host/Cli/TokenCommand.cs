@@ -6,11 +6,7 @@ namespace Hub.Host.Cli;
 /// <summary><c>hub token create|list|revoke</c>: API tokens for the REST API, the extension and MCP.</summary>
 public static class TokenCommand
 {
-    public const string Usage = """
-        hub token create --name NAME [--role admin|user]   Create a token; prints its secret once, alone on the last line.
-        hub token list [--all]                             List live tokens (--all: revoked ones too).
-        hub token revoke ID|NAME                           Revoke a token.
-        """;
+    public static string Usage => HelpText.For("token");
 
     public static Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
     {

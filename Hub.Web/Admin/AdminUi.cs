@@ -16,7 +16,8 @@ public static class AdminUi
         // A middleware, not an endpoint: a routed "/admin" would also match "/admin/" and shadow the static files.
         app.Use((context, next) =>
         {
-            if (context.Request.Path.Value is "/admin")
+            // "/" leads to the admin too: it is what a person opening Hub's address wants.
+            if (context.Request.Path.Value is "/admin" or "/" or "")
             {
                 context.Response.Redirect("/admin/");
                 return Task.CompletedTask;

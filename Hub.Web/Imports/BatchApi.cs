@@ -18,7 +18,8 @@ namespace Hub.Web.Imports;
 public sealed record BatchBody(IReadOnlyList<string>? Urls = null, string? Text = null, bool? DryRun = null, bool? ContinueOnError = null,
     string? Library = null, string? Format = null, string? Mode = null, string? Door = null);
 
-public sealed record BatchLineDto(int Line, string Url, string? Error, Guid? JobId);
+/// <param name="Note">Dry runs: a duplicate of an earlier line, already in the library, or unreachable.</param>
+public sealed record BatchLineDto(int Line, string Url, string? Error, Guid? JobId, string? Note = null);
 
 /// <param name="ParentJobId">The batch job that reports the children's overall progress; null for a dry run or when nothing was accepted.</param>
 public sealed record BatchResultDto(Guid? ParentJobId, bool DryRun, int Accepted, int Rejected, IReadOnlyList<BatchLineDto> Lines);
@@ -60,7 +61,7 @@ public static class BatchApi
             RequestedBy = user.ToRequester().Key,
         }, ct);
         var dto = new BatchResultDto(result.ParentJobId, result.DryRun, result.Accepted, result.Rejected,
-            result.Lines.Select(l => new BatchLineDto(l.LineNumber, l.Url, l.Error, l.JobId)).ToList());
+            result.Lines.Select(l => new BatchLineDto(l.LineNumber, l.Url, l.Error, l.JobId, l.Note)).ToList());
         return result.ParentJobId is { } parent
             ? TypedResults.Accepted($"/api/v1/jobs/{parent}", dto)
             : TypedResults.Ok(dto);

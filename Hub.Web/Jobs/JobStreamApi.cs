@@ -6,6 +6,7 @@ using Hub.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Web.Jobs;
@@ -35,12 +36,12 @@ public static class JobStreamApi
     }
 
     private static Task StreamJob(Guid id, HttpContext context, ClaimsPrincipal user, JobAccess access, JobFollower follower, JobQueue queue,
-        IOptions<SseOptions> options, CancellationToken ct) =>
-        UntilDisconnectedAsync(() => RunJobStreamAsync(id, context, user, access, follower, queue, options.Value, ct), ct);
+        IOptions<SseOptions> options, IHostApplicationLifetime lifetime, CancellationToken aborted) =>
+        UntilDisconnectedAsync(ct => RunJobStreamAsync(id, context, user, access, follower, queue, options.Value, ct), lifetime, aborted);
 
     private static Task StreamAllJobs(HttpContext context, ClaimsPrincipal user, JobQueue queue, JobUpdates updates,
-        IOptions<SseOptions> options, CancellationToken ct) =>
-        UntilDisconnectedAsync(() => RunAllJobsStreamAsync(context, user, queue, updates, options.Value, ct), ct);
+        IOptions<SseOptions> options, IHostApplicationLifetime lifetime, CancellationToken aborted) =>
+        UntilDisconnectedAsync(ct => RunAllJobsStreamAsync(context, user, queue, updates, options.Value, ct), lifetime, aborted);
 
     private static async Task RunJobStreamAsync(Guid id, HttpContext context, ClaimsPrincipal user, JobAccess access, JobFollower follower,
         JobQueue queue, SseOptions options, CancellationToken ct)
@@ -182,14 +183,19 @@ public static class JobStreamApi
         }
     }
 
-    /// <summary>Runs a stream until it ends or the client goes away (not an error).</summary>
-    private static async Task UntilDisconnectedAsync(Func<Task> stream, CancellationToken ct)
+    /// <summary>
+    /// Runs a stream until it ends, the client goes away, or Hub stops (neither is an error). Hub stopping ends every
+    /// stream at once: otherwise the server waits for them until its shutdown timeout, and a browser's EventSource
+    /// reconnects by itself once Hub is back.
+    /// </summary>
+    private static async Task UntilDisconnectedAsync(Func<CancellationToken, Task> stream, IHostApplicationLifetime lifetime, CancellationToken aborted)
     {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
         try
         {
-            await stream();
+            await stream(cts.Token);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
         }
     }

@@ -29,9 +29,13 @@ public sealed class HubProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
-    public static HubProcess Start(IEnumerable<string> args, IDictionary<string, string?>? env = null, string? workingDirectory = null)
+    public static HubProcess Start(IEnumerable<string> args, IDictionary<string, string?>? env = null, string? workingDirectory = null) =>
+        StartProgram("dotnet", [HubDll, .. args], env, workingDirectory);
+
+    /// <summary>Any program (such as <c>./hub.sh run</c>) with Hub's test environment, in <paramref name="workingDirectory"/>.</summary>
+    public static HubProcess StartProgram(string file, IEnumerable<string> args, IDictionary<string, string?>? env, string? workingDirectory)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -39,7 +43,6 @@ public sealed class HubProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
-        psi.ArgumentList.Add(HubDll);
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
@@ -57,9 +60,10 @@ public sealed class HubProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a command to completion.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? env = null, TimeSpan? timeout = null)
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? env = null, TimeSpan? timeout = null,
+        string? workingDirectory = null)
     {
-        await using var p = Start(args, env);
+        await using var p = Start(args, env, workingDirectory);
         await p.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(90));
         return (p.ExitCode, p.Stdout, p.Stderr);
     }

@@ -33,6 +33,7 @@ public sealed class TokenServiceTests(DatabaseFixture db) : IClassFixture<Databa
     [Fact]
     public async Task Revoke_ByName_MakesTokenInvalid()
     {
+        await Tokens.CreateAsync("keeper-" + Guid.NewGuid().ToString("N")[..6], Roles.Admin, CancellationToken.None); // not the last admin
         var created = await Tokens.CreateAsync("to-revoke", Roles.Admin, CancellationToken.None);
         await Tokens.RevokeAsync("to-revoke", CancellationToken.None);
         Assert.Null(await Tokens.ValidateAsync(created.Secret, CancellationToken.None));
@@ -52,4 +53,33 @@ public sealed class TokenServiceTests(DatabaseFixture db) : IClassFixture<Databa
     [Fact]
     public async Task Revoke_Unknown_IsNotFound() =>
         await Assert.ThrowsAsync<HubNotFoundException>(() => Tokens.RevokeAsync(Guid.NewGuid().ToString(), CancellationToken.None));
+
+    [Fact]
+    public async Task Create_WithTheNameOfALiveToken_IsRefused_AndAllowedOnceThatOneIsRevoked()
+    {
+        var name = "twin-" + Guid.NewGuid().ToString("N")[..6];
+        var first = await Tokens.CreateAsync(name, Roles.User, CancellationToken.None);
+        var ex = await Assert.ThrowsAsync<HubConflictException>(() => Tokens.CreateAsync(name.ToUpperInvariant(), Roles.User, CancellationToken.None));
+        Assert.Contains("already named", ex.Message);
+        await Tokens.RevokeAsync(first.Token.Id.ToString(), CancellationToken.None);
+        await Tokens.CreateAsync(name, Roles.User, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Revoke_TheLastLiveAdminToken_IsRefused_NamingTheWayOut()
+    {
+        await using (var ctx = db.CreateDb())
+        {
+            await ctx.ApiTokens.Where(t => t.RevokedAt == null && t.Role == Roles.Admin).ExecuteUpdateAsync(u => u.SetProperty(t => t.RevokedAt, DateTimeOffset.UtcNow));
+        }
+        var last = await Tokens.CreateAsync("last-admin-" + Guid.NewGuid().ToString("N")[..6], Roles.Admin, CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<HubConflictException>(() => Tokens.RevokeAsync(last.Token.Id.ToString(), CancellationToken.None));
+        Assert.Equal("last-admin-token", ex.Type);
+        Assert.Contains("hub token create --name NAME --role admin", ex.Message);
+        Assert.NotNull(await Tokens.ValidateAsync(last.Secret, CancellationToken.None));
+
+        await Tokens.CreateAsync("next-admin-" + Guid.NewGuid().ToString("N")[..6], Roles.Admin, CancellationToken.None);
+        await Tokens.RevokeAsync(last.Token.Id.ToString(), CancellationToken.None);
+    }
 }

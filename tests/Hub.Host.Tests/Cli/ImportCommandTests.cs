@@ -70,4 +70,47 @@ public sealed class ImportCommandTests : IAsyncLifetime
         Assert.Contains("AllowPrivateNetworks", stderr);
         Assert.Equal(0, _site.Count("cli.mp4"));
     }
+
+    [Fact]
+    public async Task BatchDryRun_NotesDuplicatesInTheFile_ItemsAlreadyInTheLibrary_AndUnreachableUrls()
+    {
+        await using (var worker = HubProcess.Start(["worker"], _env))
+        {
+            var imported = await HubProcess.RunAsync(["import", _site.Url("cli.mp4").AbsoluteUri, "--wait"], _env);
+            Assert.True(imported.ExitCode == 0, imported.Stdout + imported.Stderr);
+        }
+        _site.MapText("page.html", "<p>fine</p>");
+        _site.Map("no-head.bin", ctx =>
+        {
+            ctx.Response.StatusCode = ctx.Request.Method == "HEAD" ? 405 : 206;
+            return Task.CompletedTask;
+        });
+        var file = Path.Combine(_dataDir, "list.txt");
+        await File.WriteAllTextAsync(file, string.Join('\n',
+            _site.Url("cli.mp4"), _site.Url("page.html"), _site.Url("missing.mp4"), _site.Url("page.html"), _site.Url("no-head.bin")));
+        var before = _site.Requests.Count;
+
+        var (code, stdout, stderr) = await HubProcess.RunAsync(["batch", file, "--dry-run"], _env);
+
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("line    1  note", stdout);
+        Assert.Contains("already in the library: cli", stdout);
+        Assert.Contains("line    2  ok", stdout);
+        Assert.Contains("line    3  note", stdout);
+        Assert.Contains("unreachable: HTTP 404", stdout);
+        Assert.Contains("duplicate of line 2", stdout);
+        Assert.Contains("line    5  ok", stdout); // HEAD refused, one byte by GET answered
+        Assert.Contains("Nothing was created", stdout);
+        Assert.DoesNotContain(_site.Requests.Skip(before), r => r.PathAndQuery == "/cli.mp4"); // what is in the library is not probed again
+    }
+
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("example")]
+    public async Task Import_OfSomethingThatIsNotAUrl_SaysSo(string text)
+    {
+        var (code, _, stderr) = await HubProcess.RunAsync(["import", text], _env);
+        Assert.Equal(64, code);
+        Assert.Contains($"'{text}' is not a URL", stderr);
+    }
 }

@@ -50,8 +50,10 @@ public sealed partial class ServeCommandTests : IDisposable
 
         await using (var second = HubProcess.Start(["serve", $"--urls={url}"], env))
         {
-            await second.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(90));
+            await second.WaitForOutputAsync("Hub is ready", TimeSpan.FromSeconds(90));
             Assert.DoesNotContain("Admin token", second.Stdout); // only on the very first start
+            Assert.Contains($"{url}/admin/", second.Stdout); // but where the admin is, at every start
+            Assert.Contains($"Data:       {_dataDir}", second.Stdout);
             var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             var me = await (await http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();

@@ -22,6 +22,14 @@ public sealed class TokenCommandTests
         Assert.Contains("ci-bot", list.Stdout);
         Assert.DoesNotContain(lines[^1], list.Stdout);
 
+        var refused = await HubProcess.RunAsync(["token", "revoke", "ci-bot"], env);
+        Assert.NotEqual(0, refused.ExitCode); // the last admin token: the way out is named
+        Assert.Contains("hub token create --name NAME --role admin", refused.Stderr);
+        var duplicate = await HubProcess.RunAsync(["token", "create", "--name", "ci-bot"], env);
+        Assert.NotEqual(0, duplicate.ExitCode);
+        Assert.Contains("already named 'ci-bot'", duplicate.Stderr);
+
+        Assert.Equal(0, (await HubProcess.RunAsync(["token", "create", "--name", "ops", "--role", "admin"], env)).ExitCode);
         var revoke = await HubProcess.RunAsync(["token", "revoke", "ci-bot"], env);
         Assert.Equal(0, revoke.ExitCode);
         Assert.DoesNotContain("ci-bot", (await HubProcess.RunAsync(["token", "list"], env)).Stdout);

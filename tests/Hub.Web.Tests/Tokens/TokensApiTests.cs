@@ -57,4 +57,30 @@ public sealed class TokensApiTests(HubAppFactory app) : IClassFixture<HubAppFact
         var response = await admin.DeleteAsync($"/api/v1/tokens/{Guid.NewGuid()}");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Revoke_TheLastLiveAdminToken_Is409NamingTheWayOut()
+    {
+        var admin = await app.CreateClientAsync("admin");
+        var tokens = app.Get<Hub.Domain.Access.TokenService>();
+        var me = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/me")).GetProperty("tokenId").GetString();
+        foreach (var other in (await tokens.ListAsync(false, CancellationToken.None)).Where(t => t.Role == "admin" && t.Id.ToString() != me))
+        {
+            await tokens.RevokeAsync(other.Id.ToString(), CancellationToken.None);
+        }
+
+        var response = await admin.DeleteAsync($"/api/v1/tokens/{me}");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("hub token create --name NAME --role admin", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Create_WithTheNameOfALiveToken_Is409()
+    {
+        var admin = await app.CreateClientAsync("admin");
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/tokens", new { name = "twin", role = "user" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/v1/tokens", new { name = "twin", role = "user" })).StatusCode);
+    }
 }
