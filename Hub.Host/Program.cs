@@ -134,6 +134,7 @@ public partial class Program
     public static void Schedule(IScheduler scheduler)
     {
         scheduler.Enqueue(MaintenanceHandler.Schedule).Hourly();
+        scheduler.ScheduleWithParams<Hub.Domain.Tools.ScheduledToolUpdate>().Weekly(); // enqueues only when Hub:ToolUpdates:Scheduled is on
     }
 
     public static bool RunsWorkers(HubRole role, IConfiguration configuration) => role switch
