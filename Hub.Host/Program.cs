@@ -39,6 +39,7 @@ try
         "token" or "tokens" => await TokenCommand.RunAsync(parsed, cts.Token),
         "mcp" => await McpCommand.RunAsync(parsed, cts.Token),
         "contacts" or "contact" => await ContactsCommand.RunAsync(parsed, cts.Token),
+        "tools" => await ToolsCommand.RunAsync(parsed, cts.Token),
         "help" => Help(),
         "version" => Version(),
         _ => throw new CliUsageException($"Unknown command '{command}'."),
@@ -89,6 +90,7 @@ static int Help()
           version              Print Hub's version.
         {TokenCommand.Usage}
         {ContactsCommand.Usage}
+        {ToolsCommand.Usage}
 
         Configuration comes from appsettings.json, environment variables (Hub__DataDir, ConnectionStrings__Hub,
         HUB_DATABASE, ASPNETCORE_URLS) and --Key=value arguments; see README.md.

@@ -1,0 +1,40 @@
+using Hub.Domain.Tools;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Host.Cli;
+
+/// <summary><c>hub tools status|update|rollback</c>: the yt-dlp Hub runs. Needs no database.</summary>
+public static class ToolsCommand
+{
+    public const string Usage = """
+        hub tools status                                     Which yt-dlp Hub runs: version, age, source, JavaScript runtime.
+        hub tools update [--channel stable|nightly|VERSION]  Install the current yt-dlp release (signature and checksum verified).
+        hub tools rollback                                   Go back to the previous yt-dlp build.
+        """;
+
+    public static async Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
+    {
+        var sub = args.Positionals.Count > 1 ? args.Positionals[1] : "status";
+        if (sub is not ("status" or "update" or "rollback"))
+        {
+            throw new CliUsageException("Usage:\n" + Usage);
+        }
+        using var host = HubHost.BuildDomainHost(args.Passthrough);
+        var services = host.Services;
+        switch (sub)
+        {
+            case "update":
+                Console.WriteLine((await services.GetRequiredService<YtDlpUpdater>().UpdateAsync(args.Option("channel"), cancellationToken)).Message);
+                break;
+            case "rollback":
+                Console.WriteLine((await services.GetRequiredService<YtDlpUpdater>().RollbackAsync(cancellationToken)).Message);
+                break;
+        }
+        var s = await services.GetRequiredService<YtDlpStatusReader>().GetAsync(cancellationToken);
+        Console.WriteLine(s.Summary);
+        Console.WriteLine($"  command:     {s.Command} ({s.Source})");
+        Console.WriteLine($"  JavaScript:  {s.JsRuntime}");
+        Console.WriteLine($"  managed:     {s.ManagedVersion ?? "none"} (previous: {s.PreviousVersion ?? "none"}), channel {s.Channel}, weekly check {(s.ScheduledChecks ? "on" : "off")}");
+        return s.Outdated && sub == "status" ? 2 : 0;
+    }
+}
