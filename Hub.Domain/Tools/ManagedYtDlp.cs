@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Hub.Domain.Tools;
@@ -176,8 +177,17 @@ public sealed class ManagedYtDlp(string dataDir)
     {
         var temp = link + ".new-" + Guid.NewGuid().ToString("N")[..8];
         File.CreateSymbolicLink(temp, System.IO.Path.GetRelativePath(Root, target));
-        File.Move(temp, link, overwrite: true);
+        // rename(2) itself: File.Move and Directory.Move refuse a link to a folder, or a destination that exists.
+        if (Rename(temp, link) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            File.Delete(temp);
+            throw new IOException($"Could not point {link} at {target} (errno {errno}).");
+        }
     }
+
+    [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
+    private static extern int Rename([MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }

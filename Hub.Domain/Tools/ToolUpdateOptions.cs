@@ -47,7 +47,8 @@ public sealed class ToolUpdateOptions
     {
         var template = !string.IsNullOrWhiteSpace(ReleaseUrl) ? ReleaseUrl.Trim()
             : channel == "stable" ? StableUrl : channel == "nightly" ? NightlyUrl : PinnedUrl;
-        var url = template.Replace("{version}", IsPinned(channel) ? channel : "latest", StringComparison.Ordinal);
+        var folder = IsPinned(channel) ? channel : "latest";
+        var url = template.Replace("{version}", folder, StringComparison.Ordinal).Replace("%7Bversion%7D", folder, StringComparison.OrdinalIgnoreCase);
         return new Uri(url.EndsWith('/') ? url : url + "/");
     }
 
