@@ -29,7 +29,10 @@ public sealed class YtDlpStatusReader(ToolVersions versions, IOptions<HubOptions
             : outdated
                 ? $"yt-dlp {version} is outdated ({age} days old; video sites change weekly). {char.ToUpperInvariant(how[0])}{how[1..]}."
                 : $"yt-dlp {version} ({(age is null ? "age unknown" : age + " days old")}, {command.Source}).";
-        return new YtDlpStatus(version, age, outdated, command.Source, command.Path, command.JsRuntime,
+        var js = command.Source == "managed" ? command.JsRuntime
+            : YtDlpVersion.TakesJsRuntimes(version) ? $"{command.JsRuntime}; yt-dlp {version} uses deno if it is installed"
+            : $"none (yt-dlp {version ?? "?"} predates --js-runtimes)";
+        return new YtDlpStatus(version, age, outdated, command.Source, command.Path, js,
             managed.IsInstalled ? managed.Current?.Version : null, managed.Previous?.Version, settings.Channel, settings.Scheduled, summary);
     }
 }
