@@ -1,5 +1,6 @@
 using System.Text;
 using Hub.Domain.Tools;
+using Hub.Testing;
 
 namespace Hub.Domain.Tests.Tools;
 

@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
+using Hub.Domain;
 using Hub.Domain.Net;
 using Hub.Domain.Processes;
 using Hub.Domain.Tools;
-using Hub.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
 
-namespace Hub.Domain.Tests.Tools;
+namespace Hub.Testing;
 
 /// <summary>
 /// A yt-dlp release server on 127.0.0.1: each published "release" is a small shell script (prints its version; for
