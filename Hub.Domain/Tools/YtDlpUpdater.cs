@@ -83,7 +83,8 @@ public sealed class YtDlpUpdater(
                 versions.Invalidate();
                 logger.LogInformation("yt-dlp {Version} ({Channel}, signed by {Signer}) is now current; previous: {Previous}", version, channel, signer, current?.Version ?? "none");
 
-                var canary = await CanaryAsync(managed, cancellationToken).ConfigureAwait(false);
+                // Not cancellable (it has its own timeout): a caller that goes away must not leave an unproven build in place.
+                var canary = await CanaryAsync(managed, CancellationToken.None).ConfigureAwait(false);
                 if (canary is not null)
                 {
                     managed.Retract(build);

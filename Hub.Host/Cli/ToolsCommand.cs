@@ -21,14 +21,23 @@ public static class ToolsCommand
         }
         using var host = HubHost.BuildDomainHost(args.Passthrough);
         var services = host.Services;
-        switch (sub)
+        try
         {
-            case "update":
-                Console.WriteLine((await services.GetRequiredService<YtDlpUpdater>().UpdateAsync(args.Option("channel"), cancellationToken)).Message);
-                break;
-            case "rollback":
-                Console.WriteLine((await services.GetRequiredService<YtDlpUpdater>().RollbackAsync(cancellationToken)).Message);
-                break;
+            switch (sub)
+            {
+                case "update":
+                    Console.WriteLine((await services.GetRequiredService<YtDlpUpdater>().UpdateAsync(args.Option("channel"), cancellationToken)).Message);
+                    break;
+                case "rollback":
+                    Console.WriteLine((await services.GetRequiredService<YtDlpUpdater>().RollbackAsync(cancellationToken)).Message);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Usually another user's data folder (the service runs as hub, the command as you): run it as that user.
+            Console.Error.WriteLine($"Cannot write Hub's tools folder ({services.GetRequiredService<YtDlpUpdater>().Managed.Root}): {ex.Message}");
+            return 73;
         }
         var s = await services.GetRequiredService<YtDlpStatusReader>().GetAsync(cancellationToken);
         Console.WriteLine(s.Summary);
