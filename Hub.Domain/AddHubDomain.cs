@@ -14,6 +14,7 @@ using Hub.Domain.Playlists;
 using Hub.Domain.Processes;
 using Hub.Domain.Stats;
 using Hub.Domain.Storage;
+using Hub.Domain.Tools;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ProcessRunner>();
         services.AddSingleton<ToolVersions>();
+        services.AddHubTools(configuration);
 
         // Storage: the database starts (and migrates) in the host's Starting phase, before any hosted service starts,
         // and stops after all have stopped; the data source and the context factory are ordinary singletons on it.
@@ -113,6 +115,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<IJobHandler, ParentJobHandler>();
         services.AddSingleton<MaintenanceHandler>();
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<MaintenanceHandler>());
+        services.AddSingleton<IJobHandler, ToolUpdateHandler>();
         services.AddSingleton<JobWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         return services;

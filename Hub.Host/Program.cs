@@ -43,6 +43,7 @@ try
         "restore" => await BackupCommand.RestoreAsync(parsed, cts.Token),
         "service" => await ServiceCommand.RunAsync(parsed, cts.Token),
         "db" => await DbCommand.RunAsync(parsed, cts.Token),
+        "tools" => await ToolsCommand.RunAsync(parsed, cts.Token),
         "help" => Help(),
         "version" => Version(),
         _ => throw new CliUsageException($"Unknown command '{command}'."),
@@ -133,6 +134,7 @@ public partial class Program
     public static void Schedule(IScheduler scheduler)
     {
         scheduler.Enqueue(MaintenanceHandler.Schedule).Hourly();
+        scheduler.ScheduleWithParams<Hub.Domain.Tools.ScheduledToolUpdate>().Weekly(); // enqueues only when Hub:ToolUpdates:Scheduled is on
     }
 
     public static bool RunsWorkers(HubRole role, IConfiguration configuration) => role switch

@@ -35,7 +35,8 @@ public static class HubWebServiceCollectionExtensions
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthApi.ReadyTag])
-            .AddCheck<ToolsHealthCheck>("tools", tags: [HealthApi.ReadyTag]);
+            .AddCheck<ToolsHealthCheck>("tools", tags: [HealthApi.ReadyTag])
+            .AddCheck<YtDlpHealthCheck>("yt-dlp", tags: [HealthApi.ReadyTag]);
 
         services.AddOpenApi("v1");
 

@@ -12,6 +12,7 @@ using Hub.Web.Stats;
 using Hub.Web.Streaming;
 using Hub.Web.Telegram;
 using Hub.Web.Tokens;
+using Hub.Web.Tools;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
@@ -35,6 +36,7 @@ public static class HubWebApplicationExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapMe();
         api.MapTokens();
+        api.MapTools();
         api.RequireCors(ApiCors.PolicyName);
         api.MapImports();
         api.MapJobs();

@@ -25,7 +25,7 @@ public sealed class ToolVersions(ProcessRunner runner, IOptions<HubOptions> opti
             }
             var tools = options.Value.Tools;
             var results = await Task.WhenAll(
-                ProbeAsync("yt-dlp", tools.YtDlp, ["--version"], cancellationToken),
+                ProbeAsync("yt-dlp", Tools.ManagedYtDlp.Resolve(options.Value).Path, ["--version"], cancellationToken),
                 ProbeAsync("ffprobe", tools.FFprobe, ["-version"], cancellationToken),
                 ProbeAsync("aria2", tools.Aria2c, ["--version"], cancellationToken)).ConfigureAwait(false);
             _cache = (time.GetUtcNow(), results);
@@ -36,6 +36,9 @@ public sealed class ToolVersions(ProcessRunner runner, IOptions<HubOptions> opti
             _gate.Release();
         }
     }
+
+    /// <summary>Forgets the cached answer (a tool was just installed or rolled back).</summary>
+    public void Invalidate() => _cache = null;
 
     private async Task<ToolStatus> ProbeAsync(string name, string command, string[] args, CancellationToken cancellationToken)
     {

@@ -32,6 +32,9 @@ public static class HelpText
         ("service install [--name hub] [--unit-dir DIR] [--no-enable] [--urls=URL]", "Write a systemd unit for `hub serve` (with the --urls and --Section:Key=value given) and enable it: starts now and at boot."),
         ("service uninstall [--name hub] [--unit-dir DIR]", "Stop, disable and remove that unit."),
         ("db upgrade", "Move the private PostgreSQL to the newest installed version (pg_upgrade); stop Hub first."),
+        ("tools status", "Which yt-dlp Hub runs: version, age, source, JavaScript runtime (exit 2 when outdated)."),
+        ("tools update [--channel stable|nightly|VERSION]", "Install the current yt-dlp release (signature and checksum verified)."),
+        ("tools rollback", "Go back to the previous yt-dlp build."),
         ("version", "Print Hub's version."),
         ("help", "This list."),
     ];

@@ -22,6 +22,9 @@ public sealed class YtDlpClient(ProcessRunner runner, EgressProxy proxy, IOption
 
     private YtDlpOptions Settings => options.Value.YtDlp;
 
+    /// <summary>Which yt-dlp runs: configured, Hub's managed build (with its JavaScript runtime) or the system one.</summary>
+    private Tools.YtDlpCommand YtDlp => Tools.ManagedYtDlp.Resolve(options.Value);
+
     public async Task<ProbeResult> ProbeAsync(Uri url, CancellationToken cancellationToken)
     {
         CheckUrl(url);
@@ -72,7 +75,7 @@ public sealed class YtDlpClient(ProcessRunner runner, EgressProxy proxy, IOption
         var tracker = new ProgressTracker(progress);
         string? file = null;
         string? info = null;
-        var spec = new ProcessSpec(options.Value.Tools.YtDlp, args)
+        var spec = new ProcessSpec(YtDlp.Path, [.. YtDlp.ExtraArguments, .. args])
         {
             Timeout = Settings.DownloadTimeout,
             WorkingDirectory = dir,
@@ -126,7 +129,7 @@ public sealed class YtDlpClient(ProcessRunner runner, EgressProxy proxy, IOption
 
     private async Task<string> RunJsonAsync(List<string> args, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var spec = new ProcessSpec(options.Value.Tools.YtDlp, args) { Timeout = timeout, Environment = proxy.ToolEnvironment };
+        var spec = new ProcessSpec(YtDlp.Path, [.. YtDlp.ExtraArguments, .. args]) { Timeout = timeout, Environment = proxy.ToolEnvironment };
         var result = await RunAsync(spec, cancellationToken).ConfigureAwait(false);
         var stdout = result.Stdout.Trim();
         if (!result.Succeeded || stdout.Length == 0 || stdout == "null")

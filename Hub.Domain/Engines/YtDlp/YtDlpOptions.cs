@@ -15,6 +15,12 @@ public sealed partial class YtDlpOptions
     /// <summary>yt-dlp's --limit-rate, e.g. "5M" or "500K" (bytes per second).</summary>
     public string? RateLimit { get; set; }
 
+    /// <summary>
+    /// The JavaScript runtime Hub gives its managed yt-dlp (--js-runtimes) for sites that need one, YouTube among them:
+    /// "node", "deno", a path, or empty for none. A system or configured yt-dlp runs as installed.
+    /// </summary>
+    public string? JsRuntime { get; set; } = "node";
+
     /// <summary>Overrides by domain: "youtube.com" also applies to "www.youtube.com" and "m.youtube.com".</summary>
     public Dictionary<string, YtDlpSiteOptions> Sites { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

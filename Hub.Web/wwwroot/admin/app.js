@@ -61,12 +61,25 @@ function logout(message) {
   $('login-error').textContent = message || '';
 }
 
+// Admin only: fetches the signed release, swaps it in and runs the canary; the card shows the outcome.
+function ytDlpUpdateButton() {
+  const out = el('small', {});
+  const button = el('button', { type: 'button', onclick: async () => {
+    button.disabled = true; out.textContent = ' updating…';
+    try { out.textContent = ' ' + (await api('/tools/yt-dlp/update', { method: 'POST', body: '{}' })).message; }
+    catch (e) { out.textContent = ' ' + e.message; }
+    button.disabled = false;
+  } }, 'Update yt-dlp');
+  return el('span', {}, button, out);
+}
+
 const views = {
   async dashboard() {
     const health = await fetch('/health/ready').then((r) => r.json());
     $('health').replaceChildren(...Object.entries(health.checks).map(([name, c]) => el('div', { class: 'card' },
       el('b', { class: c.status === 'Healthy' ? 'ok' : 'error' }, c.status), name, el('br'),
-      el('small', {}, Object.entries(c.data || {}).map(([k, v]) => `${k} ${v}`).join(' · ').slice(0, 120)))));
+      el('small', {}, Object.entries(c.data || {}).map(([k, v]) => `${k} ${v}`).join(' · ').slice(0, 120)),
+      ...(name === 'yt-dlp' ? [el('br'), el('small', {}, c.description || ''), el('br'), ytDlpUpdateButton()] : []))));
     try {
       const stats = await api('/stats');
       const cards = [['entries', stats.totals?.entries ?? stats.entries], ['stored', fmtBytes(stats.storage?.entriesBytes)], ['free', fmtBytes(stats.storage?.freeBytes)]];
