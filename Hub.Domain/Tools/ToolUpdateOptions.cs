@@ -8,8 +8,8 @@ public sealed class ToolUpdateOptions
 {
     public const string Section = "Hub:ToolUpdates";
 
-    /// <summary>The weekly scheduled check (through the job queue). Off unless set: an update is the operator's choice.</summary>
-    public bool Scheduled { get; set; }
+    /// <summary>The weekly scheduled check (through the job queue): on, since video sites change weekly; off for air-gapped installs.</summary>
+    public bool Scheduled { get; set; } = true;
 
     /// <summary>"stable", "nightly", or a pinned release such as "2025.12.08".</summary>
     public string Channel { get; set; } = "stable";

@@ -30,6 +30,7 @@ public class DatabaseFixture : IAsyncLifetime
         {
             ["ConnectionStrings:Hub"] = ConnectionString,
             ["Hub:DataDir"] = DataDir,
+            ["Hub:ToolUpdates:Scheduled"] = "false", // never reach for the release server from a test
         }.Concat(Settings)).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());

@@ -29,6 +29,7 @@ public class HubAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Hub", ConnectionString);
         builder.UseSetting("Hub:DataDir", DataDir);
+        builder.UseSetting("Hub:ToolUpdates:Scheduled", "false"); // never reach for the release server from a test
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -52,6 +52,8 @@ public sealed class HubProcess : IAsyncDisposable
         psi.Environment.Remove("HUB_DATABASE");
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // The weekly yt-dlp check would reach for the release server if a run spans its hour: never in tests.
+        psi.Environment["Hub__ToolUpdates__Scheduled"] = "false";
         foreach (var (k, v) in env ?? new Dictionary<string, string?>())
         {
             if (v is null) psi.Environment.Remove(k); else psi.Environment[k] = v;
