@@ -58,15 +58,19 @@ public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lo
     public async Task<string> CancelAsync(BotContext ctx, string args, CancellationToken ct)
     {
         var key = args.Trim().ToLowerInvariant().Replace("-", "", StringComparison.Ordinal);
+        if (key.StartsWith('#'))
+        {
+            key = key[1..];
+        }
         if (key.Length < 4)
         {
             sender.Post(ctx.ChatId, "Usage: /cancel <id> — the id is shown in /jobs and on each import's message.");
             return "usage";
         }
-        var matches = (await VisibleActiveAsync(ctx, 500, ct).ConfigureAwait(false)).Where(j => j.Id.ToString("N").StartsWith(key, StringComparison.Ordinal)).ToList();
+        var matches = (await VisibleActiveAsync(ctx, 500, ct).ConfigureAwait(false)).Where(j => Texts.MatchesId(j.Id, key)).ToList();
         if (matches.Count != 1)
         {
-            sender.Post(ctx.ChatId, matches.Count == 0 ? $"No import of yours in progress has the id {key}. See /jobs." : $"Several imports start with {key}; type more of the id.");
+            sender.Post(ctx.ChatId, matches.Count == 0 ? $"No import of yours in progress has the id {key}. See /jobs." : $"Several imports match {key}; use the id shown on the import's message.");
             return "not found";
         }
         var job = await access.CancelAsync(ctx.Requester, matches[0].Id, ct).ConfigureAwait(false);

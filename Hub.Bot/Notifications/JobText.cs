@@ -30,7 +30,7 @@ public static class JobText
         }).Append(title);
         if (u.State == JobStates.Downloading)
         {
-            sb.Append('\n').Append(Texts.Percent(u.Progress));
+            sb.Append('\n').Append(Texts.Bar(u.Progress));
             if (u.BytesTotal is { } total)
             {
                 sb.Append(" of ").Append(Texts.Size(total));

@@ -107,7 +107,7 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
         Assert.Equal((JobStates.Completed, "bot"), (job.State, job.Door));
         // The job's message went through running states before the result.
         var edits = Api.CallsOf("editMessageText").Where(c => c.ChatId == user && c.MessageId == done.MessageId).Select(c => c.Text!).ToList();
-        Assert.Contains(edits, t => t.Contains("Job " + job.Id.ToString("N")[..8], StringComparison.Ordinal));
+        Assert.Contains(edits, t => t.Contains("Job " + Texts.ShortId(job.Id), StringComparison.Ordinal));
 
         // The file comes back on request, whole.
         fx.Press(user, done, "Send me the file");
