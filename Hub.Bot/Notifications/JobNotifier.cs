@@ -224,6 +224,10 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
     private async Task<(string, InlineKeyboardMarkup?)> FinishedAsync(Guid jobId, CancellationToken cancellationToken)
     {
         var job = await Queue.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (job.EntryId is null && await PlaylistAsync(job, cancellationToken).ConfigureAwait(false) is { } playlist)
+        {
+            return (playlist, null);
+        }
         Entry? entry = null;
         string? libraryName = null;
         if (job.EntryId is { } entryId)
@@ -234,5 +238,32 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
         }
         var text = JobText.Finished(job, entry, libraryName, entry is null ? null : await links.StreamUrlAsync(entry.Id, cancellationToken).ConfigureAwait(false));
         return (text, JobText.FinishedButtons(job, entry, options.Value.UploadLimitBytes));
+    }
+
+    /// <summary>A playlist's or batch's result, item by item; null for a job without children.</summary>
+    private async Task<string?> PlaylistAsync(Job parent, CancellationToken cancellationToken)
+    {
+        var children = (await Queue.ListAsync(new JobFilter { ParentId = parent.Id, Limit = 500 }, cancellationToken).ConfigureAwait(false))
+            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToList();
+        if (children.Count == 0)
+        {
+            return null;
+        }
+        var entryIds = children.Where(c => c.EntryId is not null).Select(c => c.EntryId!.Value).ToList();
+        await using var db = await DbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var titles = await db.Entries.AsNoTracking().Where(e => entryIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Title, cancellationToken)
+            .ConfigureAwait(false);
+        var items = new List<PlaylistText.Item>();
+        foreach (var (c, i) in children.Select((c, i) => (c, i)))
+        {
+            string? url = null;
+            if (c.EntryId is { } id && titles.ContainsKey(id) && i < PlaylistText.MaxListed)
+            {
+                url = await links.StreamUrlAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+            var title = c.EntryId is { } e && titles.TryGetValue(e, out var t) ? t : c.Title ?? c.Source ?? "item";
+            items.Add(new PlaylistText.Item(title, c.State, JobText.IsDuplicate(c), url));
+        }
+        return PlaylistText.Finished(parent, items);
     }
 }

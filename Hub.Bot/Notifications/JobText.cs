@@ -82,6 +82,8 @@ public static class JobText
     public static InlineKeyboardMarkup? FinishedButtons(Job job, Entry? entry, long uploadLimit) =>
         job.State == JobStates.Completed && entry is not null ? Commands.LibraryCommand.FileButton(entry.Id, entry.SizeBytes, uploadLimit) : null;
 
+    public static bool IsDuplicate(Job job) => Outcome(job)?.Duplicate == true;
+
     private static ImportOutcome? Outcome(Job job)
     {
         try
