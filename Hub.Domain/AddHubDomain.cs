@@ -47,6 +47,7 @@ public static class HubDomainServiceCollectionExtensions
         // Access
         services.AddSingleton<TokenService>();
         services.AddSingleton<ContactService>();
+        services.AddSingleton<ContactBlocking>();
         services.AddSingleton<InteractionLog>();
         services.AddSingleton<TelegramSettingsStore>();
 

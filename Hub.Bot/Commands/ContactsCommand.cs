@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Hub.Bot.Menus;
+using Hub.Bot.Notifications;
 using Hub.Bot.Telegram;
 using Hub.Domain.Access;
 using Telegram.Bot.Types;
@@ -13,7 +14,7 @@ namespace Hub.Bot.Commands;
 /// Newcomers (recorded as pending, told to wait, admins asked with Approve / Block buttons) and /contacts for admins.
 /// Buttons: ct:{a|b|u|m|d}:{telegram id}:{n|l} — allow, block, make user, make admin, delete; from a newcomer notice or the list.
 /// </summary>
-public sealed class ContactsCommand(ContactService contacts, BotSender sender)
+public sealed class ContactsCommand(ContactService contacts, ContactBlocking blocking, JobNotifier notifier, ChoiceStore choices, BotSender sender)
 {
     private const int MaxListed = 30;
     private const int MaxButtons = 10;
@@ -78,8 +79,12 @@ public sealed class ContactsCommand(ContactService contacts, BotSender sender)
                 }
                 break;
             case "b":
-                await contacts.BlockAsync(id, ct).ConfigureAwait(false);
-                done = $"⛔ {before.DisplayName} blocked by {ctx.From.FirstName}.";
+                // Their chat stops first (no more edits, no result links), then what they started is cancelled.
+                await notifier.SilenceAsync(id, ct).ConfigureAwait(false);
+                var stopped = await blocking.BlockAsync(id, ct).ConfigureAwait(false);
+                await choices.DeleteOfUserAsync(id, ct).ConfigureAwait(false);
+                done = $"⛔ {before.DisplayName} blocked by {ctx.From.FirstName}."
+                    + (stopped.Count > 0 ? $" {stopped.Count} import(s) of theirs cancelled." : "");
                 break;
             case "m":
                 await contacts.SetRoleAsync(id, Roles.Admin, ct).ConfigureAwait(false);

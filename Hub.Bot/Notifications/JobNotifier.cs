@@ -41,6 +41,7 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
     private readonly ConcurrentDictionary<Guid, Task> _following = new();
     private readonly ConcurrentDictionary<Guid, JobUpdate> _latest = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastEdit = new();
+    private readonly ConcurrentDictionary<Guid, byte> _silenced = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private int _disposed;
@@ -63,6 +64,33 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
             _following.TryRemove(new KeyValuePair<Guid, Task>(jobId, started.Task));
             started.TrySetResult();
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Stops showing one person's jobs (they were blocked): each open message says it stopped, loses its buttons and
+    /// gets no further edit, so no result and no link reach that chat.
+    /// </summary>
+    public async Task<int> SilenceAsync(long userId, CancellationToken cancellationToken)
+    {
+        var open = await messages.OpenOfUserAsync(userId, cancellationToken).ConfigureAwait(false);
+        foreach (var m in open)
+        {
+            _silenced[m.JobId] = 0;
+        }
+        foreach (var m in open)
+        {
+            const string text = "✖ Stopped: this import was cancelled.";
+            await messages.SaveAsync(m with { LastText = text, Finished = true }, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await sender.EditAsync(m.ChatId, m.MessageId, text, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ApiRequestException ex)
+            {
+                logger.LogInformation("Could not mark job {JobId}'s message stopped: {Error}", m.JobId, ex.Message);
+            }
+        }
+        return open.Count;
     }
 
     /// <summary>Jobs followed right now (for tests and diagnostics).</summary>
@@ -180,7 +208,7 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
     {
         try
         {
-            var message = await messages.FindAsync(u.JobId, cancellationToken).ConfigureAwait(false);
+            var message = _silenced.ContainsKey(u.JobId) ? null : await messages.FindAsync(u.JobId, cancellationToken).ConfigureAwait(false);
             if (message is null || message.Finished)
             {
                 return;
