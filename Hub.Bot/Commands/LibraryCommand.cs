@@ -81,7 +81,7 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
         {
             sb.Append("\nFrom ").Append(src);
         }
-        if (await links.StreamUrlAsync(e.Id, ct).ConfigureAwait(false) is { } url)
+        if (await links.StreamUrlAsync(e.Id, ctx.From.Id, ct).ConfigureAwait(false) is { } url)
         {
             sb.Append("\n▶️ ").Append(url);
         }
@@ -135,7 +135,7 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
             {
                 sb.Append(" · ").Append(lib);
             }
-            if (await links.StreamUrlAsync(h.Id, ct).ConfigureAwait(false) is { } url)
+            if (await links.StreamUrlAsync(h.Id, ctx.From.Id, ct).ConfigureAwait(false) is { } url)
             {
                 sb.Append("\n   ▶️ ").Append(url);
             }

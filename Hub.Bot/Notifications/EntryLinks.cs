@@ -16,9 +16,10 @@ public sealed class EntryLinks(SignedLinks links, IOptions<HubOptions> hub, ISer
 {
     public static readonly TimeSpan Ttl = SignedLinks.MaxTtl;
 
-    public async Task<string?> StreamUrlAsync(Guid entryId, CancellationToken cancellationToken)
+    /// <summary>A stream link held by <paramref name="holder"/> (a Telegram user id): it stops working if they are blocked.</summary>
+    public async Task<string?> StreamUrlAsync(Guid entryId, long holder, CancellationToken cancellationToken)
     {
-        var (url, _, _) = await links.CreateAsync(entryId, SignedLinks.Stream, Ttl, ListenAddress(), cancellationToken).ConfigureAwait(false);
+        var (url, _, _) = await links.CreateHeldAsync(entryId, SignedLinks.Stream, Ttl, ListenAddress(), holder, cancellationToken).ConfigureAwait(false);
         return url?.AbsoluteUri;
     }
 

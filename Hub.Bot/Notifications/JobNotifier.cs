@@ -217,7 +217,7 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
             InlineKeyboardMarkup? buttons;
             if (u.IsFinal)
             {
-                (text, buttons) = await FinishedAsync(u.JobId, cancellationToken).ConfigureAwait(false);
+                (text, buttons) = await FinishedAsync(u.JobId, message.UserId, cancellationToken).ConfigureAwait(false);
                 _lastEdit.TryRemove(u.JobId, out _);
             }
             else
@@ -249,10 +249,10 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
         }
     }
 
-    private async Task<(string, InlineKeyboardMarkup?)> FinishedAsync(Guid jobId, CancellationToken cancellationToken)
+    private async Task<(string, InlineKeyboardMarkup?)> FinishedAsync(Guid jobId, long holder, CancellationToken cancellationToken)
     {
         var job = await Queue.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
-        if (job.EntryId is null && await PlaylistAsync(job, cancellationToken).ConfigureAwait(false) is { } playlist)
+        if (job.EntryId is null && await PlaylistAsync(job, holder, cancellationToken).ConfigureAwait(false) is { } playlist)
         {
             return (playlist, null);
         }
@@ -264,12 +264,12 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
             entry = await db.Entries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, cancellationToken).ConfigureAwait(false);
             libraryName = entry is null ? null : (await Libraries.GetAsync(entry.LibraryId, cancellationToken).ConfigureAwait(false)).Name;
         }
-        var text = JobText.Finished(job, entry, libraryName, entry is null ? null : await links.StreamUrlAsync(entry.Id, cancellationToken).ConfigureAwait(false));
+        var text = JobText.Finished(job, entry, libraryName, entry is null ? null : await links.StreamUrlAsync(entry.Id, holder, cancellationToken).ConfigureAwait(false));
         return (text, JobText.FinishedButtons(job, entry, options.Value.UploadLimitBytes));
     }
 
     /// <summary>A playlist's or batch's result, item by item; null for a job without children.</summary>
-    private async Task<string?> PlaylistAsync(Job parent, CancellationToken cancellationToken)
+    private async Task<string?> PlaylistAsync(Job parent, long holder, CancellationToken cancellationToken)
     {
         var children = (await Queue.ListAsync(new JobFilter { ParentId = parent.Id, Limit = 500 }, cancellationToken).ConfigureAwait(false))
             .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToList();
@@ -287,7 +287,7 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
             string? url = null;
             if (c.EntryId is { } id && titles.ContainsKey(id) && i < PlaylistText.MaxListed)
             {
-                url = await links.StreamUrlAsync(id, cancellationToken).ConfigureAwait(false);
+                url = await links.StreamUrlAsync(id, holder, cancellationToken).ConfigureAwait(false);
             }
             var title = c.EntryId is { } e && titles.TryGetValue(e, out var t) ? t : c.Title ?? c.Source ?? "item";
             items.Add(new PlaylistText.Item(title, c.State, JobText.IsDuplicate(c), url));

@@ -36,4 +36,30 @@ public sealed class BlockingTests(BotFixture fx) : IClassFixture<BotFixture>
         Assert.Empty(after);
         Assert.Equal(ContactStatuses.Blocked, (await fx.App.Get<ContactService>().GetAsync(user, CancellationToken.None)).Status);
     }
+
+    [Fact]
+    public async Task BlockingAUser_EndsTheLinksTheyWereGiven_OthersKeepWorking()
+    {
+        const long user = 5002, other = 5003;
+        await fx.AllowAsync(user);
+        await fx.AllowAsync(other);
+        await fx.SetConfirmAsync(BotConfirm.Off);
+        fx.Site.MapFile("held-link.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "held-link"), "video/mp4");
+        Api.PushUpdate(FakeBotApi.TextUpdate(user, fx.Site.Url("held-link.mp4").AbsoluteUri));
+        var done = await Api.WaitForTextAsync(user, "✅ Done: held-link");
+        Api.PushUpdate(FakeBotApi.TextUpdate(other, "/recent"));
+        var recent = await Api.WaitForTextAsync(other, "🕒 Recently added");
+        var theirs = new Uri(LinkIn(done.Text!)).PathAndQuery;
+        var others = new Uri(LinkIn(recent.Text!)).PathAndQuery;
+        using var http = fx.App.CreateClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(theirs)).StatusCode);
+
+        Api.PushUpdate(FakeBotApi.CallbackUpdate(BotFixture.AdminId, 1, $"ct:b:{user}:n"));
+        await Api.WaitForAsync(c => c.Method == "answerCallbackQuery" && c.Params["text"]?.ToString().Contains("blocked", StringComparison.Ordinal) == true,
+            "the block answered");
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await http.GetAsync(theirs)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(others)).StatusCode);
+    }
+
+    private static string LinkIn(string text) => text.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("▶️ ", StringComparison.Ordinal))[3..];
 }
