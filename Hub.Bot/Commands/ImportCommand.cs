@@ -79,6 +79,24 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
     public async Task<Job> StartJobAsync(BotContext ctx, ImportRequest request, long? messageId, CancellationToken ct)
     {
         var job = await imports.ImportAsync(request, ct).ConfigureAwait(false);
+        if (await jobMessages.FindAsync(job.Id, ct).ConfigureAwait(false) is { Finished: false } live)
+        {
+            // The same link again while it is being imported: one live message is enough; point to it.
+            var pointer = $"⏳ Already importing this (job {Texts.ShortId(job.Id)}): see the message above.";
+            if (messageId is { } preview)
+            {
+                await sender.EditAsync(ctx.ChatId, preview, pointer, null, ct).ConfigureAwait(false);
+            }
+            else if (live.ChatId == ctx.ChatId)
+            {
+                sender.Reply(ctx.ChatId, live.MessageId, pointer);
+            }
+            else
+            {
+                sender.Post(ctx.ChatId, $"⏳ Already importing this (job {Texts.ShortId(job.Id)}): its progress is shown in the chat you first sent it to.");
+            }
+            return job;
+        }
         var update = JobUpdate.From(job, DateTimeOffset.UtcNow);
         var text = JobText.Running(update, request.Url ?? request.FileName);
         var buttons = JobText.RunningButtons(update);

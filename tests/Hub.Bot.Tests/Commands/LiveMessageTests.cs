@@ -60,4 +60,29 @@ public sealed class LiveMessageTests(BotFixture fx) : IClassFixture<BotFixture>
         Assert.Equal(JobStates.Cancelled, (await fx.WaitJobAsync(made[1].Id)).State);
         Assert.False(JobStates.IsTerminal((await fx.App.Get<JobQueue>().GetAsync(made[0].Id, CancellationToken.None)).State));
     }
+
+    [Fact]
+    public async Task SameLinkFiveTimes_MakesOneJob_AndOneLiveMessage_TheOthersPointToIt()
+    {
+        const long user = 4003;
+        await fx.AllowAsync(user);
+        await fx.SetConfirmAsync(BotConfirm.Off);
+        fx.Site.Map("hang-dup.mp4", ctx => Task.Delay(Timeout.Infinite, ctx.RequestAborted));
+        var url = fx.Site.Url("hang-dup.mp4").AbsoluteUri;
+        for (var i = 0; i < 5; i++)
+        {
+            Api.PushUpdate(FakeBotApi.TextUpdate(user, url));
+        }
+        await Api.WaitForAsync(c => c.ChatId == user && c.Method == "sendMessage" && Api.CallsOf("sendMessage").Count(m => m.ChatId == user
+            && m.Text!.StartsWith("⏳ Already importing", StringComparison.Ordinal)) == 4, "four pointers");
+        var job = Assert.Single(await fx.JobsOfAsync(user));
+        var sent = Api.CallsOf("sendMessage").Where(c => c.ChatId == user).ToList();
+        var live = Assert.Single(sent, c => c.Buttons.Any(b => b.Text.Contains("Cancel", StringComparison.Ordinal)));
+        Assert.All(sent.Where(c => c != live), c =>
+        {
+            Assert.Contains(Texts.ShortId(job.Id), c.Text, StringComparison.Ordinal);
+            Assert.Equal(FakeBotApi.MessageIdOf(live), c.Params["reply_parameters"]?["message_id"]?.GetValue<long>());
+        });
+        await fx.App.Get<JobQueue>().CancelAsync(job.Id, "test over", CancellationToken.None);
+    }
 }
