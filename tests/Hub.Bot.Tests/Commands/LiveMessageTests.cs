@@ -85,4 +85,17 @@ public sealed class LiveMessageTests(BotFixture fx) : IClassFixture<BotFixture>
         });
         await fx.App.Get<JobQueue>().CancelAsync(job.Id, "test over", CancellationToken.None);
     }
+
+    [Theory]
+    [InlineData("audio", 4004)]
+    [InlineData("voice", 4005)]
+    public async Task TelegramAudio_IsFiledInMusic_ByWhatWasDownloaded(string kind, long user)
+    {
+        await fx.AllowAsync(user);
+        var tone = await TestMedia.VariantAsync(await TestMedia.Mp3Async(), "tg-" + kind);
+        Api.AddFile("file-" + kind, tone);
+        Api.PushUpdate(FakeBotApi.FileUpdate(user, kind, "file-" + kind, new FileInfo(tone).Length, kind + "-note.mp3"));
+        var done = await Api.WaitForTextAsync(user, "✅ Done: ");
+        Assert.Contains("Library: Music", done.Text, StringComparison.Ordinal);
+    }
 }
