@@ -109,7 +109,7 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
             existing = (await sender.SendAsync(ctx.ChatId, text, buttons, ct).ConfigureAwait(false)).MessageId;
         }
         await jobMessages.TrackAsync(job.Id, ctx.ChatId, existing, ctx.From.Id, text, ct).ConfigureAwait(false);
-        notifier.Follow(job.Id);
+        notifier.Follow(job.Id, job.Title ?? request.Url ?? request.FileName);
         return job;
     }
 

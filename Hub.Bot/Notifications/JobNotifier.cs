@@ -42,13 +42,21 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
     private readonly ConcurrentDictionary<Guid, JobUpdate> _latest = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastEdit = new();
     private readonly ConcurrentDictionary<Guid, byte> _silenced = new();
+    private readonly ConcurrentDictionary<Guid, string> _titles = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private int _disposed;
 
-    /// <summary>Starts following a job whose message now exists (its current state is shown at once); a no-op if followed already.</summary>
-    public void Follow(Guid jobId)
+    /// <summary>
+    /// Starts following a job whose message now exists (its current state is shown at once); a no-op if followed already.
+    /// <paramref name="knownTitle"/> is what the message showed so far (the link or file name): shown until a better one comes.
+    /// </summary>
+    public void Follow(Guid jobId, string? knownTitle = null)
     {
+        if (knownTitle is not null)
+        {
+            _titles.TryAdd(jobId, knownTitle);
+        }
         if (Volatile.Read(ref _disposed) == 1 || _stop.IsCancellationRequested)
         {
             return;
@@ -218,11 +226,12 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
             if (u.IsFinal)
             {
                 (text, buttons) = await FinishedAsync(u.JobId, message.UserId, cancellationToken).ConfigureAwait(false);
+                _titles.TryRemove(u.JobId, out _);
                 _lastEdit.TryRemove(u.JobId, out _);
             }
             else
             {
-                text = JobText.Running(u, null);
+                text = JobText.Running(u, await BestTitleAsync(u, cancellationToken).ConfigureAwait(false));
                 buttons = JobText.RunningButtons(u);
             }
             if (text == message.LastText && !u.IsFinal)
@@ -247,6 +256,30 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
         {
             logger.LogWarning("Could not update the message of job {JobId}: {Error}", u.JobId, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// The title a running job's message shows only ever improves: the newest title the job has (probe, file metadata),
+    /// else the best one shown before, else the link or file name it was asked for; never back to "your import".
+    /// </summary>
+    private async Task<string?> BestTitleAsync(JobUpdate u, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(u.Title))
+        {
+            _titles[u.JobId] = u.Title;
+            return u.Title;
+        }
+        if (_titles.TryGetValue(u.JobId, out var known))
+        {
+            return known;
+        }
+        var job = await Queue.GetAsync(u.JobId, cancellationToken).ConfigureAwait(false);
+        var fallback = job.Title ?? job.Source;
+        if (fallback is not null)
+        {
+            _titles.TryAdd(u.JobId, fallback);
+        }
+        return fallback;
     }
 
     private async Task<(string, InlineKeyboardMarkup?)> FinishedAsync(Guid jobId, long holder, CancellationToken cancellationToken)

@@ -98,4 +98,21 @@ public sealed class LiveMessageTests(BotFixture fx) : IClassFixture<BotFixture>
         var done = await Api.WaitForTextAsync(user, "✅ Done: ");
         Assert.Contains("Library: Music", done.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheTitleShown_NeverRegresses_ToAPlaceholder()
+    {
+        const long user = 4006;
+        await fx.AllowAsync(user);
+        await fx.SetConfirmAsync(BotConfirm.Off);
+        fx.Site.Map("hang-title.mp4", ctx => Task.Delay(Timeout.Infinite, ctx.RequestAborted));
+        var url = fx.Site.Url("hang-title.mp4").AbsoluteUri;
+        Api.PushUpdate(FakeBotApi.TextUpdate(user, url));
+        var probing = await Api.WaitForAsync(c => c.Method == "editMessageText" && c.ChatId == user && c.Text!.StartsWith("🔎 Looking at", StringComparison.Ordinal),
+            "the probing state shown");
+        Assert.Contains(url, probing.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Api.Calls, c => c.ChatId == user && c.Text?.Contains("your import", StringComparison.Ordinal) == true);
+        var job = Assert.Single(await fx.JobsOfAsync(user));
+        await fx.App.Get<JobQueue>().CancelAsync(job.Id, "test over", CancellationToken.None);
+    }
 }
