@@ -69,7 +69,7 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
             }
             catch (HubException ex)
             {
-                sender.Post(ctx.ChatId, $"{Texts.Trim(url, 100)}: {ex.Message}");
+                sender.Post(ctx.ChatId, $"{Texts.Trim(url, 100)}: {UserErrors.Describe(ex.Type, ex.Message, ctx.IsAdmin)}");
             }
         }
         return $"{(settings.ConfirmFirst ? "previewed" : "imported")} {started} of {Math.Min(urls.Count, MaxLinksPerMessage)}";
@@ -123,7 +123,8 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
         }
         catch (HubException ex)
         {
-            await sender.EditAsync(ctx.ChatId, message.MessageId, $"I couldn't read {url}:\n{ex.Message}", null, ct).ConfigureAwait(false);
+            await sender.EditAsync(ctx.ChatId, message.MessageId, $"I couldn't read {url}:\n{UserErrors.Describe(ex.Type, ex.Message, ctx.IsAdmin)}", null, ct)
+                .ConfigureAwait(false);
             return;
         }
         var choice = new PreviewChoice(url, settings.DefaultLibrary, settings.DefaultFormat, WholePlaylist: true, probe.IsPlaylist,

@@ -15,7 +15,7 @@ namespace Hub.Bot.Commands;
 /// /jobs (active imports with Cancel buttons), /cancel, and sending files. Who sees and may cancel which job is
 /// <see cref="JobAccess"/>'s to decide (your own, or everyone's for admins); this only renders.
 /// </summary>
-public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lookup, BotSender sender, IOptions<TelegramOptions> options)
+public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lookup, RequesterNames names, BotSender sender, IOptions<TelegramOptions> options)
 {
     private const int MaxListed = 10;
     private static readonly IReadOnlyList<string> Active = [.. JobStates.All.Except(JobStates.Terminal)];
@@ -32,13 +32,13 @@ public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lo
         var rows = new List<InlineKeyboardButton[]>();
         foreach (var j in jobs.Take(MaxListed))
         {
-            sb.Append("\n• ").Append(Texts.ShortId(j.Id)).Append(' ').Append(j.State.Replace('_', ' '));
+            sb.Append("\n• ").Append(Texts.ShortId(j.Id)).Append(' ').Append(Labels.State(j.State));
             if (j.State == JobStates.Downloading)
             {
                 sb.Append(' ').Append(Texts.Percent(j.Progress));
             }
             sb.Append(" — ").Append(Texts.Trim(j.Title ?? j.Source ?? "import", 80));
-            if (ctx.IsAdmin && j.RequestedBy is { } by)
+            if (ctx.IsAdmin && j.RequestedBy != ctx.RequestedBy && await names.NameAsync(j.RequestedBy, ct).ConfigureAwait(false) is { } by)
             {
                 sb.Append(" (").Append(by).Append(')');
             }
@@ -93,6 +93,11 @@ public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lo
             await sender.AnswerAsync(cb.Id, "That import no longer exists.", ct).ConfigureAwait(false);
             return "stale";
         }
+        if (IsSystem(job))
+        {
+            await sender.AnswerAsync(cb.Id, "That import no longer exists.", ct).ConfigureAwait(false);
+            return "refused: system job";
+        }
         if (JobStates.IsTerminal(job.State))
         {
             await sender.AnswerAsync(cb.Id, $"It is already {job.State}.", ct).ConfigureAwait(false);
@@ -131,6 +136,10 @@ public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lo
         return "sent file " + id;
     }
 
-    private Task<IReadOnlyList<Job>> VisibleActiveAsync(BotContext ctx, int limit, CancellationToken ct) =>
-        queue.ListAsync(new JobFilter { States = Active, RequestedBy = JobAccess.OwnerFilter(ctx.Requester), Limit = limit }, ct);
+    /// <summary>Hub's own work (housekeeping) is nobody's import: the chat neither lists nor cancels it.</summary>
+    private static bool IsSystem(Job job) => job.Queue == JobQueues.Maintenance;
+
+    private async Task<IReadOnlyList<Job>> VisibleActiveAsync(BotContext ctx, int limit, CancellationToken ct) =>
+        [.. (await queue.ListAsync(new JobFilter { States = Active, RequestedBy = JobAccess.OwnerFilter(ctx.Requester), Limit = limit }, ct).ConfigureAwait(false))
+            .Where(j => !IsSystem(j))];
 }

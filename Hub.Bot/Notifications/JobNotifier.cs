@@ -297,7 +297,9 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
             entry = await db.Entries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, cancellationToken).ConfigureAwait(false);
             libraryName = entry is null ? null : (await Libraries.GetAsync(entry.LibraryId, cancellationToken).ConfigureAwait(false)).Name;
         }
-        var text = JobText.Finished(job, entry, libraryName, entry is null ? null : await links.StreamUrlAsync(entry.Id, holder, cancellationToken).ConfigureAwait(false));
+        var forAdmin = (await services.GetRequiredService<Hub.Domain.Access.ContactService>().FindAsync(holder, cancellationToken).ConfigureAwait(false))?.IsAdmin == true;
+        var text = JobText.Finished(job, entry, libraryName, entry is null ? null : await links.StreamUrlAsync(entry.Id, holder, cancellationToken).ConfigureAwait(false),
+            forAdmin);
         return (text, JobText.FinishedButtons(job, entry, options.Value.UploadLimitBytes));
     }
 

@@ -1,0 +1,69 @@
+using Hub.Bot.Menus;
+using Hub.Bot.Tests.Fakes;
+using Hub.Domain.Access;
+using Hub.Domain.Imports;
+using Hub.Domain.Jobs;
+using Hub.Testing;
+
+namespace Hub.Bot.Tests.Commands;
+
+/// <summary>What people are shown: no internals (system jobs, keys, settings), their own words for errors, human labels.</summary>
+public sealed class MannersTests(BotFixture fx) : IClassFixture<BotFixture>
+{
+    private FakeBotApi Api => fx.Api;
+
+    [Fact]
+    public async Task AdminJobs_HidesHousekeeping_AndNamesPeople_ByName()
+    {
+        const long user = 6001;
+        await fx.AllowAsync(user);
+        Api.PushUpdate(FakeBotApi.TextUpdate(user, "/help", "Dana"));
+        await Api.WaitForTextAsync(user, "Your role: user.");
+        var queue = fx.App.Get<JobQueue>();
+        var housekeeping = await queue.EnqueueAsync(new NewJob("maintenance", JobQueues.Maintenance, "hub")
+        {
+            RequestedBy = "hub", Title = "Housekeeping", RunAfter = DateTimeOffset.UtcNow.AddHours(1),
+        }, CancellationToken.None);
+        fx.Site.MapFile("named.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "named"), "video/mp4");
+        var theirs = await fx.App.Get<ImportService>().ImportAsync(new ImportRequest
+        {
+            Url = fx.Site.Url("named.mp4").AbsoluteUri, Mode = ImportModes.Review, Door = Doors.Bot, RequestedBy = Requester.TelegramKey(user),
+        }, CancellationToken.None);
+
+        Api.PushUpdate(FakeBotApi.TextUpdate(BotFixture.AdminId, "/jobs"));
+        var list = await Api.WaitForTextAsync(BotFixture.AdminId, "Imports in progress");
+        Assert.DoesNotContain("Housekeeping", list.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Texts.ShortId(housekeeping.Id), list.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("telegram:", list.Text, StringComparison.Ordinal);
+        Assert.Contains($"{Texts.ShortId(theirs.Id)} waiting for approval", list.Text, StringComparison.Ordinal);
+        Assert.Contains("(Dana (@user6001))", list.Text, StringComparison.Ordinal);
+
+        // A forged Cancel of the housekeeping job cancels nothing.
+        Api.PushUpdate(FakeBotApi.CallbackUpdate(BotFixture.AdminId, 1, CallbackData.Build("jc", CallbackData.Id(housekeeping.Id))));
+        await Api.WaitForAsync(c => c.Method == "answerCallbackQuery" && c.Params["text"]?.ToString() == "That import no longer exists.", "refused");
+        Assert.False((await queue.GetAsync(housekeeping.Id, CancellationToken.None)).CancelRequested);
+        await queue.CancelAsync(housekeeping.Id, "test over", CancellationToken.None);
+        await queue.CancelAsync(theirs.Id, "test over", CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task AFailure_SpeaksTheUsersLanguage_AndKeepsTheDetailForAdmins()
+    {
+        const long user = 6002;
+        await fx.AllowAsync(user);
+        await fx.SetConfirmAsync(BotConfirm.Off);
+        fx.Site.MapText("invoice.pdf", "%PDF-1.4 not a video at all", "application/pdf");
+        var url = fx.Site.Url("invoice.pdf").AbsoluteUri;
+        Api.PushUpdate(FakeBotApi.TextUpdate(user, url));
+        var failed = await Api.WaitForTextAsync(user, "❌ Failed");
+        Assert.Contains("isn't a video or audio file I can play", failed.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Detail:", failed.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ffprobe", failed.Text, StringComparison.Ordinal);
+
+        Api.PushUpdate(FakeBotApi.TextUpdate(BotFixture.AdminId, url + "?admin"));
+        var adminFailed = await Api.WaitForTextAsync(BotFixture.AdminId, "❌ Failed");
+        Assert.Contains("isn't a video or audio file I can play", adminFailed.Text, StringComparison.Ordinal);
+        Assert.Contains("Detail:", adminFailed.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("tell an admin", adminFailed.Text, StringComparison.Ordinal);
+    }
+}
