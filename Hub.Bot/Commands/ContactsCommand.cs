@@ -134,10 +134,10 @@ public sealed class ContactsCommand(ContactService contacts, ContactBlocking blo
             var name = Texts.Trim(c.FirstName ?? c.Username ?? c.TelegramId.ToString(CultureInfo.InvariantCulture), 14);
             rows.Add(c.Status switch
             {
-                ContactStatuses.Pending => [Btn($"✅ {name}", "a", c), Btn("⛔", "b", c)],
-                ContactStatuses.Blocked => [Btn($"✅ Allow {name}", "a", c), Btn("🗑", "d", c)],
-                _ when c.Role == Roles.Admin => [Btn($"⬇️ {name} → user", "u", c)],
-                _ => [Btn($"⬆️ {name} → admin", "m", c), Btn("⛔", "b", c)],
+                ContactStatuses.Pending => [Btn($"✅ Approve {name}", "a", c), Btn($"⛔ Block {name}", "b", c)],
+                ContactStatuses.Blocked => [Btn($"✅ Allow {name}", "a", c), Btn($"🗑 Delete {name}", "d", c)],
+                _ when c.Role == Roles.Admin => [Btn($"⬇️ Make {name} a user", "u", c)],
+                _ => [Btn($"⬆️ Make {name} an admin", "m", c), Btn($"⛔ Block {name}", "b", c)],
             });
         }
         return (sb.ToString(), new InlineKeyboardMarkup(rows));

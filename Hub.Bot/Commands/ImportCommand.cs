@@ -25,15 +25,6 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
     private const int MaxLinksPerMessage = 10;
     private const int MaxLibraryButtons = 8;
 
-    private static readonly Dictionary<string, string> FormatLabels = new()
-    {
-        [FormatPresets.VideoBest] = "Best video",
-        [FormatPresets.Video1080] = "1080p",
-        [FormatPresets.Video720] = "720p",
-        [FormatPresets.AudioBest] = "Best audio",
-        [FormatPresets.AudioMp3] = "MP3",
-    };
-
     public async Task<string> AddAsync(BotContext ctx, string args, CancellationToken ct)
     {
         var urls = CommandList.Urls(args, null);
@@ -186,14 +177,17 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
     {
         var libs = (await libraries.ListAsync(ct).ConfigureAwait(false)).Take(MaxLibraryButtons).ToList();
         var rows = new List<IReadOnlyList<InlineKeyboardButton>>();
+        rows.Add(Labels.Heading("📁 Library"));
         var libButtons = new List<InlineKeyboardButton> { Button(choice.Library is null, "Auto", id, "l", "-") };
         libButtons.AddRange(libs.Select((l, i) => Button(l.Slug == choice.Library, Texts.Trim(l.Name, 20), id, "l", i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         rows.AddRange(libButtons.Chunk(3));
+        rows.Add(Labels.Heading("🎞 Format"));
         var formatButtons = new List<InlineKeyboardButton> { Button(choice.Format is null, "Default", id, "f", "-") };
-        formatButtons.AddRange(FormatPresets.All.Select((f, i) => Button(f == choice.Format, FormatLabels[f], id, "f", i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        formatButtons.AddRange(FormatPresets.All.Select((f, i) => Button(f == choice.Format, Labels.Format(f), id, "f", i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         rows.AddRange(formatButtons.Chunk(3));
         if (choice.IsPlaylist)
         {
+            rows.Add(Labels.Heading("📃 Playlist"));
             rows.Add([
                 Button(choice.WholePlaylist, choice.EntryCount is { } n ? $"Whole playlist ({n})" : "Whole playlist", id, "p", "1"),
                 Button(!choice.WholePlaylist, "Just this one", id, "p", "0"),
@@ -204,7 +198,7 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
             InlineKeyboardButton.WithCallbackData("✖ Cancel", CallbackData.Build("pv", id, "x")),
         ]);
         var library = choice.Library is null ? "auto" : libs.FirstOrDefault(l => l.Slug == choice.Library)?.Name ?? choice.Library;
-        var text = $"{choice.Summary}\n\nLibrary: {library} · Format: {(choice.Format is null ? "default" : FormatLabels[choice.Format])}"
+        var text = $"{choice.Summary}\n\nLibrary: {library} · Format: {(choice.Format is null ? "default" : Labels.Format(choice.Format))}"
             + (choice.IsPlaylist ? $" · {(choice.WholePlaylist ? "whole playlist" : "just this one")}" : "")
             + "\nPick, then press Import.";
         await sender.EditAsync(choice.ChatId, choice.MessageId, text, new InlineKeyboardMarkup(rows), ct).ConfigureAwait(false);
@@ -226,9 +220,9 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
         {
             facts.Add(p.Uploader);
         }
-        if (!string.IsNullOrWhiteSpace(p.Platform))
+        if (Labels.Platform(p.Platform, p.Url) is { } site)
         {
-            facts.Add(p.Platform);
+            facts.Add(site);
         }
         if (p.SizeBytes is { } size)
         {

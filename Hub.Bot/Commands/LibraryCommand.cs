@@ -72,9 +72,9 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
         {
             sb.Append(" · ").Append(c);
         }
-        if (!string.IsNullOrWhiteSpace(e.Uploader) || !string.IsNullOrWhiteSpace(e.Platform))
+        if (!string.IsNullOrWhiteSpace(e.Uploader) || Labels.Platform(e.Platform, e.SourceUrl) is not null)
         {
-            sb.Append('\n').Append(string.Join(" · ", new[] { e.Uploader, e.Platform }.Where(s => !string.IsNullOrWhiteSpace(s))));
+            sb.Append('\n').Append(string.Join(" · ", new[] { e.Uploader, Labels.Platform(e.Platform, e.SourceUrl) }.Where(s => !string.IsNullOrWhiteSpace(s))));
         }
         sb.Append("\nAdded ").Append(e.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
         if (e.SourceUrl is { } src)

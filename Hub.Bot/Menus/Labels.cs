@@ -9,6 +9,12 @@ namespace Hub.Bot.Menus;
 /// </summary>
 public static class Labels
 {
+    public const string HeadingVerb = "hd";
+
+    /// <summary>A row heading inside a keyboard ("📁 Library"): a full-width button that does nothing when pressed.</summary>
+    public static global::Telegram.Bot.Types.ReplyMarkups.InlineKeyboardButton[] Heading(string text) =>
+        [global::Telegram.Bot.Types.ReplyMarkups.InlineKeyboardButton.WithCallbackData("— " + text + " —", HeadingVerb)];
+
     public static string Format(string? preset) => preset switch
     {
         null or "" => "Default",

@@ -67,3 +67,37 @@ public sealed class MannersTests(BotFixture fx) : IClassFixture<BotFixture>
         Assert.DoesNotContain("tell an admin", adminFailed.Text, StringComparison.Ordinal);
     }
 }
+
+/// <summary>One set of human labels: settings, preview headings, named buttons, sites rather than extractors.</summary>
+public sealed class LabelTests(BotFixture fx) : IClassFixture<BotFixture>
+{
+    private FakeBotApi Api => fx.Api;
+
+    [Fact]
+    public async Task Settings_Preview_AndContacts_UseHumanLabels_AndHeadings()
+    {
+        Api.PushUpdate(FakeBotApi.TextUpdate(BotFixture.AdminId, "/settings"));
+        var settings = await Api.WaitForTextAsync(BotFixture.AdminId, "⚙️ Bot settings");
+        Assert.DoesNotContain(settings.Buttons, b => b.Text.Contains("video_best", StringComparison.Ordinal) || b.Text.Contains("audio_mp3", StringComparison.Ordinal));
+        Assert.Contains(settings.Buttons, b => b.Text == "Best video");
+        Assert.Contains(settings.Buttons, b => b.Text == "MP3");
+        Assert.Contains(settings.Buttons, b => b.Text.Contains("Default format", StringComparison.Ordinal));
+
+        await fx.SetConfirmAsync(BotConfirm.On);
+        fx.Site.MapFile("labels.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "labels"), "video/mp4");
+        Api.PushUpdate(FakeBotApi.TextUpdate(BotFixture.AdminId, fx.Site.Url("labels.mp4").AbsoluteUri));
+        var preview = await Api.WaitForTextAsync(BotFixture.AdminId, "Pick, then press Import.");
+        var texts = preview.Buttons.Select(b => b.Text).ToList();
+        Assert.True(texts.IndexOf("— 📁 Library —") >= 0 && texts.IndexOf("— 📁 Library —") < texts.IndexOf("Videos"), string.Join(", ", texts));
+        Assert.True(texts.IndexOf("— 🎞 Format —") > texts.IndexOf("Videos") && texts.IndexOf("— 🎞 Format —") < texts.IndexOf("Best video"), string.Join(", ", texts));
+        Assert.DoesNotContain("html5", preview.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("generic", preview.Text, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1", preview.Text!.Split('\n')[1], StringComparison.Ordinal); // the site, where the extractor was
+
+        await fx.App.Get<ContactService>().AddAsync(6101, Roles.User, ContactStatuses.Allowed, CancellationToken.None);
+        Api.PushUpdate(FakeBotApi.TextUpdate(BotFixture.AdminId, "/contacts"));
+        var contacts = await Api.WaitForTextAsync(BotFixture.AdminId, "👥 Contacts");
+        Assert.DoesNotContain(contacts.Buttons, b => b.Text == "⛔");
+        Assert.Contains(contacts.Buttons, b => b.Text.StartsWith("⛔ Block ", StringComparison.Ordinal));
+    }
+}
