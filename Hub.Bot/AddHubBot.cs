@@ -60,6 +60,7 @@ public static class HubBotServiceCollectionExtensions
         services.AddSingleton<LibraryCommand>();
         services.AddSingleton<JobsCommand>();
         services.AddSingleton<RequesterNames>();
+        services.AddSingleton<CommandMenus>();
         services.AddSingleton<InboxCommand>();
         services.AddSingleton<SettingsCommand>();
         services.AddSingleton<ContactsCommand>();

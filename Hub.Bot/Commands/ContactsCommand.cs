@@ -14,7 +14,8 @@ namespace Hub.Bot.Commands;
 /// Newcomers (recorded as pending, told to wait, admins asked with Approve / Block buttons) and /contacts for admins.
 /// Buttons: ct:{a|b|u|m|d}:{telegram id}:{n|l} — allow, block, make user, make admin, delete; from a newcomer notice or the list.
 /// </summary>
-public sealed class ContactsCommand(ContactService contacts, ContactBlocking blocking, JobNotifier notifier, ChoiceStore choices, BotSender sender)
+public sealed class ContactsCommand(ContactService contacts, ContactBlocking blocking, JobNotifier notifier, ChoiceStore choices,
+    Receiving.CommandMenus menus, BotSender sender)
 {
     private const int MaxListed = 30;
     private const int MaxButtons = 10;
@@ -88,10 +89,12 @@ public sealed class ContactsCommand(ContactService contacts, ContactBlocking blo
                 break;
             case "m":
                 await contacts.SetRoleAsync(id, Roles.Admin, ct).ConfigureAwait(false);
+                await menus.ForContactAsync(id, isAdmin: true, ct).ConfigureAwait(false);
                 done = $"{before.DisplayName} is now an admin.";
                 break;
             case "u":
                 await contacts.SetRoleAsync(id, Roles.User, ct).ConfigureAwait(false);
+                await menus.ForContactAsync(id, isAdmin: false, ct).ConfigureAwait(false);
                 done = $"{before.DisplayName} is now a user.";
                 break;
             case "d":

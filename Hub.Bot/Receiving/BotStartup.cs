@@ -46,15 +46,7 @@ public sealed class BotStartup(ITelegramBotClient client, IServiceProvider servi
             try
             {
                 Me = await client.GetMe(stoppingToken).ConfigureAwait(false);
-                try
-                {
-                    await client.SetMyCommands(CommandList.All, cancellationToken: stoppingToken).ConfigureAwait(false);
-                }
-                catch (ApiRequestException ex)
-                {
-                    // Only the command menu is missing then (some Bot API emulators lack this method); commands still work.
-                    logger.LogWarning("Could not register the bot's commands: {Error}", ex.Message);
-                }
+                await services.GetRequiredService<CommandMenus>().RegisterAsync(stoppingToken).ConfigureAwait(false);
                 if (o.IsWebhook)
                 {
                     var root = (o.PublicUrl ?? hub.Value.PublicUrl)?.TrimEnd('/')

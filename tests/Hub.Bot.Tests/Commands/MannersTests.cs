@@ -101,3 +101,27 @@ public sealed class LabelTests(BotFixture fx) : IClassFixture<BotFixture>
         Assert.Contains(contacts.Buttons, b => b.Text.StartsWith("⛔ Block ", StringComparison.Ordinal));
     }
 }
+
+/// <summary>Admin commands appear only in admins' menus.</summary>
+public sealed class CommandMenuTests(BotFixture fx) : IClassFixture<BotFixture>
+{
+    [Fact]
+    public async Task TheCommonMenu_LacksAdminCommands_EachAdminsChatHasThem()
+    {
+        var calls = fx.Api.CallsOf("setMyCommands");
+        var common = Assert.Single(calls, c => c.Params["scope"]?["type"]?.ToString() is null or "default");
+        Assert.DoesNotContain("inbox", common.Params["commands"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("\"search\"", common.Params["commands"]!.ToJsonString(), StringComparison.Ordinal);
+        var admin = Assert.Single(calls, c => c.Params["scope"]?["type"]?.ToString() == "chat");
+        Assert.Equal(BotFixture.AdminId, admin.Params["scope"]!["chat_id"]!.GetValue<long>());
+        Assert.Contains("\"contacts\"", admin.Params["commands"]!.ToJsonString(), StringComparison.Ordinal);
+
+        // Made admin later: their chat gets the admin menu; back to user: it is removed.
+        const long user = 6201;
+        await fx.AllowAsync(user);
+        fx.Api.PushUpdate(FakeBotApi.CallbackUpdate(BotFixture.AdminId, 1, $"ct:m:{user}:n"));
+        await fx.Api.WaitForAsync(c => c.Method == "setMyCommands" && c.Params["scope"]?["chat_id"]?.GetValue<long>() == user, "the new admin's menu");
+        fx.Api.PushUpdate(FakeBotApi.CallbackUpdate(BotFixture.AdminId, 1, $"ct:u:{user}:n"));
+        await fx.Api.WaitForAsync(c => c.Method == "deleteMyCommands" && c.Params["scope"]?["chat_id"]?.GetValue<long>() == user, "the menu reset");
+    }
+}
