@@ -19,6 +19,9 @@ public sealed class ContactsCommand(ContactService contacts, ContactBlocking blo
 {
     private const int MaxListed = 30;
     private const int MaxButtons = 10;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _reminded = new();
+    // The approval cards sent to admins per newcomer: once one admin decides (on a card or in /contacts), every card says so.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, System.Collections.Concurrent.ConcurrentBag<(long Chat, long Message)>> _cards = new();
 
     public async Task<string> PendingAsync(ContactSeen seen, long chatId, Update update, CancellationToken ct)
     {
@@ -29,19 +32,26 @@ public sealed class ContactsCommand(ContactService contacts, ContactBlocking blo
         }
         if (!seen.IsNew)
         {
-            sender.Post(chatId, "You're still waiting for an admin to approve you. I'll tell you when that happens.");
-            return "pending";
+            // One reminder, then quiet: every further message would get the same answer.
+            if (_reminded.TryAdd(seen.Contact.TelegramId, 0))
+            {
+                sender.Post(chatId, "You're still waiting for an admin to approve you. I'll tell you when that happens.");
+                return "pending";
+            }
+            return "pending: quiet";
         }
         var admins = await contacts.AdminsAsync(ct).ConfigureAwait(false);
         sender.Post(chatId, "Hi! This is a private Hub. An admin needs to approve you before you can use it"
             + (admins.Count > 0 ? " — I've let them know. I'll message you when you're in." : ", and none is set up yet."));
         var c = seen.Contact;
+        var cards = _cards.GetOrAdd(c.TelegramId, _ => []);
         foreach (var admin in admins)
         {
-            sender.Post(admin.TelegramId, $"👤 {c.DisplayName} (id {c.TelegramId}) wants to use the bot.", new InlineKeyboardMarkup([[
+            var card = await sender.SendAsync(admin.TelegramId, $"👤 {c.DisplayName} (id {c.TelegramId}) wants to use the bot.", new InlineKeyboardMarkup([[
                 InlineKeyboardButton.WithCallbackData("✅ Approve", CallbackData.Build("ct", "a", Id(c), "n")),
                 InlineKeyboardButton.WithCallbackData("⛔ Block", CallbackData.Build("ct", "b", Id(c), "n")),
-            ]]));
+            ]]), ct).ConfigureAwait(false);
+            cards.Add((admin.TelegramId, card.MessageId));
         }
         return $"pending: asked {admins.Count} admin(s)";
     }
@@ -106,6 +116,13 @@ public sealed class ContactsCommand(ContactService contacts, ContactBlocking blo
                 return "stale";
         }
         await sender.AnswerAsync(cb.Id, Texts.Trim(done, 190), ct).ConfigureAwait(false);
+        if (_cards.TryRemove(id, out var cards))
+        {
+            foreach (var (chat, message) in cards.Where(c => c.Chat != cb.Message.Chat.Id || c.Message != cb.Message.MessageId))
+            {
+                await sender.EditAsync(chat, message, done, null, ct).ConfigureAwait(false);
+            }
+        }
         if (parts.ElementAtOrDefault(3) == "l")
         {
             var (text, buttons) = await RenderListAsync(ct).ConfigureAwait(false);

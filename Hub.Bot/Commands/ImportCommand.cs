@@ -133,6 +133,12 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
         var choice = await choices.GetAsync<PreviewChoice>(id, ctx.From.Id, ChoiceKind, ct).ConfigureAwait(false);
         if (choice is null)
         {
+            // Pressed again after Import: the preview is that import's message now, so say so rather than "expired".
+            if (cb.Message is { } pressed && await jobMessages.JobOfMessageAsync(pressed.Chat.Id, pressed.MessageId, ct).ConfigureAwait(false) is { } running)
+            {
+                await sender.AnswerAsync(cb.Id, $"Already importing (job {Texts.ShortId(running)}): this message shows how it goes.", ct).ConfigureAwait(false);
+                return "already importing";
+            }
             await sender.AnswerAsync(cb.Id, "This preview has expired or was used already. Send the link again.", ct).ConfigureAwait(false);
             return "stale";
         }

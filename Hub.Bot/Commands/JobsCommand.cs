@@ -33,7 +33,11 @@ public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lo
         foreach (var j in jobs.Take(MaxListed))
         {
             sb.Append("\n• ").Append(Texts.ShortId(j.Id)).Append(' ').Append(Labels.State(j.State));
-            if (j.State == JobStates.Downloading)
+            if (j.CancelRequested)
+            {
+                sb.Append(" (cancelling)");
+            }
+            else if (j.State == JobStates.Downloading)
             {
                 sb.Append(' ').Append(Texts.Percent(j.Progress));
             }

@@ -125,3 +125,63 @@ public sealed class CommandMenuTests(BotFixture fx) : IClassFixture<BotFixture>
         await fx.Api.WaitForAsync(c => c.Method == "deleteMyCommands" && c.Params["scope"]?["chat_id"]?.GetValue<long>() == user, "the menu reset");
     }
 }
+
+/// <summary>Item 12's small ones: help layout, stale cards, a second Import press, a quiet pending user.</summary>
+public sealed class SmallMannersTests(BotFixture fx) : IClassFixture<BotFixture>
+{
+    private FakeBotApi Api => fx.Api;
+
+    [Fact]
+    public async Task AdminHelp_HasABlankLineBeforeAdmin()
+    {
+        Api.PushUpdate(FakeBotApi.TextUpdate(BotFixture.AdminId, "/help"));
+        var help = await Api.WaitForTextAsync(BotFixture.AdminId, "Admin:");
+        Assert.Contains("cancel an import\n\nAdmin:\n/inbox", help.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APendingUser_IsRemindedOnce_ThenLeftInQuiet_AndTheCardIsClosedWhenApprovedElsewhere()
+    {
+        const long user = 6301;
+        Api.PushUpdate(FakeBotApi.TextUpdate(user, "hello", "Eve"));
+        var card = await Api.WaitForTextAsync(BotFixture.AdminId, $"(id {user}) wants to use the bot");
+        for (var i = 0; i < 3; i++)
+        {
+            Api.PushUpdate(FakeBotApi.TextUpdate(user, "are you there?", "Eve"));
+        }
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while ((await fx.App.Get<InteractionLog>().ListAsync(new InteractionFilter { TelegramId = user }, CancellationToken.None)).Total < 4 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100);
+        }
+        await Task.Delay(500);
+        Assert.Equal(2, Api.CallsOf("sendMessage").Count(c => c.ChatId == user)); // the greeting and one reminder
+
+        // Approved from /contacts: the card's buttons go.
+        Api.PushUpdate(FakeBotApi.TextUpdate(BotFixture.AdminId, "/contacts"));
+        var list = await Api.WaitForTextAsync(BotFixture.AdminId, "👥 Contacts");
+        fx.Press(BotFixture.AdminId, list, "Approve Eve");
+        var closed = await Api.WaitForAsync(c => c.Method == "editMessageText" && c.MessageId == FakeBotApi.MessageIdOf(card), "the card closed");
+        Assert.Contains("approved", closed.Text, StringComparison.Ordinal);
+        Assert.Empty(closed.Buttons);
+    }
+
+    [Fact]
+    public async Task PressingImportTwice_SaysItIsImporting_NotExpired()
+    {
+        const long user = 6302;
+        await fx.AllowAsync(user);
+        await fx.SetConfirmAsync(BotConfirm.On);
+        fx.Site.MapFile("twice.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "twice"), "video/mp4");
+        Api.PushUpdate(FakeBotApi.TextUpdate(user, fx.Site.Url("twice.mp4").AbsoluteUri));
+        var preview = await Api.WaitForTextAsync(user, "Pick, then press Import.");
+        var button = preview.Buttons.First(b => b.Text.Contains("Import", StringComparison.Ordinal)).Data!;
+        Api.PushUpdate(FakeBotApi.CallbackUpdate(user, FakeBotApi.MessageIdOf(preview), button));
+        await Api.WaitForAsync(c => c.Method == "answerCallbackQuery" && c.Params["text"]?.ToString() == "Importing…", "the import started");
+        Api.PushUpdate(FakeBotApi.CallbackUpdate(user, FakeBotApi.MessageIdOf(preview), button));
+        var second = await Api.WaitForAsync(c => c.Method == "answerCallbackQuery" && c.Params["text"]?.ToString().StartsWith("Already importing", StringComparison.Ordinal) == true,
+            "the second press answered");
+        Assert.DoesNotContain("expired", second.Params["text"]!.ToString(), StringComparison.Ordinal);
+        await Api.WaitForTextAsync(user, "✅ Done: twice");
+    }
+}
