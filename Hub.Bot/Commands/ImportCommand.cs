@@ -24,6 +24,7 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
     public const string ChoiceKind = "preview";
     private const int MaxLinksPerMessage = 10;
     private const int MaxLibraryButtons = 8;
+    private const int MaxProbesAtOnce = 4;
 
     public async Task<string> AddAsync(BotContext ctx, string args, CancellationToken ct)
     {
@@ -44,18 +45,36 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
             sender.Post(ctx.ChatId, $"That's {urls.Count} links; I'll take the first {MaxLinksPerMessage}. Send the rest in another message.");
         }
         var started = 0;
+        if (settings.ConfirmFirst)
+        {
+            // One "looking at" message per link, in the order sent; then the links are read side by side (bounded),
+            // so ten links take about as long as the slowest few rather than all of them in a row.
+            var messages = new List<(string Url, long MessageId)>();
+            foreach (var url in urls.Take(MaxLinksPerMessage))
+            {
+                messages.Add((url, (await sender.SendAsync(ctx.ChatId, $"🔎 Looking at {url} …", null, ct).ConfigureAwait(false)).MessageId));
+            }
+            using var gate = new SemaphoreSlim(MaxProbesAtOnce);
+            await Task.WhenAll(messages.Select(async m =>
+            {
+                await gate.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await PreviewAsync(ctx, m.Url, m.MessageId, settings, ct).ConfigureAwait(false);
+                    Interlocked.Increment(ref started);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            })).ConfigureAwait(false);
+            return $"previewed {started} of {messages.Count}";
+        }
         foreach (var url in urls.Take(MaxLinksPerMessage))
         {
             try
             {
-                if (!settings.ConfirmFirst)
-                {
-                    await StartJobAsync(ctx, Request(ctx, url, settings.DefaultLibrary, settings.DefaultFormat, wholePlaylist: true), null, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    await PreviewAsync(ctx, url, settings, ct).ConfigureAwait(false);
-                }
+                await StartJobAsync(ctx, Request(ctx, url, settings.DefaultLibrary, settings.DefaultFormat, wholePlaylist: true), null, ct).ConfigureAwait(false);
                 started++;
             }
             catch (HubException ex)
@@ -104,9 +123,8 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
         return job;
     }
 
-    private async Task PreviewAsync(BotContext ctx, string url, TelegramSettings settings, CancellationToken ct)
+    private async Task PreviewAsync(BotContext ctx, string url, long messageId, TelegramSettings settings, CancellationToken ct)
     {
-        var message = await sender.SendAsync(ctx.ChatId, $"🔎 Looking at {url} …", null, ct).ConfigureAwait(false);
         ProbeResult probe;
         try
         {
@@ -114,12 +132,12 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
         }
         catch (HubException ex)
         {
-            await sender.EditAsync(ctx.ChatId, message.MessageId, $"I couldn't read {url}:\n{UserErrors.Describe(ex.Type, ex.Message, ctx.IsAdmin)}", null, ct)
+            await sender.EditAsync(ctx.ChatId, messageId, $"I couldn't read {url}:\n{UserErrors.Describe(ex.Type, ex.Message, ctx.IsAdmin)}", null, ct)
                 .ConfigureAwait(false);
             return;
         }
         var choice = new PreviewChoice(url, settings.DefaultLibrary, settings.DefaultFormat, WholePlaylist: true, probe.IsPlaylist,
-            probe.EntryCount ?? (probe.Entries.Count > 0 ? probe.Entries.Count : null), Summary(probe), ctx.ChatId, message.MessageId);
+            probe.EntryCount ?? (probe.Entries.Count > 0 ? probe.Entries.Count : null), Summary(probe), ctx.ChatId, messageId);
         var id = await choices.CreateAsync(ctx.From.Id, ChoiceKind, choice, ct).ConfigureAwait(false);
         await RenderAsync(id, choice, ct).ConfigureAwait(false);
     }

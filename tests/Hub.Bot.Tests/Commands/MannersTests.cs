@@ -184,4 +184,41 @@ public sealed class SmallMannersTests(BotFixture fx) : IClassFixture<BotFixture>
         Assert.DoesNotContain("expired", second.Params["text"]!.ToString(), StringComparison.Ordinal);
         await Api.WaitForTextAsync(user, "✅ Done: twice");
     }
+
+    [Fact]
+    public async Task SeveralLinksInPreviewMode_AreReadSideBySide_AndPreviewedInOrder()
+    {
+        const long user = 6303;
+        await fx.AllowAsync(user);
+        await fx.SetConfirmAsync(BotConfirm.On);
+        var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "side");
+        int inFlight = 0, most = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            fx.Site.Map($"side-{i}.mp4", async ctx =>
+            {
+                var now = Interlocked.Increment(ref inFlight);
+                int seen;
+                while ((seen = Volatile.Read(ref most)) < now && Interlocked.CompareExchange(ref most, now, seen) != seen)
+                {
+                }
+                try
+                {
+                    await Task.Delay(1000, ctx.RequestAborted); // slow enough that reading them one after another never overlaps
+                    ctx.Response.ContentType = "video/mp4";
+                    await ctx.Response.Body.WriteAsync(await File.ReadAllBytesAsync(clip), ctx.RequestAborted);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref inFlight);
+                }
+            });
+        }
+        Api.PushUpdate(FakeBotApi.TextUpdate(user, string.Join(' ', Enumerable.Range(0, 4).Select(i => fx.Site.Url($"side-{i}.mp4").AbsoluteUri))));
+        await Api.WaitForAsync(c => c.ChatId == user && Api.CallsOf("editMessageText").Count(m => m.ChatId == user
+            && m.Text!.Contains("Pick, then press Import.", StringComparison.Ordinal)) >= 4, "four previews");
+        Assert.True(most >= 2, $"at most {most} link(s) were read at once");
+        var looking = Api.CallsOf("sendMessage").Where(c => c.ChatId == user).Select(c => c.Text!).ToList();
+        Assert.Equal([.. Enumerable.Range(0, 4).Select(i => $"side-{i}.mp4")], looking.Select(t => t.Split('/').Last().Split(' ')[0]));
+    }
 }
