@@ -298,8 +298,8 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
             libraryName = entry is null ? null : (await Libraries.GetAsync(entry.LibraryId, cancellationToken).ConfigureAwait(false)).Name;
         }
         var forAdmin = (await services.GetRequiredService<Hub.Domain.Access.ContactService>().FindAsync(holder, cancellationToken).ConfigureAwait(false))?.IsAdmin == true;
-        var text = JobText.Finished(job, entry, libraryName, entry is null ? null : await links.StreamUrlAsync(entry.Id, holder, cancellationToken).ConfigureAwait(false),
-            forAdmin);
+        var url = entry is null ? null : await links.StreamUrlAsync(entry.Id, holder, cancellationToken).ConfigureAwait(false);
+        var text = JobText.Finished(job, entry, libraryName, url, forAdmin) + (url is not null && links.LocalOnly ? "\n" + EntryLinks.LocalOnlyNote : "");
         return (text, JobText.FinishedButtons(job, entry, options.Value.UploadLimitBytes));
     }
 

@@ -62,6 +62,14 @@ public sealed class BotStartup(ITelegramBotClient client, IServiceProvider servi
                 logger.LogInformation("Telegram bot @{Username} is up ({Mode}); {Admins} admin id(s) configured", Me.Username, o.IsWebhook ? "webhook" : "polling",
                     o.AdminIds.Count);
                 _ready.TrySetResult();
+                if (string.IsNullOrEmpty(hub.Value.PublicUrl))
+                {
+                    // Once per start: links in chats would otherwise quietly point at a loopback address.
+                    foreach (var admin in await contacts.AdminsAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        services.GetRequiredService<BotSender>().Post(admin.TelegramId, Notifications.EntryLinks.AdminWarning);
+                    }
+                }
                 return;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
