@@ -114,10 +114,10 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
         var upload = await Api.WaitForAsync(c => c.Method == "sendVideo" && c.ChatId == user, "the file uploaded");
         Assert.Equal(new FileInfo(clip).Length, upload.UploadedBytes);
 
-        // The used Import button is stale now: answered, nothing created.
+        // The used Import button is stale now: answered (the preview is the import's message now), nothing created.
         var answers = Api.CallsOf("answerCallbackQuery").Count;
         fx.Press(user, picked, "Import");
-        await Api.WaitForAsync(c => c.Method == "answerCallbackQuery" && c.Params["text"]?.ToString().Contains("expired", StringComparison.Ordinal) == true,
+        await Api.WaitForAsync(c => c.Method == "answerCallbackQuery" && c.Params["text"]?.ToString().StartsWith("Already importing", StringComparison.Ordinal) == true,
             "the stale press answered");
         Assert.True(Api.CallsOf("answerCallbackQuery").Count > answers);
         Assert.Single(await fx.JobsOfAsync(user));
