@@ -59,6 +59,8 @@ public static class HubBotServiceCollectionExtensions
         services.AddSingleton<FileImportCommand>();
         services.AddSingleton<LibraryCommand>();
         services.AddSingleton<JobsCommand>();
+        services.AddSingleton<RequesterNames>();
+        services.AddSingleton<CommandMenus>();
         services.AddSingleton<InboxCommand>();
         services.AddSingleton<SettingsCommand>();
         services.AddSingleton<ContactsCommand>();

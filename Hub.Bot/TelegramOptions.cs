@@ -48,6 +48,12 @@ public sealed class TelegramOptions
     /// <summary>Least time between two progress edits of a job's message.</summary>
     public TimeSpan ProgressEditInterval { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// In groups the bot takes links only from messages that mention it or reply to it; with this on, it also takes
+    /// links anyone allowed posts in the group.
+    /// </summary>
+    public bool GroupLinks { get; set; }
+
     /// <summary>Updates handled at once (one person's updates always in order).</summary>
     public int Concurrency { get; set; } = 8;
 

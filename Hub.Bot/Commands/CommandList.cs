@@ -7,7 +7,8 @@ namespace Hub.Bot.Commands;
 /// <summary>The commands the bot knows, as registered with setMyCommands, and how a message names one.</summary>
 public static class CommandList
 {
-    public static readonly IReadOnlyList<BotCommand> All =
+    /// <summary>The menu everyone sees.</summary>
+    public static readonly IReadOnlyList<BotCommand> Everyone =
     [
         new("start", "Start here"),
         new("help", "What you can send"),
@@ -16,9 +17,15 @@ public static class CommandList
         new("recent", "Recently added"),
         new("jobs", "Imports in progress"),
         new("cancel", "Cancel an import: /cancel <id>"),
-        new("inbox", "Imports waiting for approval (admins)"),
-        new("settings", "Bot settings (admins)"),
-        new("contacts", "Who may use the bot (admins)"),
+    ];
+
+    /// <summary>The menu in an admin's private chat: everyone's commands and the admin ones.</summary>
+    public static readonly IReadOnlyList<BotCommand> All =
+    [
+        .. Everyone,
+        new("inbox", "Imports waiting for approval"),
+        new("settings", "Bot settings"),
+        new("contacts", "Who may use the bot"),
     ];
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Hub.Bot.Menus;
+using Hub.Bot.Notifications;
 using Hub.Bot.Telegram;
 using Hub.Domain.Access;
 using Telegram.Bot.Types;
@@ -13,10 +14,14 @@ namespace Hub.Bot.Commands;
 /// Newcomers (recorded as pending, told to wait, admins asked with Approve / Block buttons) and /contacts for admins.
 /// Buttons: ct:{a|b|u|m|d}:{telegram id}:{n|l} — allow, block, make user, make admin, delete; from a newcomer notice or the list.
 /// </summary>
-public sealed class ContactsCommand(ContactService contacts, BotSender sender)
+public sealed class ContactsCommand(ContactService contacts, ContactBlocking blocking, JobNotifier notifier, ChoiceStore choices,
+    Receiving.CommandMenus menus, BotSender sender)
 {
     private const int MaxListed = 30;
     private const int MaxButtons = 10;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _reminded = new();
+    // The approval cards sent to admins per newcomer: once one admin decides (on a card or in /contacts), every card says so.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, System.Collections.Concurrent.ConcurrentBag<(long Chat, long Message)>> _cards = new();
 
     public async Task<string> PendingAsync(ContactSeen seen, long chatId, Update update, CancellationToken ct)
     {
@@ -27,19 +32,26 @@ public sealed class ContactsCommand(ContactService contacts, BotSender sender)
         }
         if (!seen.IsNew)
         {
-            sender.Post(chatId, "You're still waiting for an admin to approve you. I'll tell you when that happens.");
-            return "pending";
+            // One reminder, then quiet: every further message would get the same answer.
+            if (_reminded.TryAdd(seen.Contact.TelegramId, 0))
+            {
+                sender.Post(chatId, "You're still waiting for an admin to approve you. I'll tell you when that happens.");
+                return "pending";
+            }
+            return "pending: quiet";
         }
         var admins = await contacts.AdminsAsync(ct).ConfigureAwait(false);
         sender.Post(chatId, "Hi! This is a private Hub. An admin needs to approve you before you can use it"
             + (admins.Count > 0 ? " — I've let them know. I'll message you when you're in." : ", and none is set up yet."));
         var c = seen.Contact;
+        var cards = _cards.GetOrAdd(c.TelegramId, _ => []);
         foreach (var admin in admins)
         {
-            sender.Post(admin.TelegramId, $"👤 {c.DisplayName} (id {c.TelegramId}) wants to use the bot.", new InlineKeyboardMarkup([[
+            var card = await sender.SendAsync(admin.TelegramId, $"👤 {c.DisplayName} (id {c.TelegramId}) wants to use the bot.", new InlineKeyboardMarkup([[
                 InlineKeyboardButton.WithCallbackData("✅ Approve", CallbackData.Build("ct", "a", Id(c), "n")),
                 InlineKeyboardButton.WithCallbackData("⛔ Block", CallbackData.Build("ct", "b", Id(c), "n")),
-            ]]));
+            ]]), ct).ConfigureAwait(false);
+            cards.Add((admin.TelegramId, card.MessageId));
         }
         return $"pending: asked {admins.Count} admin(s)";
     }
@@ -78,15 +90,21 @@ public sealed class ContactsCommand(ContactService contacts, BotSender sender)
                 }
                 break;
             case "b":
-                await contacts.BlockAsync(id, ct).ConfigureAwait(false);
-                done = $"⛔ {before.DisplayName} blocked by {ctx.From.FirstName}.";
+                // Their chat stops first (no more edits, no result links), then what they started is cancelled.
+                await notifier.SilenceAsync(id, ct).ConfigureAwait(false);
+                var stopped = await blocking.BlockAsync(id, ct).ConfigureAwait(false);
+                await choices.DeleteOfUserAsync(id, ct).ConfigureAwait(false);
+                done = $"⛔ {before.DisplayName} blocked by {ctx.From.FirstName}."
+                    + (stopped.Count > 0 ? $" {stopped.Count} import(s) of theirs cancelled." : "");
                 break;
             case "m":
                 await contacts.SetRoleAsync(id, Roles.Admin, ct).ConfigureAwait(false);
+                await menus.ForContactAsync(id, isAdmin: true, ct).ConfigureAwait(false);
                 done = $"{before.DisplayName} is now an admin.";
                 break;
             case "u":
                 await contacts.SetRoleAsync(id, Roles.User, ct).ConfigureAwait(false);
+                await menus.ForContactAsync(id, isAdmin: false, ct).ConfigureAwait(false);
                 done = $"{before.DisplayName} is now a user.";
                 break;
             case "d":
@@ -98,6 +116,13 @@ public sealed class ContactsCommand(ContactService contacts, BotSender sender)
                 return "stale";
         }
         await sender.AnswerAsync(cb.Id, Texts.Trim(done, 190), ct).ConfigureAwait(false);
+        if (_cards.TryRemove(id, out var cards))
+        {
+            foreach (var (chat, message) in cards.Where(c => c.Chat != cb.Message.Chat.Id || c.Message != cb.Message.MessageId))
+            {
+                await sender.EditAsync(chat, message, done, null, ct).ConfigureAwait(false);
+            }
+        }
         if (parts.ElementAtOrDefault(3) == "l")
         {
             var (text, buttons) = await RenderListAsync(ct).ConfigureAwait(false);
@@ -129,10 +154,10 @@ public sealed class ContactsCommand(ContactService contacts, BotSender sender)
             var name = Texts.Trim(c.FirstName ?? c.Username ?? c.TelegramId.ToString(CultureInfo.InvariantCulture), 14);
             rows.Add(c.Status switch
             {
-                ContactStatuses.Pending => [Btn($"✅ {name}", "a", c), Btn("⛔", "b", c)],
-                ContactStatuses.Blocked => [Btn($"✅ Allow {name}", "a", c), Btn("🗑", "d", c)],
-                _ when c.Role == Roles.Admin => [Btn($"⬇️ {name} → user", "u", c)],
-                _ => [Btn($"⬆️ {name} → admin", "m", c), Btn("⛔", "b", c)],
+                ContactStatuses.Pending => [Btn($"✅ Approve {name}", "a", c), Btn($"⛔ Block {name}", "b", c)],
+                ContactStatuses.Blocked => [Btn($"✅ Allow {name}", "a", c), Btn($"🗑 Delete {name}", "d", c)],
+                _ when c.Role == Roles.Admin => [Btn($"⬇️ Make {name} a user", "u", c)],
+                _ => [Btn($"⬆️ Make {name} an admin", "m", c), Btn($"⛔ Block {name}", "b", c)],
             });
         }
         return (sb.ToString(), new InlineKeyboardMarkup(rows));

@@ -42,8 +42,8 @@ public sealed class HelpCommand(BotSender sender)
             """;
         if (ctx.IsAdmin)
         {
-            text += """
-
+            // The raw string has no trailing newline: the blank line before "Admin:" must be written out.
+            text += "\n\n" + """
                 Admin:
                 /inbox — imports waiting for approval
                 /settings — default library, format, confirm on or off

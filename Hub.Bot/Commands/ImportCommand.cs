@@ -24,15 +24,7 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
     public const string ChoiceKind = "preview";
     private const int MaxLinksPerMessage = 10;
     private const int MaxLibraryButtons = 8;
-
-    private static readonly Dictionary<string, string> FormatLabels = new()
-    {
-        [FormatPresets.VideoBest] = "Best video",
-        [FormatPresets.Video1080] = "1080p",
-        [FormatPresets.Video720] = "720p",
-        [FormatPresets.AudioBest] = "Best audio",
-        [FormatPresets.AudioMp3] = "MP3",
-    };
+    private const int MaxProbesAtOnce = 4;
 
     public async Task<string> AddAsync(BotContext ctx, string args, CancellationToken ct)
     {
@@ -53,23 +45,41 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
             sender.Post(ctx.ChatId, $"That's {urls.Count} links; I'll take the first {MaxLinksPerMessage}. Send the rest in another message.");
         }
         var started = 0;
+        if (settings.ConfirmFirst)
+        {
+            // One "looking at" message per link, in the order sent; then the links are read side by side (bounded),
+            // so ten links take about as long as the slowest few rather than all of them in a row.
+            var messages = new List<(string Url, long MessageId)>();
+            foreach (var url in urls.Take(MaxLinksPerMessage))
+            {
+                messages.Add((url, (await sender.SendAsync(ctx.ChatId, $"🔎 Looking at {url} …", null, ct).ConfigureAwait(false)).MessageId));
+            }
+            using var gate = new SemaphoreSlim(MaxProbesAtOnce);
+            await Task.WhenAll(messages.Select(async m =>
+            {
+                await gate.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await PreviewAsync(ctx, m.Url, m.MessageId, settings, ct).ConfigureAwait(false);
+                    Interlocked.Increment(ref started);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            })).ConfigureAwait(false);
+            return $"previewed {started} of {messages.Count}";
+        }
         foreach (var url in urls.Take(MaxLinksPerMessage))
         {
             try
             {
-                if (!settings.ConfirmFirst)
-                {
-                    await StartJobAsync(ctx, Request(ctx, url, settings.DefaultLibrary, settings.DefaultFormat, wholePlaylist: true), null, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    await PreviewAsync(ctx, url, settings, ct).ConfigureAwait(false);
-                }
+                await StartJobAsync(ctx, Request(ctx, url, settings.DefaultLibrary, settings.DefaultFormat, wholePlaylist: true), null, ct).ConfigureAwait(false);
                 started++;
             }
             catch (HubException ex)
             {
-                sender.Post(ctx.ChatId, $"{Texts.Trim(url, 100)}: {ex.Message}");
+                sender.Post(ctx.ChatId, $"{Texts.Trim(url, 100)}: {UserErrors.Describe(ex.Type, ex.Message, ctx.IsAdmin)}");
             }
         }
         return $"{(settings.ConfirmFirst ? "previewed" : "imported")} {started} of {Math.Min(urls.Count, MaxLinksPerMessage)}";
@@ -79,6 +89,24 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
     public async Task<Job> StartJobAsync(BotContext ctx, ImportRequest request, long? messageId, CancellationToken ct)
     {
         var job = await imports.ImportAsync(request, ct).ConfigureAwait(false);
+        if (await jobMessages.FindAsync(job.Id, ct).ConfigureAwait(false) is { Finished: false } live)
+        {
+            // The same link again while it is being imported: one live message is enough; point to it.
+            var pointer = $"⏳ Already importing this (job {Texts.ShortId(job.Id)}): see the message above.";
+            if (messageId is { } preview)
+            {
+                await sender.EditAsync(ctx.ChatId, preview, pointer, null, ct).ConfigureAwait(false);
+            }
+            else if (live.ChatId == ctx.ChatId)
+            {
+                sender.Reply(ctx.ChatId, live.MessageId, pointer);
+            }
+            else
+            {
+                sender.Post(ctx.ChatId, $"⏳ Already importing this (job {Texts.ShortId(job.Id)}): its progress is shown in the chat you first sent it to.");
+            }
+            return job;
+        }
         var update = JobUpdate.From(job, DateTimeOffset.UtcNow);
         var text = JobText.Running(update, request.Url ?? request.FileName);
         var buttons = JobText.RunningButtons(update);
@@ -91,13 +119,12 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
             existing = (await sender.SendAsync(ctx.ChatId, text, buttons, ct).ConfigureAwait(false)).MessageId;
         }
         await jobMessages.TrackAsync(job.Id, ctx.ChatId, existing, ctx.From.Id, text, ct).ConfigureAwait(false);
-        notifier.Follow(job.Id);
+        notifier.Follow(job.Id, job.Title ?? request.Url ?? request.FileName);
         return job;
     }
 
-    private async Task PreviewAsync(BotContext ctx, string url, TelegramSettings settings, CancellationToken ct)
+    private async Task PreviewAsync(BotContext ctx, string url, long messageId, TelegramSettings settings, CancellationToken ct)
     {
-        var message = await sender.SendAsync(ctx.ChatId, $"🔎 Looking at {url} …", null, ct).ConfigureAwait(false);
         ProbeResult probe;
         try
         {
@@ -105,11 +132,12 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
         }
         catch (HubException ex)
         {
-            await sender.EditAsync(ctx.ChatId, message.MessageId, $"I couldn't read {url}:\n{ex.Message}", null, ct).ConfigureAwait(false);
+            await sender.EditAsync(ctx.ChatId, messageId, $"I couldn't read {url}:\n{UserErrors.Describe(ex.Type, ex.Message, ctx.IsAdmin)}", null, ct)
+                .ConfigureAwait(false);
             return;
         }
         var choice = new PreviewChoice(url, settings.DefaultLibrary, settings.DefaultFormat, WholePlaylist: true, probe.IsPlaylist,
-            probe.EntryCount ?? (probe.Entries.Count > 0 ? probe.Entries.Count : null), Summary(probe), ctx.ChatId, message.MessageId);
+            probe.EntryCount ?? (probe.Entries.Count > 0 ? probe.Entries.Count : null), Summary(probe), ctx.ChatId, messageId);
         var id = await choices.CreateAsync(ctx.From.Id, ChoiceKind, choice, ct).ConfigureAwait(false);
         await RenderAsync(id, choice, ct).ConfigureAwait(false);
     }
@@ -123,6 +151,12 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
         var choice = await choices.GetAsync<PreviewChoice>(id, ctx.From.Id, ChoiceKind, ct).ConfigureAwait(false);
         if (choice is null)
         {
+            // Pressed again after Import: the preview is that import's message now, so say so rather than "expired".
+            if (cb.Message is { } pressed && await jobMessages.JobOfMessageAsync(pressed.Chat.Id, pressed.MessageId, ct).ConfigureAwait(false) is { } running)
+            {
+                await sender.AnswerAsync(cb.Id, $"Already importing (job {Texts.ShortId(running)}): this message shows how it goes.", ct).ConfigureAwait(false);
+                return "already importing";
+            }
             await sender.AnswerAsync(cb.Id, "This preview has expired or was used already. Send the link again.", ct).ConfigureAwait(false);
             return "stale";
         }
@@ -167,14 +201,17 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
     {
         var libs = (await libraries.ListAsync(ct).ConfigureAwait(false)).Take(MaxLibraryButtons).ToList();
         var rows = new List<IReadOnlyList<InlineKeyboardButton>>();
+        rows.Add(Labels.Heading("📁 Library"));
         var libButtons = new List<InlineKeyboardButton> { Button(choice.Library is null, "Auto", id, "l", "-") };
         libButtons.AddRange(libs.Select((l, i) => Button(l.Slug == choice.Library, Texts.Trim(l.Name, 20), id, "l", i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         rows.AddRange(libButtons.Chunk(3));
+        rows.Add(Labels.Heading("🎞 Format"));
         var formatButtons = new List<InlineKeyboardButton> { Button(choice.Format is null, "Default", id, "f", "-") };
-        formatButtons.AddRange(FormatPresets.All.Select((f, i) => Button(f == choice.Format, FormatLabels[f], id, "f", i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        formatButtons.AddRange(FormatPresets.All.Select((f, i) => Button(f == choice.Format, Labels.Format(f), id, "f", i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         rows.AddRange(formatButtons.Chunk(3));
         if (choice.IsPlaylist)
         {
+            rows.Add(Labels.Heading("📃 Playlist"));
             rows.Add([
                 Button(choice.WholePlaylist, choice.EntryCount is { } n ? $"Whole playlist ({n})" : "Whole playlist", id, "p", "1"),
                 Button(!choice.WholePlaylist, "Just this one", id, "p", "0"),
@@ -185,7 +222,7 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
             InlineKeyboardButton.WithCallbackData("✖ Cancel", CallbackData.Build("pv", id, "x")),
         ]);
         var library = choice.Library is null ? "auto" : libs.FirstOrDefault(l => l.Slug == choice.Library)?.Name ?? choice.Library;
-        var text = $"{choice.Summary}\n\nLibrary: {library} · Format: {(choice.Format is null ? "default" : FormatLabels[choice.Format])}"
+        var text = $"{choice.Summary}\n\nLibrary: {library} · Format: {(choice.Format is null ? "default" : Labels.Format(choice.Format))}"
             + (choice.IsPlaylist ? $" · {(choice.WholePlaylist ? "whole playlist" : "just this one")}" : "")
             + "\nPick, then press Import.";
         await sender.EditAsync(choice.ChatId, choice.MessageId, text, new InlineKeyboardMarkup(rows), ct).ConfigureAwait(false);
@@ -207,9 +244,9 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
         {
             facts.Add(p.Uploader);
         }
-        if (!string.IsNullOrWhiteSpace(p.Platform))
+        if (Labels.Platform(p.Platform, p.Url) is { } site)
         {
-            facts.Add(p.Platform);
+            facts.Add(site);
         }
         if (p.SizeBytes is { } size)
         {

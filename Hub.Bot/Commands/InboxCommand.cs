@@ -10,7 +10,7 @@ using Telegram.Bot.Types.ReplyMarkups;
 namespace Hub.Bot.Commands;
 
 /// <summary>/inbox (admins): imports waiting for review, each with "approve into library X" and Reject buttons.</summary>
-public sealed class InboxCommand(ImportService imports, LibraryService libraries, BotSender sender)
+public sealed class InboxCommand(ImportService imports, LibraryService libraries, BotSender sender, RequesterNames names)
 {
     private const int MaxShown = 5;
     private const int MaxLibraryButtons = 6;
@@ -30,7 +30,7 @@ public sealed class InboxCommand(ImportService imports, LibraryService libraries
             var approve = libs.Select((l, i) => InlineKeyboardButton.WithCallbackData((l.Id == job.LibraryId ? "✅ " : "") + Texts.Trim(l.Name, 20),
                 CallbackData.Build("ia", CallbackData.Id(job.Id), i.ToString(CultureInfo.InvariantCulture)))).Chunk(3).Select(r => (IReadOnlyList<InlineKeyboardButton>)r).ToList();
             approve.Add([InlineKeyboardButton.WithCallbackData("✖ Reject", CallbackData.Build("ir", CallbackData.Id(job.Id)))]);
-            sender.Post(ctx.ChatId, $"📥 {Texts.Trim(job.Title ?? job.Source ?? "import", 200)}\n{job.Source}\nAsked by {job.RequestedBy ?? "?"} via {job.Door}"
+            sender.Post(ctx.ChatId, $"📥 {Texts.Trim(job.Title ?? job.Source ?? "import", 200)}\n{job.Source}\nAsked by {await names.NameAsync(job.RequestedBy, ct).ConfigureAwait(false) ?? "Hub"} via {Labels.Door(job.Door)}"
                 + (suggested is null ? "" : $"\nSuggested library: {suggested}") + "\nApprove into:", new InlineKeyboardMarkup(approve));
         }
         if (items.Count > MaxShown)

@@ -15,7 +15,7 @@ namespace Hub.Bot.Commands;
 /// /jobs (active imports with Cancel buttons), /cancel, and sending files. Who sees and may cancel which job is
 /// <see cref="JobAccess"/>'s to decide (your own, or everyone's for admins); this only renders.
 /// </summary>
-public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lookup, BotSender sender, IOptions<TelegramOptions> options)
+public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lookup, RequesterNames names, BotSender sender, IOptions<TelegramOptions> options)
 {
     private const int MaxListed = 10;
     private static readonly IReadOnlyList<string> Active = [.. JobStates.All.Except(JobStates.Terminal)];
@@ -32,13 +32,17 @@ public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lo
         var rows = new List<InlineKeyboardButton[]>();
         foreach (var j in jobs.Take(MaxListed))
         {
-            sb.Append("\n• ").Append(Texts.ShortId(j.Id)).Append(' ').Append(j.State.Replace('_', ' '));
-            if (j.State == JobStates.Downloading)
+            sb.Append("\n• ").Append(Texts.ShortId(j.Id)).Append(' ').Append(Labels.State(j.State));
+            if (j.CancelRequested)
+            {
+                sb.Append(" (cancelling)");
+            }
+            else if (j.State == JobStates.Downloading)
             {
                 sb.Append(' ').Append(Texts.Percent(j.Progress));
             }
             sb.Append(" — ").Append(Texts.Trim(j.Title ?? j.Source ?? "import", 80));
-            if (ctx.IsAdmin && j.RequestedBy is { } by)
+            if (ctx.IsAdmin && j.RequestedBy != ctx.RequestedBy && await names.NameAsync(j.RequestedBy, ct).ConfigureAwait(false) is { } by)
             {
                 sb.Append(" (").Append(by).Append(')');
             }
@@ -58,15 +62,19 @@ public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lo
     public async Task<string> CancelAsync(BotContext ctx, string args, CancellationToken ct)
     {
         var key = args.Trim().ToLowerInvariant().Replace("-", "", StringComparison.Ordinal);
+        if (key.StartsWith('#'))
+        {
+            key = key[1..];
+        }
         if (key.Length < 4)
         {
             sender.Post(ctx.ChatId, "Usage: /cancel <id> — the id is shown in /jobs and on each import's message.");
             return "usage";
         }
-        var matches = (await VisibleActiveAsync(ctx, 500, ct).ConfigureAwait(false)).Where(j => j.Id.ToString("N").StartsWith(key, StringComparison.Ordinal)).ToList();
+        var matches = (await VisibleActiveAsync(ctx, 500, ct).ConfigureAwait(false)).Where(j => Texts.MatchesId(j.Id, key)).ToList();
         if (matches.Count != 1)
         {
-            sender.Post(ctx.ChatId, matches.Count == 0 ? $"No import of yours in progress has the id {key}. See /jobs." : $"Several imports start with {key}; type more of the id.");
+            sender.Post(ctx.ChatId, matches.Count == 0 ? $"No import of yours in progress has the id {key}. See /jobs." : $"Several imports match {key}; use the id shown on the import's message.");
             return "not found";
         }
         var job = await access.CancelAsync(ctx.Requester, matches[0].Id, ct).ConfigureAwait(false);
@@ -88,6 +96,11 @@ public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lo
         {
             await sender.AnswerAsync(cb.Id, "That import no longer exists.", ct).ConfigureAwait(false);
             return "stale";
+        }
+        if (IsSystem(job))
+        {
+            await sender.AnswerAsync(cb.Id, "That import no longer exists.", ct).ConfigureAwait(false);
+            return "refused: system job";
         }
         if (JobStates.IsTerminal(job.State))
         {
@@ -127,6 +140,10 @@ public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lo
         return "sent file " + id;
     }
 
-    private Task<IReadOnlyList<Job>> VisibleActiveAsync(BotContext ctx, int limit, CancellationToken ct) =>
-        queue.ListAsync(new JobFilter { States = Active, RequestedBy = JobAccess.OwnerFilter(ctx.Requester), Limit = limit }, ct);
+    /// <summary>Hub's own work (housekeeping) is nobody's import: the chat neither lists nor cancels it.</summary>
+    private static bool IsSystem(Job job) => job.Queue == JobQueues.Maintenance;
+
+    private async Task<IReadOnlyList<Job>> VisibleActiveAsync(BotContext ctx, int limit, CancellationToken ct) =>
+        [.. (await queue.ListAsync(new JobFilter { States = Active, RequestedBy = JobAccess.OwnerFilter(ctx.Requester), Limit = limit }, ct).ConfigureAwait(false))
+            .Where(j => !IsSystem(j))];
 }

@@ -72,16 +72,16 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
         {
             sb.Append(" · ").Append(c);
         }
-        if (!string.IsNullOrWhiteSpace(e.Uploader) || !string.IsNullOrWhiteSpace(e.Platform))
+        if (!string.IsNullOrWhiteSpace(e.Uploader) || Labels.Platform(e.Platform, e.SourceUrl) is not null)
         {
-            sb.Append('\n').Append(string.Join(" · ", new[] { e.Uploader, e.Platform }.Where(s => !string.IsNullOrWhiteSpace(s))));
+            sb.Append('\n').Append(string.Join(" · ", new[] { e.Uploader, Labels.Platform(e.Platform, e.SourceUrl) }.Where(s => !string.IsNullOrWhiteSpace(s))));
         }
         sb.Append("\nAdded ").Append(e.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
         if (e.SourceUrl is { } src)
         {
             sb.Append("\nFrom ").Append(src);
         }
-        if (await links.StreamUrlAsync(e.Id, ct).ConfigureAwait(false) is { } url)
+        if (await links.StreamUrlAsync(e.Id, ctx.From.Id, ct).ConfigureAwait(false) is { } url)
         {
             sb.Append("\n▶️ ").Append(url);
         }
@@ -135,7 +135,7 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
             {
                 sb.Append(" · ").Append(lib);
             }
-            if (await links.StreamUrlAsync(h.Id, ct).ConfigureAwait(false) is { } url)
+            if (await links.StreamUrlAsync(h.Id, ctx.From.Id, ct).ConfigureAwait(false) is { } url)
             {
                 sb.Append("\n   ▶️ ").Append(url);
             }

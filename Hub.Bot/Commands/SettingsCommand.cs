@@ -50,20 +50,23 @@ public sealed class SettingsCommand(TelegramSettingsStore store, LibraryService 
     {
         var libs = (await libraries.ListAsync(ct).ConfigureAwait(false)).Take(MaxLibraryButtons).ToList();
         var rows = new List<IReadOnlyList<InlineKeyboardButton>>();
+        rows.Add(Labels.Heading("📁 Default library"));
         var libButtons = new List<InlineKeyboardButton> { InlineKeyboardButton.WithCallbackData(Mark(s.DefaultLibrary is null) + "Auto", CallbackData.Build("st", "l", "-")) };
         libButtons.AddRange(libs.Select((l, i) => InlineKeyboardButton.WithCallbackData(Mark(l.Slug == s.DefaultLibrary) + Texts.Trim(l.Name, 20),
             CallbackData.Build("st", "l", i.ToString(CultureInfo.InvariantCulture)))));
         rows.AddRange(libButtons.Chunk(3));
+        rows.Add(Labels.Heading("🎞 Default format"));
         var formatButtons = new List<InlineKeyboardButton> { InlineKeyboardButton.WithCallbackData(Mark(s.DefaultFormat is null) + "Library default", CallbackData.Build("st", "f", "-")) };
-        formatButtons.AddRange(FormatPresets.All.Select((f, i) => InlineKeyboardButton.WithCallbackData(Mark(f == s.DefaultFormat) + f,
+        formatButtons.AddRange(FormatPresets.All.Select((f, i) => InlineKeyboardButton.WithCallbackData(Mark(f == s.DefaultFormat) + Labels.Format(f),
             CallbackData.Build("st", "f", i.ToString(CultureInfo.InvariantCulture)))));
         rows.AddRange(formatButtons.Chunk(3));
+        rows.Add(Labels.Heading("✅ Preview links before importing"));
         rows.Add([
             InlineKeyboardButton.WithCallbackData(Mark(s.ConfirmFirst) + "Confirm: on", CallbackData.Build("st", "c", BotConfirm.On)),
             InlineKeyboardButton.WithCallbackData(Mark(!s.ConfirmFirst) + "Confirm: off", CallbackData.Build("st", "c", BotConfirm.Off)),
         ]);
         var library = s.DefaultLibrary is null ? "auto (rules decide)" : libs.FirstOrDefault(l => l.Slug == s.DefaultLibrary)?.Name ?? s.DefaultLibrary;
-        var text = $"⚙️ Bot settings\nDefault library: {library}\nDefault format: {s.DefaultFormat ?? "the library's default"}\n"
+        var text = $"⚙️ Bot settings\nDefault library: {library}\nDefault format: {(s.DefaultFormat is null ? "the library's default" : Labels.Format(s.DefaultFormat))}\n"
             + $"Confirm: {s.Confirm} ({(s.ConfirmFirst ? "senders pick library and format with buttons, then press Import" : "links are imported at once")})";
         return (text, new InlineKeyboardMarkup(rows));
     }

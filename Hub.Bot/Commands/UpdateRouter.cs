@@ -15,7 +15,7 @@ namespace Hub.Bot.Commands;
 /// apologises with an error id.
 /// </summary>
 public sealed class UpdateRouter(ContactService contacts, InteractionLog interactions, BotSender sender, BotStartup startup,
-    HelpCommand help, ImportCommand imports, FileImportCommand files, LibraryCommand library, JobsCommand jobs,
+    Microsoft.Extensions.Options.IOptions<TelegramOptions> options, HelpCommand help, ImportCommand imports, FileImportCommand files, LibraryCommand library, JobsCommand jobs,
     InboxCommand inbox, SettingsCommand settings, ContactsCommand contactsCommand, CallbackRouter callbacks, ILogger<UpdateRouter> logger)
 {
     public async Task HandleAsync(Update update, CancellationToken cancellationToken)
@@ -29,6 +29,10 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
         if (from is null || from.IsBot)
         {
             return;
+        }
+        if (update.Message is { } groupMessage && !GroupManners.IsForBot(groupMessage, startup.Me, options.Value.GroupLinks))
+        {
+            return; // other people's conversation: not even recorded, and nobody becomes a contact by chatting in a group
         }
         var chatId = update.ChatId() ?? from.Id;
         var (kind, text) = Describe(update);
@@ -117,11 +121,11 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
                 "add" => await imports.AddAsync(ctx, command.Args, ct).ConfigureAwait(false),
                 "search" => await library.SearchAsync(ctx, command.Args, ct).ConfigureAwait(false),
                 "recent" => await library.RecentAsync(ctx, ct).ConfigureAwait(false),
-                "jobs" => await jobs.ListAsync(ctx, ct).ConfigureAwait(false),
+                "jobs" => await jobs.ListAsync(Privately(ctx), ct).ConfigureAwait(false),
                 "cancel" => await jobs.CancelAsync(ctx, command.Args, ct).ConfigureAwait(false),
-                "inbox" => AdminOnly(ctx) ?? await inbox.ListAsync(ctx, ct).ConfigureAwait(false),
-                "settings" => AdminOnly(ctx) ?? await settings.ShowAsync(ctx, ct).ConfigureAwait(false),
-                "contacts" => AdminOnly(ctx) ?? await contactsCommand.ListAsync(ctx, ct).ConfigureAwait(false),
+                "inbox" => AdminOnly(ctx) ?? await inbox.ListAsync(Privately(ctx), ct).ConfigureAwait(false),
+                "settings" => AdminOnly(ctx) ?? await settings.ShowAsync(Privately(ctx), ct).ConfigureAwait(false),
+                "contacts" => AdminOnly(ctx) ?? await contactsCommand.ListAsync(Privately(ctx), ct).ConfigureAwait(false),
                 _ => help.Unknown(ctx, command.Name),
             };
         }
@@ -130,8 +134,25 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
         {
             return await imports.ImportUrlsAsync(ctx, urls, ct).ConfigureAwait(false);
         }
-        sender.Post(ctx.ChatId, "Send me a link or a file to import, or /help to see what I can do.");
+        if (!ctx.Message!.Chat.IsGroup())
+        {
+            sender.Post(ctx.ChatId, "Send me a link or a file to import, or /help to see what I can do.");
+        }
         return "hint";
+    }
+
+    /// <summary>
+    /// Lists that are one person's business (imports, contacts, settings, the inbox) go to their private chat when asked
+    /// for in a group; the group is told where they went.
+    /// </summary>
+    private BotContext Privately(BotContext ctx)
+    {
+        if (!ctx.Message!.Chat.IsGroup())
+        {
+            return ctx;
+        }
+        sender.Post(ctx.ChatId, $"{ctx.From.FirstName}, I've sent that to you in a private chat.");
+        return ctx with { ChatId = ctx.From.Id };
     }
 
     private string? AdminOnly(BotContext ctx)

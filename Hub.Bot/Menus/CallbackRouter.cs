@@ -32,8 +32,16 @@ public sealed class CallbackRouter(ImportCommand imports, LibraryCommand library
             "ia" or "ir" => await inbox.OnButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
             "st" => await settings.OnButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
             "ct" => await contacts.OnButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
+            Labels.HeadingVerb => await HeadingAsync(cb, ct).ConfigureAwait(false),
             _ => await UnknownAsync(cb, ct).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>A row heading is a button only because a keyboard holds nothing else: pressing it does nothing.</summary>
+    private async Task<string> HeadingAsync(CallbackQuery cb, CancellationToken ct)
+    {
+        await sender.AnswerAsync(cb.Id, "Pick one of the buttons below.", ct).ConfigureAwait(false);
+        return "heading";
     }
 
     private async Task<string> UnknownAsync(CallbackQuery cb, CancellationToken ct)

@@ -64,4 +64,12 @@ public sealed class ChoiceStore(HubDatabase database, TimeProvider time)
         cmd.Parameters.AddWithValue(id);
         return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
+
+    /// <summary>Removes all of one person's choices (their previews can no longer start an import); returns how many.</summary>
+    public async Task<int> DeleteOfUserAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var cmd = database.DataSource.CreateCommand("DELETE FROM telegram_choices WHERE user_id = $1");
+        cmd.Parameters.AddWithValue(userId);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

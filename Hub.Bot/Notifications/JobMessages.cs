@@ -60,6 +60,30 @@ public sealed class JobMessages(HubDatabase database)
         return list;
     }
 
+    /// <summary>The job a chat message shows, if it shows one (a preview turns into its job's message on Import).</summary>
+    public async Task<Guid?> JobOfMessageAsync(long chatId, long messageId, CancellationToken cancellationToken)
+    {
+        await using var cmd = database.DataSource.CreateCommand("SELECT job_id FROM telegram_job_messages WHERE chat_id = $1 AND message_id = $2 LIMIT 1");
+        cmd.Parameters.AddWithValue(chatId);
+        cmd.Parameters.AddWithValue(messageId);
+        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is Guid id ? id : null;
+    }
+
+    /// <summary>One person's messages of jobs still shown as running.</summary>
+    public async Task<IReadOnlyList<JobMessage>> OpenOfUserAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var cmd = database.DataSource.CreateCommand(
+            "SELECT job_id, chat_id, message_id, user_id, last_text, finished FROM telegram_job_messages WHERE NOT finished AND user_id = $1 LIMIT 1000");
+        cmd.Parameters.AddWithValue(userId);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<JobMessage>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(Read(reader));
+        }
+        return list;
+    }
+
     public async Task SaveAsync(JobMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -41,13 +41,22 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
     private readonly ConcurrentDictionary<Guid, Task> _following = new();
     private readonly ConcurrentDictionary<Guid, JobUpdate> _latest = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastEdit = new();
+    private readonly ConcurrentDictionary<Guid, byte> _silenced = new();
+    private readonly ConcurrentDictionary<Guid, string> _titles = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private int _disposed;
 
-    /// <summary>Starts following a job whose message now exists (its current state is shown at once); a no-op if followed already.</summary>
-    public void Follow(Guid jobId)
+    /// <summary>
+    /// Starts following a job whose message now exists (its current state is shown at once); a no-op if followed already.
+    /// <paramref name="knownTitle"/> is what the message showed so far (the link or file name): shown until a better one comes.
+    /// </summary>
+    public void Follow(Guid jobId, string? knownTitle = null)
     {
+        if (knownTitle is not null)
+        {
+            _titles.TryAdd(jobId, knownTitle);
+        }
         if (Volatile.Read(ref _disposed) == 1 || _stop.IsCancellationRequested)
         {
             return;
@@ -63,6 +72,33 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
             _following.TryRemove(new KeyValuePair<Guid, Task>(jobId, started.Task));
             started.TrySetResult();
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Stops showing one person's jobs (they were blocked): each open message says it stopped, loses its buttons and
+    /// gets no further edit, so no result and no link reach that chat.
+    /// </summary>
+    public async Task<int> SilenceAsync(long userId, CancellationToken cancellationToken)
+    {
+        var open = await messages.OpenOfUserAsync(userId, cancellationToken).ConfigureAwait(false);
+        foreach (var m in open)
+        {
+            _silenced[m.JobId] = 0;
+        }
+        foreach (var m in open)
+        {
+            const string text = "✖ Stopped: this import was cancelled.";
+            await messages.SaveAsync(m with { LastText = text, Finished = true }, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await sender.EditAsync(m.ChatId, m.MessageId, text, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ApiRequestException ex)
+            {
+                logger.LogInformation("Could not mark job {JobId}'s message stopped: {Error}", m.JobId, ex.Message);
+            }
+        }
+        return open.Count;
     }
 
     /// <summary>Jobs followed right now (for tests and diagnostics).</summary>
@@ -180,7 +216,7 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
     {
         try
         {
-            var message = await messages.FindAsync(u.JobId, cancellationToken).ConfigureAwait(false);
+            var message = _silenced.ContainsKey(u.JobId) ? null : await messages.FindAsync(u.JobId, cancellationToken).ConfigureAwait(false);
             if (message is null || message.Finished)
             {
                 return;
@@ -189,12 +225,13 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
             InlineKeyboardMarkup? buttons;
             if (u.IsFinal)
             {
-                (text, buttons) = await FinishedAsync(u.JobId, cancellationToken).ConfigureAwait(false);
+                (text, buttons) = await FinishedAsync(u.JobId, message.UserId, cancellationToken).ConfigureAwait(false);
+                _titles.TryRemove(u.JobId, out _);
                 _lastEdit.TryRemove(u.JobId, out _);
             }
             else
             {
-                text = JobText.Running(u, null);
+                text = JobText.Running(u, await BestTitleAsync(u, cancellationToken).ConfigureAwait(false));
                 buttons = JobText.RunningButtons(u);
             }
             if (text == message.LastText && !u.IsFinal)
@@ -221,9 +258,37 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
         }
     }
 
-    private async Task<(string, InlineKeyboardMarkup?)> FinishedAsync(Guid jobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The title a running job's message shows only ever improves: the newest title the job has (probe, file metadata),
+    /// else the best one shown before, else the link or file name it was asked for; never back to "your import".
+    /// </summary>
+    private async Task<string?> BestTitleAsync(JobUpdate u, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(u.Title))
+        {
+            _titles[u.JobId] = u.Title;
+            return u.Title;
+        }
+        if (_titles.TryGetValue(u.JobId, out var known))
+        {
+            return known;
+        }
+        var job = await Queue.GetAsync(u.JobId, cancellationToken).ConfigureAwait(false);
+        var fallback = job.Title ?? job.Source;
+        if (fallback is not null)
+        {
+            _titles.TryAdd(u.JobId, fallback);
+        }
+        return fallback;
+    }
+
+    private async Task<(string, InlineKeyboardMarkup?)> FinishedAsync(Guid jobId, long holder, CancellationToken cancellationToken)
     {
         var job = await Queue.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (job.EntryId is null && await PlaylistAsync(job, holder, cancellationToken).ConfigureAwait(false) is { } playlist)
+        {
+            return (playlist, null);
+        }
         Entry? entry = null;
         string? libraryName = null;
         if (job.EntryId is { } entryId)
@@ -232,7 +297,36 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
             entry = await db.Entries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, cancellationToken).ConfigureAwait(false);
             libraryName = entry is null ? null : (await Libraries.GetAsync(entry.LibraryId, cancellationToken).ConfigureAwait(false)).Name;
         }
-        var text = JobText.Finished(job, entry, libraryName, entry is null ? null : await links.StreamUrlAsync(entry.Id, cancellationToken).ConfigureAwait(false));
+        var forAdmin = (await services.GetRequiredService<Hub.Domain.Access.ContactService>().FindAsync(holder, cancellationToken).ConfigureAwait(false))?.IsAdmin == true;
+        var url = entry is null ? null : await links.StreamUrlAsync(entry.Id, holder, cancellationToken).ConfigureAwait(false);
+        var text = JobText.Finished(job, entry, libraryName, url, forAdmin) + (url is not null && links.LocalOnly ? "\n" + EntryLinks.LocalOnlyNote : "");
         return (text, JobText.FinishedButtons(job, entry, options.Value.UploadLimitBytes));
+    }
+
+    /// <summary>A playlist's or batch's result, item by item; null for a job without children.</summary>
+    private async Task<string?> PlaylistAsync(Job parent, long holder, CancellationToken cancellationToken)
+    {
+        var children = (await Queue.ListAsync(new JobFilter { ParentId = parent.Id, Limit = 500 }, cancellationToken).ConfigureAwait(false))
+            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToList();
+        if (children.Count == 0)
+        {
+            return null;
+        }
+        var entryIds = children.Where(c => c.EntryId is not null).Select(c => c.EntryId!.Value).ToList();
+        await using var db = await DbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var titles = await db.Entries.AsNoTracking().Where(e => entryIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Title, cancellationToken)
+            .ConfigureAwait(false);
+        var items = new List<PlaylistText.Item>();
+        foreach (var (c, i) in children.Select((c, i) => (c, i)))
+        {
+            string? url = null;
+            if (c.EntryId is { } id && titles.ContainsKey(id) && i < PlaylistText.MaxListed)
+            {
+                url = await links.StreamUrlAsync(id, holder, cancellationToken).ConfigureAwait(false);
+            }
+            var title = c.EntryId is { } e && titles.TryGetValue(e, out var t) ? t : c.Title ?? c.Source ?? "item";
+            items.Add(new PlaylistText.Item(title, c.State, JobText.IsDuplicate(c), url));
+        }
+        return PlaylistText.Finished(parent, items);
     }
 }

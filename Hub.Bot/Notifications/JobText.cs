@@ -30,7 +30,7 @@ public static class JobText
         }).Append(title);
         if (u.State == JobStates.Downloading)
         {
-            sb.Append('\n').Append(Texts.Percent(u.Progress));
+            sb.Append('\n').Append(Texts.Bar(u.Progress));
             if (u.BytesTotal is { } total)
             {
                 sb.Append(" of ").Append(Texts.Size(total));
@@ -51,7 +51,7 @@ public static class JobText
     public static InlineKeyboardMarkup? RunningButtons(JobUpdate u) => JobStates.IsTerminal(u.State) || u.CancelRequested ? null
         : new InlineKeyboardMarkup([[InlineKeyboardButton.WithCallbackData("✖ Cancel", CallbackData.Build("jc", CallbackData.Id(u.JobId)))]]);
 
-    public static string Finished(Job job, Entry? entry, string? libraryName, string? streamUrl)
+    public static string Finished(Job job, Entry? entry, string? libraryName, string? streamUrl, bool forAdmin = false)
     {
         var title = Texts.Trim(entry?.Title ?? job.Title ?? job.Source ?? "your import", 200);
         switch (job.State)
@@ -75,12 +75,14 @@ public static class JobText
             case JobStates.Cancelled:
                 return "✖ Cancelled: " + title;
             default:
-                return "❌ Failed: " + title + "\n" + Texts.Trim(job.Error ?? "unknown error", 500);
+                return "❌ Failed: " + title + "\n" + UserErrors.Describe(job.ErrorKind, job.Error, forAdmin);
         }
     }
 
     public static InlineKeyboardMarkup? FinishedButtons(Job job, Entry? entry, long uploadLimit) =>
         job.State == JobStates.Completed && entry is not null ? Commands.LibraryCommand.FileButton(entry.Id, entry.SizeBytes, uploadLimit) : null;
+
+    public static bool IsDuplicate(Job job) => Outcome(job)?.Duplicate == true;
 
     private static ImportOutcome? Outcome(Job job)
     {

@@ -46,15 +46,7 @@ public sealed class BotStartup(ITelegramBotClient client, IServiceProvider servi
             try
             {
                 Me = await client.GetMe(stoppingToken).ConfigureAwait(false);
-                try
-                {
-                    await client.SetMyCommands(CommandList.All, cancellationToken: stoppingToken).ConfigureAwait(false);
-                }
-                catch (ApiRequestException ex)
-                {
-                    // Only the command menu is missing then (some Bot API emulators lack this method); commands still work.
-                    logger.LogWarning("Could not register the bot's commands: {Error}", ex.Message);
-                }
+                await services.GetRequiredService<CommandMenus>().RegisterAsync(stoppingToken).ConfigureAwait(false);
                 if (o.IsWebhook)
                 {
                     var root = (o.PublicUrl ?? hub.Value.PublicUrl)?.TrimEnd('/')
@@ -70,6 +62,14 @@ public sealed class BotStartup(ITelegramBotClient client, IServiceProvider servi
                 logger.LogInformation("Telegram bot @{Username} is up ({Mode}); {Admins} admin id(s) configured", Me.Username, o.IsWebhook ? "webhook" : "polling",
                     o.AdminIds.Count);
                 _ready.TrySetResult();
+                if (string.IsNullOrEmpty(hub.Value.PublicUrl))
+                {
+                    // Once per start: links in chats would otherwise quietly point at a loopback address.
+                    foreach (var admin in await contacts.AdminsAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        services.GetRequiredService<BotSender>().Post(admin.TelegramId, Notifications.EntryLinks.AdminWarning);
+                    }
+                }
                 return;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -33,6 +33,15 @@ public sealed class BotSender(ITelegramBotClient client, SendScheduler scheduler
             t => logger.LogWarning("A message to chat {ChatId} was not sent: {Error}", chatId, t.Exception?.GetBaseException().Message),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
+    /// <summary>Queues a message shown as a reply to an earlier one (which Telegram links to); sent plainly if that one is gone.</summary>
+    public void Reply(long chatId, long replyTo, string text) =>
+        _ = scheduler.EnqueueAsync(chatId, null, ct => Timed(ct, CallTimeout, t =>
+            client.SendMessage(chatId, Clip(text), linkPreviewOptions: NoPreview,
+                replyParameters: new ReplyParameters { MessageId = checked((int)replyTo), AllowSendingWithoutReply = true }, cancellationToken: t)),
+            CancellationToken.None).ContinueWith(
+            t => logger.LogWarning("A reply to chat {ChatId} was not sent: {Error}", chatId, t.Exception?.GetBaseException().Message),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
     /// <summary>Edits a message's text and buttons; a newer edit of the same message waiting in the queue replaces this one.</summary>
     public Task EditAsync(long chatId, long messageId, string text, InlineKeyboardMarkup? markup, CancellationToken cancellationToken) =>
         scheduler.EnqueueAsync(chatId, $"edit:{messageId}", ct => Timed(ct, CallTimeout, async t =>

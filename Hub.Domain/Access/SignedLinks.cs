@@ -7,8 +7,8 @@ using Npgsql;
 
 namespace Hub.Domain.Access;
 
-/// <summary>A validated link: which entry, served how, until when.</summary>
-public sealed record SignedLink(Guid EntryId, string Kind, DateTimeOffset ExpiresAt);
+/// <summary>A validated link: which entry, served how, until when, and (for links given to a Telegram user) whose it is.</summary>
+public sealed record SignedLink(Guid EntryId, string Kind, DateTimeOffset ExpiresAt, long? Holder = null);
 
 /// <summary>
 /// Short-lived links that stream or download one entry without a bearer token (players, &lt;video&gt; tags, chats).
@@ -30,6 +30,9 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
     private const int MacBytes = 16;
     private const int PayloadBytes = 16 + 1 + 8;
     private const int TokenChars = ((PayloadBytes + MacBytes) * 4 + 2) / 3; // base64url without padding: 55
+    // A link given to a Telegram user also carries their id (8 more bytes), so it stops working when they are blocked.
+    private const int HolderPayloadBytes = PayloadBytes + 8;
+    private const int HolderTokenChars = ((HolderPayloadBytes + MacBytes) * 4 + 2) / 3; // 66
     private readonly SemaphoreSlim _gate = new(1, 1);
     private byte[]? _key;
 
@@ -70,7 +73,10 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
     /// <summary>A link path such as <c>/s/AbC…</c>, relative to Hub's base address.</summary>
     public string CreatePath(Guid entryId, string kind, TimeSpan ttl) => CreatePath(entryId, kind, ttl, out _);
 
-    public string CreatePath(Guid entryId, string kind, TimeSpan ttl, out DateTimeOffset expiresAt)
+    public string CreatePath(Guid entryId, string kind, TimeSpan ttl, out DateTimeOffset expiresAt) => CreatePath(entryId, kind, ttl, null, out expiresAt);
+
+    /// <summary>A link path held by a Telegram user: <see cref="ValidateAsync"/> refuses it once they are blocked.</summary>
+    public string CreatePath(Guid entryId, string kind, TimeSpan ttl, long? holder, out DateTimeOffset expiresAt)
     {
         var kindByte = kind switch
         {
@@ -81,11 +87,16 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
         var expires = time.GetUtcNow() + ClampTtl(ttl);
         var unix = expires.ToUnixTimeSeconds();
         expiresAt = DateTimeOffset.FromUnixTimeSeconds(unix);
-        Span<byte> token = stackalloc byte[PayloadBytes + MacBytes];
+        var payload = holder is null ? PayloadBytes : HolderPayloadBytes;
+        Span<byte> token = stackalloc byte[payload + MacBytes];
         entryId.TryWriteBytes(token[..16]);
         token[16] = kindByte;
         BinaryPrimitives.WriteInt64BigEndian(token[17..25], unix);
-        Mac(token[..PayloadBytes], token[PayloadBytes..]);
+        if (holder is { } h)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(token[25..33], h);
+        }
+        Mac(token[..payload], token[payload..]);
         return PathPrefix + Base64Url.EncodeToString(token);
     }
 
@@ -103,19 +114,52 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
     /// <summary>A link's path made absolute on <see cref="PublicAddress"/>, or null when Hub has no address to give.</summary>
     public Uri? ToAbsolute(string path) => address.Base is { } b ? new Uri(b, path.TrimStart('/')) : null;
 
+    /// <summary>A link for a Telegram user, after making sure the key is loaded (see <see cref="CreateAsync"/>).</summary>
+    public async Task<(Uri? Url, string Path, DateTimeOffset ExpiresAt)> CreateHeldAsync(Guid entryId, string kind, TimeSpan? ttl, long holder,
+        CancellationToken cancellationToken)
+    {
+        await EnsureKeyAsync(cancellationToken).ConfigureAwait(false);
+        var path = CreatePath(entryId, kind, ClampTtl(ttl), holder, out var expires);
+        return (ToAbsolute(path), path, expires);
+    }
+
+    /// <summary>
+    /// <see cref="TryValidate"/>, and for a link held by a Telegram user, that they are not blocked: blocking someone
+    /// ends the links they were given.
+    /// </summary>
+    public async Task<(SignedLink? Link, string? Failure)> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        await EnsureKeyAsync(cancellationToken).ConfigureAwait(false);
+        if (!TryValidate(token, out var link, out var failure))
+        {
+            return (null, failure);
+        }
+        if (link!.Holder is { } holder)
+        {
+            await using var cmd = dataSource.CreateCommand("SELECT status FROM contacts WHERE telegram_id = $1");
+            cmd.Parameters.AddWithValue(holder);
+            if (await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string status || status == ContactStatuses.Blocked)
+            {
+                return (null, "The link's holder no longer has access.");
+            }
+        }
+        return (link, null);
+    }
+
     /// <summary>Checks a token (the part after <c>/s/</c>): well-formed, signed by us (constant-time), not expired.</summary>
     public bool TryValidate(string token, out SignedLink? link, out string? failure)
     {
         link = null;
-        Span<byte> bytes = stackalloc byte[PayloadBytes + MacBytes];
-        if (token is null || token.Length != TokenChars || !TryDecode(token, bytes))
+        var payload = token?.Length == HolderTokenChars ? HolderPayloadBytes : PayloadBytes;
+        Span<byte> bytes = stackalloc byte[payload + MacBytes];
+        if (token is null || (token.Length != TokenChars && token.Length != HolderTokenChars) || !TryDecode(token, bytes))
         {
             failure = "The link is malformed.";
             return false;
         }
         Span<byte> expected = stackalloc byte[MacBytes];
-        Mac(bytes[..PayloadBytes], expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[PayloadBytes..]) || bytes[16] > 1)
+        Mac(bytes[..payload], expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[payload..]) || bytes[16] > 1)
         {
             failure = "The link's signature is not valid.";
             return false;
@@ -127,7 +171,8 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
             return false;
         }
         failure = null;
-        link = new SignedLink(new Guid(bytes[..16]), bytes[16] == 0 ? Stream : Download, expires);
+        link = new SignedLink(new Guid(bytes[..16]), bytes[16] == 0 ? Stream : Download, expires,
+            payload == HolderPayloadBytes ? BinaryPrimitives.ReadInt64BigEndian(bytes[25..33]) : null);
         return true;
     }
 

@@ -60,6 +60,15 @@ public sealed class DownloadHandler(
         {
             throw ImportFailedException.Permanent("not-media", $"'{downloaded.FileName}' has no audio or video Hub can play.");
         }
+        if (!data.LibraryChosen && media.MediaKind != library.MediaKind && library.MediaKind != "any"
+            && (await libraries.ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(l => l.IsDefault && l.MediaKind == media.MediaKind) is { } fits)
+        {
+            // What was downloaded decides where it is filed, not what the link looked like before (a Telegram voice
+            // message, an mp3 fetched from a page): unless the requester chose the library.
+            logger.LogInformation("Job {JobId}: the file is {Kind}; filing it into {Library} instead of {Guess}", context.Id, media.MediaKind, fits.Name, library.Name);
+            library = fits;
+            await context.PatchAsync(new JobPatch(LibraryId: library.Id), cancellationToken).ConfigureAwait(false);
+        }
         var sha = downloaded.Sha256 ?? await FinishedDownload.HashAsync(downloaded.FilePath, cancellationToken).ConfigureAwait(false);
         var probe = data.Probe ?? downloaded.Metadata;
         var meta = downloaded.Metadata ?? probe;

@@ -78,8 +78,8 @@ public static class StreamingApi
 
     private static async Task<IResult> Signed(string token, HttpContext context, SignedLinks links, EntryService entries, CancellationToken ct)
     {
-        await links.EnsureKeyAsync(ct);
-        if (!links.TryValidate(token, out var link, out var failure))
+        var (link, failure) = await links.ValidateAsync(token, ct);
+        if (link is null)
         {
             return TypedResults.Problem(Problems.Create(StatusCodes.Status403Forbidden, "invalid-link", "Link not valid", failure));
         }

@@ -107,17 +107,17 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
         Assert.Equal((JobStates.Completed, "bot"), (job.State, job.Door));
         // The job's message went through running states before the result.
         var edits = Api.CallsOf("editMessageText").Where(c => c.ChatId == user && c.MessageId == done.MessageId).Select(c => c.Text!).ToList();
-        Assert.Contains(edits, t => t.Contains("Job " + job.Id.ToString("N")[..8], StringComparison.Ordinal));
+        Assert.Contains(edits, t => t.Contains("Job " + Texts.ShortId(job.Id), StringComparison.Ordinal));
 
         // The file comes back on request, whole.
         fx.Press(user, done, "Send me the file");
         var upload = await Api.WaitForAsync(c => c.Method == "sendVideo" && c.ChatId == user, "the file uploaded");
         Assert.Equal(new FileInfo(clip).Length, upload.UploadedBytes);
 
-        // The used Import button is stale now: answered, nothing created.
+        // The used Import button is stale now: answered (the preview is the import's message now), nothing created.
         var answers = Api.CallsOf("answerCallbackQuery").Count;
         fx.Press(user, picked, "Import");
-        await Api.WaitForAsync(c => c.Method == "answerCallbackQuery" && c.Params["text"]?.ToString().Contains("expired", StringComparison.Ordinal) == true,
+        await Api.WaitForAsync(c => c.Method == "answerCallbackQuery" && c.Params["text"]?.ToString().StartsWith("Already importing", StringComparison.Ordinal) == true,
             "the stale press answered");
         Assert.True(Api.CallsOf("answerCallbackQuery").Count > answers);
         Assert.Single(await fx.JobsOfAsync(user));

@@ -123,6 +123,40 @@ public sealed class FakeBotApi : IAsyncDisposable
         };
     }
 
+    /// <summary>The same message posted in a group chat (negative id), optionally as a reply to one of the bot's messages.</summary>
+    public static JsonObject InGroup(JsonObject update, long groupId, long? replyToBotMessage = null)
+    {
+        var message = update["message"]!.AsObject();
+        message["chat"] = new JsonObject { ["id"] = groupId, ["type"] = "supergroup", ["title"] = "Friends" };
+        if (replyToBotMessage is { } id)
+        {
+            message["reply_to_message"] = new JsonObject
+            {
+                ["message_id"] = id, ["from"] = new JsonObject { ["id"] = BotId, ["is_bot"] = true, ["first_name"] = "Hub", ["username"] = "hub_test_bot" },
+                ["chat"] = new JsonObject { ["id"] = groupId, ["type"] = "supergroup" }, ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["text"] = "earlier",
+            };
+        }
+        return update;
+    }
+
+    /// <summary>A text with an @mention entity for every "@name" word.</summary>
+    public static JsonObject WithMentions(JsonObject update)
+    {
+        var message = update["message"]!.AsObject();
+        var text = message["text"]!.GetValue<string>();
+        var entities = message["entities"]!.AsArray();
+        var pos = 0;
+        foreach (var word in text.Split(' '))
+        {
+            if (word.StartsWith('@'))
+            {
+                entities.Add(new JsonObject { ["type"] = "mention", ["offset"] = pos, ["length"] = word.Length });
+            }
+            pos += word.Length + 1;
+        }
+        return update;
+    }
+
     public static JsonObject CallbackUpdate(long userId, long messageId, string data) => new()
     {
         ["callback_query"] = new JsonObject
