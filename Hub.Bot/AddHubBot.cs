@@ -25,7 +25,13 @@ public static class HubBotServiceCollectionExtensions
             {
                 section.Bind(o);
                 o.AdminIds = ParseIds(section.GetSection(nameof(TelegramOptions.AdminIds)));
+                if (string.IsNullOrWhiteSpace(o.BotToken) && !string.IsNullOrWhiteSpace(o.BotTokenFile) && File.Exists(o.BotTokenFile))
+                {
+                    o.BotToken = File.ReadLines(o.BotTokenFile).FirstOrDefault()?.Trim();
+                }
             })
+            .Validate(o => string.IsNullOrWhiteSpace(o.BotTokenFile) || File.Exists(o.BotTokenFile),
+                "Telegram:BotTokenFile names a file that does not exist (or Hub may not read it).")
             .Validate(o => o.Mode is "polling" or "webhook", "Telegram:Mode must be 'polling' or 'webhook'.")
             .Validate(o => !o.Enabled || !o.IsWebhook || IsValidSecret(o.WebhookSecret),
                 "Telegram:WebhookSecret is required in webhook mode (1-256 characters: A-Z, a-z, 0-9, _ and -).")

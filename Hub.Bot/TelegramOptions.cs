@@ -6,8 +6,11 @@ public sealed class TelegramOptions
     public const string Section = "Telegram";
     public const string DefaultApiBaseUrl = "https://api.telegram.org";
 
-    /// <summary>From @BotFather. Never logged.</summary>
+    /// <summary>From @BotFather. Never logged. Better given through <see cref="BotTokenFile"/> or the environment than on a command line, where `ps` shows it.</summary>
     public string? BotToken { get; set; }
+
+    /// <summary>A file holding the bot token (its first line), read at start when <see cref="BotToken"/> is not set (e.g. a Docker or systemd secret).</summary>
+    public string? BotTokenFile { get; set; }
 
     /// <summary>The Bot API server root (scheme, host and port only); the client calls {ApiBaseUrl}/bot{token}/{method}.</summary>
     public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;

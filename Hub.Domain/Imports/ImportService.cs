@@ -145,6 +145,12 @@ public sealed class ImportService(
         {
             libraryId = (await libraries.FindAsync(library, cancellationToken).ConfigureAwait(false)
                 ?? throw new HubValidationException("library", $"There is no library '{library}'.")).Id;
+            // The approver chose where it goes, as a requester who names a library does: what was downloaded no longer
+            // moves it to another library (DownloadHandler).
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE jobs SET request = jsonb_set(request, '{{libraryChosen}}', 'true') WHERE id = {jobId} AND state = {JobStates.AwaitingReview}",
+                cancellationToken).ConfigureAwait(false);
         }
         return await queue.ReleaseFromReviewAsync(jobId, approve: true, JobQueues.Download, $"approved by {approvedBy}", libraryId, cancellationToken)
             .ConfigureAwait(false);

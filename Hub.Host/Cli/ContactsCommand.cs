@@ -56,8 +56,9 @@ public static class ContactsCommand
                 Console.WriteLine($"Contact {id} is allowed.");
                 break;
             case "block":
-                await contacts.BlockAsync(id, ct);
-                Console.WriteLine($"Contact {id} is blocked.");
+                // Blocking ends what they started, from every door alike (ContactBlocking).
+                var stopped = await services.GetRequiredService<ContactBlocking>().BlockAsync(id, ct);
+                Console.WriteLine(stopped.Count == 0 ? $"Contact {id} is blocked." : $"Contact {id} is blocked; {stopped.Count} of their imports were cancelled.");
                 break;
             default:
                 await contacts.DeleteAsync(id, ct);

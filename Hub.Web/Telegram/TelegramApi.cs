@@ -59,7 +59,7 @@ public static class TelegramApi
         return TypedResults.Created($"/api/v1/telegram/contacts/{contact.TelegramId}", ToDto(contact));
     }
 
-    private static async Task<Ok<ContactDto>> UpdateContact(long id, UpdateContactRequest body, ContactService contacts, CancellationToken ct)
+    private static async Task<Ok<ContactDto>> UpdateContact(long id, UpdateContactRequest body, ContactService contacts, ContactBlocking blocking, CancellationToken ct)
     {
         if (body.Role is null && body.Status is null)
         {
@@ -72,7 +72,15 @@ public static class TelegramApi
         }
         if (body.Status is { } status)
         {
-            contact = await contacts.SetStatusAsync(id, status, ct);
+            if (status == ContactStatuses.Blocked)
+            {
+                await blocking.BlockAsync(id, ct); // blocking ends what they started, from every door alike
+                contact = await contacts.GetAsync(id, ct);
+            }
+            else
+            {
+                contact = await contacts.SetStatusAsync(id, status, ct);
+            }
         }
         return TypedResults.Ok(ToDto(contact));
     }

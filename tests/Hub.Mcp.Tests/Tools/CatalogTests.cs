@@ -15,9 +15,9 @@ public sealed class CatalogTests(McpFixture hub) : IClassFixture<McpFixture>
     ];
     public static readonly string[] WriteTools =
     [
-        "import_url", "cancel_job", "create_playlist", "add_to_playlist", "rename_playlist", "delete_playlist", "move_playlist_item", "remove_from_playlist",
+        "import_url", "cancel_job", "delete_entry", "create_playlist", "add_to_playlist", "rename_playlist", "delete_playlist", "move_playlist_item", "remove_from_playlist",
     ];
-    private static readonly string[] AdminTools = ["list_inbox", "approve_inbox_item", "reject_inbox_item", "delete_entry"];
+    private static readonly string[] AdminTools = ["list_inbox", "approve_inbox_item", "reject_inbox_item"];
 
     [Fact]
     public async Task ToolsList_ForAdmin_HasEveryToolWithDescriptionsOfToolAndParameters_AndAnOutputSchema()

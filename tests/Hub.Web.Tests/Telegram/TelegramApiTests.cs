@@ -72,6 +72,23 @@ public sealed class TelegramApiTests(HubAppFactory app) : IClassFixture<HubAppFa
     }
 
     [Fact]
+    public async Task BlockingThroughTheApi_CancelsWhatTheyStarted_LikeTheBotDoes()
+    {
+        var admin = await app.CreateClientAsync("admin");
+        await admin.PostAsJsonAsync("/api/v1/telegram/contacts", new { telegramId = 9101 });
+        // A queue no worker serves keeps the job waiting, as a long download would be.
+        var queue = app.Get<Hub.Domain.Jobs.JobQueue>();
+        var theirs = await queue.EnqueueAsync(new Hub.Domain.Jobs.NewJob("import", "q-blocking", "telegram") { RequestedBy = Requester.TelegramKey(9101) }, CancellationToken.None);
+        var others = await queue.EnqueueAsync(new Hub.Domain.Jobs.NewJob("import", "q-blocking", "telegram") { RequestedBy = Requester.TelegramKey(9102) }, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsJsonAsync("/api/v1/telegram/contacts/9101", new { status = "blocked" })).StatusCode);
+
+        Assert.Equal(Hub.Domain.Jobs.JobStates.Cancelled, (await queue.GetAsync(theirs.Id, CancellationToken.None)).State);
+        Assert.NotEqual(Hub.Domain.Jobs.JobStates.Cancelled, (await queue.GetAsync(others.Id, CancellationToken.None)).State);
+        await admin.DeleteAsync("/api/v1/telegram/contacts/9101"); // the contact list test counts the blocked ones
+    }
+
+    [Fact]
     public async Task Interactions_ArePaged_AndFilteredByUser()
     {
         var log = app.Get<InteractionLog>();
