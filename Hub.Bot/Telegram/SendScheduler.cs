@@ -234,6 +234,13 @@ public sealed class SendScheduler : IAsyncDisposable
             lock (_gate)
             {
                 lane.Busy = false;
+                // Spaced from when Telegram answered too, not only from when the request left: a request that arrived
+                // late must not meet the chat's next message at Telegram's end (seen under load: 0.7 s apart).
+                var earliest = _time.GetUtcNow() + _options.PerChatInterval;
+                if (lane.NextAt < earliest)
+                {
+                    lane.NextAt = earliest;
+                }
             }
             _wake.Release();
         }
