@@ -24,6 +24,13 @@ Console.CancelKeyPress += (_, e) =>
         cts.Cancel();
     }
 };
+// SIGTERM (systemd, `timeout`, `kill`) ends a command like Ctrl-C does; the hosts (serve, worker, mcp) stop through their own lifetime.
+using var sigterm = command is "serve" or "worker" or "mcp" ? null : System.Runtime.InteropServices.PosixSignalRegistration.Create(
+    System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+    {
+        context.Cancel = true;
+        cts.Cancel();
+    });
 
 try
 {

@@ -14,7 +14,8 @@ public sealed record BackupMediaFile(string Path, long Size, string Sha256);
 
 /// <summary>What a backup holds; <c>manifest.json</c> at the top of the archive.</summary>
 public sealed record BackupManifest(
-    string Format, DateTimeOffset CreatedAt, string DataDir, int SchemaVersion, bool MediaIncluded, IReadOnlyList<BackupMediaFile> Media)
+    string Format, DateTimeOffset CreatedAt, string DataDir, int SchemaVersion, bool MediaIncluded, IReadOnlyList<BackupMediaFile> Media,
+    string? MediaDir = null)
 {
     public const string CurrentFormat = "hub-backup/1";
 }
@@ -52,10 +53,15 @@ public sealed class HubBackup(HubDatabase database, IOptions<HubOptions> options
                 }
             }
             var manifest = new BackupManifest(BackupManifest.CurrentFormat, DateTimeOffset.UtcNow, options.Value.FullDataDir,
-                await SchemaVersionAsync(cancellationToken).ConfigureAwait(false), includeMedia, media);
+                await SchemaVersionAsync(cancellationToken).ConfigureAwait(false), includeMedia, media, mediaDir);
 
             var partial = file + ".partial";
-            await using (var output = File.Create(partial))
+            // It holds the signed-link key and the token hashes: for its owner only.
+            await using (var output = new FileStream(partial, new FileStreamOptions
+            {
+                Mode = FileMode.Create, Access = FileAccess.Write,
+                UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }))
             await using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
             await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: false))
             {
@@ -131,6 +137,8 @@ public sealed class HubBackup(HubDatabase database, IOptions<HubOptions> options
             NpgsqlConnection.ClearAllPools();
             await RunToolAsync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", Path.Combine(work.FullName, DumpEntry)], cancellationToken).ConfigureAwait(false);
             NpgsqlConnection.ClearAllPools();
+            await MovePathsAsync(manifest.MediaDir, mediaDir, cancellationToken).ConfigureAwait(false);
+            await MovePathsAsync(manifest.DataDir, options.Value.FullDataDir, cancellationToken).ConfigureAwait(false);
 
             var present = 0;
             var missing = new List<string>();
@@ -152,6 +160,26 @@ public sealed class HubBackup(HubDatabase database, IOptions<HubOptions> options
         {
             work.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Entries record absolute paths: those under the backed-up folder <paramref name="from"/> now live under
+    /// <paramref name="to"/> (the media folder first, then the data folder for thumbnails and the rest).
+    /// </summary>
+    private async Task MovePathsAsync(string? from, string to, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(from) || Path.TrimEndingDirectorySeparator(from) == Path.TrimEndingDirectorySeparator(to))
+        {
+            return;
+        }
+        await using var cmd = database.DataSource.CreateCommand(
+            "UPDATE entries SET " +
+            "file_path = CASE WHEN starts_with(file_path, $1) THEN $2 || substr(file_path, length($1) + 1) ELSE file_path END, " +
+            "thumbnail_path = CASE WHEN starts_with(thumbnail_path, $1) THEN $2 || substr(thumbnail_path, length($1) + 1) ELSE thumbnail_path END " +
+            "WHERE starts_with(file_path, $1) OR starts_with(thumbnail_path, $1)");
+        cmd.Parameters.AddWithValue(Path.TrimEndingDirectorySeparator(from) + Path.DirectorySeparatorChar);
+        cmd.Parameters.AddWithValue(Path.TrimEndingDirectorySeparator(to) + Path.DirectorySeparatorChar);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> HoldsDataAsync(CancellationToken cancellationToken)

@@ -46,6 +46,25 @@ public sealed class ImportCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ImportWait_WithNoWorker_EndsOnSigterm_LikeOnCtrlC()
+    {
+        // No worker runs: the job stays queued and --wait would wait for ever; SIGTERM (systemd, `timeout`) must end it.
+        await using var import = HubProcess.Start(["import", _site.Url("cli.mp4").AbsoluteUri, "--wait"], _env);
+        for (var i = 0; i < 600 && !import.Stdout.Contains("queued", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+        }
+        Assert.Contains("queued", import.Stdout);
+        import.Terminate();
+        for (var i = 0; i < 300 && !import.HasExited; i++)
+        {
+            await Task.Delay(100);
+        }
+        Assert.True(import.HasExited, "hub import --wait did not end on SIGTERM");
+        Assert.Equal(130, import.ExitCode);
+    }
+
+    [Fact]
     public async Task BatchDryRun_ReportsEachLine_AndCreatesNothing()
     {
         var file = Path.Combine(_dataDir, "list.txt");

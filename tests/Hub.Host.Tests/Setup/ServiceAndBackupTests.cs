@@ -61,6 +61,21 @@ public sealed class ServiceAndBackupTests : IDisposable
             await using var cmd = new NpgsqlCommand("INSERT INTO settings (key, value) VALUES ('signed_links.key', '\"c2VjcmV0\"') ON CONFLICT (key) DO UPDATE SET value = excluded.value RETURNING value::text", conn);
             key = (string)(await cmd.ExecuteScalarAsync())!;
         }
+        // An entry records its file by absolute path: after a restore elsewhere it must point at the restored copy.
+        var songId = Guid.CreateVersion7();
+        await using (var conn = new NpgsqlConnection(source["ConnectionStrings__Hub"]))
+        {
+            await conn.OpenAsync();
+            var libId = Guid.CreateVersion7();
+            await using var lib = new NpgsqlCommand("INSERT INTO libraries (id, name, slug, root_folder, path_template) VALUES ($1, 'Backed up', 'backed-up', 'Music', '{title}.{ext}')", conn);
+            lib.Parameters.AddWithValue(libId);
+            await lib.ExecuteNonQueryAsync();
+            await using var entry = new NpgsqlCommand("INSERT INTO entries (id, library_id, title, file_path) VALUES ($1, $2, 'song', $3)", conn);
+            entry.Parameters.AddWithValue(songId);
+            entry.Parameters.AddWithValue(libId);
+            entry.Parameters.AddWithValue(Path.Combine(media, "song.mp3"));
+            await entry.ExecuteNonQueryAsync();
+        }
 
         var file = Path.Combine(_root, "hub-backup.tar.gz");
         var backup = await HubProcess.RunAsync(["backup", file, "--media"], source);
@@ -77,6 +92,14 @@ public sealed class ServiceAndBackupTests : IDisposable
         Assert.Contains("1 restored from the backup, 1 of 1 match the manifest", restore.Stdout);
         Assert.Equal("not really an mp3", await File.ReadAllTextAsync(Path.Combine(_root, "dst", "media", "Music", "song.mp3")));
         Assert.Contains("kept", (await HubProcess.RunAsync(["token", "list"], target)).Stdout);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file)); // it holds the signing key
+        await using (var conn = new NpgsqlConnection(target["ConnectionStrings__Hub"]))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT file_path FROM entries WHERE id = $1", conn);
+            cmd.Parameters.AddWithValue(songId);
+            Assert.Equal(Path.Combine(_root, "dst", "media", "Music", "song.mp3"), await cmd.ExecuteScalarAsync());
+        }
         await using (var conn = new NpgsqlConnection(target["ConnectionStrings__Hub"]))
         {
             await conn.OpenAsync();
