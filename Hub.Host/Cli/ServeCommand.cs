@@ -75,12 +75,12 @@ public static class ServeCommand
         if (beyond.Count > 0)
         {
             warnings.Add($"Hub listens beyond this machine ({string.Join(", ", beyond)}) but Hub:PublicUrl is not set: links in chats, playlists " +
-                "and MCP results point at 127.0.0.1. Set it to the address people reach Hub at, e.g. --Hub:PublicUrl=http://192.168.1.10:8080.");
+                "and MCP results have no address other devices can use. Set it to the address people reach Hub at, e.g. --Hub:PublicUrl=http://192.168.1.10:8080.");
         }
         else if (botOn || mcpOn)
         {
             warnings.Add($"Hub:PublicUrl is not set and {(botOn && mcpOn ? "the Telegram bot and MCP are" : botOn ? "the Telegram bot is" : "MCP is")} on: " +
-                "links they hand out point at this machine's loopback address. Set --Hub:PublicUrl=… to the address people reach Hub at.");
+                "the links handed out there point at this machine's loopback address. Set --Hub:PublicUrl=… to the address people reach Hub at.");
         }
         return warnings;
     }
