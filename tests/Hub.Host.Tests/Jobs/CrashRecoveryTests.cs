@@ -100,8 +100,10 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         var path = await ScalarAsync<string>("SELECT file_path FROM entries");
         Assert.Equal(await File.ReadAllBytesAsync(_file), await File.ReadAllBytesAsync(path));
         lock (_ranges) Assert.NotEmpty(_ranges); // the second worker resumed where the first stopped
+        // The worker removes the job's work folder after the completion has committed: give it that moment.
         var jobsDir = Path.Combine(_dataDir, "tmp", "jobs");
-        Assert.True(!Directory.Exists(jobsDir) || Directory.GetFileSystemEntries(jobsDir).Length == 0, "temp files left behind");
+        await WaitUntilAsync(() => Task.FromResult(!Directory.Exists(jobsDir) || Directory.GetFileSystemEntries(jobsDir).Length == 0),
+            "temp files removed", TimeSpan.FromSeconds(15));
     }
 
     private async Task<T> ScalarAsync<T>(string sql, params object[] args)
