@@ -116,7 +116,7 @@ public static class PlaylistsApi
         return TypedResults.Ok(new EntryPageDto(page.Items.Select(EntryDto.From).ToList(), page.NextCursor));
     }
 
-    private static async Task<ContentHttpResult> M3u(Guid id, HttpContext context, ClaimsPrincipal user, PlaylistService playlists, SignedLinks links,
+    private static async Task<ContentHttpResult> M3u(Guid id, ClaimsPrincipal user, PlaylistService playlists, SignedLinks links,
         [FromQuery] string? ttlSeconds, CancellationToken ct)
     {
         TimeSpan? ttl = null;

@@ -62,7 +62,7 @@ public static class StreamingApi
             entityTag: EntryFiles.ETag(entry, file));
     }
 
-    private static async Task<Ok<SignedLinkDto>> CreateLink(Guid id, CreateLinkRequest? body, HttpContext context, EntryService entries,
+    private static async Task<Ok<SignedLinkDto>> CreateLink(Guid id, CreateLinkRequest? body, EntryService entries,
         SignedLinks links, CancellationToken ct)
     {
         var kind = string.IsNullOrWhiteSpace(body?.Kind) ? SignedLinks.Stream : body.Kind.Trim().ToLowerInvariant();
