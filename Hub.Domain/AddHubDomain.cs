@@ -14,6 +14,7 @@ using Hub.Domain.Playlists;
 using Hub.Domain.Processes;
 using Hub.Domain.Stats;
 using Hub.Domain.Storage;
+using Hub.Domain.Engines.Torrent;
 using Hub.Domain.Tools;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -72,7 +73,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<IHostResolver, SystemHostResolver>();
         services.AddSingleton<UrlGuard>();
         services.AddSingleton<GuardedHttp>();
-        // yt-dlp (and later aria2) reach the network only through this proxy, which applies the same guard.
+        // yt-dlp and aria2 reach the network only through this proxy, which applies the same guard.
         services.AddSingleton<EgressProxy>();
 
         // Engines and probers, asked in this order (first that takes the source wins); uploads take over a file instead.
@@ -82,6 +83,12 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<ISourceProber, YtDlpProber>();
         services.AddSingleton<IDownloadEngine, HttpDownloadEngine>();
         services.AddSingleton<IDownloadEngine, YtDlpEngine>();
+        // Torrents: magnet links are probed without a request; aria2 (started on first use) downloads them and .torrent files.
+        services.AddSingleton<ISourceProber, MagnetProber>();
+        services.AddSingleton<Aria2Daemon>();
+        services.AddSingleton<TrackerGuard>();
+        services.AddSingleton<TorrentEngine>();
+        services.AddSingleton<IDownloadEngine>(sp => sp.GetRequiredService<TorrentEngine>());
         services.AddSingleton<EngineRegistry>();
         services.AddSingleton<UploadEngine>();
         services.AddSingleton<FfprobeClient>();

@@ -29,6 +29,9 @@ public sealed record DownloadRequest(Uri Url, string WorkDir, string FormatPrese
 /// <summary>A progress report. Totals may be unknown; speed in bytes per second, ETA in seconds.</summary>
 public sealed record DownloadProgress(long BytesDone, long? BytesTotal, double? SpeedBps, double? EtaSeconds)
 {
+    /// <summary>For torrents: the swarm as the engine sees it now.</summary>
+    public SwarmState? Swarm { get; init; }
+
     public double? Percent => BytesTotal is > 0 ? Math.Clamp(100.0 * BytesDone / BytesTotal.Value, 0, 100) : null;
 }
 
@@ -40,4 +43,13 @@ public sealed record DownloadResult(string FilePath, string FileName, long SizeB
 {
     /// <summary>Site metadata the engine learned while downloading (title, uploader, id, …); null when it learned none.</summary>
     public ProbeResult? Metadata { get; init; }
+
+    /// <summary>
+    /// Every media file the download produced, <see cref="FilePath"/> included, when there is more than one (a multi-file
+    /// torrent); empty for the usual single file.
+    /// </summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
 }
+
+/// <summary>A torrent's swarm: connected peers, how many of them are seeds, Hub's upload speed, and whether Hub is now seeding.</summary>
+public sealed record SwarmState(int Peers, int Seeders, long UploadBps, bool Seeding);

@@ -12,4 +12,6 @@ public enum SourceKind
     DirectFile,
     /// <summary>A web page (a video site, a page with a player, a streaming playlist).</summary>
     SitePage,
+    /// <summary>A magnet link or a .torrent file (fetched by aria2).</summary>
+    Torrent,
 }

@@ -138,28 +138,7 @@ public static partial class UrlNormalizer
         return hashes.Count == 0 ? uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.Fragment, UriFormat.UriEscaped) : "magnet:?" + string.Join('&', hashes.Select(h => "xt=" + h));
     }
 
-    private static string BtihHex(string hash)
-    {
-        if (hash.Length == 32 && hash.All(c => char.IsAsciiLetter(c) || c is >= '2' and <= '7'))
-        {
-            var bits = 0;
-            var value = 0;
-            var bytes = new List<byte>(20);
-            foreach (var c in hash.ToUpperInvariant())
-            {
-                value = (value << 5) | (c >= 'A' ? c - 'A' : c - '2' + 26);
-                bits += 5;
-                if (bits >= 8)
-                {
-                    bytes.Add((byte)(value >> (bits - 8)));
-                    bits -= 8;
-                    value &= (1 << bits) - 1;
-                }
-            }
-            return Convert.ToHexStringLower(bytes.ToArray());
-        }
-        return hash.ToLowerInvariant();
-    }
+    private static string BtihHex(string hash) => Engines.Torrent.MagnetLink.HexHash(hash) ?? hash.ToLowerInvariant();
 
     [GeneratedRegex("^[A-Za-z0-9_-]{11}$")]
     private static partial Regex VideoId();

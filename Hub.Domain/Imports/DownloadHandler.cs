@@ -18,6 +18,7 @@ namespace Hub.Domain.Imports;
 public sealed class DownloadHandler(
     EngineRegistry engines,
     UploadEngine upload,
+    Engines.Torrent.TorrentEngine torrents,
     FfprobeClient ffprobe,
     ThumbnailExtractor thumbnails,
     LibraryService libraries,
@@ -165,6 +166,12 @@ public sealed class DownloadHandler(
     private async Task<DownloadResult> DownloadAsync(JobContext context, ImportJobData data, string format, Progress progress, CancellationToken cancellationToken)
     {
         var maxBytes = options.Value.Network.MaxDownloadBytes;
+        if (data.UploadedFile is { } uploaded && Engines.Torrent.TorrentEngine.LooksLikeTorrent(uploaded))
+        {
+            // A .torrent sent as a file (web upload, Telegram document): what it describes is downloaded, not the file itself.
+            var request = new DownloadRequest(new Uri(Path.GetFullPath(uploaded)), context.WorkDir, format, maxBytes, data.Probe);
+            return await torrents.DownloadFileAsync(uploaded, request, progress, cancellationToken).ConfigureAwait(false);
+        }
         if (data.UploadedFile is not null)
         {
             return await upload.PlaceAsync(data.UploadedFile ?? "", data.FileName, context.WorkDir, maxBytes, progress, cancellationToken).ConfigureAwait(false);

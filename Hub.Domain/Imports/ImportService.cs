@@ -21,7 +21,8 @@ public sealed class ImportService(
     LibraryService libraries,
     JobQueue queue,
     IDbContextFactory<HubDbContext> dbFactory,
-    IMemoryCache cache)
+    IMemoryCache cache,
+    Microsoft.Extensions.Options.IOptions<HubOptions> options)
 {
     private static readonly TimeSpan ProbeCacheFor = TimeSpan.FromMinutes(2);
 
@@ -170,6 +171,10 @@ public sealed class ImportService(
     /// <summary>Parses, normalises and checks a user-given URL against the network guard.</summary>
     public async Task<Uri> CheckUrlAsync(string url, CancellationToken cancellationToken)
     {
+        if (Engines.Torrent.MagnetLink.IsMagnet(url))
+        {
+            return Engines.Torrent.MagnetProber.Check(url, options.Value);
+        }
         Uri uri;
         try
         {

@@ -63,6 +63,6 @@ internal static class JobRow
     }
 
     /// <summary>SQL for "write a transition event for every row of CTE <paramref name="cte"/> (which has id, from_state, state)".</summary>
-    public static string EventInsert(string cte, string kind, string messageParam, string payloadParam) =>
-        $"INSERT INTO job_events (job_id, kind, from_state, to_state, message, payload) SELECT id, '{kind}', from_state, state, {messageParam}, {payloadParam} FROM {cte}";
+    public static string EventInsert(string cte, string kind, string messageParam, string payloadParam, string toState = "state") =>
+        $"INSERT INTO job_events (job_id, kind, from_state, to_state, message, payload) SELECT id, '{kind}', from_state, {toState}, {messageParam}, {payloadParam} FROM {cte}";
 }

@@ -104,13 +104,28 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
     /// Moves a running job to another state. Leaving the running states releases the lease; <paramref name="queue"/>
     /// hands it to another queue (e.g. probe → download), and <paramref name="runAfter"/> delays it (retries).
     /// </summary>
+    /// <param name="via">
+    /// A state the job passes through on the way (a running job whose source went quiet goes "→ stalled → retrying"):
+    /// history shows both steps, written in order in one transaction.
+    /// </param>
     public async Task<Job> TransitionAsync(Job job, string owner, string to, string message, object? payload = null,
         string? queue = null, DateTimeOffset? runAfter = null, (string Kind, string Message)? error = null, bool countFailure = false,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string? via = null)
     {
-        JobStates.EnsureCanMove(job.State, to);
+        if (via is null)
+        {
+            JobStates.EnsureCanMove(job.State, to);
+        }
+        else
+        {
+            JobStates.EnsureCanMove(job.State, via);
+            JobStates.EnsureCanMove(via, to);
+        }
         var releases = !JobStates.IsRunning(to);
-        await using var cmd = Db.CreateCommand($"""
+        // One statement on the usual path; a transaction only when a second history row must follow the first.
+        await using var conn = via is null ? null : await Db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = conn is null ? null : await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var sql = $"""
             WITH c AS (SELECT id, state AS from_state FROM jobs WHERE {Fence} FOR UPDATE),
             u AS (
                 UPDATE jobs j SET state = $4, queue = coalesce($5, j.queue), updated_at = now(),
@@ -126,9 +141,10 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
                     finished_at = CASE WHEN $4 IN ('completed', 'failed', 'cancelled') THEN now() ELSE NULL END
                 FROM c WHERE j.id = c.id
                 RETURNING j.*, c.from_state),
-            e AS ({JobRow.EventInsert("u", "transition", "$11", "$12")})
+            e AS ({JobRow.EventInsert("u", "transition", "$11", "$12", via is null ? "state" : "$13")})
             SELECT * FROM u
-            """);
+            """;
+        await using var cmd = conn is null ? Db.CreateCommand(sql) : new NpgsqlCommand(sql, conn, tx);
         AddFence(cmd, job, owner);
         cmd.Parameters.AddWithValue(to);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)queue ?? DBNull.Value);
@@ -139,7 +155,20 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         cmd.Parameters.AddWithValue(releases);
         cmd.Parameters.AddWithValue(message);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, payload is null ? DBNull.Value : JsonSerializer.Serialize(payload, JobJson.Options));
-        return Publish(Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job));
+        if (via is not null) cmd.Parameters.AddWithValue(via);
+        var moved = Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job);
+        if (conn is not null && tx is not null)
+        {
+            await using var second = new NpgsqlCommand(
+                "INSERT INTO job_events (job_id, kind, from_state, to_state, message) VALUES ($1, 'transition', $2, $3, $4)", conn, tx);
+            second.Parameters.AddWithValue(job.Id);
+            second.Parameters.AddWithValue(via!);
+            second.Parameters.AddWithValue(to);
+            second.Parameters.AddWithValue(to == JobStates.Retrying ? "back in the queue" : message);
+            await second.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return Publish(moved);
     }
 
     /// <summary>

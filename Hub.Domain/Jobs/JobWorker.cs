@@ -189,8 +189,10 @@ public sealed class JobWorker(
             if (retry)
             {
                 var delay = RetryDelay(job.Failures);
+                // A source that went quiet (no torrent peer sending) shows as stalled on its way back to the queue.
                 await store.TransitionAsync(job, Owner, JobStates.Retrying, $"attempt failed ({message}); retrying in {delay.TotalSeconds:0} s",
-                    payload, runAfter: time.GetUtcNow() + delay, error: (kind, message), countFailure: true).ConfigureAwait(false);
+                    payload, runAfter: time.GetUtcNow() + delay, error: (kind, message), countFailure: true,
+                    via: kind == "stalled" ? JobStates.Stalled : null).ConfigureAwait(false);
             }
             else
             {

@@ -102,6 +102,11 @@ public static class TestMedia
         ["-f", "lavfi", "-i", "testsrc=duration=5:size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:duration=5",
          "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-movflags", "+faststart"]);
 
+    /// <summary>A 20 s 640x360 MP4 of about 3 MB (noise compresses badly), for transfers a test can act on mid-way.</summary>
+    public static Task<string> BigVideoAsync() => MakeAsync("big.mp4",
+        ["-f", "lavfi", "-i", "nullsrc=size=640x360:rate=25:duration=20,geq=random(1)*255:128:128", "-f", "lavfi", "-i", "sine=frequency=330:duration=20",
+         "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1200k", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-movflags", "+faststart"]);
+
     /// <summary>A 4 s AAC audio file in an M4A container.</summary>
     public static Task<string> AudioAsync() => MakeAsync("tone.m4a",
         ["-f", "lavfi", "-i", "sine=frequency=660:duration=4", "-c:a", "aac", "-b:a", "64k"]);

@@ -45,11 +45,13 @@ public sealed class HttpProbe(GuardedHttp http) : ISourceProber
                 ? response.Content.Headers.ContentRange?.Length
                 : response.Content.Headers.ContentLength;
             var extension = Path.GetExtension(fileName);
+            // A .torrent is fetched by the torrent engine, which reads it and downloads what it describes.
+            var torrent = extension.Equals(".torrent", StringComparison.OrdinalIgnoreCase) || HttpMediaTypes.Normalize(contentType) == "application/x-bittorrent";
             return new ProbeResult
             {
                 Url = url.AbsoluteUri,
-                Engine = "http",
-                Kind = SourceKind.DirectFile,
+                Engine = torrent ? "torrent" : "http",
+                Kind = torrent ? SourceKind.Torrent : SourceKind.DirectFile,
                 Title = Path.GetFileNameWithoutExtension(fileName),
                 SizeBytes = size,
                 ContentType = HttpMediaTypes.Normalize(contentType) is { Length: > 0 } type ? type : null,

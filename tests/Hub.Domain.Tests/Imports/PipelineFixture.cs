@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 namespace Hub.Domain.Tests.Imports;
 
 /// <summary>The whole pipeline on a real database, with workers, real yt-dlp/ffprobe, and a loopback site.</summary>
-public sealed class PipelineFixture : DatabaseFixture
+public class PipelineFixture : DatabaseFixture
 {
     public LoopbackServer Site { get; private set; } = null!;
 

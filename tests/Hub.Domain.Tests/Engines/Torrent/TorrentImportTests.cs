@@ -1,0 +1,179 @@
+using System.Security.Cryptography;
+using Hub.Domain.Engines.Torrent;
+using Hub.Domain.Imports;
+using Hub.Domain.Jobs;
+using Hub.Testing;
+
+namespace Hub.Domain.Tests.Engines.Torrent;
+
+/// <summary>Torrent imports end to end: a real tracker and seeder on loopback, Hub's own aria2, the job pipeline, the database.</summary>
+[Collection("pipeline")]
+public sealed class TorrentImportTests(TorrentFixture fx) : IClassFixture<TorrentFixture>
+{
+    private static string Sha(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+
+    private string WorkDir(Guid job) => Path.Combine(fx.DataDir, "tmp", "jobs", job.ToString("N"));
+
+    [Fact]
+    public async Task MagnetLink_OfASingleFileTorrent_EndsAsAnEntry()
+    {
+        var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "torrent-magnet");
+        await using var swarm = await TorrentSwarm.StartAsync("magnet", new Dictionary<string, string> { ["Magnet Clip.mp4"] = clip });
+
+        var done = await fx.WaitAsync((await fx.ImportAsync(swarm.Magnet)).Id);
+
+        Assert.True(done.State == JobStates.Completed, done.Error);
+        var entry = await fx.EntryAsync(done.EntryId!.Value);
+        Assert.Equal("Magnet Clip", entry.Title);
+        Assert.Equal("bittorrent", entry.Platform);
+        Assert.Equal(swarm.InfoHash, entry.SourceId);
+        Assert.Equal("video", entry.MediaKind);
+        Assert.Equal(Sha(clip), entry.ContentHash);
+        Assert.True(File.Exists(entry.FilePath));
+        Assert.False(Directory.Exists(WorkDir(done.Id)));
+
+        // The same torrent again (its base32 spelling, another tracker order): already in the library.
+        var again = await fx.WaitAsync((await fx.ImportAsync($"magnet:?xt=urn:btih:{swarm.InfoHash.ToUpperInvariant()}")).Id);
+        Assert.Equal(JobStates.Completed, again.State);
+        Assert.Equal(entry.Id, again.EntryId);
+    }
+
+    [Fact]
+    public async Task TorrentFileUrl_IsFetchedThroughTheGuard_AndDownloaded()
+    {
+        var tone = await TestMedia.VariantAsync(await TestMedia.AudioAsync(), "torrent-url");
+        await using var swarm = await TorrentSwarm.StartAsync("url", new Dictionary<string, string> { ["Torrent Tone.m4a"] = tone });
+        fx.Site.MapFile("files/tone.torrent", swarm.TorrentPath, "application/x-bittorrent");
+
+        var done = await fx.WaitAsync((await fx.ImportAsync(fx.Site.Url("files/tone.torrent").AbsoluteUri)).Id);
+
+        Assert.True(done.State == JobStates.Completed, done.Error);
+        var entry = await fx.EntryAsync(done.EntryId!.Value);
+        Assert.Equal("audio", entry.MediaKind);
+        Assert.Equal(Sha(tone), entry.ContentHash);
+        Assert.Equal("Torrent Tone", entry.Title);
+    }
+
+    [Fact]
+    public async Task Engine_FetchesOnlyTheMediaFiles_OfAMultiFileTorrent()
+    {
+        var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "torrent-multi");
+        var tone = await TestMedia.VariantAsync(await TestMedia.AudioAsync(), "torrent-multi");
+        var junk = await TestMedia.BytesAsync(60_000);
+        var tiny = await TestMedia.BytesAsync(5_000);
+        await using var swarm = await TorrentSwarm.StartAsync("Season Pack", new Dictionary<string, string>
+        {
+            ["Episode 1.mp4"] = clip,
+            ["extras/Theme.m4a"] = tone,
+            ["setup.exe"] = junk,
+            ["readme.txt"] = tiny,
+            ["sample.mp4"] = tiny,
+        });
+        var work = Directory.CreateTempSubdirectory("hub-torrent-engine-").FullName;
+        try
+        {
+            var result = await fx.Get<TorrentEngine>().DownloadAsync(
+                new Hub.Domain.Engines.DownloadRequest(new Uri(swarm.Magnet), work, "video_best", null, null), new Progress<Hub.Domain.Engines.DownloadProgress>(), CancellationToken.None);
+
+            Assert.Equal(["Episode 1.mp4", "Theme.m4a"], result.Files.Select(f => Path.GetFileName(f)!).Order().ToArray());
+            Assert.Equal(Sha(clip), Sha(Path.Combine(work, "Season Pack", "Episode 1.mp4")));
+            Assert.Equal(Sha(tone), Sha(Path.Combine(work, "Season Pack", "extras", "Theme.m4a")));
+            Assert.False(File.Exists(Path.Combine(work, "Season Pack", "setup.exe")));
+            Assert.False(File.Exists(Path.Combine(work, "Season Pack", "sample.mp4")));
+            Assert.Equal("Season Pack", result.Metadata!.Title);
+            Assert.DoesNotContain(await (await fx.Get<Aria2Daemon>().GetAsync(CancellationToken.None)).TellAllAsync(CancellationToken.None), s => s.Dir == work);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TorrentWithoutMedia_FailsSayingSo()
+    {
+        await using var swarm = await TorrentSwarm.StartAsync("Tools", new Dictionary<string, string>
+        {
+            ["tool.exe"] = await TestMedia.BytesAsync(70_000),
+            ["notes.txt"] = await TestMedia.BytesAsync(5_000),
+        });
+        var done = await fx.WaitAsync((await fx.ImportAsync(swarm.Magnet)).Id);
+        Assert.Equal(JobStates.Failed, done.State);
+        Assert.Equal("not-media", done.ErrorKind);
+        Assert.Contains("no audio or video", done.Error);
+        Assert.Contains("tool.exe", done.Error);
+    }
+
+    [Fact]
+    public async Task Cancel_StopsTheDownload_AndRemovesItsData()
+    {
+        var big = await TestMedia.VariantAsync(await TestMedia.BigVideoAsync(), "torrent-cancel");
+        await using var swarm = await TorrentSwarm.StartAsync("cancel", new Dictionary<string, string> { ["Big Cancel.mp4"] = big }, uploadLimit: "300K");
+        var job = await fx.ImportAsync(swarm.Magnet);
+        await WaitForBytesAsync(job.Id, 1);
+
+        await fx.Get<JobQueue>().CancelAsync(job.Id, "test", CancellationToken.None);
+        var done = await fx.WaitAsync(job.Id);
+
+        Assert.Equal(JobStates.Cancelled, done.State);
+        Assert.False(Directory.Exists(WorkDir(job.Id)));
+        var aria2 = await fx.Get<Aria2Daemon>().GetAsync(CancellationToken.None);
+        Assert.DoesNotContain(await aria2.TellAllAsync(CancellationToken.None), s => s.Dir == WorkDir(job.Id));
+    }
+
+    [Fact]
+    public async Task SeederGone_TheJobIsStalled_AndKeepsItsPieces()
+    {
+        var big = await TestMedia.VariantAsync(await TestMedia.BigVideoAsync(), "torrent-stall");
+        await using var swarm = await TorrentSwarm.StartAsync("stall", new Dictionary<string, string> { ["Big Stall.mp4"] = big }, uploadLimit: "300K");
+        var job = await fx.ImportAsync(swarm.Magnet);
+        await WaitForBytesAsync(job.Id, 1);
+
+        swarm.StopSeeder();
+        var until = DateTime.UtcNow.AddSeconds(60);
+        IReadOnlyList<JobEvent> events;
+        do
+        {
+            await Task.Delay(200);
+            events = await fx.Get<JobQueue>().EventsAsync(job.Id, CancellationToken.None);
+        }
+        while (!events.Any(e => e.ToState == JobStates.Stalled) && DateTime.UtcNow < until);
+
+        var stalled = Assert.Single(events, e => e.ToState == JobStates.Stalled);
+        Assert.Contains("No peer has sent data", stalled.Message);
+        Assert.True(Directory.EnumerateFiles(WorkDir(job.Id), "*.aria2", SearchOption.AllDirectories).Any(), "the pieces and aria2's control file are kept for the retry");
+        await fx.Get<JobQueue>().CancelAsync(job.Id, "test", CancellationToken.None);
+        await fx.WaitAsync(job.Id);
+    }
+
+    [Fact]
+    public async Task Aria2Dies_MidDownload_ItIsStartedAgain_AndTheJobCompletes()
+    {
+        var big = await TestMedia.VariantAsync(await TestMedia.BigVideoAsync(), "torrent-aria2-dies");
+        await using var swarm = await TorrentSwarm.StartAsync("dies", new Dictionary<string, string> { ["Big Dies.mp4"] = big }, uploadLimit: "1M");
+        var daemon = fx.Get<Aria2Daemon>();
+        var job = await fx.ImportAsync(swarm.Magnet);
+        await WaitForBytesAsync(job.Id, 300_000);
+        var starts = daemon.Starts;
+
+        daemon.Kill();
+        var done = await fx.WaitAsync(job.Id);
+
+        Assert.True(done.State == JobStates.Completed, done.Error);
+        Assert.True(daemon.Starts > starts, "aria2 was started again");
+        Assert.Equal(Sha(big), (await fx.EntryAsync(done.EntryId!.Value)).ContentHash);
+    }
+
+    private async Task WaitForBytesAsync(Guid id, long bytes)
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < until)
+        {
+            var job = await fx.Get<JobQueue>().GetAsync(id, CancellationToken.None);
+            if (job.BytesDone >= bytes && job.State == JobStates.Downloading) return;
+            Assert.False(JobStates.IsTerminal(job.State), $"job ended early: {job.State} {job.Error}");
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"job {id} never reached {bytes} bytes");
+    }
+}
