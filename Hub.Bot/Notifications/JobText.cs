@@ -43,9 +43,22 @@ public static class JobText
             {
                 sb.Append(" · ETA ").Append(Texts.Duration(eta));
             }
+            if (u.Swarm is { } swarm)
+            {
+                sb.Append('\n').Append(Swarm(swarm));
+            }
         }
         sb.Append("\nJob ").Append(Texts.ShortId(u.JobId));
         return sb.ToString();
+    }
+
+    /// <summary>A torrent's swarm in one line: "👥 5 peers (2 seeding) · ↑ 40 KB/s", or "🌱 Seeding to 3 peers · ↑ 1 MB/s".</summary>
+    public static string Swarm(JobSwarm s)
+    {
+        var line = s.Seeding
+            ? $"🌱 Seeding to {s.Peers} {(s.Peers == 1 ? "peer" : "peers")}"
+            : $"👥 {s.Peers} {(s.Peers == 1 ? "peer" : "peers")} ({s.Seeders} seeding)";
+        return Texts.Speed(s.UploadBps) is { Length: > 0 } up ? line + " · ↑ " + up : line;
     }
 
     public static InlineKeyboardMarkup? RunningButtons(JobUpdate u) => JobStates.IsTerminal(u.State) || u.CancelRequested ? null

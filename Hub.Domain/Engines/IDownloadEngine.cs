@@ -30,7 +30,7 @@ public sealed record DownloadRequest(Uri Url, string WorkDir, string FormatPrese
 public sealed record DownloadProgress(long BytesDone, long? BytesTotal, double? SpeedBps, double? EtaSeconds)
 {
     /// <summary>For torrents: the swarm as the engine sees it now.</summary>
-    public SwarmState? Swarm { get; init; }
+    public Jobs.JobSwarm? Swarm { get; init; }
 
     public double? Percent => BytesTotal is > 0 ? Math.Clamp(100.0 * BytesDone / BytesTotal.Value, 0, 100) : null;
 }
@@ -50,6 +50,3 @@ public sealed record DownloadResult(string FilePath, string FileName, long SizeB
     /// </summary>
     public IReadOnlyList<string> Files { get; init; } = [];
 }
-
-/// <summary>A torrent's swarm: connected peers, how many of them are seeds, Hub's upload speed, and whether Hub is now seeding.</summary>
-public sealed record SwarmState(int Peers, int Seeders, long UploadBps, bool Seeding);

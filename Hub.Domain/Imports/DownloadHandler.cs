@@ -254,7 +254,7 @@ public sealed class DownloadHandler(
         public void Report(DownloadProgress p)
         {
             var fraction = p.Percent is { } pc ? pc / 100 : 0;
-            context.Report(new JobProgress(DownloadStart + (DownloadEnd - DownloadStart) * fraction, p.BytesDone, p.BytesTotal, p.SpeedBps, p.EtaSeconds));
+            context.Report(new JobProgress(DownloadStart + (DownloadEnd - DownloadStart) * fraction, p.BytesDone, p.BytesTotal, p.SpeedBps, p.EtaSeconds, p.Swarm));
         }
     }
 }

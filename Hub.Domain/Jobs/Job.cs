@@ -27,6 +27,14 @@ public sealed class Job
     public long? BytesTotal { get; set; }
     public double? SpeedBps { get; set; }
     public double? EtaSeconds { get; set; }
+    /// <summary>Torrents: connected peers while running (null otherwise); see <see cref="Swarm"/>.</summary>
+    public int? Peers { get; set; }
+    public int? Seeders { get; set; }
+    public double? UploadBps { get; set; }
+    public bool Seeding { get; set; }
+
+    /// <summary>The swarm of a running torrent job; null for other jobs and once it stops running.</summary>
+    public JobSwarm? Swarm => Peers is { } peers ? new JobSwarm(peers, Seeders ?? 0, UploadBps ?? 0, Seeding) : null;
     public string? Error { get; set; }
     public string? ErrorKind { get; set; }
     /// <summary>Bumped at every claim; a worker's writes carry it, so a stale worker can never finish the job.</summary>

@@ -219,7 +219,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, IDbContextFactory<HubD
                     queue = coalesce($6, j.queue), library_id = coalesce($7, j.library_id),
                     failures = CASE WHEN $5 THEN 0 ELSE j.failures END,
                     error = CASE WHEN $5 THEN NULL ELSE j.error END, error_kind = CASE WHEN $5 THEN NULL ELSE j.error_kind END,
-                    cancel_requested = false, lease_owner = NULL, lease_expires_at = NULL, speed_bps = NULL, eta_seconds = NULL,
+                    cancel_requested = false, lease_owner = NULL, lease_expires_at = NULL, speed_bps = NULL, eta_seconds = NULL, peers = NULL, seeders = NULL, upload_bps = NULL, seeding = false,
                     progress = CASE WHEN $5 THEN 0 ELSE j.progress END,
                     finished_at = CASE WHEN $2 IN ('completed', 'failed', 'cancelled') THEN now() ELSE NULL END
                 FROM c WHERE j.id = c.id

@@ -84,7 +84,7 @@ public sealed partial class JobStore
                     error = CASE WHEN j.cancel_requested THEN j.error ELSE 'The worker running this job stopped responding.' END,
                     error_kind = CASE WHEN j.cancel_requested THEN j.error_kind ELSE 'worker-lost' END,
                     lease_owner = NULL, lease_expires_at = NULL, run_after = now(), updated_at = now(),
-                    speed_bps = NULL, eta_seconds = NULL,
+                    speed_bps = NULL, eta_seconds = NULL, peers = NULL, seeders = NULL, upload_bps = NULL, seeding = false,
                     finished_at = CASE WHEN j.cancel_requested OR j.failures + 1 >= j.max_attempts THEN now() ELSE NULL END
                 FROM c WHERE j.id = c.id
                 RETURNING j.*, c.from_state),

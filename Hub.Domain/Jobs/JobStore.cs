@@ -9,7 +9,7 @@ using NpgsqlTypes;
 namespace Hub.Domain.Jobs;
 
 /// <summary>What a running job reports; written at most once a second.</summary>
-public sealed record JobProgress(double Percent, long BytesDone, long? BytesTotal, double? SpeedBps, double? EtaSeconds);
+public sealed record JobProgress(double Percent, long BytesDone, long? BytesTotal, double? SpeedBps, double? EtaSeconds, JobSwarm? Swarm = null);
 
 /// <summary>Fields a running job may change besides its state.</summary>
 public sealed record JobPatch(string? Title = null, Guid? LibraryId = null, string? Format = null, JsonDocument? Request = null, string? Source = null);
@@ -71,7 +71,7 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         // Progress only grows while a job is active.
         await using var cmd = Db.CreateCommand($"""
             UPDATE jobs SET progress = greatest(progress, $4), bytes_done = $5, bytes_total = $6,
-                speed_bps = $7, eta_seconds = $8, updated_at = now()
+                speed_bps = $7, eta_seconds = $8, peers = $9, seeders = $10, upload_bps = $11, seeding = $12, updated_at = now()
             WHERE {Fence} RETURNING *
             """);
         AddFence(cmd, job, owner);
@@ -80,6 +80,10 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         cmd.Parameters.AddWithValue(NpgsqlDbType.Bigint, (object?)p.BytesTotal ?? DBNull.Value);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Double, (object?)p.SpeedBps ?? DBNull.Value);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Double, (object?)p.EtaSeconds ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Integer, (object?)p.Swarm?.Peers ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Integer, (object?)p.Swarm?.Seeders ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Double, (object?)p.Swarm?.UploadBps ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(p.Swarm?.Seeding ?? false);
         broadcaster.Published(Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job));
     }
 
@@ -137,6 +141,10 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
                     lease_expires_at = CASE WHEN $10 THEN NULL ELSE j.lease_expires_at END,
                     speed_bps = CASE WHEN $10 THEN NULL ELSE j.speed_bps END,
                     eta_seconds = CASE WHEN $10 THEN NULL ELSE j.eta_seconds END,
+                    peers = CASE WHEN $10 THEN NULL ELSE j.peers END,
+                    seeders = CASE WHEN $10 THEN NULL ELSE j.seeders END,
+                    upload_bps = CASE WHEN $10 THEN NULL ELSE j.upload_bps END,
+                    seeding = j.seeding AND NOT $10,
                     progress = CASE WHEN $4 = 'completed' THEN 100 ELSE j.progress END,
                     finished_at = CASE WHEN $4 IN ('completed', 'failed', 'cancelled') THEN now() ELSE NULL END
                 FROM c WHERE j.id = c.id
@@ -215,7 +223,7 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         WITH c AS (SELECT id, state AS from_state FROM jobs WHERE {Fence} FOR UPDATE),
         u AS (
             UPDATE jobs j SET state = 'completed', progress = 100, entry_id = coalesce($4, j.entry_id),
-                result = $5, lease_owner = NULL, lease_expires_at = NULL, speed_bps = NULL, eta_seconds = 0,
+                result = $5, lease_owner = NULL, lease_expires_at = NULL, speed_bps = NULL, eta_seconds = 0, peers = NULL, seeders = NULL, upload_bps = NULL, seeding = false,
                 bytes_done = greatest(j.bytes_done, coalesce(j.bytes_total, 0)),
                 error = NULL, error_kind = NULL, finished_at = now(), updated_at = now()
             FROM c WHERE j.id = c.id

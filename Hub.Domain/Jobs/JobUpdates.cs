@@ -21,12 +21,13 @@ public sealed record JobUpdate(
     string Door,
     string? RequestedBy,
     DateTimeOffset At,
-    bool CancelRequested = false)
+    bool CancelRequested = false,
+    JobSwarm? Swarm = null)
 {
     public bool IsFinal => JobStates.IsTerminal(State);
 
     public static JobUpdate From(Job j, DateTimeOffset at) => new(j.Id, j.ParentId, j.Kind, j.State, j.Progress, j.BytesDone, j.BytesTotal,
-        j.SpeedBps, j.EtaSeconds, j.Title, j.Error, j.EntryId, j.LibraryId, j.Door, j.RequestedBy, at, j.CancelRequested);
+        j.SpeedBps, j.EtaSeconds, j.Title, j.Error, j.EntryId, j.LibraryId, j.Door, j.RequestedBy, at, j.CancelRequested, j.Swarm);
 }
 
 /// <summary>

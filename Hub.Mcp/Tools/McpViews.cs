@@ -23,11 +23,11 @@ public sealed record JobView(
     Guid Id, Guid? ParentId, string Kind, string State, double Progress, long BytesDone, long? BytesTotal, double? SpeedBps,
     double? EtaSeconds, string? Source, string? Error, string? ErrorKind, Guid? EntryId, Guid? LibraryId, string Door, string Mode,
     string? Format, int Attempt, bool CancelRequested, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
-    JsonObject? Result, RemoteText? UntrustedRemoteText)
+    JsonObject? Result, RemoteText? UntrustedRemoteText, JobSwarm? Swarm = null)
 {
     public static JobView From(Job j) => new(j.Id, j.ParentId, j.Kind, j.State, Math.Round(j.Progress, 1), j.BytesDone, j.BytesTotal,
         j.SpeedBps, j.EtaSeconds, j.Source, j.Error, j.ErrorKind, j.EntryId, j.LibraryId, j.Door, j.Mode, j.Format, j.Attempt,
-        j.CancelRequested, j.CreatedAt, j.UpdatedAt, j.FinishedAt, ResultWithoutTitles(j.Result), RemoteText.Of(j.Title));
+        j.CancelRequested, j.CreatedAt, j.UpdatedAt, j.FinishedAt, ResultWithoutTitles(j.Result), RemoteText.Of(j.Title), j.Swarm);
 
     /// <summary>
     /// A job's result holds our own message and ids; the library name is ours too. Nothing remote. Typed as an object

@@ -31,12 +31,13 @@ public sealed record JobDto(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    JsonElement? Result)
+    JsonElement? Result,
+    JobSwarm? Swarm = null)
 {
     public static JobDto From(Job j) => new(j.Id, j.ParentId, j.Kind, j.State, j.Progress, j.BytesDone, j.BytesTotal, j.SpeedBps,
         j.EtaSeconds, j.Title, j.Source, j.Error, j.ErrorKind, j.EntryId, j.LibraryId, j.Door, j.RequestedBy, j.Mode, j.Format,
         j.Attempt, j.Failures, j.CancelRequested, j.CreatedAt, j.UpdatedAt, j.StartedAt, j.FinishedAt,
-        j.Result?.RootElement.Clone());
+        j.Result?.RootElement.Clone(), j.Swarm);
 
     /// <summary>This job with a live update laid over it (the fields a progress NOTIFY carries).</summary>
     public JobDto With(JobUpdate u) => this with
@@ -52,6 +53,7 @@ public sealed record JobDto(
         EntryId = u.EntryId ?? EntryId,
         LibraryId = u.LibraryId ?? LibraryId,
         CancelRequested = u.CancelRequested,
+        Swarm = u.Swarm,
         UpdatedAt = u.At,
     };
 }

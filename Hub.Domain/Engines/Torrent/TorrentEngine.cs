@@ -320,7 +320,7 @@ public sealed class TorrentEngine(
         var eta = s.DownloadSpeed > 0 ? (s.TotalLength - s.CompletedLength) / (double)s.DownloadSpeed : (double?)null;
         return new DownloadProgress(s.CompletedLength, s.TotalLength > 0 ? s.TotalLength : null, s.DownloadSpeed, eta)
         {
-            Swarm = new SwarmState(s.Connections, s.Seeders, s.UploadSpeed, s.Seeding),
+            Swarm = new Jobs.JobSwarm(s.Connections, s.Seeders, s.UploadSpeed, s.Seeding),
         };
     }
 

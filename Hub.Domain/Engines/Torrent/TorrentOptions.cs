@@ -27,8 +27,11 @@ public sealed class TorrentOptions
     /// <summary>Seed until this upload/download ratio after the download completes; 0 stops at completion (the default).</summary>
     public double SeedRatio { get; set; }
 
-    /// <summary>Seed at most this long after the download completes; 0 means no time-based seeding.</summary>
-    public int SeedMinutes { get; set; }
+    /// <summary>
+    /// Seed at most this long after the download completes; 0 means no time limit (then the ratio decides). While a job
+    /// seeds it shows as seeding, and its files are filed into the library when seeding ends.
+    /// </summary>
+    public double SeedMinutes { get; set; }
 
     /// <summary>A download with no peer sending data for this long is stalled (and retried later).</summary>
     public int StallSeconds { get; set; } = 300;

@@ -111,11 +111,15 @@ public sealed class TorrentImportTests(TorrentFixture fx) : IClassFixture<Torren
         await using var swarm = await TorrentSwarm.StartAsync("cancel", new Dictionary<string, string> { ["Big Cancel.mp4"] = big }, uploadLimit: "300K");
         var job = await fx.ImportAsync(swarm.Magnet);
         await WaitForBytesAsync(job.Id, 1);
+        await Task.Delay(600); // the next progress save carries the swarm as aria2 counts it
+        var running = await fx.Get<JobQueue>().GetAsync(job.Id, CancellationToken.None);
+        Assert.True(running.Swarm is { Peers: >= 1, Seeding: false }, $"swarm while downloading: {running.Swarm}");
 
         await fx.Get<JobQueue>().CancelAsync(job.Id, "test", CancellationToken.None);
         var done = await fx.WaitAsync(job.Id);
 
         Assert.Equal(JobStates.Cancelled, done.State);
+        Assert.Null(done.Swarm);
         Assert.False(Directory.Exists(WorkDir(job.Id)));
         var aria2 = await fx.Get<Aria2Daemon>().GetAsync(CancellationToken.None);
         Assert.DoesNotContain(await aria2.TellAllAsync(CancellationToken.None), s => s.Dir == WorkDir(job.Id));
@@ -162,6 +166,41 @@ public sealed class TorrentImportTests(TorrentFixture fx) : IClassFixture<Torren
         Assert.True(done.State == JobStates.Completed, done.Error);
         Assert.True(daemon.Starts > starts, "aria2 was started again");
         Assert.Equal(Sha(big), (await fx.EntryAsync(done.EntryId!.Value)).ContentHash);
+    }
+
+    [Fact]
+    public async Task SeedingPolicy_SeedsAfterTheDownload_AndSaysSo()
+    {
+        var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "torrent-seed");
+        await using var swarm = await TorrentSwarm.StartAsync("seed", new Dictionary<string, string> { ["Seed Clip.mp4"] = clip });
+        var hub = fx.Get<Microsoft.Extensions.Options.IOptions<HubOptions>>().Value;
+        var seeding = new HubOptions { DataDir = hub.DataDir, Network = hub.Network, Tools = hub.Tools,
+            Torrents = new TorrentOptions { Dht = false, Interface = "127.0.0.1", SeedMinutes = 0.05, SeedRatio = 5 } };
+        var engine = new TorrentEngine(fx.Get<Aria2Daemon>(), fx.Get<TrackerGuard>(), fx.Get<Hub.Domain.Net.GuardedHttp>(),
+            Microsoft.Extensions.Options.Options.Create(seeding), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<TorrentEngine>.Instance);
+        var reports = new System.Collections.Concurrent.ConcurrentQueue<Hub.Domain.Engines.DownloadProgress>();
+        var work = Directory.CreateTempSubdirectory("hub-torrent-seed-").FullName;
+        try
+        {
+            var started = DateTime.UtcNow;
+            var result = await engine.DownloadAsync(new Hub.Domain.Engines.DownloadRequest(new Uri(swarm.Magnet), work, "video_best", null, null),
+                new InlineProgress(reports.Enqueue), CancellationToken.None);
+
+            Assert.Equal(Sha(clip), Sha(result.FilePath));
+            Assert.Contains(reports, r => r.Swarm is { Seeding: true });
+            Assert.True(DateTime.UtcNow - started > TimeSpan.FromSeconds(2.5), "it seeded for the 3 s the policy asks");
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the pool, so the last reports could arrive after the assert).</summary>
+    private sealed class InlineProgress(Action<Hub.Domain.Engines.DownloadProgress> report) : IProgress<Hub.Domain.Engines.DownloadProgress>
+    {
+        public void Report(Hub.Domain.Engines.DownloadProgress value) => report(value);
     }
 
     private async Task WaitForBytesAsync(Guid id, long bytes)
