@@ -75,11 +75,14 @@ public static class CommandList
                 found.Add(text.Substring(e.Offset, e.Length));
             }
         }
+        var words = text.Split([' ', '\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
         if (found.Count == 0)
         {
-            found.AddRange(text.Split([' ', '\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries)
-                .Where(w => w.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || w.StartsWith("https://", StringComparison.OrdinalIgnoreCase)));
+            found.AddRange(words.Where(w => w.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || w.StartsWith("https://", StringComparison.OrdinalIgnoreCase)));
         }
-        return [.. found.Select(u => u.Contains("://", StringComparison.Ordinal) ? u : "https://" + u).Distinct(StringComparer.Ordinal)];
+        // Telegram marks no entity on magnet links: they are taken from the words themselves.
+        found.AddRange(words.Where(Hub.Domain.Engines.Torrent.MagnetLink.IsMagnet));
+        return [.. found.Select(u => u.Contains("://", StringComparison.Ordinal) || Hub.Domain.Engines.Torrent.MagnetLink.IsMagnet(u) ? u : "https://" + u)
+            .Distinct(StringComparer.Ordinal)];
     }
 }
