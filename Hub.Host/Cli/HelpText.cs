@@ -18,7 +18,7 @@ public static class HelpText
         ("worker", "Run queued jobs only (more workers for one database)."),
         ("migrate", "Apply database migrations and exit."),
         ("mcp", "MCP over stdio for Claude Desktop and other local MCP clients (MCP_SETUP.md)."),
-        ("import URL [--library L] [--format F] [--mode auto|review] [--wait]", "Import a URL; --wait follows it to the end."),
+        ("import URL [--library L] [--format F] [--mode auto|review] [--wait]", "Import a URL or magnet link; --wait follows it to the end."),
         ("batch FILE [--dry-run] [--continue-on-error] [--library L] [--format F]", "Import the URLs of a file, one per line (# comments); --dry-run checks them first."),
         ("jobs [--state S] [--limit N]", "List jobs, newest activity first."),
         ("token create --name NAME [--role admin|user]", "Create a token; prints its secret once, alone on the last line."),

@@ -16,9 +16,9 @@ public static class ImportCommand
     public static async Task<int> ImportAsync(CliArgs args, CancellationToken cancellationToken)
     {
         var url = args.Positionals.Count > 1 ? args.Positionals[1] : throw new CliUsageException("Usage:\n" + Usage);
-        if (!url.Contains("://", StringComparison.Ordinal))
+        if (!url.Contains("://", StringComparison.Ordinal) && !Hub.Domain.Engines.Torrent.MagnetLink.IsMagnet(url))
         {
-            throw new CliUsageException($"'{url}' is not a URL: give the address of a page or file, starting with http:// or https://.");
+            throw new CliUsageException($"'{url}' is not a URL: give the address of a page or file, starting with http:// or https://, or a magnet link.");
         }
         using var host = HubHost.BuildDomainHost(args.Passthrough);
         HubHost.SayWhereDataIs(host.Services);

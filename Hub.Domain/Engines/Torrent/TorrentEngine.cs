@@ -279,6 +279,10 @@ public sealed class TorrentEngine(
             if (s.Status == "complete") break;
             if (s.Status is "error" or "removed") throw Failure(s);
             var now = time.GetUtcNow();
+            if (lastBytes < 0 && s.CompletedLength > 0)
+            {
+                logger.LogInformation("Torrent {Name}: resuming with {Bytes} of {Total} bytes already in the work folder", s.Name, s.CompletedLength, s.TotalLength);
+            }
             if (s.CompletedLength > lastBytes)
             {
                 lastBytes = s.CompletedLength;
