@@ -90,6 +90,9 @@ const views = {
   },
   async import() {},
   async jobs() {
+    // A torrent's swarm: " · 5 peers (2 seeding) · ↑ 40 KB/s", or " · seeding to 3 peers".
+    const swarmText = (s) => !s ? '' : (s.seeding ? ` · seeding to ${s.peers} peers` : ` · ${s.peers} peers (${s.seeders} seeding)`)
+      + (s.uploadBps ? ` · ↑ ${fmtBytes(s.uploadBps)}/s` : '');
     const page = await api('/jobs?limit=50');
     const rows = new Map();
     const body = $('jobs-body');
@@ -99,7 +102,7 @@ const views = {
         el('td', { class: 'remote' }, job.title || job.source || job.kind),
         el('td', {}, job.state + (job.error ? ` — ${job.error}` : '')),
         el('td', {}, el('div', { class: 'bar', title: `${job.progress.toFixed(1)}%` }, el('div', { style: `width:${job.progress}%` })),
-          ` ${fmtBytes(job.bytesDone)}${job.speedBps ? ` · ${fmtBytes(job.speedBps)}/s` : ''}`),
+          ` ${fmtBytes(job.bytesDone)}${job.speedBps ? ` · ${fmtBytes(job.speedBps)}/s` : ''}${swarmText(job.swarm)}`),
         el('td', {}, job.door),
         el('td', {}, fmtTime(job.updatedAt ?? job.at)),
         el('td', {}, ...actions(job)));
