@@ -111,6 +111,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddHostedService<SignedLinksKeyLoader>();
         services.AddSingleton<StatsService>();
         services.AddSingleton<StreamEventRecorder>();
+        services.AddSingleton<Notifications.WebhookService>();
         services.AddHostedService(sp => sp.GetRequiredService<StreamEventRecorder>());
         return services;
     }
@@ -124,6 +125,9 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<MaintenanceHandler>();
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<MaintenanceHandler>());
         services.AddSingleton<IJobHandler, ToolUpdateHandler>();
+        // Webhooks: job events become durable deliveries, sent by the notify queue.
+        services.AddSingleton<IJobHandler, Notifications.WebhookDeliveryHandler>();
+        services.AddHostedService<Notifications.WebhookPublisher>();
         services.AddSingleton<JobWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         return services;

@@ -13,6 +13,7 @@ using Hub.Web.Streaming;
 using Hub.Web.Telegram;
 using Hub.Web.Tokens;
 using Hub.Web.Tools;
+using Hub.Web.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
@@ -48,6 +49,7 @@ public static class HubWebApplicationExtensions
         api.MapStats();
         app.MapSignedLinks();
         api.MapTelegram();
+        api.MapWebhooks();
         return app;
     }
 }

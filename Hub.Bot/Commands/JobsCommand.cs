@@ -141,7 +141,7 @@ public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lo
     }
 
     /// <summary>Hub's own work (housekeeping) is nobody's import: the chat neither lists nor cancels it.</summary>
-    private static bool IsSystem(Job job) => job.Queue == JobQueues.Maintenance;
+    private static bool IsSystem(Job job) => JobQueues.IsSystem(job.Queue);
 
     private async Task<IReadOnlyList<Job>> VisibleActiveAsync(BotContext ctx, int limit, CancellationToken ct) =>
         [.. (await queue.ListAsync(new JobFilter { States = Active, RequestedBy = JobAccess.OwnerFilter(ctx.Requester), Limit = limit }, ct).ConfigureAwait(false))

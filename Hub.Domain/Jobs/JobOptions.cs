@@ -10,6 +10,7 @@ public sealed class JobOptions
         [JobQueues.Download] = 3,
         [JobQueues.Expand] = 2,
         [JobQueues.Maintenance] = 1,
+        [JobQueues.Notify] = 4,
     };
 
     /// <summary>A worker that does not renew its lease within this time is presumed dead; its job goes back.</summary>

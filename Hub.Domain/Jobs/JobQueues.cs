@@ -6,4 +6,9 @@ public static class JobQueues
     public const string Download = "download";
     public const string Expand = "expand";
     public const string Maintenance = "maintenance";
+    /// <summary>Outbound notifications (webhook deliveries).</summary>
+    public const string Notify = "notify";
+
+    /// <summary>Queues of Hub's own work (housekeeping, deliveries): nobody's imports, hidden from people's job lists.</summary>
+    public static bool IsSystem(string queue) => queue is Maintenance or Notify;
 }

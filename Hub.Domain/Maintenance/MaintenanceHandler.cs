@@ -71,7 +71,7 @@ public sealed class MaintenanceHandler(
             }
         }
         var old = time.GetUtcNow() - TimeSpan.FromDays(7);
-        var pruned = await db.Jobs.Where(j => j.Kind == Kind && JobStates.Terminal.Contains(j.State) && j.FinishedAt < old)
+        var pruned = await db.Jobs.Where(j => (j.Kind == Kind || j.Kind == Notifications.WebhookDeliveryHandler.Kind) && JobStates.Terminal.Contains(j.State) && j.FinishedAt < old)
             .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         return new Summary(workDirs, uploads, pruned);
     }

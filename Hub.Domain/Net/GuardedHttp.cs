@@ -42,7 +42,9 @@ public sealed class GuardedHttp : IDisposable
     /// Network failures become retryable <see cref="ImportFailedException"/>s ("network", "timeout"); policy refusals
     /// are permanent ("blocked-address", "blocked-scheme", "too-many-redirects").
     /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    /// <param name="followRedirects">False returns a redirect as it is (webhooks: a target is the URL an admin gave, not where it points).</param>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken,
+        bool followRedirects = true)
     {
         var current = request;
         for (var hop = 0; ; hop++)
@@ -52,7 +54,7 @@ public sealed class GuardedHttp : IDisposable
             await _guard.EnsureAllowedAsync(uri, cancellationToken).ConfigureAwait(false);
 
             var response = await SendOnceAsync(current, completion, cancellationToken).ConfigureAwait(false);
-            if (!IsRedirect(response.StatusCode) || response.Headers.Location is not { } location)
+            if (!followRedirects || !IsRedirect(response.StatusCode) || response.Headers.Location is not { } location)
             {
                 return response;
             }

@@ -25,6 +25,8 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
     public DbSet<Setting> Settings => Set<Setting>();
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<Interaction> Interactions => Set<Interaction>();
+    public DbSet<Notifications.Webhook> Webhooks => Set<Notifications.Webhook>();
+    public DbSet<Notifications.WebhookDelivery> WebhookDeliveries => Set<Notifications.WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -55,6 +57,12 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
         b.Entity<Interaction>(e =>
         {
             e.ToTable("interactions");
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+        });
+        b.Entity<Notifications.Webhook>(e => e.ToTable("webhooks"));
+        b.Entity<Notifications.WebhookDelivery>(e =>
+        {
+            e.ToTable("webhook_deliveries");
             e.Property(x => x.Id).ValueGeneratedOnAdd();
         });
 
