@@ -1,5 +1,4 @@
 using Hub.Testing;
-using Npgsql;
 
 namespace Hub.Host.Tests.Jobs;
 
@@ -70,29 +69,7 @@ public sealed class TorrentCrashTests : IAsyncLifetime
         Assert.True(already >= resumedFrom / 2, $"resumed with {already} bytes; the first run had {resumedFrom}");
     }
 
-    private async Task<T> ScalarAsync<T>(string sql, params object[] args)
-    {
-        await using var conn = new NpgsqlConnection(_connectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var a in args) cmd.Parameters.AddWithValue(a);
-        return (T)(await cmd.ExecuteScalarAsync())!;
-    }
+    private Task<T> ScalarAsync<T>(string sql, params object[] args) => Eventually.ScalarAsync<T>(_connectionString, sql, args);
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (DateTime.UtcNow < until)
-        {
-            try
-            {
-                if (await condition()) return;
-            }
-            catch (NullReferenceException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("timed out waiting for: " + what);
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) => Eventually.UntilAsync(condition, what, timeout);
 }
