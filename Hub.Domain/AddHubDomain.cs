@@ -93,6 +93,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<UploadEngine>();
         services.AddSingleton<FfprobeClient>();
         services.AddSingleton<ThumbnailExtractor>();
+        services.AddSingleton<SubtitleFiles>();
 
         // Libraries and imports
         services.AddSingleton<LibraryService>();

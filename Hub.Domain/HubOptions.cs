@@ -28,6 +28,8 @@ public sealed class HubOptions
 
     public Net.NetworkOptions Network { get; set; } = new();
 
+    public Media.SubtitleOptions Subtitles { get; set; } = new();
+
     public Engines.Torrent.TorrentOptions Torrents { get; set; } = new();
 
     public string FullDataDir => Path.GetFullPath(DataDir);

@@ -46,6 +46,7 @@ public static class HubMcpServiceCollectionExtensions
                 o.ServerInstructions = Instructions;
             })
             .WithTools<EntryTools>(McpJson.Options)
+            .WithTools<TranscriptTools>(McpJson.Options)
             .WithTools<ImportTools>(McpJson.Options)
             .WithTools<JobTools>(McpJson.Options)
             .WithTools<LibraryTools>(McpJson.Options)

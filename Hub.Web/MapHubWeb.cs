@@ -44,6 +44,7 @@ public static class HubWebApplicationExtensions
         api.MapInbox();
         api.MapLibraries();
         api.MapEntries();
+        api.MapSubtitles();
         api.MapStreaming();
         api.MapPlaylists();
         api.MapStats();

@@ -44,6 +44,9 @@ public sealed record DownloadResult(string FilePath, string FileName, long SizeB
     /// <summary>Site metadata the engine learned while downloading (title, uploader, id, …); null when it learned none.</summary>
     public ProbeResult? Metadata { get; init; }
 
+    /// <summary>Subtitle files the engine fetched beside the media (yt-dlp's WebVTT), filed with it.</summary>
+    public IReadOnlyList<Media.SubtitleFile> Subtitles { get; init; } = [];
+
     /// <summary>
     /// Every media file the download produced, <see cref="FilePath"/> included, when there is more than one (a multi-file
     /// torrent); empty for the usual single file.

@@ -198,7 +198,11 @@ public sealed class EntryService
         EntryAccess.RequireChange(requester, entry);
         await db.Entries.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         await CacheInvalidation.NotifyAsync(dataSource, CacheInvalidation.Entry, id, cancellationToken).ConfigureAwait(false);
-        if (!keepFile) TryDelete(entry.FilePath);
+        if (!keepFile)
+        {
+            TryDelete(entry.FilePath);
+            foreach (var track in EntrySubtitles.Of(entry)) TryDelete(track.PathFor(entry.FilePath));
+        }
         if (entry.ThumbnailPath is not null) TryDelete(entry.ThumbnailPath);
     }
 

@@ -21,6 +21,7 @@ public sealed class DownloadHandler(
     Engines.Torrent.TorrentEngine torrents,
     FfprobeClient ffprobe,
     ThumbnailExtractor thumbnails,
+    SubtitleFiles subtitles,
     LibraryService libraries,
     FilePlacer placer,
     IDbContextFactory<HubDbContext> dbFactory,
@@ -101,7 +102,11 @@ public sealed class DownloadHandler(
             MediaKind = media.MediaKind,
         }, time.GetUtcNow());
         var root = FilePlacer.ResolveRoot(library, options.Value);
+        // Subtitles: what the engine fetched, and text streams inside the file (read before the file moves).
+        var subtitleFiles = downloaded.Subtitles.Concat(
+            await subtitles.ExtractEmbeddedAsync(downloaded.FilePath, media, context.WorkDir, cancellationToken).ConfigureAwait(false)).ToList();
         var finalPath = await placer.PlaceAsync(downloaded.FilePath, root, relative, cancellationToken).ConfigureAwait(false);
+        var tracks = subtitles.PlaceBeside(finalPath, subtitleFiles);
         var thumbnail = await PlaceThumbnailAsync(entryId, downloaded, finalPath, media, cancellationToken).ConfigureAwait(false);
 
         var entry = new Entries.Entry
@@ -133,6 +138,7 @@ public sealed class DownloadHandler(
                 bitRate = media.BitRate,
                 format,
                 engine = data.Engine,
+                subtitles = tracks,
             }, JobJson.Options),
             CreatedAt = time.GetUtcNow(),
             UpdatedAt = time.GetUtcNow(),

@@ -107,6 +107,20 @@ public static class TestMedia
         ["-f", "lavfi", "-i", "nullsrc=size=640x360:rate=25:duration=20,geq=random(1)*255:128:128", "-f", "lavfi", "-i", "sine=frequency=330:duration=20",
          "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1200k", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-movflags", "+faststart"]);
 
+    /// <summary>The test clip in Matroska with an English SubRip stream (three cues) inside.</summary>
+    public static async Task<string> SubtitledVideoAsync()
+    {
+        var srt = Path.Combine(Dir, "speech.srt");
+        Directory.CreateDirectory(Dir);
+        if (!File.Exists(srt))
+        {
+            await File.WriteAllTextAsync(srt, "1\n00:00:00,500 --> 00:00:01,500\nHello from the test clip.\n\n2\n00:00:02,000 --> 00:00:03,000\n"
+                + "The quick brown fox <i>jumps</i>.\n\n3\n00:00:03,500 --> 00:00:04,500\nGoodbye &amp; thanks.\n");
+        }
+        return await MakeAsync("subtitled.mkv", ["-i", await VideoAsync(), "-i", srt, "-map", "0", "-map", "1", "-c:v", "copy", "-c:a", "copy", "-c:s", "srt",
+            "-metadata:s:s:0", "language=eng"]);
+    }
+
     /// <summary>A 4 s AAC audio file in an M4A container.</summary>
     public static Task<string> AudioAsync() => MakeAsync("tone.m4a",
         ["-f", "lavfi", "-i", "sine=frequency=660:duration=4", "-c:a", "aac", "-b:a", "64k"]);

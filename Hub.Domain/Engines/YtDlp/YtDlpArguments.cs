@@ -37,7 +37,9 @@ internal static class YtDlpArguments
     }
 
     /// <param name="ffmpegLocation">Passed as --ffmpeg-location when Hub is configured with a specific ffmpeg; null to use PATH.</param>
-    public static List<string> Download(Uri url, string workDir, string preset, YtDlpSiteOptions site, long? maxBytes, string? ffmpegLocation)
+    /// <param name="subtitles">Which subtitle languages to fetch beside a video (as WebVTT); null or none fetches none.</param>
+    public static List<string> Download(Uri url, string workDir, string preset, YtDlpSiteOptions site, long? maxBytes, string? ffmpegLocation,
+        Media.SubtitleOptions? subtitles = null)
     {
         var args = Common();
         args.AddRange([
@@ -75,6 +77,13 @@ internal static class YtDlpArguments
                 break;
         }
         args.AddRange(["--write-thumbnail", "--convert-thumbnails", "jpg"]);
+        if (subtitles is { Languages.Count: > 0 } && !FormatPresets.IsAudio(preset))
+        {
+            // Written as ID.LANG.vtt beside the media. Languages the page lacks are simply not fetched. (Not --ignore-errors:
+            // it would also let a failed media download pass.)
+            args.AddRange(["--write-subs", "--sub-langs", string.Join(',', subtitles.Languages), "--sub-format", "vtt/srt/best", "--convert-subs", "vtt"]);
+            if (subtitles.AutomaticCaptions) args.Add("--write-auto-subs");
+        }
         if (maxBytes is > 0)
         {
             args.AddRange(["--max-filesize", maxBytes.Value.ToString(CultureInfo.InvariantCulture)]);

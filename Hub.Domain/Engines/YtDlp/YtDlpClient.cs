@@ -70,7 +70,7 @@ public sealed class YtDlpClient(ProcessRunner runner, EgressProxy proxy, IOption
         var dir = Path.GetFullPath(workDir);
         Directory.CreateDirectory(dir);
         var ffmpeg = options.Value.Tools.FFmpeg;
-        var args = YtDlpArguments.Download(url, dir, preset, Settings.ForHost(url.Host), maxBytes, ffmpeg == "ffmpeg" ? null : ffmpeg);
+        var args = YtDlpArguments.Download(url, dir, preset, Settings.ForHost(url.Host), maxBytes, ffmpeg == "ffmpeg" ? null : ffmpeg, options.Value.Subtitles);
 
         var tracker = new ProgressTracker(progress);
         string? file = null;

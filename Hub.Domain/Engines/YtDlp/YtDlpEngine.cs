@@ -31,6 +31,7 @@ public sealed class YtDlpEngine(YtDlpClient client) : IDownloadEngine
         return new DownloadResult(download.FilePath, title + extension, size, contentType, null, download.ThumbnailPath)
         {
             Metadata = download.Info is { } info ? info with { SizeBytes = size, Extension = extension.TrimStart('.'), ContentType = contentType } : null,
+            Subtitles = Media.SubtitleFiles.FromYtDlp(download.FilePath, automatic: false),
         };
     }
 }

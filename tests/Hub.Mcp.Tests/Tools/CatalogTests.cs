@@ -11,7 +11,7 @@ public sealed class CatalogTests(McpFixture hub) : IClassFixture<McpFixture>
     public static readonly string[] ReadTools =
     [
         "search_library", "get_entry", "list_recent_entries", "get_stream_link", "probe_url", "search_sources", "get_job", "list_jobs",
-        "list_libraries", "list_playlists", "get_playlist", "get_stats",
+        "list_libraries", "list_playlists", "get_playlist", "get_stats", "get_transcript",
     ];
     public static readonly string[] WriteTools =
     [

@@ -1,0 +1,75 @@
+using Hub.Domain.Entries;
+using Hub.Domain.Jobs;
+using Hub.Domain.Media;
+using Hub.Domain.Tests.Imports;
+using Hub.Testing;
+
+namespace Hub.Domain.Tests.Media;
+
+/// <summary>Subtitles from a file's own text stream and from a page's &lt;track&gt; (through yt-dlp), filed beside the media and read back as text.</summary>
+[Collection("pipeline")]
+public sealed class SubtitleTests(PipelineFixture fx) : IClassFixture<PipelineFixture>
+{
+    [Fact]
+    public async Task EmbeddedTextStream_IsExtracted_BesideTheFile_AndReadsAsATranscript()
+    {
+        fx.Site.MapFile("subtitled.mkv", await TestMedia.SubtitledVideoAsync(), "video/x-matroska");
+        var done = await fx.WaitAsync((await fx.ImportAsync(fx.Site.Url("subtitled.mkv").AbsoluteUri)).Id);
+        Assert.True(done.State == JobStates.Completed, done.Error);
+
+        var entry = await fx.EntryAsync(done.EntryId!.Value);
+        var track = Assert.Single(EntrySubtitles.Of(entry));
+        Assert.Equal(("eng", "embedded"), (track.Lang, track.Source));
+        Assert.True(File.Exists(Path.ChangeExtension(entry.FilePath, null) + ".eng.vtt"));
+
+        var text = await EntrySubtitles.ReadAsync(entry, track, 0, timestamps: false, CancellationToken.None);
+        Assert.Equal("Hello from the test clip. The quick brown fox jumps. Goodbye & thanks.", text.Text);
+        Assert.Null(text.NextCursor);
+        var stamped = await EntrySubtitles.ReadAsync(entry, track, 1, timestamps: true, CancellationToken.None);
+        Assert.Equal("[0:02] The quick brown fox jumps.\n[0:03] Goodbye & thanks.", stamped.Text);
+
+        // Deleting the entry takes its subtitles along.
+        await fx.Get<EntryService>().DeleteAsync(new Hub.Domain.Access.Requester("test", "test", true), entry.Id, keepFile: false, CancellationToken.None);
+        Assert.False(File.Exists(track.PathFor(entry.FilePath)));
+    }
+
+    [Fact]
+    public async Task PageTrack_IsFetchedByYtDlp_AsWebVtt()
+    {
+        var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "subtitles-page");
+        fx.Site.MapFile("talk.mp4", clip, "video/mp4")
+            .MapText("talk.en.vtt", "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nWelcome to <b>the talk</b>.\n\n00:00:02.000 --> 00:00:04.000\nSecond line.\n", "text/vtt")
+            .MapText("talk.html", """
+                <html><head><title>Talk</title><meta property="og:title" content="A Talk With Captions"></head>
+                <body><video src="talk.mp4"><track kind="subtitles" srclang="en" label="English" src="talk.en.vtt"></video></body></html>
+                """);
+        var done = await fx.WaitAsync((await fx.ImportAsync(fx.Site.Url("talk.html").AbsoluteUri)).Id);
+        Assert.True(done.State == JobStates.Completed, done.Error);
+
+        var entry = await fx.EntryAsync(done.EntryId!.Value);
+        var track = Assert.Single(EntrySubtitles.Of(entry));
+        Assert.Equal(("en", "site"), (track.Lang, track.Source));
+        Assert.Equal("Welcome to the talk. Second line.", (await EntrySubtitles.ReadAsync(entry, track, 0, false, CancellationToken.None)).Text);
+    }
+
+    [Fact]
+    public void WebVtt_Cues_LoseTags_AndRepeatedRollingLines()
+    {
+        var cues = WebVtt.Parse("WEBVTT\nKind: captions\n\n1\n00:00:01.000 --> 00:00:02.500 align:start\n<c>hello</c> <00:00:01.500>world\n\n"
+            + "00:00:02.500 --> 00:00:03.000\nhello world\n\n01:00:03.000 --> 01:00:04.000\n&lt;b&gt; is not a tag\n");
+        Assert.Equal(["hello world", "<b> is not a tag"], cues.Select(c => c.Text).ToArray());
+        Assert.Equal(3603, cues[1].Start);
+        Assert.Equal("1:00:03", WebVtt.Stamp(cues[1].Start));
+    }
+
+    [Fact]
+    public void EditedProperties_CannotPointATrackOutsideTheFolder()
+    {
+        var entry = new Entry
+        {
+            Id = Guid.NewGuid(), Title = "t", FilePath = "/media/videos/t.mp4", MediaKind = "video",
+            Properties = System.Text.Json.JsonDocument.Parse("""{"subtitles":[{"lang":"../../etc/passwd","source":"site"},{"lang":"en","source":"site"}]}"""),
+        };
+        Assert.Equal(["en"], EntrySubtitles.Of(entry).Select(t => t.Lang).ToArray());
+    }
+}
