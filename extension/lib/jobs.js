@@ -18,11 +18,10 @@ export async function refresh() {
   return updateBadge(connection);
 }
 
-/** Stores a job's latest state; a job that has just finished raises its notification. */
+/** Stores a job's latest state; a finished job raises its notification once (the popup may have seen the end first). */
 export async function record(job) {
-  const { row, previous } = await store.remember(job);
-  const finished = TERMINAL_STATES.includes(row.state) && (!previous || !TERMINAL_STATES.includes(previous.state));
-  if (finished && row.state !== 'cancelled' && !row.notified) {
+  const { row } = await store.remember(job);
+  if (TERMINAL_STATES.includes(row.state) && row.state !== 'cancelled' && !row.notified) {
     await notify(row);
   }
   return row;

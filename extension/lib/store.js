@@ -22,6 +22,7 @@ export const set = (values) => chrome.storage.local.set(values);
 export async function remember(job, extra = {}) {
   const { sent } = await get('sent');
   const i = sent.findIndex((s) => s.jobId === job.id);
+  const previous = i >= 0 ? sent[i] : null;
   const row = {
     ...(i >= 0 ? sent[i] : { at: Date.now() }),
     jobId: job.id, url: job.source ?? sent[i]?.url ?? extra.url, title: job.title ?? sent[i]?.title ?? null,
@@ -30,5 +31,5 @@ export async function remember(job, extra = {}) {
   if (i >= 0) sent[i] = row; else sent.unshift(row);
   const trimmed = sent.slice(0, MAX_SENT);
   await set({ sent: trimmed });
-  return { row, previous: i >= 0 ? sent[i] : null, list: trimmed };
+  return { row, previous, list: trimmed };
 }

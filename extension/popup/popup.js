@@ -145,9 +145,9 @@ $('send-form').addEventListener('submit', async (e) => {
 async function followJob(job) {
   $('progress-box').hidden = false;
   const onJob = async (j) => {
-    $('job-state').textContent = `${j.state}${j.progress ? ` · ${Math.round(j.progress * 100)}%` : ''}${j.error ? ` · ${j.error}` : ''}`;
+    $('job-state').textContent = `${j.state}${j.progress ? ` · ${Math.round(j.progress)}%` : ''}${j.error ? ` · ${j.error}` : ''}`;
     $('job-state').dataset.state = j.state;
-    $('progress').value = j.progress || 0;
+    $('progress').value = j.progress || 0; // percent, 0 to 100
     await store.remember(j);
   };
   await onJob(job);
@@ -163,7 +163,7 @@ async function followJob(job) {
   if (final.state === 'completed') {
     show(`Imported: ${final.title || target}`, 'ok');
     $('state').dataset.reason = 'completed';
-    $('progress').value = 1;
+    $('progress').value = 100;
     if (final.entryId) {
       $('play').hidden = false;
       $('play').onclick = async () => chrome.tabs.create({ url: await playUrl(conn, final.entryId) });
@@ -181,7 +181,7 @@ async function renderRecent() {
   $('recent-box').hidden = !sent.length;
   $('recent').replaceChildren(...sent.slice(0, 8).map((s) => {
     const li = el('li', {}, el('span', { className: 'what', title: s.url || '' }, s.title || s.url || s.jobId),
-      el('span', { className: 'muted' }, s.state + (ACTIVE_STATES.includes(s.state) && s.progress ? ` ${Math.round(s.progress * 100)}%` : '')));
+      el('span', { className: 'muted' }, s.state + (ACTIVE_STATES.includes(s.state) && s.progress ? ` ${Math.round(s.progress)}%` : '')));
     li.dataset.job = s.jobId;
     li.dataset.state = s.state;
     if (s.state === 'completed' && s.entryId) {
