@@ -93,7 +93,9 @@ async function render() {
     $('library').value = defaults.library;
     $('format').value = defaults.format;
     $('mode').value = defaults.mode;
-    await store.set({ connection: { ...connection, server } });
+    // Keep the server's latest capabilities, unless the connection changed meanwhile (a Disconnect in another tab).
+    const { connection: now } = await store.get('connection');
+    if (now?.token === connection.token && now?.address === connection.address) await store.set({ connection: { ...now, server } });
   } catch (err) {
     show(err.message, 'bad');
   }

@@ -39,6 +39,8 @@ public sealed class ExtensionFlowTests(BrowserFixture fx) : IClassFixture<Browse
         await popup.ClickAsync("#send");
         await Expect(popup.Locator("#state[data-reason=completed]")).ToContainTextAsync("Imported", Slow);
         await Expect(popup.Locator("#play")).ToBeVisibleAsync();
+        await Expect(popup.Locator("#progress-box[data-stream=sse]")).ToHaveCountAsync(1); // followed over SSE, no fallback needed
+        await Expect(popup.Locator("#job-state")).ToHaveTextAsync("completed · 100%");
         await Expect(popup.Locator("#open-hub")).ToBeVisibleAsync();
         await Expect(popup.Locator("#recent li[data-state=completed]")).ToHaveCountAsync(1);
         await popup.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "popup.png"), FullPage = true });
