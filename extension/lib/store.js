@@ -25,8 +25,9 @@ export async function remember(job, extra = {}) {
   const previous = i >= 0 ? sent[i] : null;
   const row = {
     ...(i >= 0 ? sent[i] : { at: Date.now() }),
-    jobId: job.id, url: job.source ?? sent[i]?.url ?? extra.url, title: job.title ?? sent[i]?.title ?? null,
-    state: job.state, progress: job.progress ?? 0, entryId: job.entryId ?? null, error: job.error ?? null, ...extra,
+    jobId: job.id, url: job.source ?? previous?.url ?? extra.url, title: job.title ?? previous?.title ?? null,
+    state: job.state ?? previous?.state, progress: job.progress ?? previous?.progress ?? 0,
+    entryId: job.entryId ?? previous?.entryId ?? null, error: job.error ?? null, ...extra,
   };
   if (i >= 0) sent[i] = row; else sent.unshift(row);
   const trimmed = sent.slice(0, MAX_SENT);

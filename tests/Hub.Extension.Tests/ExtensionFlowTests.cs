@@ -42,7 +42,7 @@ public sealed class ExtensionFlowTests(BrowserFixture fx) : IClassFixture<Browse
         await Expect(popup.Locator("#progress-box[data-stream=sse]")).ToHaveCountAsync(1); // followed over SSE, no fallback needed
         await Expect(popup.Locator("#job-state")).ToHaveTextAsync("completed · 100%");
         await Expect(popup.Locator("#open-hub")).ToBeVisibleAsync();
-        await Expect(popup.Locator("#recent li[data-state=completed]")).ToHaveCountAsync(1);
+        await Expect(popup.Locator("#recent li[data-state=completed] button")).ToHaveTextAsync("Play");
         await popup.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "popup.png"), FullPage = true });
 
         // Through the API: the job came through the extension's door, for the admin who paired the browser.
