@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Hub's two commands:  ./hub.sh run [hub serve options]   ./hub.sh test [dotnet test options]
+# And ./hub.sh extension: builds extension.zip (the Chrome extension, versioned as Hub) for "Load unpacked" or the Web Store.
 # Each installs what it needs on a fresh Debian machine with the .NET SDK, then builds.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -7,7 +8,7 @@ cd "$(dirname "$0")"
 # Debian packages: the PostgreSQL server (for the private database), the media tools Hub drives,
 # and for tests the peers they talk to on 127.0.0.1.
 RUN_PACKAGES=(postgresql yt-dlp ffmpeg aria2)
-TEST_PACKAGES=(opentracker mktorrent nginx-light)
+TEST_PACKAGES=(opentracker mktorrent nginx-light chromium)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -51,9 +52,29 @@ case "$cmd" in
     rm -f "$log"
     exit "$status"
     ;;
+  extension)
+    # The version is Hub's (Directory.Build.props); the zip holds extension/ as it is: plain modules, no build step.
+    version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n 1)
+    out="${1:-extension.zip}"
+    stage=$(mktemp -d)
+    cp -r extension/. "$stage/"
+    python3 - "$stage/manifest.json" "$version" <<'PY'
+import json, sys
+path, version = sys.argv[1], sys.argv[2]
+manifest = json.load(open(path))
+manifest["version"] = version
+json.dump(manifest, open(path, "w"), indent=2)
+PY
+    rm -f "$out"
+    out_abs="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
+    (cd "$stage" && python3 -m zipfile -c "$out_abs" $(ls -A))
+    rm -rf "$stage"
+    echo "hub.sh: wrote $out (Hub extension $version)"
+    ;;
   *)
     echo "usage: ./hub.sh run [options]   start Hub (embedded PostgreSQL, ./data); e.g. --urls=http://0.0.0.0:8080 --Hub:PublicUrl=http://192.168.1.10:8080" >&2
     echo "       ./hub.sh test [options]  run every test" >&2
+    echo "       ./hub.sh extension [FILE] build the Chrome extension as extension.zip" >&2
     exit 64
     ;;
 esac

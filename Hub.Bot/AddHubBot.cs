@@ -69,6 +69,7 @@ public static class HubBotServiceCollectionExtensions
         services.AddSingleton<CommandMenus>();
         services.AddSingleton<InboxCommand>();
         services.AddSingleton<SettingsCommand>();
+        services.AddSingleton<LinkCommand>();
         services.AddSingleton<ContactsCommand>();
         services.AddSingleton<CallbackRouter>();
         services.AddSingleton<UpdateRouter>();

@@ -51,6 +51,7 @@ public static class HubDomainServiceCollectionExtensions
         // Access
         services.AddSingleton<TokenService>();
         services.AddSingleton<ContactService>();
+        services.AddSingleton<Pairing.PairingService>();
         services.AddSingleton<ContactBlocking>();
         services.AddSingleton<InteractionLog>();
         services.AddSingleton<TelegramSettingsStore>();

@@ -12,7 +12,7 @@ public sealed record BotContext(Update Update, Contact Contact, User From, long 
     public bool IsAdmin => Contact.IsAdmin;
 
     /// <summary>Who is asking, as every door names them: what jobs record as "requested by", and what JobAccess decides on.</summary>
-    public Requester Requester { get; } = Requester.ForTelegram(From.Id, Contact.DisplayName, Contact.IsAdmin);
+    public Requester Requester { get; } = Requester.ForContact(Contact);
 
     public string RequestedBy => Requester.Key;
 }

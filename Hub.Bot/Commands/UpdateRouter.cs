@@ -16,7 +16,7 @@ namespace Hub.Bot.Commands;
 /// </summary>
 public sealed class UpdateRouter(ContactService contacts, InteractionLog interactions, BotSender sender, BotStartup startup,
     Microsoft.Extensions.Options.IOptions<TelegramOptions> options, HelpCommand help, ImportCommand imports, FileImportCommand files, LibraryCommand library, JobsCommand jobs,
-    InboxCommand inbox, SettingsCommand settings, ContactsCommand contactsCommand, CallbackRouter callbacks, ILogger<UpdateRouter> logger)
+    InboxCommand inbox, SettingsCommand settings, ContactsCommand contactsCommand, LinkCommand link, CallbackRouter callbacks, ILogger<UpdateRouter> logger)
 {
     public async Task HandleAsync(Update update, CancellationToken cancellationToken)
     {
@@ -123,6 +123,7 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
                 "recent" => await library.RecentAsync(ctx, ct).ConfigureAwait(false),
                 "jobs" => await jobs.ListAsync(Privately(ctx), ct).ConfigureAwait(false),
                 "cancel" => await jobs.CancelAsync(ctx, command.Args, ct).ConfigureAwait(false),
+                "link" => await link.LinkAsync(ctx, command.Args, ct).ConfigureAwait(false),
                 "inbox" => AdminOnly(ctx) ?? await inbox.ListAsync(Privately(ctx), ct).ConfigureAwait(false),
                 "settings" => AdminOnly(ctx) ?? await settings.ShowAsync(Privately(ctx), ct).ConfigureAwait(false),
                 "contacts" => AdminOnly(ctx) ?? await contactsCommand.ListAsync(Privately(ctx), ct).ConfigureAwait(false),

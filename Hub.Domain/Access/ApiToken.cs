@@ -10,4 +10,6 @@ public sealed class ApiToken
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+    /// <summary>The person a paired token acts for (a requester key); null: the token is its own person.</summary>
+    public string? OwnerKey { get; set; }
 }

@@ -13,6 +13,8 @@ public sealed class Contact
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? LastSeenAt { get; set; }
+    /// <summary>The token owner this contact was linked to with <c>/link</c> (a requester key), or null.</summary>
+    public string? OwnerKey { get; set; }
 
     public bool Allowed => Status == ContactStatuses.Allowed;
     public bool IsAdmin => Allowed && Role == Roles.Admin;

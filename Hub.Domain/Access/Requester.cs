@@ -6,7 +6,8 @@ namespace Hub.Domain.Access;
 /// people can read, and whether they act as an admin. Token names are not unique and can be reused after a revoke; the
 /// id cannot, hence keys on ids.
 /// </summary>
-public sealed record Requester(string Key, string Name, bool IsAdmin)
+/// <param name="LinkedTo">Another key of the same person: the token owner a Telegram contact was linked to (<c>/link</c>).</param>
+public sealed record Requester(string Key, string Name, bool IsAdmin, string? LinkedTo = null)
 {
     public const string TokenPrefix = "token:";
     public const string TelegramPrefix = "telegram:";
@@ -14,10 +15,16 @@ public sealed record Requester(string Key, string Name, bool IsAdmin)
     public static Requester ForToken(Guid tokenId, string name, string role) =>
         new(TokenPrefix + tokenId, name, role == Roles.Admin);
 
-    public static Requester ForToken(ApiToken token) => ForToken(token.Id, token.Name, token.Role);
+    /// <summary>A paired token (the extension's) acts for the person who paired it: its key is their key.</summary>
+    public static Requester ForToken(ApiToken token) =>
+        new(token.OwnerKey ?? TokenPrefix + token.Id, token.Name, token.Role == Roles.Admin);
 
-    public static Requester ForTelegram(long userId, string name, bool isAdmin) =>
-        new(TelegramKey(userId), name, isAdmin);
+    public static Requester ForTelegram(long userId, string name, bool isAdmin, string? linkedTo = null) =>
+        new(TelegramKey(userId), name, isAdmin, linkedTo);
+
+    /// <summary>A Telegram contact, linked or not to a token owner.</summary>
+    public static Requester ForContact(Contact contact) =>
+        ForTelegram(contact.TelegramId, contact.DisplayName, contact.IsAdmin, contact.OwnerKey);
 
     /// <summary>A person at this machine's console (<c>hub mcp</c>, <c>hub import</c>): trusted as the role configured.</summary>
     public static Requester Local(string key, string name, string role) => new(key, name, role == Roles.Admin);
@@ -26,8 +33,9 @@ public sealed record Requester(string Key, string Name, bool IsAdmin)
 
     /// <summary>
     /// Whether a job, entry or playlist recorded as asked for by <paramref name="ownerKey"/> is this requester's. The one
-    /// place "the same person" is decided: a Telegram contact linked to tokens (the extension's pairing) joins here.
+    /// place "the same person" is decided: a paired token already carries its owner's key (<see cref="ForToken(ApiToken)"/>),
+    /// and a Telegram contact linked with <c>/link</c> also owns what its token owner asked for (<see cref="LinkedTo"/>).
     /// Nothing without an owner (system jobs, files found on disk) is anybody's.
     /// </summary>
-    public bool Owns(string? ownerKey) => ownerKey is not null && ownerKey == Key;
+    public bool Owns(string? ownerKey) => ownerKey is not null && (ownerKey == Key || ownerKey == LinkedTo);
 }

@@ -50,7 +50,11 @@ public sealed class TokenService
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ApiToken Token, DateTimeOffset At)> _cache = new(StringComparer.Ordinal);
 
-    public async Task<CreatedToken> CreateAsync(string name, string role, CancellationToken cancellationToken)
+    public Task<CreatedToken> CreateAsync(string name, string role, CancellationToken cancellationToken) =>
+        CreateAsync(name, role, null, cancellationToken);
+
+    /// <param name="ownerKey">The person the token acts for (a paired browser's), or null for a token of its own.</param>
+    public async Task<CreatedToken> CreateAsync(string name, string role, string? ownerKey, CancellationToken cancellationToken)
     {
         name = (TextInput.Check(name, "name", int.MaxValue) ?? "").Trim();
         if (name.Length is 0 or > 100)
@@ -70,6 +74,7 @@ public sealed class TokenService
             SecretHash = Hash(secret),
             Prefix = secret[..(SecretPrefix.Length + 6)],
             CreatedAt = time.GetUtcNow(),
+            OwnerKey = ownerKey,
         };
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

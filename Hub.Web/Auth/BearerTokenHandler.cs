@@ -52,7 +52,7 @@ public sealed class BearerTokenHandler(
     {
         var identity = new ClaimsIdentity(
         [
-            new Claim(ClaimTypes.NameIdentifier, "token:" + token.Id),
+            new Claim(ClaimTypes.NameIdentifier, Requester.ForToken(token).Key),
             new Claim(TokenIdClaim, token.Id.ToString()),
             new Claim(ClaimTypes.Name, token.Name),
             new Claim(ClaimTypes.Role, token.Role),

@@ -8,8 +8,21 @@ namespace Hub.Web.Cors;
 /// <summary>The <c>Hub:Cors</c> section: off unless origins are listed.</summary>
 public sealed class HubCorsOptions
 {
-    /// <summary>Exact origins allowed to call /api/v1 from a browser, e.g. <c>chrome-extension://abcdefghijklmnopabcdefghijklmnop</c>.</summary>
+    /// <summary>
+    /// The origin of Hub's own Chrome extension: its id is pinned by the <c>key</c> in extension/manifest.json, so this
+    /// origin is that extension and no web page. Its pages call /api/v1 before the user grants host access (the
+    /// handshake, pairing), which needs CORS.
+    /// </summary>
+    public const string HubExtensionOrigin = "chrome-extension://ljpnhkdpcoeldfnlcdpehgbbhnkjbglb";
+
+    /// <summary>Exact origins allowed to call /api/v1 from a browser, e.g. <c>chrome-extension://abcdefghijklmnopabcdefghijklmnop</c>
+    /// (a store-published build of the extension has the id the store gives it).</summary>
     public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>Whether <see cref="HubExtensionOrigin"/> is allowed besides <see cref="AllowedOrigins"/>; on by default.</summary>
+    public bool AllowHubExtension { get; set; } = true;
+
+    public string[] EffectiveOrigins() => AllowHubExtension ? [HubExtensionOrigin, .. AllowedOrigins] : AllowedOrigins;
 
     public IEnumerable<string> Problems()
     {
@@ -28,7 +41,10 @@ public sealed class HubCorsOptions
     }
 }
 
-/// <summary>CORS for /api/v1 only, from <see cref="HubCorsOptions"/>; with no origins listed no CORS header is ever sent.</summary>
+/// <summary>
+/// CORS for /api/v1 only, from <see cref="HubCorsOptions"/>: Hub's extension and the origins listed, each exactly; a web
+/// page's origin never gets a CORS header.
+/// </summary>
 public static class ApiCors
 {
     public const string PolicyName = "hub-api";
@@ -42,7 +58,7 @@ public static class ApiCors
             .ValidateOnStart();
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<HubCorsOptions>>((cors, hub) => cors.AddPolicy(PolicyName, policy => policy
-            .WithOrigins(hub.Value.AllowedOrigins)
+            .WithOrigins(hub.Value.EffectiveOrigins())
             .WithMethods(Methods)
             .WithHeaders("Authorization", "Content-Type", "Last-Event-ID")
             .WithExposedHeaders("Location")

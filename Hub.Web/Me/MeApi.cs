@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Hub.Web.Me;
 
-public sealed record MeDto(string Name, string Role, Guid? TokenId);
+/// <param name="Key">The requester key jobs record for the caller (<c>requestedBy</c>): a paired browser's is its owner's.</param>
+public sealed record MeDto(string Name, string Role, Guid? TokenId, string? Key = null);
 
 public static class MeApi
 {
@@ -20,5 +21,6 @@ public static class MeApi
     private static Ok<MeDto> GetMe(ClaimsPrincipal user) => TypedResults.Ok(new MeDto(
         user.Identity?.Name ?? "",
         user.FindFirstValue(ClaimTypes.Role) ?? "",
-        Guid.TryParse(user.FindFirstValue(BearerTokenHandler.TokenIdClaim), out var id) ? id : null));
+        Guid.TryParse(user.FindFirstValue(BearerTokenHandler.TokenIdClaim), out var id) ? id : null,
+        user.FindFirstValue(ClaimTypes.NameIdentifier)));
 }

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Hub.Web.Tokens;
 
-public sealed record TokenDto(Guid Id, string Name, string Role, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+/// <param name="OwnerKey">For a paired browser's token, the person it acts for (<c>token:&lt;id&gt;</c>); null for a token of its own.</param>
+public sealed record TokenDto(Guid Id, string Name, string Role, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, string? OwnerKey = null);
 
 public sealed record CreateTokenRequest(string? Name, string? Role);
 
@@ -37,5 +38,5 @@ public static class TokensApi
     private static async Task<Ok<TokenDto>> RevokeToken(Guid id, TokenService tokens, CancellationToken ct) =>
         TypedResults.Ok(ToDto(await tokens.RevokeAsync(id.ToString(), ct)));
 
-    public static TokenDto ToDto(ApiToken t) => new(t.Id, t.Name, t.Role, t.Prefix, t.CreatedAt, t.LastUsedAt, t.RevokedAt);
+    public static TokenDto ToDto(ApiToken t) => new(t.Id, t.Name, t.Role, t.Prefix, t.CreatedAt, t.LastUsedAt, t.RevokedAt, t.OwnerKey);
 }

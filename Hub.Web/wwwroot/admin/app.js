@@ -135,7 +135,8 @@ const views = {
   async tokens() {
     const tokens = await api('/tokens');
     $('tokens-body').replaceChildren(...tokens.map((t) => el('tr', {},
-      el('td', {}, t.name), el('td', {}, t.role), el('td', {}, t.prefix + '…'), el('td', {}, fmtTime(t.createdAt)),
+      el('td', {}, t.name), el('td', {}, t.role), el('td', {}, t.ownerKey ? (tokens.find((o) => `token:${o.id}` === t.ownerKey)?.name ?? t.ownerKey) : ''),
+      el('td', {}, t.prefix + '…'), el('td', {}, fmtTime(t.createdAt)),
       el('td', {}, fmtTime(t.lastUsedAt) || 'never'),
       el('td', {}, el('button', { onclick: () => confirm(`Revoke ${t.name}?`) && act(`/tokens/${t.id}`, null, views.tokens, 'DELETE') }, 'Revoke')))));
   },
@@ -254,6 +255,19 @@ $('token-form').addEventListener('submit', async (e) => {
     $('token-secret').textContent = `Token ${created.token.name}: ${created.secret} — shown once, copy it now.`;
     views.tokens();
   } catch (err) { $('token-secret').textContent = err.message; }
+});
+// Pairing: a one-time code the Chrome extension's options page takes instead of a token, and the bot's /link code.
+$('pair-browser').addEventListener('click', async () => {
+  try {
+    const code = await api('/pairing', { method: 'POST', body: '{}' });
+    $('pair-code').textContent = `Enter ${code.code} in the Hub extension's options (valid until ${fmtTime(code.expiresAt)}, once): it gets its own token for ${code.ownerName}.`;
+  } catch (err) { $('pair-code').textContent = err.message; }
+});
+$('link-telegram').addEventListener('click', async () => {
+  try {
+    const code = await api('/pairing/telegram', { method: 'POST' });
+    $('pair-code').textContent = `Send ${code.command} to Hub's bot (valid until ${fmtTime(code.expiresAt)}): that chat then follows ${code.ownerName}'s imports.`;
+  } catch (err) { $('pair-code').textContent = err.message; }
 });
 window.addEventListener('hashchange', route);
 

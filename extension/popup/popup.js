@@ -1,0 +1,207 @@
+// The popup: what Hub makes of this page, what media it holds, and one Send. Opened as a page for tests with
+// ?tab=<id> (the tab it serves); from the toolbar it serves the active tab, reached through activeTab.
+import { ACTIVE_STATES, adminUrl, call, can, info, playUrl, pollJob, streamJob } from '../lib/hub.js';
+import { detectMedia } from '../content/detect.js';
+import * as store from '../lib/store.js';
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, props = {}, ...children) => { const e = Object.assign(document.createElement(tag), props); e.append(...children); return e; };
+let conn = null;
+let target = null; // the URL Send imports
+
+function show(text, kind = '') {
+  $('state').textContent = text;
+  $('state').className = 'state ' + kind;
+  $('state').dataset.kind = kind;
+}
+
+function refuse(err) {
+  show(err.message, 'bad');
+  $('state').dataset.reason = err.kind ?? 'error';
+  if (err.kind === 'not-connected' || err.kind === 'token-revoked') $('open-options').hidden = false;
+}
+
+async function currentTab() {
+  const asked = new URLSearchParams(location.search).get('tab');
+  if (asked) return chrome.tabs.get(Number(asked));
+  return (await chrome.tabs.query({ active: true, currentWindow: true }))[0];
+}
+
+const duration = (s) => (s == null ? null : `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`);
+
+async function main() {
+  $('open-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
+  ({ connection: conn } = await store.get('connection'));
+  renderRecent();
+  if (!conn?.token) { refuse({ kind: 'not-connected', message: 'Not connected to a Hub. Open the options to connect this browser.' }); return; }
+  const tab = await currentTab();
+  if (!tab?.url || !/^https?:/i.test(tab.url)) {
+    refuse({ kind: 'not-importable', message: 'This page cannot be imported: only http and https pages can.' });
+    return;
+  }
+  target = tab.url;
+  $('url').textContent = tab.url;
+  $('page').hidden = false;
+  show('Asking Hub…');
+
+  let server;
+  try {
+    server = await info(conn.address);
+    await call(conn, '/me');
+  } catch (err) { $('page').hidden = true; refuse(err); return; }
+  if (!can(server, 'imports')) { $('page').hidden = true; refuse({ kind: 'too-old', message: `Hub ${server.version} cannot import for the extension; update Hub.` }); return; }
+  $('progress-box').dataset.stream = can(server, 'jobs.stream') ? 'sse' : 'poll';
+
+  await Promise.all([fillPickers(server), detect(tab), probe(tab.url)]);
+}
+
+async function fillPickers(server) {
+  const { defaults } = await store.get('defaults');
+  try {
+    const libraries = can(server, 'libraries') ? await call(conn, '/libraries') : [];
+    $('library').replaceChildren(new Option('Automatic', ''), ...libraries.map((l) => new Option(l.name, l.slug)));
+  } catch { /* the automatic choice still works */ }
+  $('format').replaceChildren(new Option('Library default', ''), ...(server.formats || []).map((f) => new Option(f, f)));
+  $('library').value = defaults.library;
+  $('format').value = defaults.format;
+  document.querySelector(`input[name=mode][value=${defaults.mode === 'review' ? 'review' : 'auto'}]`).checked = true;
+}
+
+/** One look at the page's video and audio elements and media links (scripting under activeTab). */
+async function detect(tab) {
+  let found;
+  try {
+    [{ result: found }] = await chrome.scripting.executeScript({ target: { tabId: tab.id }, func: detectMedia });
+  } catch {
+    return; // pages Chrome protects (the Web Store, other extensions) cannot be read
+  }
+  const choices = [
+    ...found.media.map((m) => ({ url: m.src, label: `${m.kind === 'audio' ? 'Audio' : 'Video'}: ${m.src}${m.duration ? ` (${duration(m.duration)})` : ''}` })),
+    ...found.links.map((l) => ({ url: l, label: `Link: ${l}` })),
+  ].filter((c, i, all) => c.url !== tab.url && all.findIndex((x) => x.url === c.url) === i);
+  if (!choices.length) return;
+  $('found-heading').hidden = false;
+  const radio = (url, label, checked) => el('li', {}, el('label', {}, el('input', { type: 'radio', name: 'target', value: url, checked }), ' ', label));
+  $('found').replaceChildren(radio(tab.url, 'This page', true), ...choices.map((c) => radio(c.url, c.label, false)));
+  $('found').addEventListener('change', (e) => { target = e.target.value; });
+}
+
+async function probe(url) {
+  try {
+    const p = await call(conn, '/imports/probe', { method: 'POST', body: { url } });
+    $('preview').hidden = false;
+    $('title').textContent = p.title || url;
+    $('facts').textContent = [p.platform, duration(p.durationSeconds), p.isPlaylist ? `playlist of ${p.entryCount ?? '?'}` : null, p.mediaKind]
+      .filter(Boolean).join(' · ');
+    if (p.thumbnailUrl && /^https?:/.test(p.thumbnailUrl)) { $('thumb').src = p.thumbnailUrl; $('thumb').hidden = false; }
+    const existing = await alreadyInLibrary(url, p);
+    if (existing) {
+      show(`Already in the library: ${existing.title}. Sending again reuses that entry.`, 'ok');
+      $('state').dataset.reason = 'already-in-library';
+    } else {
+      show('Ready to send.');
+    }
+  } catch (err) {
+    if (err.kind === 'not-importable' && $('found').children.length) {
+      show(`Hub cannot import the page itself (${err.message}), but it can take a video found on it.`, 'bad');
+      $('state').dataset.reason = 'not-importable';
+    } else {
+      refuse(err);
+      if (err.kind === 'private-url' || err.kind === 'not-importable') $('send').disabled = true;
+    }
+  }
+}
+
+async function alreadyInLibrary(url, p) {
+  if (!p.title) return null;
+  try {
+    const page = await call(conn, `/entries?q=${encodeURIComponent(p.title)}&limit=20`);
+    return page.items.find((e) => e.sourceUrl === url || e.sourceUrl === p.url) ?? null;
+  } catch { return null; }
+}
+
+$('send-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  $('send').disabled = true;
+  try {
+    const job = await call(conn, '/imports', {
+      method: 'POST',
+      body: {
+        url: target, library: $('library').value || null, format: $('format').value || null,
+        mode: document.querySelector('input[name=mode]:checked').value, door: 'extension',
+      },
+    });
+    await store.remember(job, { url: target });
+    chrome.runtime.sendMessage({ type: 'tracked', job }).catch(() => {});
+    show('Sent. Following the import…', 'ok');
+    await followJob(job);
+  } catch (err) {
+    refuse(err);
+    $('send').disabled = false;
+  }
+});
+
+/** Live progress: the job's SSE stream, or polling when the stream fails. */
+async function followJob(job) {
+  $('progress-box').hidden = false;
+  const onJob = async (j) => {
+    $('job-state').textContent = `${j.state}${j.progress ? ` · ${Math.round(j.progress)}%` : ''}${j.error ? ` · ${j.error}` : ''}`;
+    $('job-state').dataset.state = j.state;
+    $('progress').value = j.progress || 0; // percent, 0 to 100
+    await store.remember(j);
+  };
+  await onJob(job);
+  let final;
+  try {
+    if ($('progress-box').dataset.stream !== 'sse') throw new Error('no stream');
+    final = await streamJob(conn, job.id, onJob);
+  } catch {
+    $('progress-box').dataset.stream = 'poll';
+    final = await pollJob(conn, job.id, onJob);
+  }
+  chrome.runtime.sendMessage({ type: 'tracked', job: final }).catch(() => {});
+  if (final.state === 'completed') {
+    show(`Imported: ${final.title || target}`, 'ok');
+    $('state').dataset.reason = 'completed';
+    $('progress').value = 100;
+    if (final.entryId) {
+      $('play').hidden = false;
+      $('play').onclick = async () => chrome.tabs.create({ url: await playUrl(conn, final.entryId) });
+    }
+    $('open-hub').hidden = false;
+    $('open-hub').onclick = () => chrome.tabs.create({ url: adminUrl(conn) });
+  } else {
+    refuse({ kind: final.state, message: `The import ${final.state}${final.error ? `: ${final.error}` : '.'}` });
+  }
+}
+
+/** What this browser sent, newest first, with live state from storage (the worker keeps it current). */
+async function renderRecent() {
+  const { sent } = await store.get('sent');
+  $('recent-box').hidden = !sent.length;
+  $('recent').replaceChildren(...sent.slice(0, 8).map((s) => {
+    const li = el('li', {}, el('span', { className: 'what', title: s.url || '' }, s.title || s.url || s.jobId),
+      el('span', { className: 'muted' }, s.state + (ACTIVE_STATES.includes(s.state) && s.progress ? ` ${Math.round(s.progress)}%` : '')));
+    li.dataset.job = s.jobId;
+    li.dataset.state = s.state;
+    if (s.state === 'completed' && s.entryId) {
+      li.append(el('button', { type: 'button', textContent: 'Play', onclick: async () => chrome.tabs.create({ url: await playUrl(conn, s.entryId) }) }));
+    }
+    if (s.state === 'failed' || s.state === 'cancelled') {
+      li.append(el('button', { type: 'button', textContent: 'Retry', onclick: () => retry(s.jobId) }));
+    }
+    return li;
+  }));
+}
+
+async function retry(jobId) {
+  try {
+    const job = await call(conn, `/jobs/${jobId}/retry`, { method: 'POST' });
+    await store.remember(job);
+    chrome.runtime.sendMessage({ type: 'tracked', job }).catch(() => {});
+  } catch (err) { refuse(err); }
+}
+
+chrome.storage.onChanged.addListener((changes) => { if (changes.sent) renderRecent(); });
+chrome.runtime.sendMessage({ type: 'refresh' }).catch(() => {});
+main();
