@@ -14,6 +14,15 @@ public sealed class Contact
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? LastSeenAt { get; set; }
 
+    // This person's own bot settings; null means the admin's global default (TelegramSettings) applies.
+    public string? DefaultFormat { get; set; }
+    /// <summary><see cref="BotConfirm"/> on/off, or null.</summary>
+    public string? Confirm { get; set; }
+    /// <summary><see cref="BotDelivery"/> files/links, or null.</summary>
+    public string? Delivery { get; set; }
+    /// <summary>An admin who asked to hear when items reach the inbox and when approved items finish.</summary>
+    public bool AdminNotices { get; set; }
+
     public bool Allowed => Status == ContactStatuses.Allowed;
     public bool IsAdmin => Allowed && Role == Roles.Admin;
 
