@@ -68,6 +68,9 @@ public sealed class MediaAndSettingsTests(BotFixture fx) : IClassFixture<BotFixt
         await Task.Delay(300);
         Assert.Single(Api.CallsOf("sendAudio"), c => c.ChatId == user);
         Assert.DoesNotContain(Api.CallsOf("sendVideo"), c => c.ChatId == user);
+        fx.Press(user, linked, "Send me the file"); // on request it still comes, with its attributes
+        var asked = await Api.WaitForAsync(c => c.Method == "sendAudio" && c.ChatId == user && c.Params["caption"]?.ToString() == "own-links", "the file on request (MP3 still)");
+        Assert.Equal(("own-links", "5"), (asked.Params["caption"]!.ToString(), asked.Params["duration"]!.ToString()));
 
         // Someone else still gets the admin's defaults: video, sent as video.
         const long other = 8003;
