@@ -63,7 +63,7 @@ public sealed class PersonalSettingsCommand(PersonalSettingsStore store, BotSend
         if (isAdmin)
         {
             rows.Add(Labels.Heading("🔔 Tell me about work waiting for me"));
-            rows.Add([Button(s.AdminNotices, "On", "n", "1"), Button(!s.AdminNotices, "Off", "n", "0")]);
+            rows.Add([Button(s.AdminNotices, "Notices on", "n", "1"), Button(!s.AdminNotices, "Notices off", "n", "0")]);
         }
         var text = "👤 Your settings\n"
             + $"Format: {Labels.Format(s.DefaultFormat)}{Source(own, "format")}\n"
