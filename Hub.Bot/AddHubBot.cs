@@ -39,6 +39,7 @@ public static class HubBotServiceCollectionExtensions
             .Validate(o => Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" && u.AbsolutePath == "/",
                 "Telegram:ApiBaseUrl must be an http(s) server root such as http://127.0.0.1:8081 (no path).")
             .Validate(o => o.PollTimeoutSeconds is >= 0 and <= 50, "Telegram:PollTimeoutSeconds must be 0 to 50.")
+            .Validate(o => o.UploadLimitBytes > 0, "Telegram:UploadLimitBytes must be positive.")
             .Validate(o => o.GlobalMessagesPerSecond > 0 && o.GroupMessagesPerMinute > 0 && o.PerChatInterval >= TimeSpan.Zero && o.Concurrency > 0,
                 "Telegram rate limits and concurrency must be positive.")
             .ValidateOnStart();
@@ -70,12 +71,17 @@ public static class HubBotServiceCollectionExtensions
         services.AddSingleton<InboxCommand>();
         services.AddSingleton<SettingsCommand>();
         services.AddSingleton<LinkCommand>();
+        services.AddSingleton<PersonalSettingsCommand>();
         services.AddSingleton<ContactsCommand>();
+        services.AddSingleton<InlineSearch>();
         services.AddSingleton<CallbackRouter>();
         services.AddSingleton<UpdateRouter>();
 
         // Notifications: one live message per job
         services.AddSingleton<EntryLinks>();
+        services.AddSingleton<EntryMedia>();
+        services.AddSingleton<AdminNotices>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdminNotices>());
         services.AddSingleton<JobMessages>();
         services.AddSingleton<JobNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<JobNotifier>());

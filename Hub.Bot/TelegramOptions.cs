@@ -64,7 +64,17 @@ public sealed class TelegramOptions
     public const long CloudUploadLimit = 50L * 1024 * 1024;
 
     public long DownloadLimitBytes => LocalApiServer ? long.MaxValue : CloudDownloadLimit;
-    public long UploadLimitBytes => LocalApiServer ? 2000L * 1024 * 1024 : CloudUploadLimit;
+    private long? _uploadLimit;
+
+    /// <summary>
+    /// The largest file the bot sends into a chat (bigger ones get their link): 50 MB in the cloud, 2000 MB with a
+    /// local Bot API server; set <c>Telegram:UploadLimitBytes</c> for another server's limit.
+    /// </summary>
+    public long UploadLimitBytes
+    {
+        get => _uploadLimit ?? (LocalApiServer ? 2000L * 1024 * 1024 : CloudUploadLimit);
+        set => _uploadLimit = value;
+    }
 
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
     public bool IsWebhook => string.Equals(Mode, "webhook", StringComparison.OrdinalIgnoreCase);

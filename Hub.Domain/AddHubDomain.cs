@@ -55,6 +55,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<ContactBlocking>();
         services.AddSingleton<InteractionLog>();
         services.AddSingleton<TelegramSettingsStore>();
+        services.AddSingleton<PersonalSettingsStore>();
 
         // Jobs: the durable queue and its live updates (every process), workers added by AddHubWorkers.
         services.AddOptions<JobOptions>().Bind(configuration.GetSection("Hub:Jobs")).ValidateOnStart();
@@ -95,6 +96,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<FfprobeClient>();
         services.AddSingleton<ThumbnailExtractor>();
         services.AddSingleton<SubtitleFiles>();
+        services.AddSingleton<AudioExtractor>();
 
         // Libraries and imports
         services.AddSingleton<LibraryService>();

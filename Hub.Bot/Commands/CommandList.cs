@@ -17,6 +17,7 @@ public static class CommandList
         new("recent", "Recently added"),
         new("jobs", "Imports in progress"),
         new("cancel", "Cancel an import: /cancel <id>"),
+        new("settings", "Your settings: format, preview, files or links"),
     ];
 
     /// <summary>The menu in an admin's private chat: everyone's commands and the admin ones.</summary>
@@ -24,7 +25,6 @@ public static class CommandList
     [
         .. Everyone,
         new("inbox", "Imports waiting for approval"),
-        new("settings", "Bot settings"),
         new("contacts", "Who may use the bot"),
     ];
 

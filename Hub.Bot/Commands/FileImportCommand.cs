@@ -53,6 +53,7 @@ public sealed class FileImportCommand(TelegramFiles telegramFiles, BotSender sen
             {
                 UploadedFile = path,
                 FileName = name,
+                Title = m.Caption, // a forwarded video's or document's caption names it
                 Library = settings.DefaultLibrary,
                 Mode = ImportModes.Auto,
                 Door = Doors.Bot,

@@ -39,6 +39,8 @@ public sealed class HelpCommand(BotSender sender)
             /recent — recently added
             /jobs — your imports in progress
             /cancel <id> — cancel an import
+            /settings — your format, preview on or off, files or links
+            In any chat, type @ and my name, then words, to share something from the library.
             """;
         if (ctx.IsAdmin)
         {
@@ -46,7 +48,7 @@ public sealed class HelpCommand(BotSender sender)
             text += "\n\n" + """
                 Admin:
                 /inbox — imports waiting for approval
-                /settings — default library, format, confirm on or off
+                /settings — also everyone's defaults: library, format, preview, files or links
                 /contacts — who may use the bot
                 """;
         }

@@ -18,7 +18,7 @@ namespace Hub.Bot.Commands;
 /// bot shows what the link is with buttons for library, format, playlist scope, and Import (the sender confirms). Every job gets one message
 /// that <see cref="JobNotifier"/> keeps current.
 /// </summary>
-public sealed class ImportCommand(ImportService imports, TelegramSettingsStore settingsStore, LibraryService libraries, ChoiceStore choices,
+public sealed class ImportCommand(ImportService imports, PersonalSettingsStore settingsStore, LibraryService libraries, ChoiceStore choices,
     BotSender sender, JobMessages jobMessages, JobNotifier notifier)
 {
     public const string ChoiceKind = "preview";
@@ -39,7 +39,9 @@ public sealed class ImportCommand(ImportService imports, TelegramSettingsStore s
 
     public async Task<string> ImportUrlsAsync(BotContext ctx, IReadOnlyList<string> urls, CancellationToken ct)
     {
-        var settings = await settingsStore.GetAsync(ct).ConfigureAwait(false);
+        // The sender's own choices where they made them, the admin's defaults elsewhere.
+        var own = await settingsStore.GetAsync(ctx.From.Id, ct).ConfigureAwait(false);
+        var settings = new TelegramSettings(own.DefaultLibrary, own.DefaultFormat, own.Confirm, own.Delivery);
         if (urls.Count > MaxLinksPerMessage)
         {
             sender.Post(ctx.ChatId, $"That's {urls.Count} links; I'll take the first {MaxLinksPerMessage}. Send the rest in another message.");

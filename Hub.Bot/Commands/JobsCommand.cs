@@ -15,7 +15,8 @@ namespace Hub.Bot.Commands;
 /// /jobs (active imports with Cancel buttons), /cancel, and sending files. Who sees and may cancel which job is
 /// <see cref="JobAccess"/>'s to decide (your own, or everyone's for admins); this only renders.
 /// </summary>
-public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lookup, RequesterNames names, BotSender sender, IOptions<TelegramOptions> options)
+public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lookup, RequesterNames names, BotSender sender, Notifications.EntryMedia media,
+    IOptions<TelegramOptions> options)
 {
     private const int MaxListed = 10;
     private static readonly IReadOnlyList<string> Active = [.. JobStates.All.Except(JobStates.Terminal)];
@@ -130,7 +131,7 @@ public sealed class JobsCommand(JobQueue queue, JobAccess access, EntryLookup lo
         await sender.AnswerAsync(cb.Id, "Sending…", ct).ConfigureAwait(false);
         try
         {
-            await sender.SendFileAsync(ctx.ChatId, f.Entry.FilePath, f.Entry.MediaKind, Texts.Trim(f.Entry.Title, 1000), ct).ConfigureAwait(false);
+            await media.SendAsync(ctx.ChatId, f.Entry, ct).ConfigureAwait(false);
         }
         catch (ApiRequestException ex)
         {

@@ -9,7 +9,7 @@ using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Hub.Bot.Commands;
 
-/// <summary>/search and /recent: pages of five with Prev/Next, a stream link per hit, Details, and the file on request.</summary>
+/// <summary>/search and /recent: pages of five with Prev/Next, each title linked to its stream (HTML, escaped), Details, and the file on request.</summary>
 public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotSender sender, EntryLinks links, IOptions<TelegramOptions> options)
 {
     public const string ChoiceKind = "search";
@@ -30,7 +30,7 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
     private async Task<string> FirstPageAsync(BotContext ctx, string? query, CancellationToken ct)
     {
         var (text, buttons, count) = await PageAsync(ctx, new SearchChoice(query, [null]), 0, ct).ConfigureAwait(false);
-        sender.Post(ctx.ChatId, text, buttons);
+        sender.Post(ctx.ChatId, text, buttons, html: true);
         return $"{count} result(s)";
     }
 
@@ -46,7 +46,7 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
         }
         await sender.AnswerAsync(cb.Id, null, ct).ConfigureAwait(false);
         var (text, buttons, _) = await PageAsync(ctx, choice, page, ct, parts[1]).ConfigureAwait(false);
-        await sender.EditAsync(cb.Message.Chat.Id, cb.Message.MessageId, text, buttons, ct).ConfigureAwait(false);
+        await sender.EditAsync(cb.Message.Chat.Id, cb.Message.MessageId, text, buttons, ct, html: true).ConfigureAwait(false);
         return "page " + page;
     }
 
@@ -62,30 +62,27 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
         await sender.AnswerAsync(cb.Id, null, ct).ConfigureAwait(false);
         var e = f.Entry;
         var sb = new StringBuilder();
-        sb.Append(e.MediaKind == "audio" ? "🎵 " : "🎬 ").Append(e.Title);
-        sb.Append("\nLibrary: ").Append(f.LibraryName ?? "?").Append(" · ").Append(Texts.Size(e.SizeBytes));
+        var url = await links.StreamUrlAsync(e.Id, ctx.From.Id, ct).ConfigureAwait(false);
+        sb.Append(e.MediaKind == "audio" ? "🎵 " : "🎬 ").Append(url is null ? BotSender.Html(e.Title) : BotSender.Link(url, e.Title));
+        sb.Append("\nLibrary: ").Append(BotSender.Html(f.LibraryName ?? "?")).Append(" · ").Append(Texts.Size(e.SizeBytes));
         if (e.DurationSeconds is { } d)
         {
             sb.Append(" · ").Append(Texts.Duration(d));
         }
         if (e.Container is { } c)
         {
-            sb.Append(" · ").Append(c);
+            sb.Append(" · ").Append(BotSender.Html(c));
         }
         if (!string.IsNullOrWhiteSpace(e.Uploader) || Labels.Platform(e.Platform, e.SourceUrl) is not null)
         {
-            sb.Append('\n').Append(string.Join(" · ", new[] { e.Uploader, Labels.Platform(e.Platform, e.SourceUrl) }.Where(s => !string.IsNullOrWhiteSpace(s))));
+            sb.Append('\n').Append(BotSender.Html(string.Join(" · ", new[] { e.Uploader, Labels.Platform(e.Platform, e.SourceUrl) }.Where(s => !string.IsNullOrWhiteSpace(s)))));
         }
         sb.Append("\nAdded ").Append(e.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
         if (e.SourceUrl is { } src)
         {
-            sb.Append("\nFrom ").Append(src);
+            sb.Append("\nFrom ").Append(BotSender.Html(src));
         }
-        if (await links.StreamUrlAsync(e.Id, ctx.From.Id, ct).ConfigureAwait(false) is { } url)
-        {
-            sb.Append("\n▶️ ").Append(url);
-        }
-        sender.Post(ctx.ChatId, sb.ToString(), FileButton(e.Id, e.SizeBytes, options.Value.UploadLimitBytes));
+        sender.Post(ctx.ChatId, sb.ToString(), FileButton(e.Id, e.SizeBytes, options.Value.UploadLimitBytes), html: true);
         return "details " + e.Id;
     }
 
@@ -102,7 +99,7 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
         var shown = hits.Items;
         if (shown.Count == 0)
         {
-            return (page == 0 ? (query is null ? "The library is empty so far. Send me a link!" : $"Nothing found for “{query}”.") : "No more results.", null, 0);
+            return (page == 0 ? (query is null ? "The library is empty so far. Send me a link!" : $"Nothing found for “{BotSender.Html(query)}”.") : "No more results.", null, 0);
         }
         if (hasNext)
         {
@@ -118,7 +115,7 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
                 await choices.UpdateAsync(choiceId, choice, ct).ConfigureAwait(false);
             }
         }
-        var sb = new StringBuilder(query is null ? "🕒 Recently added" : $"🔎 “{Texts.Trim(query, 60)}”");
+        var sb = new StringBuilder(query is null ? "🕒 Recently added" : $"🔎 “{BotSender.Html(Texts.Trim(query, 60))}”");
         if (page > 0 || hasNext)
         {
             sb.Append(" — page ").Append(page + 1);
@@ -129,15 +126,13 @@ public sealed class LibraryCommand(EntryLookup lookup, ChoiceStore choices, BotS
         {
             var h = shown[i];
             var n = page * PageSize + i + 1;
-            sb.Append('\n').Append(n).Append(". ").Append(Texts.Trim(h.Title, 120)).Append(" — ")
+            var title = Texts.Trim(h.Title, 120);
+            var url = await links.StreamUrlAsync(h.Id, ctx.From.Id, ct).ConfigureAwait(false);
+            sb.Append('\n').Append(n).Append(". ").Append(url is null ? BotSender.Html(title) : BotSender.Link(url, title)).Append(" — ")
                 .Append(h.DurationSeconds is { } d ? Texts.Duration(d) + " · " : "").Append(Texts.Size(h.SizeBytes));
             if (h.LibraryName is { } lib)
             {
-                sb.Append(" · ").Append(lib);
-            }
-            if (await links.StreamUrlAsync(h.Id, ctx.From.Id, ct).ConfigureAwait(false) is { } url)
-            {
-                sb.Append("\n   ▶️ ").Append(url);
+                sb.Append(" · ").Append(BotSender.Html(lib));
             }
         }
         rows.Add([.. shown.Select((h, i) => InlineKeyboardButton.WithCallbackData($"ℹ️ {page * PageSize + i + 1}", CallbackData.Build("ed", CallbackData.Id(h.Id))))]);

@@ -9,7 +9,7 @@ using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Hub.Bot.Commands;
 
-/// <summary>/settings (admins): default library, default format, and confirm on|off (do senders confirm library and format first), as buttons.</summary>
+/// <summary>/settings (admins): everyone's defaults: library, format, confirm on|off (do senders confirm library and format first), files or links, as buttons.</summary>
 public sealed class SettingsCommand(TelegramSettingsStore store, LibraryService libraries, BotSender sender)
 {
     private const int MaxLibraryButtons = 8;
@@ -31,6 +31,7 @@ public sealed class SettingsCommand(TelegramSettingsStore store, LibraryService 
             "l" => new((await libraries.ListAsync(ct).ConfigureAwait(false)).Take(MaxLibraryButtons).ElementAtOrDefault(index)?.Slug ?? "", null, null),
             "f" => new(null, index >= 0 && index < FormatPresets.All.Count ? FormatPresets.All[index] : "", null),
             "c" when BotConfirm.IsValid(value) => new(null, null, value),
+            "d" when BotDelivery.IsValid(value) => new(null, null, null, Delivery: value),
             "m" => new(null, null, value == "a" ? BotConfirm.Off : BotConfirm.On),
             _ => null,
         };
@@ -65,9 +66,16 @@ public sealed class SettingsCommand(TelegramSettingsStore store, LibraryService 
             InlineKeyboardButton.WithCallbackData(Mark(s.ConfirmFirst) + "Confirm: on", CallbackData.Build("st", "c", BotConfirm.On)),
             InlineKeyboardButton.WithCallbackData(Mark(!s.ConfirmFirst) + "Confirm: off", CallbackData.Build("st", "c", BotConfirm.Off)),
         ]);
+        rows.Add(Labels.Heading("📤 When an import is done"));
+        rows.Add([
+            InlineKeyboardButton.WithCallbackData(Mark(s.Delivery == BotDelivery.Files) + "Send files", CallbackData.Build("st", "d", BotDelivery.Files)),
+            InlineKeyboardButton.WithCallbackData(Mark(s.Delivery == BotDelivery.Links) + "Links only", CallbackData.Build("st", "d", BotDelivery.Links)),
+        ]);
         var library = s.DefaultLibrary is null ? "auto (rules decide)" : libs.FirstOrDefault(l => l.Slug == s.DefaultLibrary)?.Name ?? s.DefaultLibrary;
         var text = $"⚙️ Bot settings\nDefault library: {library}\nDefault format: {(s.DefaultFormat is null ? "the library's default" : Labels.Format(s.DefaultFormat))}\n"
-            + $"Confirm: {s.Confirm} ({(s.ConfirmFirst ? "senders pick library and format with buttons, then press Import" : "links are imported at once")})";
+            + $"Confirm: {s.Confirm} ({(s.ConfirmFirst ? "senders pick library and format with buttons, then press Import" : "links are imported at once")})\n"
+            + $"When done: {(s.Delivery == BotDelivery.Files ? "the file is sent when Telegram allows, else a link" : "links only")}\n"
+            + "These are everyone's defaults; each person can change format, confirm and files or links for themselves in /settings.";
         return (text, new InlineKeyboardMarkup(rows));
     }
 

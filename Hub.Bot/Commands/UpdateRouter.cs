@@ -16,11 +16,18 @@ namespace Hub.Bot.Commands;
 /// </summary>
 public sealed class UpdateRouter(ContactService contacts, InteractionLog interactions, BotSender sender, BotStartup startup,
     Microsoft.Extensions.Options.IOptions<TelegramOptions> options, HelpCommand help, ImportCommand imports, FileImportCommand files, LibraryCommand library, JobsCommand jobs,
-    InboxCommand inbox, SettingsCommand settings, ContactsCommand contactsCommand, LinkCommand link, CallbackRouter callbacks, ILogger<UpdateRouter> logger)
+    InboxCommand inbox, SettingsCommand settings, PersonalSettingsCommand personal, ContactsCommand contactsCommand, LinkCommand link, InlineSearch inline,
+    CallbackRouter callbacks, ILogger<UpdateRouter> logger)
 {
     public async Task HandleAsync(Update update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
+        if (update.InlineQuery is { From.IsBot: false } inlineQuery)
+        {
+            // Not recorded as an interaction and no contact made: typing "@bot …" in some chat is not writing to the bot.
+            await inline.HandleAsync(inlineQuery, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         if (update.Message is null && update.CallbackQuery is null)
         {
             return; // edited messages and channel posts ask nothing of us
@@ -125,7 +132,7 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
                 "cancel" => await jobs.CancelAsync(ctx, command.Args, ct).ConfigureAwait(false),
                 "link" => await link.LinkAsync(ctx, command.Args, ct).ConfigureAwait(false),
                 "inbox" => AdminOnly(ctx) ?? await inbox.ListAsync(Privately(ctx), ct).ConfigureAwait(false),
-                "settings" => AdminOnly(ctx) ?? await settings.ShowAsync(Privately(ctx), ct).ConfigureAwait(false),
+                "settings" => await SettingsAsync(Privately(ctx), ct).ConfigureAwait(false),
                 "contacts" => AdminOnly(ctx) ?? await contactsCommand.ListAsync(Privately(ctx), ct).ConfigureAwait(false),
                 _ => help.Unknown(ctx, command.Name),
             };
@@ -154,6 +161,13 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
         }
         sender.Post(ctx.ChatId, $"{ctx.From.FirstName}, I've sent that to you in a private chat.");
         return ctx with { ChatId = ctx.From.Id };
+    }
+
+    /// <summary>Everyone's own settings; an admin also gets everyone's defaults.</summary>
+    private async Task<string> SettingsAsync(BotContext ctx, CancellationToken ct)
+    {
+        var result = await personal.ShowAsync(ctx, ct).ConfigureAwait(false);
+        return ctx.IsAdmin ? result + "; " + await settings.ShowAsync(ctx, ct).ConfigureAwait(false) : result;
     }
 
     private string? AdminOnly(BotContext ctx)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Hub.Bot.Receiving;
 using Hub.Bot.Telegram;
 using Hub.Domain;
+using Hub.Domain.Access;
 using Hub.Domain.Entries;
 using Hub.Domain.Jobs;
 using Hub.Domain.Libraries;
@@ -25,7 +26,7 @@ namespace Hub.Bot.Notifications;
 /// open bot job (and a row read per quiet <see cref="Recheck"/>), bounded by the imports people are waiting on.
 /// </summary>
 public sealed class JobNotifier(IServiceProvider services, JobMessages messages, BotSender sender, BotStartup startup, EntryLinks links,
-    IOptions<TelegramOptions> options, TimeProvider time, ILogger<JobNotifier> logger) : BackgroundService
+    EntryMedia media, IOptions<TelegramOptions> options, TimeProvider time, ILogger<JobNotifier> logger) : BackgroundService
 {
     /// <summary>Live updates come by notification; this re-read only covers a missed one.</summary>
     public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(10);
@@ -223,9 +224,10 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
             }
             string text;
             InlineKeyboardMarkup? buttons;
+            Entry? fileToSend = null;
             if (u.IsFinal)
             {
-                (text, buttons) = await FinishedAsync(u.JobId, message.UserId, cancellationToken).ConfigureAwait(false);
+                (text, buttons, fileToSend) = await FinishedAsync(u.JobId, message.UserId, cancellationToken).ConfigureAwait(false);
                 _titles.TryRemove(u.JobId, out _);
                 _lastEdit.TryRemove(u.JobId, out _);
             }
@@ -239,15 +241,20 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
                 return;
             }
             var messageId = message.MessageId;
+            // Results are HTML (titles linked); running states are plain text.
             try
             {
-                await sender.EditAsync(message.ChatId, messageId, text, buttons, cancellationToken).ConfigureAwait(false);
+                await sender.EditAsync(message.ChatId, messageId, text, buttons, cancellationToken, html: u.IsFinal).ConfigureAwait(false);
             }
             catch (ApiRequestException ex) when (ex.IsMessageGone())
             {
-                messageId = (await sender.SendAsync(message.ChatId, text, buttons, cancellationToken).ConfigureAwait(false)).MessageId;
+                messageId = (await sender.SendAsync(message.ChatId, text, buttons, cancellationToken, html: u.IsFinal).ConfigureAwait(false)).MessageId;
             }
             await messages.SaveAsync(message with { MessageId = messageId, LastText = text, Finished = u.IsFinal }, cancellationToken).ConfigureAwait(false);
+            if (fileToSend is not null)
+            {
+                await SendFileAsync(message.ChatId, fileToSend, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -282,12 +289,26 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
         return fallback;
     }
 
-    private async Task<(string, InlineKeyboardMarkup?)> FinishedAsync(Guid jobId, long holder, CancellationToken cancellationToken)
+    /// <summary>The media itself after its result, for people who chose files; a failed upload still leaves the link.</summary>
+    private async Task SendFileAsync(long chatId, Entry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await media.SendAsync(chatId, entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiRequestException ex)
+        {
+            logger.LogInformation("Could not send entry {EntryId} into chat {ChatId}: {Error}", entry.Id, chatId, ex.Message);
+            sender.Post(chatId, "I couldn't send the file itself; the link above plays it.");
+        }
+    }
+
+    private async Task<(string, InlineKeyboardMarkup?, Entry?)> FinishedAsync(Guid jobId, long holder, CancellationToken cancellationToken)
     {
         var job = await Queue.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
         if (job.EntryId is null && await PlaylistAsync(job, holder, cancellationToken).ConfigureAwait(false) is { } playlist)
         {
-            return (playlist, null);
+            return (playlist, null, null);
         }
         Entry? entry = null;
         string? libraryName = null;
@@ -299,8 +320,10 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
         }
         var forAdmin = (await services.GetRequiredService<Hub.Domain.Access.ContactService>().FindAsync(holder, cancellationToken).ConfigureAwait(false))?.IsAdmin == true;
         var url = entry is null ? null : await links.StreamUrlAsync(entry.Id, holder, cancellationToken).ConfigureAwait(false);
-        var text = JobText.Finished(job, entry, libraryName, url, forAdmin) + (url is not null && links.LocalOnly ? "\n" + EntryLinks.LocalOnlyNote : "");
-        return (text, JobText.FinishedButtons(job, entry, options.Value.UploadLimitBytes));
+        var text = JobText.Finished(job, entry, libraryName, url, forAdmin) + (url is not null && links.LocalOnly ? "\n" + BotSender.Html(EntryLinks.LocalOnlyNote) : "");
+        var personal = await services.GetRequiredService<PersonalSettingsStore>().GetAsync(holder, cancellationToken).ConfigureAwait(false);
+        var send = job.State == JobStates.Completed && entry is not null && personal.SendFiles && media.Fits(entry) ? entry : null;
+        return (text, JobText.FinishedButtons(job, entry, options.Value.UploadLimitBytes, fileSent: send is not null), send);
     }
 
     /// <summary>A playlist's or batch's result, item by item; null for a job without children.</summary>

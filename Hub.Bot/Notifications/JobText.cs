@@ -64,36 +64,36 @@ public static class JobText
     public static InlineKeyboardMarkup? RunningButtons(JobUpdate u) => JobStates.IsTerminal(u.State) || u.CancelRequested ? null
         : new InlineKeyboardMarkup([[InlineKeyboardButton.WithCallbackData("✖ Cancel", CallbackData.Build("jc", CallbackData.Id(u.JobId)))]]);
 
+    /// <summary>The result, in Telegram HTML: the title is the stream link (every remote text escaped).</summary>
     public static string Finished(Job job, Entry? entry, string? libraryName, string? streamUrl, bool forAdmin = false)
     {
         var title = Texts.Trim(entry?.Title ?? job.Title ?? job.Source ?? "your import", 200);
+        var html = BotSender.Html(title);
         switch (job.State)
         {
             case JobStates.Completed when entry is not null:
                 var sb = new StringBuilder();
                 var outcome = Outcome(job);
-                sb.Append(outcome?.Duplicate == true ? "✅ Already in the library: " : "✅ Done: ").Append(title);
-                sb.Append("\nLibrary: ").Append(libraryName ?? "?").Append(" · ").Append(Texts.Size(entry.SizeBytes));
+                sb.Append(outcome?.Duplicate == true ? "✅ Already in the library: " : "✅ Done: ")
+                    .Append(streamUrl is null ? html : BotSender.Link(streamUrl, title));
+                sb.Append("\nLibrary: ").Append(BotSender.Html(libraryName ?? "?")).Append(" · ").Append(Texts.Size(entry.SizeBytes));
                 if (entry.DurationSeconds is { } d)
                 {
                     sb.Append(" · ").Append(Texts.Duration(d));
                 }
-                if (streamUrl is not null)
-                {
-                    sb.Append("\n▶️ ").Append(streamUrl);
-                }
                 return sb.ToString();
             case JobStates.Completed:
-                return "✅ Done: " + title + (Outcome(job)?.Message is { } m ? "\n" + m : "");
+                return "✅ Done: " + html + (Outcome(job)?.Message is { } m ? "\n" + BotSender.Html(m) : "");
             case JobStates.Cancelled:
-                return "✖ Cancelled: " + title;
+                return "✖ Cancelled: " + html;
             default:
-                return "❌ Failed: " + title + "\n" + UserErrors.Describe(job.ErrorKind, job.Error, forAdmin);
+                return "❌ Failed: " + html + "\n" + BotSender.Html(UserErrors.Describe(job.ErrorKind, job.Error, forAdmin));
         }
     }
 
-    public static InlineKeyboardMarkup? FinishedButtons(Job job, Entry? entry, long uploadLimit) =>
-        job.State == JobStates.Completed && entry is not null ? Commands.LibraryCommand.FileButton(entry.Id, entry.SizeBytes, uploadLimit) : null;
+    /// <summary>"Send me the file" when it fits and was not sent already.</summary>
+    public static InlineKeyboardMarkup? FinishedButtons(Job job, Entry? entry, long uploadLimit, bool fileSent = false) =>
+        job.State == JobStates.Completed && entry is not null && !fileSent ? Commands.LibraryCommand.FileButton(entry.Id, entry.SizeBytes, uploadLimit) : null;
 
     public static bool IsDuplicate(Job job) => Outcome(job)?.Duplicate == true;
 

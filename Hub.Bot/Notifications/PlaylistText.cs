@@ -1,11 +1,12 @@
 using System.Text;
 using Hub.Bot.Menus;
+using Hub.Bot.Telegram;
 using Hub.Domain.Jobs;
 
 namespace Hub.Bot.Notifications;
 
 /// <summary>
-/// How a finished playlist or batch reads: counts (imported, already there, failed, skipped) and one line per item with
+/// How a finished playlist or batch reads (Telegram HTML, titles linked): counts (imported, already there, failed, skipped) and one line per item with
 /// its link. Long lists show their first <see cref="MaxListed"/> items (Telegram's 4096 characters) and say how many more.
 /// </summary>
 public static class PlaylistText
@@ -17,7 +18,7 @@ public static class PlaylistText
 
     public static string Finished(Job parent, IReadOnlyList<Item> items)
     {
-        var title = Texts.Trim(parent.Title ?? parent.Source ?? "your playlist", 200);
+        var title = BotSender.Html(Texts.Trim(parent.Title ?? parent.Source ?? "your playlist", 200));
         var imported = items.Count(i => i.State == JobStates.Completed && !i.Duplicate);
         var already = items.Count(i => i.State == JobStates.Completed && i.Duplicate);
         var failed = items.Count(i => i.State == JobStates.Failed);
@@ -41,11 +42,9 @@ public static class PlaylistText
         foreach (var item in items.Take(MaxListed))
         {
             n++;
-            sb.Append('\n').Append(n).Append(". ").Append(Mark(item)).Append(' ').Append(Texts.Trim(item.Title, 80));
-            if (item.Url is not null)
-            {
-                sb.Append("\n   ▶️ ").Append(item.Url);
-            }
+            var itemTitle = Texts.Trim(item.Title, 80);
+            sb.Append('\n').Append(n).Append(". ").Append(Mark(item)).Append(' ')
+                .Append(item.Url is null ? BotSender.Html(itemTitle) : BotSender.Link(item.Url, itemTitle));
         }
         if (items.Count > MaxListed)
         {

@@ -20,7 +20,7 @@ public sealed class PollingService(ITelegramBotClient client, UpdateQueue queue,
     private static readonly TimeSpan QuickEmptyReply = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The updates Hub handles (polling and webhook alike).</summary>
-    public static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.EditedMessage, UpdateType.CallbackQuery];
+    public static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.EditedMessage, UpdateType.CallbackQuery, UpdateType.InlineQuery];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -7,7 +7,7 @@ public static class UpdateFacts
 {
     /// <summary>The person behind the update, if any.</summary>
     public static User? Sender(this Update update) =>
-        update.Message?.From ?? update.EditedMessage?.From ?? update.CallbackQuery?.From;
+        update.Message?.From ?? update.EditedMessage?.From ?? update.CallbackQuery?.From ?? update.InlineQuery?.From;
 
     /// <summary>The chat to answer in: the message's, the pressed message's, else the sender's private chat.</summary>
     public static long? ChatId(this Update update) =>

@@ -16,6 +16,15 @@ public sealed class Contact
     /// <summary>The token owner this contact was linked to with <c>/link</c> (a requester key), or null.</summary>
     public string? OwnerKey { get; set; }
 
+    // This person's own bot settings; null means the admin's global default (TelegramSettings) applies.
+    public string? DefaultFormat { get; set; }
+    /// <summary><see cref="BotConfirm"/> on/off, or null.</summary>
+    public string? Confirm { get; set; }
+    /// <summary><see cref="BotDelivery"/> files/links, or null.</summary>
+    public string? Delivery { get; set; }
+    /// <summary>An admin who asked to hear when items reach the inbox and when approved items finish.</summary>
+    public bool AdminNotices { get; set; }
+
     public bool Allowed => Status == ContactStatuses.Allowed;
     public bool IsAdmin => Allowed && Role == Roles.Admin;
 

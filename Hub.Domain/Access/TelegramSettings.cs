@@ -21,8 +21,20 @@ public static class BotConfirm
     };
 }
 
-/// <summary>The bot's settings admins change from the chat or the admin API. Null library/format: the rules decide.</summary>
-public sealed record TelegramSettings(string? DefaultLibrary, string? DefaultFormat, string Confirm)
+/// <summary>Does the bot send finished media into the chat where Telegram's size limits allow (<c>files</c>), or only links?</summary>
+public static class BotDelivery
+{
+    public const string Files = "files";
+    public const string Links = "links";
+
+    public static bool IsValid(string? value) => value is Files or Links;
+}
+
+/// <summary>
+/// The bot's settings admins change from the chat or the admin API: everyone's defaults, which each person may override
+/// for themselves (<see cref="PersonalSettingsStore"/>). Null library/format: the rules decide.
+/// </summary>
+public sealed record TelegramSettings(string? DefaultLibrary, string? DefaultFormat, string Confirm, string Delivery = BotDelivery.Files)
 {
     public static readonly TelegramSettings Default = new(null, null, BotConfirm.On);
 
@@ -33,4 +45,4 @@ public sealed record TelegramSettings(string? DefaultLibrary, string? DefaultFor
 /// A change to <see cref="TelegramSettings"/>: null leaves a value as it is, "" clears library or format.
 /// <paramref name="Mode"/> is the deprecated name of <paramref name="Confirm"/> (preview = on, auto = off).
 /// </summary>
-public sealed record TelegramSettingsPatch(string? DefaultLibrary, string? DefaultFormat, string? Confirm, string? Mode = null);
+public sealed record TelegramSettingsPatch(string? DefaultLibrary, string? DefaultFormat, string? Confirm, string? Mode = null, string? Delivery = null);

@@ -59,7 +59,12 @@ public sealed class TelegramSettingsStore(IDbContextFactory<HubDbContext> dbFact
         {
             throw new HubValidationException("confirm", "confirm must be 'on' (the sender confirms library and format first) or 'off' (import at once).");
         }
-        var updated = new TelegramSettings(library, format, confirm);
+        var delivery = patch.Delivery ?? current.Delivery;
+        if (!BotDelivery.IsValid(delivery))
+        {
+            throw new HubValidationException("delivery", "delivery must be 'files' (send media into the chat when it fits) or 'links' (links only).");
+        }
+        var updated = new TelegramSettings(library, format, confirm, delivery);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
         var value = JsonSerializer.SerializeToDocument(updated, Json);
@@ -85,8 +90,9 @@ public sealed class TelegramSettingsStore(IDbContextFactory<HubDbContext> dbFact
             return TelegramSettings.Default;
         }
         var confirm = BotConfirm.IsValid(stored.Confirm) ? stored.Confirm! : BotConfirm.FromLegacyMode(stored.Mode) ?? TelegramSettings.Default.Confirm;
-        return new TelegramSettings(stored.DefaultLibrary, stored.DefaultFormat, confirm);
+        return new TelegramSettings(stored.DefaultLibrary, stored.DefaultFormat, confirm,
+            BotDelivery.IsValid(stored.Delivery) ? stored.Delivery! : TelegramSettings.Default.Delivery);
     }
 
-    private sealed record StoredSettings(string? DefaultLibrary, string? DefaultFormat, string? Confirm, string? Mode);
+    private sealed record StoredSettings(string? DefaultLibrary, string? DefaultFormat, string? Confirm, string? Mode, string? Delivery);
 }

@@ -33,7 +33,8 @@ internal static class EntrySearchSql
         string? text = null;
         if (search)
         {
-            text = Param(cmd, q.Q!.Trim(), NpgsqlDbType.Text);
+            // Accents are ignored on both sides (hub_unaccent, migration 0009): "sangerin" finds "Sängerin".
+            text = $"hub_unaccent({Param(cmd, q.Q!.Trim(), NpgsqlDbType.Text)})";
             // The partial-word leg sees only the wanted words: titles containing each of them (ILIKE, served by the
             // trigram index), the newest CandidateLimit (a deterministic order, so pages stay stable), scored by trigram word similarity.
             // Words the text excludes ("-live") exclude there too.
@@ -41,21 +42,21 @@ internal static class EntrySearchSql
             var likes = new List<string>();
             foreach (var word in wanted.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3).Distinct().Take(8))
             {
-                likes.Add($"e.title ILIKE {Param(cmd, "%" + EscapeLike(word) + "%", NpgsqlDbType.Text)}");
+                likes.Add($"hub_unaccent(e.title) ILIKE hub_unaccent({Param(cmd, "%" + EscapeLike(word) + "%", NpgsqlDbType.Text)})");
             }
             var partial = "";
             if (likes.Count > 0)
             {
-                var wantedText = Param(cmd, wanted, NpgsqlDbType.Text);
+                var wantedText = $"hub_unaccent({Param(cmd, wanted, NpgsqlDbType.Text)})";
                 var exclude = "";
                 if (excluded.Length > 0)
                 {
-                    exclude = $" AND NOT e.search_vector @@ to_tsquery('simple', {Param(cmd, excluded, NpgsqlDbType.Text)})";
+                    exclude = $" AND NOT e.search_vector @@ to_tsquery('simple', hub_unaccent({Param(cmd, excluded, NpgsqlDbType.Text)}))";
                 }
                 partial = $"""
 
                         UNION ALL
-                        (SELECT x.id, word_similarity({wantedText}, x.title)::float8 AS score FROM
+                        (SELECT x.id, word_similarity({wantedText}, hub_unaccent(x.title))::float8 AS score FROM
                             (SELECT e.id, e.title FROM entries e WHERE {string.Join(" AND ", likes)}{exclude}{where} ORDER BY e.created_at DESC, e.id DESC LIMIT {CandidateLimit}) x)
                 """;
             }
@@ -71,7 +72,7 @@ internal static class EntrySearchSql
                               websearch_to_tsquery('simple', {text}) query
                          ORDER BY 2 DESC, s.id LIMIT {CandidateLimit})
                         UNION ALL
-                        (SELECT e.id, 0::float8 FROM entries e WHERE lower(e.title) = lower({text}){where}){partial}
+                        (SELECT e.id, 0::float8 FROM entries e WHERE lower(hub_unaccent(e.title)) = lower({text}){where}){partial}
                     ) m GROUP BY id)
                 """).Append('\n');
         }
@@ -82,7 +83,7 @@ internal static class EntrySearchSql
             "duration" => "coalesce(e.duration_seconds, -1)",
             "size" => "e.size_bytes",
             // An exact title match outranks everything else.
-            _ => $"(c.score + CASE WHEN lower(e.title) = lower({text}) THEN 10 ELSE 0 END)",
+            _ => $"(c.score + CASE WHEN lower(hub_unaccent(e.title)) = lower({text}) THEN 10 ELSE 0 END)",
         };
         sql.Append($"SELECT {Columns}, {keyExpr} AS sort_key FROM entries e");
         sql.Append(search ? " JOIN cand c ON c.id = e.id WHERE true" : " WHERE true" + where);

@@ -22,6 +22,7 @@ public sealed class DownloadHandler(
     FfprobeClient ffprobe,
     ThumbnailExtractor thumbnails,
     SubtitleFiles subtitles,
+    AudioExtractor audio,
     LibraryService libraries,
     FilePlacer placer,
     IDbContextFactory<HubDbContext> dbFactory,
@@ -62,6 +63,15 @@ public sealed class DownloadHandler(
         {
             throw ImportFailedException.Permanent("not-media", $"'{downloaded.FileName}' has no audio or video Hub can play.");
         }
+        if (AudioExtractor.Applies(format, media))
+        {
+            // An audio format was asked for but the engine could only fetch the video (a direct file, an upload): keep
+            // the sound, never file the video as if it were what was asked for. The marker then describes the audio.
+            logger.LogInformation("Job {JobId}: {Format} asked for and a video came; keeping its audio", context.Id, format);
+            downloaded = await audio.ExtractAsync(downloaded, media, format, cancellationToken).ConfigureAwait(false);
+            downloaded = await FinishedDownload.SaveAsync(context.WorkDir, downloaded, cancellationToken).ConfigureAwait(false);
+            media = await ffprobe.ProbeAsync(downloaded.FilePath, cancellationToken).ConfigureAwait(false);
+        }
         if (!data.LibraryChosen && media.MediaKind != library.MediaKind && library.MediaKind != "any"
             && (await libraries.ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(l => l.IsDefault && l.MediaKind == media.MediaKind) is { } fits)
         {
@@ -87,12 +97,12 @@ public sealed class DownloadHandler(
         context.Report(new JobProgress(97, downloaded.SizeBytes, downloaded.SizeBytes, null, 0));
 
         var entryId = Guid.CreateVersion7();
-        var title = FirstNonBlank(meta?.Title, context.Job.Title, Path.GetFileNameWithoutExtension(downloaded.FileName), "untitled")!;
+        var title = BestTitle(data, meta, media, context.Job.Title, downloaded.FileName);
         var ext = Path.GetExtension(downloaded.FilePath).TrimStart('.');
         var relative = PathTemplate.Render(library.PathTemplate, new PathTokens
         {
             Platform = meta?.Platform,
-            Uploader = meta?.Uploader,
+            Uploader = meta?.Uploader ?? media.Artist,
             Title = title,
             Id = meta?.SourceId ?? entryId.ToString("N")[..8],
             Year = meta?.UploadDate?.Year,
@@ -118,7 +128,7 @@ public sealed class DownloadHandler(
             NormalizedUrl = ImportService.Normalize(data.Url),
             SourceId = meta?.SourceId,
             Platform = meta?.Platform,
-            Uploader = meta?.Uploader,
+            Uploader = meta?.Uploader ?? media.Artist,
             MediaKind = media.MediaKind,
             Container = media.Container,
             DurationSeconds = media.DurationSeconds ?? meta?.DurationSeconds,
@@ -232,6 +242,16 @@ public sealed class DownloadHandler(
         context.CompleteAsync(dup.Id, new ImportOutcome(dup.Id, true, $"Already in the library: {dup.Title}", dup.FilePath, null),
             "already in library (same content)", null, cancellationToken);
 
+
+    /// <summary>
+    /// The best name known: the one the person gave (a caption), a site's title, the file's own title tag, then what
+    /// the job was called so far and the file name. A direct file's "title" is only its file name, so its tag beats it.
+    /// </summary>
+    internal static string BestTitle(ImportJobData data, ProbeResult? meta, MediaInfo media, string? jobTitle, string fileName)
+    {
+        var siteTitle = meta is { Engine: not "http" } ? meta.Title : null;
+        return FirstNonBlank(data.Title, siteTitle, media.Title, jobTitle, meta?.Title, Path.GetFileNameWithoutExtension(fileName), "untitled")!;
+    }
 
     private static string? FirstNonBlank(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 

@@ -6,6 +6,8 @@ public sealed record ImportJobData
     public string? Url { get; init; }
     public string? UploadedFile { get; init; }
     public string? FileName { get; init; }
+    /// <summary>The name the person gave it (see <see cref="ImportRequest.Title"/>).</summary>
+    public string? Title { get; init; }
     public string? Format { get; init; }
     public string Mode { get; init; } = ImportModes.Auto;
     /// <summary>True when the person named the library, so rules do not move it.</summary>

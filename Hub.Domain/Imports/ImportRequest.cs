@@ -17,6 +17,9 @@ public sealed record ImportRequest
     /// <summary>The uploaded file's original name.</summary>
     public string? FileName { get; init; }
 
+    /// <summary>A name the person gave it (a Telegram caption): it names the entry before anything the file or site says.</summary>
+    public string? Title { get; init; }
+
     /// <summary>Library id, slug or name; null lets the rules decide.</summary>
     public string? Library { get; init; }
 

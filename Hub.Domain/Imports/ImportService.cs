@@ -114,6 +114,8 @@ public sealed class ImportService(
             queueName = JobQueues.Probe;
         }
 
+        var given = GivenTitle(request.Title);
+        title = given ?? title;
         return new NewJob("import", queueName, request.Door)
         {
             RequestedBy = request.RequestedBy,
@@ -129,6 +131,7 @@ public sealed class ImportService(
                 Url = source,
                 UploadedFile = request.UploadedFile,
                 FileName = fileName,
+                Title = given,
                 Format = request.Format,
                 Mode = request.Mode,
                 LibraryChosen = library is not null,
@@ -220,6 +223,17 @@ public sealed class ImportService(
             return await q.FirstOrDefaultAsync(e => e.ContentHash == contentHash, cancellationToken).ConfigureAwait(false);
         }
         return null;
+    }
+
+    /// <summary>A caption as a title: its first line, trimmed, at most 200 characters; blank is none.</summary>
+    private static string? GivenTitle(string? text)
+    {
+        var line = text?.Split('\n', 2)[0].Trim();
+        if (string.IsNullOrEmpty(line) || !TextInput.IsStorable(line))
+        {
+            return null;
+        }
+        return line.Length > 200 ? line[..200].TrimEnd() : line;
     }
 
     public static string? Normalize(string? url) =>

@@ -57,7 +57,11 @@ public static class FfprobeParser
                 SampleRate: audio?.SampleRate,
                 MediaKind: kind,
                 Streams: streams,
-                RawJson: json);
+                RawJson: json)
+            {
+                Title = hasFormat ? Tag(f, "title") : null,
+                Artist = hasFormat ? Tag(f, "artist") ?? Tag(f, "album_artist") : null,
+            };
         }
     }
 
@@ -92,6 +96,24 @@ public static class FfprobeParser
             "asf" => "asf",
             var n => n,
         };
+    }
+
+    /// <summary>A format tag, whatever its case (MP4 writes "title", Matroska "TITLE"), trimmed; blank is null.</summary>
+    private static string? Tag(JsonElement format, string name)
+    {
+        if (!format.TryGetProperty("tags", out var tags) || tags.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        foreach (var tag in tags.EnumerateObject())
+        {
+            if (tag.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && tag.Value.ValueKind == JsonValueKind.String
+                && tag.Value.GetString()?.Trim() is { Length: > 0 } value)
+            {
+                return value.Length > 300 ? value[..300] : value;
+            }
+        }
+        return null;
     }
 
     private static bool IsImageFormat(string? formatName) =>

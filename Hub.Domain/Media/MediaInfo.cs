@@ -19,6 +19,12 @@ public sealed record MediaInfo(
     IReadOnlyList<MediaStreamInfo> Streams,
     string RawJson)
 {
+    /// <summary>The file's own title tag (ffprobe's format tags), if it has one.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>The file's artist tag (or album artist), if it has one.</summary>
+    public string? Artist { get; init; }
+
     /// <summary>An attached picture (cover art) is present.</summary>
     public bool HasCoverArt => Streams.Any(s => s.IsAttachedPicture);
 }

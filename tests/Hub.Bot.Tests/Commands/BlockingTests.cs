@@ -49,8 +49,8 @@ public sealed class BlockingTests(BotFixture fx) : IClassFixture<BotFixture>
         var done = await Api.WaitForTextAsync(user, "✅ Done: held-link");
         Api.PushUpdate(FakeBotApi.TextUpdate(other, "/recent"));
         var recent = await Api.WaitForTextAsync(other, "🕒 Recently added");
-        var theirs = new Uri(LinkIn(done.Text!)).PathAndQuery;
-        var others = new Uri(LinkIn(recent.Text!)).PathAndQuery;
+        var theirs = new Uri(done.Links[0]).PathAndQuery;
+        var others = new Uri(recent.Links[0]).PathAndQuery;
         using var http = fx.App.CreateClient();
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(theirs)).StatusCode);
 
@@ -60,6 +60,4 @@ public sealed class BlockingTests(BotFixture fx) : IClassFixture<BotFixture>
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await http.GetAsync(theirs)).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(others)).StatusCode);
     }
-
-    private static string LinkIn(string text) => text.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("▶️ ", StringComparison.Ordinal))[3..];
 }

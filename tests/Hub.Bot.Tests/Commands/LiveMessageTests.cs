@@ -27,7 +27,7 @@ public sealed class LiveMessageTests(BotFixture fx) : IClassFixture<BotFixture>
         Api.PushUpdate(FakeBotApi.TextUpdate(user, fx.Site.Url("bot-playlist.html").AbsoluteUri));
         var done = await Api.WaitForTextAsync(user, "✅ Done: Two Clips Playlist");
         Assert.Contains("2 imported · 0 failed · 0 skipped (of 2)", done.Text, StringComparison.Ordinal);
-        Assert.Equal(2, done.Text!.Split('\n').Count(l => l.Trim().StartsWith("▶️ http://hub.test/s/", StringComparison.Ordinal)));
+        Assert.Equal(2, done.Links.Count(l => l.StartsWith("http://hub.test/s/", StringComparison.Ordinal)));
         Assert.Contains("1. ✅ ", done.Text, StringComparison.Ordinal);
         Assert.Contains("2. ✅ ", done.Text, StringComparison.Ordinal);
     }

@@ -136,7 +136,7 @@ public sealed class SmallMannersTests(BotFixture fx) : IClassFixture<BotFixture>
     {
         Api.PushUpdate(FakeBotApi.TextUpdate(BotFixture.AdminId, "/help"));
         var help = await Api.WaitForTextAsync(BotFixture.AdminId, "Admin:");
-        Assert.Contains("cancel an import\n\nAdmin:\n/inbox", help.Text, StringComparison.Ordinal);
+        Assert.Contains("library.\n\nAdmin:\n/inbox", help.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -91,7 +91,14 @@ public sealed class EmulatorFixture : BotFixture
         throw new TimeoutException($"no bot message: {what}. History: {history}");
     }
 
-    public static string TextOf(JsonElement item) => item.GetProperty("message").TryGetProperty("text", out var t) ? t.GetString() ?? "" : "";
+    /// <summary>A message's text as the person reads it (an HTML message without its tags, entities decoded).</summary>
+    public static string TextOf(JsonElement item)
+    {
+        var message = item.GetProperty("message");
+        var text = message.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "";
+        var html = message.TryGetProperty("parse_mode", out var mode) && string.Equals(mode.GetString(), "HTML", StringComparison.OrdinalIgnoreCase);
+        return html ? System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(text, "<[^>]+>", "")) : text;
+    }
 
     private static int FreePort()
     {

@@ -17,7 +17,18 @@ public sealed record ApiCall(string Method, JsonObject Params, DateTimeOffset At
 {
     public long? ChatId => Params["chat_id"] is { } c ? long.Parse(c.ToString(), System.Globalization.CultureInfo.InvariantCulture) : null;
     public long? MessageId => Params["message_id"] is { } m ? long.Parse(m.ToString(), System.Globalization.CultureInfo.InvariantCulture) : null;
-    public string? Text => Params["text"]?.ToString();
+    /// <summary>The text as the person reads it: for HTML messages without tags and with entities decoded.</summary>
+    public string? Text => IsHtml && Html is { } h ? System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(h, "<[^>]+>", "")) : Html;
+
+    /// <summary>The text exactly as sent (Telegram HTML when <see cref="IsHtml"/>).</summary>
+    public string? Html => Params["text"]?.ToString() ?? Params["caption"]?.ToString();
+
+    public bool IsHtml => string.Equals(Params["parse_mode"]?.ToString(), "HTML", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The links behind words of an HTML message (href values, decoded).</summary>
+    public IReadOnlyList<string> Links => IsHtml && Html is { } h
+        ? [.. System.Text.RegularExpressions.Regex.Matches(h, "<a href=\"([^\"]*)\">").Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value))]
+        : [];
 
     /// <summary>Every inline button of this call's reply_markup: (text, callback_data or url).</summary>
     public IReadOnlyList<(string Text, string? Data)> Buttons
@@ -172,6 +183,18 @@ public sealed class FakeBotApi : IAsyncDisposable
             },
             ["chat_instance"] = "1",
             ["data"] = data,
+        },
+    };
+
+    /// <summary>"@hub_test_bot words" typed in some chat.</summary>
+    public static JsonObject InlineQueryUpdate(long userId, string query) => new()
+    {
+        ["inline_query"] = new JsonObject
+        {
+            ["id"] = Guid.NewGuid().ToString("N")[..12],
+            ["from"] = User(userId),
+            ["query"] = query,
+            ["offset"] = "",
         },
     };
 
@@ -350,6 +373,16 @@ public sealed class FakeBotApi : IAsyncDisposable
             foreach (var (k, v) in form)
             {
                 obj[k] = v.ToString();
+            }
+            // Uploaded parts by field name (video, audio, thumbnail …) with their sizes, so tests see what was attached.
+            // A field may name its part ("video": "attach://0"), as Telegram.Bot writes them.
+            foreach (var f in form.Files)
+            {
+                obj["file:" + f.Name] = f.Length;
+                foreach (var (k, v) in form.Where(kv => kv.Value.ToString() == "attach://" + f.Name))
+                {
+                    obj["file:" + k] = f.Length;
+                }
             }
             return (obj, form.Files.Count > 0 ? form.Files.Sum(f => f.Length) : null);
         }

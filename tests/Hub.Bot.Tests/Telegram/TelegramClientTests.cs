@@ -109,7 +109,7 @@ public sealed class TelegramClientTests : IAsyncLifetime
         await File.WriteAllTextAsync(file, "x");
         try
         {
-            var ex = await Assert.ThrowsAsync<ApiRequestException>(() => t.Sender.SendFileAsync(42, file, "document", null, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<ApiRequestException>(() => t.Sender.SendMediaAsync(42, new MediaUpload(file, "document", null), CancellationToken.None));
             Assert.Equal(501, ex.ErrorCode);
             Assert.Contains("not supported", ex.Message, StringComparison.Ordinal);
         }
@@ -201,7 +201,7 @@ public sealed class TelegramClientTests : IAsyncLifetime
         await using var api = await FakeBotApi.StartAsync();
         var video = await TestMedia.VideoAsync();
         await using var t = new TelegramServices(api.BaseUrl);
-        var m = await t.Sender.SendFileAsync(42, video, "video", "clip", CancellationToken.None);
+        var m = await t.Sender.SendMediaAsync(42, new MediaUpload(video, "video", "clip"), CancellationToken.None);
         Assert.True(m.MessageId > 0);
         var call = Assert.Single(api.CallsOf("sendVideo"));
         Assert.Equal(new FileInfo(video).Length, call.UploadedBytes);

@@ -13,6 +13,7 @@ public sealed class EntrySearchTests(EntrySearchTests.Fixture fx) : IClassFixtur
         public Guid Library { get; } = Guid.CreateVersion7();
         public Guid Bunny { get; } = Guid.CreateVersion7();
         public Guid ExactOcean { get; } = Guid.CreateVersion7();
+        public Guid Singer { get; } = Guid.CreateVersion7();
 
         public override async Task InitializeAsync()
         {
@@ -34,6 +35,7 @@ public sealed class EntrySearchTests(EntrySearchTests.Fixture fx) : IClassFixtur
             }
             rows.Add((Bunny, "Big Buck Bunny", "youtube", "video", ["animation"]));
             rows.Add((ExactOcean, "Ocean", "vimeo", "video", []));
+            rows.Add((Singer, "Die Sängerin im Café", "youtube", "audio", ["chanson"]));
             rows.Add((Guid.CreateVersion7(), "Zebra crossing documentary", "youtube", "video", ["animals"]));
             await using (var copy = await conn.BeginBinaryImportAsync("COPY entries (id, library_id, title, platform, media_kind, tags, file_path) FROM STDIN (FORMAT BINARY)"))
             {
@@ -64,6 +66,15 @@ public sealed class EntrySearchTests(EntrySearchTests.Fixture fx) : IClassFixtur
         Assert.Equal(fx.ExactOcean, page.Items[0].Id);
         Assert.All(page.Items, e => Assert.Contains("ocean", e.Title, StringComparison.OrdinalIgnoreCase));
         Assert.NotNull(page.NextCursor);
+    }
+
+    [Fact]
+    public async Task Search_IgnoresAccents_WholeWordsPartialWordsAndExactTitles()
+    {
+        Assert.Equal(fx.Singer, (await Entries.QueryAsync(new EntryQuery { Q = "sangerin" }, default)).Items[0].Id);
+        Assert.Equal(fx.Singer, (await Entries.QueryAsync(new EntryQuery { Q = "sänger cafe" }, default)).Items[0].Id);
+        Assert.Equal(fx.Singer, (await Entries.QueryAsync(new EntryQuery { Q = "sanger" }, default)).Items[0].Id);
+        Assert.Equal(fx.Singer, (await Entries.QueryAsync(new EntryQuery { Q = "Die Sangerin im Cafe" }, default)).Items[0].Id);
     }
 
     [Fact]

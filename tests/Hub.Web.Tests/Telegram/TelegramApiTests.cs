@@ -23,13 +23,13 @@ public sealed class TelegramApiTests(HubAppFactory app) : IClassFixture<HubAppFa
     {
         var admin = await app.CreateClientAsync("admin");
         var initial = await admin.GetFromJsonAsync<JsonElement>("/api/v1/telegram/settings");
-        Assert.Equal("on", initial.GetProperty("confirm").GetString());
+        Assert.Equal(("on", "files"), (initial.GetProperty("confirm").GetString(), initial.GetProperty("delivery").GetString()));
 
-        var put = await admin.PutAsJsonAsync("/api/v1/telegram/settings", new { defaultLibrary = "videos", defaultFormat = "video_720", confirm = "off" });
+        var put = await admin.PutAsJsonAsync("/api/v1/telegram/settings", new { defaultLibrary = "videos", defaultFormat = "video_720", confirm = "off", delivery = "links" });
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var saved = await admin.GetFromJsonAsync<JsonElement>("/api/v1/telegram/settings");
-        Assert.Equal(("videos", "video_720", "off"), (saved.GetProperty("defaultLibrary").GetString(), saved.GetProperty("defaultFormat").GetString(),
-            saved.GetProperty("confirm").GetString()));
+        Assert.Equal(("videos", "video_720", "off", "links"), (saved.GetProperty("defaultLibrary").GetString(), saved.GetProperty("defaultFormat").GetString(),
+            saved.GetProperty("confirm").GetString(), saved.GetProperty("delivery").GetString()));
 
         var bad = await admin.PutAsJsonAsync("/api/v1/telegram/settings", new { confirm = "sometimes" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
