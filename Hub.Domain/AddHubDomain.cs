@@ -30,6 +30,7 @@ public static class HubDomainServiceCollectionExtensions
     {
         services.AddOptions<HubOptions>().Bind(configuration.GetSection(HubOptions.Section)).ValidateDataAnnotations()
             .Validate(o => !o.YtDlp.Validate().Any(), "Hub:YtDlp is invalid (timeouts must be positive, rates like 500K or 5M)")
+            .Validate(o => !o.Archives.Validate().Any(), "Hub:Archives is invalid (caps must be positive, MaxRatio at least 1)")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<HubOptions>, NetworkOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
@@ -93,6 +94,8 @@ public static class HubDomainServiceCollectionExtensions
         services.AddMemoryCache();
         services.AddSingleton<ImportService>();
         services.AddSingleton<BatchImport>();
+        services.AddSingleton<LocalFileSet>();
+        services.AddSingleton<ArchiveImport>();
         services.AddSingleton<BatchPreflight>();
         services.AddHostedService<LibraryDefaultsService>();
 

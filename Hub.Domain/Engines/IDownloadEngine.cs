@@ -40,4 +40,11 @@ public sealed record DownloadResult(string FilePath, string FileName, long SizeB
 {
     /// <summary>Site metadata the engine learned while downloading (title, uploader, id, …); null when it learned none.</summary>
     public ProbeResult? Metadata { get; init; }
+
+    /// <summary>
+    /// Several finished files inside the work folder (a multi-file torrent), each with the name people should see;
+    /// <see cref="FilePath"/> is then their folder. The download step makes one child import per media file
+    /// (<see cref="LocalFileSet"/>) instead of one entry.
+    /// </summary>
+    public IReadOnlyList<LocalFile>? Files { get; init; }
 }
