@@ -12,6 +12,7 @@ using Hub.Domain.Media;
 using Hub.Domain.Net;
 using Hub.Domain.Playlists;
 using Hub.Domain.Processes;
+using Hub.Domain.Scanning;
 using Hub.Domain.Stats;
 using Hub.Domain.Storage;
 using Hub.Domain.Tools;
@@ -96,6 +97,12 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<BatchImport>();
         services.AddSingleton<LocalFileSet>();
         services.AddSingleton<ArchiveImport>();
+
+        // The library scanner: on demand, on a schedule (Program.Schedule), and by watching folders (workers only).
+        services.AddOptions<ScannerOptions>().Bind(configuration.GetSection("Hub:Scanner")).ValidateOnStart();
+        services.AddSingleton<LibraryScanner>();
+        services.AddSingleton<ScanService>();
+        services.AddTransient<ScheduledLibraryScan>();
         services.AddSingleton<BatchPreflight>();
         services.AddHostedService<LibraryDefaultsService>();
 
@@ -120,6 +127,8 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<MaintenanceHandler>();
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<MaintenanceHandler>());
         services.AddSingleton<IJobHandler, ToolUpdateHandler>();
+        services.AddSingleton<IJobHandler, LibraryScanHandler>();
+        services.AddHostedService<LibraryWatcher>();
         services.AddSingleton<JobWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         return services;

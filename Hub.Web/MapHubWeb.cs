@@ -8,6 +8,7 @@ using Hub.Web.Jobs;
 using Hub.Web.Libraries;
 using Hub.Web.Me;
 using Hub.Web.Playlists;
+using Hub.Web.Scanning;
 using Hub.Web.Stats;
 using Hub.Web.Streaming;
 using Hub.Web.Telegram;
@@ -42,6 +43,7 @@ public static class HubWebApplicationExtensions
         api.MapJobs();
         api.MapInbox();
         api.MapLibraries();
+        api.MapScan();
         api.MapEntries();
         api.MapStreaming();
         api.MapPlaylists();

@@ -25,6 +25,7 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
     public DbSet<Setting> Settings => Set<Setting>();
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<Interaction> Interactions => Set<Interaction>();
+    public DbSet<Scanning.ScanFile> ScanFiles => Set<Scanning.ScanFile>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -35,6 +36,7 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
             e.HasOne<Library>().WithMany().HasForeignKey(x => x.LibraryId).OnDelete(DeleteBehavior.Restrict);
         });
         b.Entity<Job>(e => e.ToTable("jobs"));
+        b.Entity<Scanning.ScanFile>(e => e.ToTable("scan_files"));
         b.Entity<JobEvent>(e =>
         {
             e.ToTable("job_events");
