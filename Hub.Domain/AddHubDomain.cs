@@ -128,7 +128,8 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<MaintenanceHandler>());
         services.AddSingleton<IJobHandler, ToolUpdateHandler>();
         services.AddSingleton<IJobHandler, LibraryScanHandler>();
-        services.AddHostedService<LibraryWatcher>();
+        services.AddSingleton<LibraryWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<LibraryWatcher>());
         services.AddSingleton<JobWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         return services;

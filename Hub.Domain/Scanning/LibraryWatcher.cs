@@ -15,9 +15,16 @@ namespace Hub.Domain.Scanning;
 public sealed class LibraryWatcher(IOptions<ScannerOptions> options, IOptions<HubOptions> hubOptions, LibraryService libraries, ScanService scans,
     TimeProvider time, ILogger<LibraryWatcher> logger) : BackgroundService
 {
-    private static readonly TimeSpan RefreshLibraries = TimeSpan.FromMinutes(1);
+    // New libraries (and folders created since) are picked up this often.
+    private static readonly TimeSpan RefreshLibraries = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (Guid Library, FileSystemWatcher Watcher)> _watchers = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the folder is being watched now.</summary>
+    public bool Watches(string root)
+    {
+        lock (_watchers) return _watchers.ContainsKey(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
+    }
 
     private sealed record Pending(Guid Library, long Size, DateTimeOffset Since);
 
@@ -59,8 +66,11 @@ public sealed class LibraryWatcher(IOptions<ScannerOptions> options, IOptions<Hu
         }
         finally
         {
-            foreach (var (_, w) in _watchers.Values) w.Dispose();
-            _watchers.Clear();
+            lock (_watchers)
+            {
+                foreach (var (_, w) in _watchers.Values) w.Dispose();
+                _watchers.Clear();
+            }
         }
     }
 
@@ -98,7 +108,7 @@ public sealed class LibraryWatcher(IOptions<ScannerOptions> options, IOptions<Hu
         foreach (var library in await libraries.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             var root = FilePlacer.ResolveRoot(library, hubOptions.Value);
-            if (_watchers.ContainsKey(root) || !Directory.Exists(root))
+            if (Watches(root) || !Directory.Exists(root))
             {
                 continue;
             }
@@ -120,7 +130,7 @@ public sealed class LibraryWatcher(IOptions<ScannerOptions> options, IOptions<Hu
             watcher.Renamed += (_, e) => Seen(e.FullPath);
             watcher.Error += (_, e) => logger.LogWarning("Watching {Root} failed: {Error}", root, e.GetException().Message);
             watcher.EnableRaisingEvents = true;
-            _watchers[root] = (id, watcher);
+            lock (_watchers) _watchers[root] = (id, watcher);
             logger.LogInformation("Watching {Root} for library {Library}", root, library.Name);
         }
     }

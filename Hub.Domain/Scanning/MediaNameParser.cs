@@ -61,9 +61,10 @@ public static partial class MediaNameParser
         var file = parts.Length > 0 ? parts[^1] : "";
         var folders = parts[..^1];
         var ext = Path.GetExtension(file);
-        var stem = Bracketed().Replace(Path.GetFileNameWithoutExtension(file), " ");
-        var resolution = Resolution().Match(stem) is { Success: true } r ? r.Groups["r"].Value.ToLowerInvariant() : null;
-        var source = Source().Match(stem) is { Success: true } s ? NormalizeSource(s.Groups["src"].Value) : null;
+        var raw = Path.GetFileNameWithoutExtension(file);
+        var resolution = Resolution().Match(raw) is { Success: true } r ? r.Groups["r"].Value.ToLowerInvariant() : null;
+        var source = Source().Match(raw) is { Success: true } s ? NormalizeSource(s.Groups["src"].Value) : null;
+        var stem = Bracketed().Replace(raw, " "); // release groups and tags in brackets are not part of a title
 
         if (AudioExtensions.Contains(ext))
         {
