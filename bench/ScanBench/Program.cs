@@ -49,7 +49,7 @@ try
     {
         var rel = (i % 3) switch
         {
-            0 => $"TV/Show {i % 97}/Season {i % 7 + 1}/Show.{i % 97}.S{i % 7 + 1:00}E{i:0000}.720p.WEB-DL.mp4",
+            0 => $"TV/Show {i % 97}/Season {i / 300 + 1}/Show.{i % 97}.S{i / 300 + 1:00}E{i / 3 % 100:00}.720p.WEB-DL.mp4",
             1 => $"Films/Film {i} ({1950 + i % 70})/Film.{i}.{1950 + i % 70}.1080p.BluRay.mp4",
             _ => $"Music/Artist {i % 50}/Album {i % 300}/{i % 20 + 1:00} - Song {i}.mp3",
         };
