@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 # Debian packages: the PostgreSQL server (for the private database), the media tools Hub drives,
 # and for tests the peers they talk to on 127.0.0.1.
 RUN_PACKAGES=(postgresql yt-dlp ffmpeg aria2)
-TEST_PACKAGES=(opentracker mktorrent nginx-light chromium)
+TEST_PACKAGES=(opentracker mktorrent nginx-light chromium libarchive-tools unzip)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -12,6 +12,7 @@ using Hub.Domain.Media;
 using Hub.Domain.Net;
 using Hub.Domain.Playlists;
 using Hub.Domain.Processes;
+using Hub.Domain.Scanning;
 using Hub.Domain.Stats;
 using Hub.Domain.Storage;
 using Hub.Domain.Engines.Torrent;
@@ -31,6 +32,7 @@ public static class HubDomainServiceCollectionExtensions
     {
         services.AddOptions<HubOptions>().Bind(configuration.GetSection(HubOptions.Section)).ValidateDataAnnotations()
             .Validate(o => !o.YtDlp.Validate().Any(), "Hub:YtDlp is invalid (timeouts must be positive, rates like 500K or 5M)")
+            .Validate(o => !o.Archives.Validate().Any(), "Hub:Archives is invalid (caps must be positive, MaxRatio at least 1)")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<HubOptions>, NetworkOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
@@ -104,6 +106,14 @@ public static class HubDomainServiceCollectionExtensions
         services.AddMemoryCache();
         services.AddSingleton<ImportService>();
         services.AddSingleton<BatchImport>();
+        services.AddSingleton<LocalFileSet>();
+        services.AddSingleton<ArchiveImport>();
+
+        // The library scanner: on demand, on a schedule (Program.Schedule), and by watching folders (workers only).
+        services.AddOptions<ScannerOptions>().Bind(configuration.GetSection("Hub:Scanner")).ValidateOnStart();
+        services.AddSingleton<LibraryScanner>();
+        services.AddSingleton<ScanService>();
+        services.AddTransient<ScheduledLibraryScan>();
         services.AddSingleton<BatchPreflight>();
         services.AddHostedService<LibraryDefaultsService>();
 
@@ -132,6 +142,9 @@ public static class HubDomainServiceCollectionExtensions
         // Webhooks: job events become durable deliveries, sent by the notify queue.
         services.AddSingleton<IJobHandler, Notifications.WebhookDeliveryHandler>();
         services.AddHostedService<Notifications.WebhookPublisher>();
+        services.AddSingleton<IJobHandler, LibraryScanHandler>();
+        services.AddSingleton<LibraryWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<LibraryWatcher>());
         services.AddSingleton<JobWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         return services;

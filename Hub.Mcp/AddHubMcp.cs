@@ -53,6 +53,7 @@ public static class HubMcpServiceCollectionExtensions
             .WithTools<PlaylistTools>(McpJson.Options)
             .WithTools<StatsTools>(McpJson.Options)
             .WithTools<InboxTools>(McpJson.Options)
+            .WithTools<ScanTools>(McpJson.Options)
             .WithResources<EntryResources>()
             .WithResources<JobResources>()
             .WithPrompts<HubPrompts>()

@@ -10,6 +10,7 @@ using Hub.Web.Libraries;
 using Hub.Web.Me;
 using Hub.Web.Pairing;
 using Hub.Web.Playlists;
+using Hub.Web.Scanning;
 using Hub.Web.Stats;
 using Hub.Web.Streaming;
 using Hub.Web.Telegram;
@@ -47,6 +48,7 @@ public static class HubWebApplicationExtensions
         api.MapJobs();
         api.MapInbox();
         api.MapLibraries();
+        api.MapScan();
         api.MapEntries();
         api.MapSubtitles();
         api.MapStreaming();

@@ -48,8 +48,9 @@ public sealed record DownloadResult(string FilePath, string FileName, long SizeB
     public IReadOnlyList<Media.SubtitleFile> Subtitles { get; init; } = [];
 
     /// <summary>
-    /// Every media file the download produced, <see cref="FilePath"/> included, when there is more than one (a multi-file
-    /// torrent); empty for the usual single file.
+    /// Several finished files inside the work folder (a multi-file torrent), each with the name people should see;
+    /// <see cref="FilePath"/> is then their folder. The download step makes one child import per media file
+    /// (<see cref="LocalFileSet"/>) instead of one entry.
     /// </summary>
-    public IReadOnlyList<string> Files { get; init; } = [];
+    public IReadOnlyList<LocalFile>? Files { get; init; }
 }

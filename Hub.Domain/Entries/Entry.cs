@@ -27,4 +27,6 @@ public sealed class Entry
     public string? RequestedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Set by a library scan when the file is no longer there (the entry is kept); cleared when it is found again.</summary>
+    public DateTimeOffset? MissingSince { get; set; }
 }

@@ -3,6 +3,7 @@ using Hub.Domain.Engines.Upload;
 using Hub.Domain.Jobs;
 using Hub.Domain.Libraries;
 using Hub.Domain.Media;
+using Hub.Domain.Media.Archives;
 using Hub.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,8 @@ public sealed class DownloadHandler(
     ThumbnailExtractor thumbnails,
     SubtitleFiles subtitles,
     AudioExtractor audio,
+    ArchiveImport archives,
+    LocalFileSet fileSet,
     LibraryService libraries,
     FilePlacer placer,
     IDbContextFactory<HubDbContext> dbFactory,
@@ -52,7 +55,19 @@ public sealed class DownloadHandler(
         else
         {
             downloaded = await DownloadAsync(context, data, format, progress, cancellationToken).ConfigureAwait(false);
+            if (downloaded.Files is { Count: > 0 } several)
+            {
+                await fileSet.ExpandAsync(context, several, FirstNonBlank(context.Job.Title, downloaded.FileName)!, fromArchive: false, null, cancellationToken)
+                    .ConfigureAwait(false);
+                return;
+            }
             downloaded = await FinishedDownload.SaveAsync(context.WorkDir, downloaded, cancellationToken).ConfigureAwait(false);
+        }
+        // An archive (by its bytes, whatever its name) becomes the parent of the media files inside it.
+        if (!data.FromArchive && ArchiveSniffer.Detect(downloaded.FilePath) is { } archiveFormat)
+        {
+            await archives.ExpandAsync(context, downloaded, archiveFormat, cancellationToken).ConfigureAwait(false);
+            return;
         }
         await context.TransitionAsync(JobStates.Processing, "downloaded; reading media metadata",
             new { bytes = downloaded.SizeBytes, file = Path.GetFileName(downloaded.FilePath) }, cancellationToken).ConfigureAwait(false);

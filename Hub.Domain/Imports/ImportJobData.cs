@@ -17,6 +17,8 @@ public sealed record ImportJobData
     public string? Engine { get; init; }
     public ProbeResult? Probe { get; init; }
     public ClassificationNote? Classification { get; init; }
+    /// <summary>The file was unpacked from an archive: it is imported as it is, never unpacked again.</summary>
+    public bool FromArchive { get; init; }
 }
 
 public sealed record ClassificationNote(Guid? LibraryId, string? LibraryName, double Confidence, bool NeedsReview, string Reason);

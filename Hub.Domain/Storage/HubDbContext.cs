@@ -27,6 +27,7 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
     public DbSet<Interaction> Interactions => Set<Interaction>();
     public DbSet<Notifications.Webhook> Webhooks => Set<Notifications.Webhook>();
     public DbSet<Notifications.WebhookDelivery> WebhookDeliveries => Set<Notifications.WebhookDelivery>();
+    public DbSet<Scanning.ScanFile> ScanFiles => Set<Scanning.ScanFile>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -37,6 +38,7 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
             e.HasOne<Library>().WithMany().HasForeignKey(x => x.LibraryId).OnDelete(DeleteBehavior.Restrict);
         });
         b.Entity<Job>(e => e.ToTable("jobs"));
+        b.Entity<Scanning.ScanFile>(e => e.ToTable("scan_files"));
         b.Entity<JobEvent>(e =>
         {
             e.ToTable("job_events");

@@ -3,7 +3,7 @@ namespace Hub.Web.Imports;
 
 /// <summary>
 /// Which uploads Hub takes: a known media extension whose first bytes agree with it (the name alone proves nothing).
-/// Archives (zip, rar, 7z, tar, gzip) are accepted too, like the HTTP engine accepts them, for the pipeline's archive
+/// Archives (zip, rar, 7z, tar, gzip, bzip2, xz) are accepted too, like the HTTP engine accepts them, for the pipeline's archive
 /// step to unpack; anything else is refused with 415 before more than its first bytes are kept.
 /// </summary>
 public static class UploadTypes
@@ -21,6 +21,7 @@ public static class UploadTypes
         [".wav"] = "wav",
         [".avi"] = "avi",
         [".zip"] = "zip", [".rar"] = "rar", [".7z"] = "7z", [".tar"] = "tar", [".gz"] = "gzip", [".tgz"] = "gzip",
+        [".bz2"] = "bzip2", [".tbz2"] = "bzip2", [".xz"] = "xz", [".txz"] = "xz",
     };
 
     public static IReadOnlyCollection<string> Extensions => FamilyByExtension.Keys;
@@ -44,6 +45,8 @@ public static class UploadTypes
         if (head.StartsWith("Rar!\x1A\x07"u8)) return "rar";
         if (head.StartsWith((ReadOnlySpan<byte>)[0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C])) return "7z";
         if (head.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B])) return "gzip";
+        if (head.StartsWith("BZh"u8)) return "bzip2";
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])) return "xz";
         if (head.Length >= 262 && head.Slice(257, 5).SequenceEqual("ustar"u8)) return "tar";
         // An MPEG audio frame without an ID3 tag: 11 sync bits, then a layer other than "reserved" (which ADTS AAC uses).
         if (head.Length >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0 && (head[1] & 0x06) != 0) return "mp3";

@@ -303,9 +303,10 @@ public sealed class TorrentEngine(
         await ForgetAsync(rpc, gid).ConfigureAwait(false);
         var main = files.FirstOrDefault() ?? throw ImportFailedException.Retryable("torrent", "aria2 reported the torrent complete, but its files are not in the work folder.");
         var title = files.Count == 1 ? Path.GetFileNameWithoutExtension(main.Path) : s.Name ?? Path.GetFileNameWithoutExtension(main.Path);
-        return new DownloadResult(main.Path, Path.GetFileName(main.Path), main.Length, null, null, null)
+        // Several files: the download step makes one child import per file (LocalFileSet), named by its path in the torrent.
+        return new DownloadResult(files.Count == 1 ? main.Path : request.WorkDir, Path.GetFileName(main.Path), files.Sum(f => f.Length), null, null, null)
         {
-            Files = [.. files.Select(f => f.Path)],
+            Files = files.Count == 1 ? null : [.. files.Select(f => new LocalFile(f.Path, Path.GetRelativePath(request.WorkDir, f.Path)))],
             Metadata = new ProbeResult
             {
                 Url = request.Url.OriginalString,

@@ -17,7 +17,7 @@ public sealed class CatalogTests(McpFixture hub) : IClassFixture<McpFixture>
     [
         "import_url", "cancel_job", "delete_entry", "create_playlist", "add_to_playlist", "rename_playlist", "delete_playlist", "move_playlist_item", "remove_from_playlist",
     ];
-    private static readonly string[] AdminTools = ["list_inbox", "approve_inbox_item", "reject_inbox_item"];
+    private static readonly string[] AdminTools = ["list_inbox", "approve_inbox_item", "reject_inbox_item", "scan_library", "list_unmatched", "resolve_unmatched"];
 
     [Fact]
     public async Task ToolsList_ForAdmin_HasEveryToolWithDescriptionsOfToolAndParameters_AndAnOutputSchema()

@@ -75,7 +75,7 @@ public sealed class TorrentImportTests(TorrentFixture fx) : IClassFixture<Torren
             var result = await fx.Get<TorrentEngine>().DownloadAsync(
                 new Hub.Domain.Engines.DownloadRequest(new Uri(swarm.Magnet), work, "video_best", null, null), new Progress<Hub.Domain.Engines.DownloadProgress>(), CancellationToken.None);
 
-            Assert.Equal(["Episode 1.mp4", "Theme.m4a"], result.Files.Select(f => Path.GetFileName(f)!).Order().ToArray());
+            Assert.Equal(["Season Pack/Episode 1.mp4", "Season Pack/extras/Theme.m4a"], result.Files!.Select(f => f.Name).Order().ToArray());
             Assert.Equal(Sha(clip), Sha(Path.Combine(work, "Season Pack", "Episode 1.mp4")));
             Assert.Equal(Sha(tone), Sha(Path.Combine(work, "Season Pack", "extras", "Theme.m4a")));
             Assert.False(File.Exists(Path.Combine(work, "Season Pack", "setup.exe")));
@@ -87,6 +87,31 @@ public sealed class TorrentImportTests(TorrentFixture fx) : IClassFixture<Torren
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task MultiFileTorrent_BecomesAParent_WithOneEntryPerMediaFile()
+    {
+        var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "torrent-children");
+        var tone = await TestMedia.VariantAsync(await TestMedia.AudioAsync(), "torrent-children");
+        await using var swarm = await TorrentSwarm.StartAsync("Live Set", new Dictionary<string, string>
+        {
+            ["Concert.mp4"] = clip,
+            ["audio/Encore.m4a"] = tone,
+            ["cover.exe"] = await TestMedia.BytesAsync(50_000),
+        });
+
+        var parent = await fx.WaitAsync((await fx.ImportAsync(swarm.Magnet)).Id);
+
+        Assert.True(parent.State == JobStates.Completed, parent.Error);
+        await using var db = fx.CreateDb();
+        var children = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Jobs.Where(j => j.ParentId == parent.Id));
+        Assert.Equal(2, children.Count);
+        Assert.All(children, c => Assert.Equal(JobStates.Completed, c.State));
+        var entries = new List<Hub.Domain.Entries.Entry>();
+        foreach (var c in children) entries.Add(await fx.EntryAsync(c.EntryId!.Value));
+        Assert.Equal([("audio", Sha(tone)), ("video", Sha(clip))], entries.Select(e => (e.MediaKind, e.ContentHash!)).Order().ToArray());
+        Assert.False(Directory.Exists(WorkDir(parent.Id)));
     }
 
     [Fact]

@@ -1,0 +1,211 @@
+using System.Text.Json;
+using Hub.Domain.Entries;
+using Hub.Domain.Imports;
+using Hub.Domain.Jobs;
+using Hub.Domain.Libraries;
+using Hub.Domain.Media;
+using Hub.Domain.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Domain.Scanning;
+
+/// <param name="Unchanged">Files whose size and time matched the last scan (not probed, not hashed).</param>
+public sealed record ScanSummary(int Files, int Unchanged, int Added, int Updated, int Unmatched, int Missing, int Skipped, int Failed);
+
+/// <summary>
+/// Finds the media already in a library's folder: each new or changed file is probed (ffprobe) and hashed; a file already
+/// known (by path, or by content when its entry's file went away) updates its entry; a new one with a confident name
+/// becomes an entry where it lies (never moved); the rest wait in the unmatched queue. An entry whose file is gone is
+/// marked missing, not deleted. Unchanged files (same size and time as last time) cost one stat, so a rescan is cheap
+/// and changes nothing.
+/// </summary>
+public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubDbContext> dbFactory, IOptions<HubOptions> hubOptions,
+    IOptions<ScannerOptions> options, TimeProvider time, ILogger<LibraryScanner> logger)
+{
+    public async Task<ScanSummary> ScanAsync(Library library, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        var root = FilePlacer.ResolveRoot(library, hubOptions.Value);
+        if (!Directory.Exists(root))
+        {
+            // Never "everything went missing" because a disk is not mounted.
+            throw ImportFailedException.Permanent("scan-root-missing", $"The folder of library {library.Name} ({root}) does not exist.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var known = await db.ScanFiles.Where(f => f.LibraryId == library.Id).ToDictionaryAsync(f => f.Path, cancellationToken).ConfigureAwait(false);
+        var prefix = root + "/";
+        var entries = await db.Entries.Where(e => e.LibraryId == library.Id && e.FilePath.StartsWith(prefix))
+            .ToDictionaryAsync(e => e.FilePath, cancellationToken).ConfigureAwait(false);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int files = 0, unchanged = 0, added = 0, updated = 0, unmatched = 0, skipped = 0, failed = 0, pending = 0;
+        var now = time.GetUtcNow();
+        var walk = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (var path in Directory.EnumerateFiles(root, "*", walk))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!LocalFileSet.IsMedia(path) || Path.GetFileName(path).StartsWith('.'))
+            {
+                continue;
+            }
+            seen.Add(path);
+            files++;
+            var info = new FileInfo(path);
+            var modified = Truncate(info.LastWriteTimeUtc);
+            if (now - modified < options.Value.MinFileAge)
+            {
+                skipped++; // still being written, perhaps: the next scan (or the watcher) takes it
+                continue;
+            }
+            if (known.TryGetValue(path, out var file) && file.SizeBytes == info.Length && file.ModifiedAt == modified)
+            {
+                unchanged++;
+                if (entries.GetValueOrDefault(path) is { MissingSince: not null } back)
+                {
+                    back.MissingSince = null;
+                }
+                continue;
+            }
+            var outcome = await ScanFileAsync(db, library, root, path, info, modified, file, entries, cancellationToken).ConfigureAwait(false);
+            switch (outcome)
+            {
+                case Outcome.Added: added++; break;
+                case Outcome.Updated: updated++; break;
+                case Outcome.Unmatched: unmatched++; break;
+                case Outcome.Failed: failed++; break;
+            }
+            if (++pending >= 100)
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                pending = 0;
+            }
+            progress?.Report(files);
+        }
+
+        // Gone since the last scan: entries are marked missing, unmatched files simply leave the queue.
+        var missing = 0;
+        foreach (var entry in entries.Values.Where(e => !seen.Contains(e.FilePath) && e.MissingSince is null && !File.Exists(e.FilePath)))
+        {
+            entry.MissingSince = now;
+            missing++;
+        }
+        db.ScanFiles.RemoveRange(known.Values.Where(f => !seen.Contains(f.Path)));
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Scanned {Library}: {Files} files, {Unchanged} unchanged, {Added} added, {Updated} updated, {Unmatched} unmatched, {Missing} missing",
+            library.Name, files, unchanged, added, updated, unmatched, missing);
+        return new ScanSummary(files, unchanged, added, updated, unmatched, missing, skipped, failed);
+    }
+
+    private enum Outcome { Added, Updated, Unmatched, Failed }
+
+    private async Task<Outcome> ScanFileAsync(HubDbContext db, Library library, string root, string path, FileInfo info, DateTimeOffset modified,
+        ScanFile? file, Dictionary<string, Entry> entries, CancellationToken cancellationToken)
+    {
+        MediaInfo media;
+        try
+        {
+            media = await ffprobe.ProbeAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImportFailedException ex)
+        {
+            logger.LogInformation("Scan of {Library}: {Path} is not playable ({Error})", library.Name, path, ex.Message);
+            return Outcome.Failed;
+        }
+        if (media.MediaKind == "other")
+        {
+            return Outcome.Failed;
+        }
+        var hash = await FinishedDownload.HashAsync(path, cancellationToken).ConfigureAwait(false);
+        var parsed = MediaNameParser.Parse(Path.GetRelativePath(root, path));
+        var now = time.GetUtcNow();
+        if (file is null)
+        {
+            file = new ScanFile { Id = Guid.CreateVersion7(), LibraryId = library.Id, Path = path, State = ScanFile.StateUnmatched, CreatedAt = now };
+            db.ScanFiles.Add(file);
+        }
+        file.SizeBytes = info.Length;
+        file.ModifiedAt = modified;
+        file.ContentHash = hash;
+        file.MediaKind = media.MediaKind;
+        file.Parsed = JsonSerializer.SerializeToDocument(parsed, JobJson.Options);
+        file.Media = JsonDocument.Parse(media.RawJson);
+        file.UpdatedAt = now;
+
+        // Known by path, or by content when the entry's own file is gone (the file was moved or renamed).
+        var entry = entries.GetValueOrDefault(path);
+        if (entry is null)
+        {
+            var byHash = await db.Entries.FirstOrDefaultAsync(e => e.ContentHash == hash, cancellationToken).ConfigureAwait(false);
+            if (byHash is not null && (byHash.FilePath == path || !File.Exists(byHash.FilePath)))
+            {
+                entry = byHash;
+                entries.Remove(byHash.FilePath);
+                entries[path] = byHash;
+            }
+        }
+        if (entry is not null)
+        {
+            Apply(entry, path, info.Length, hash, media, now);
+            file.State = ScanFile.StateEntry;
+            file.EntryId = entry.Id;
+            return Outcome.Updated;
+        }
+        if (file.State == ScanFile.StateIgnored)
+        {
+            return Outcome.Unmatched;
+        }
+        if (!parsed.Confident)
+        {
+            file.State = ScanFile.StateUnmatched;
+            return Outcome.Unmatched;
+        }
+        var created = NewEntry(library.Id, parsed.DisplayTitle!, path, info.Length, hash, media, parsed, now);
+        db.Entries.Add(created);
+        entries[path] = created;
+        file.State = ScanFile.StateEntry;
+        file.EntryId = created.Id;
+        return Outcome.Added;
+    }
+
+    /// <summary>An entry for a file that stays where it is (scans never move files).</summary>
+    internal static Entry NewEntry(Guid libraryId, string title, string path, long size, string? hash, MediaInfo media, ParsedName? parsed, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        LibraryId = libraryId,
+        Title = title,
+        MediaKind = media.MediaKind,
+        Container = media.Container,
+        DurationSeconds = media.DurationSeconds,
+        SizeBytes = size,
+        ContentHash = hash,
+        FilePath = path,
+        Media = JsonDocument.Parse(media.RawJson),
+        Properties = JsonSerializer.SerializeToDocument(new
+        {
+            width = media.Width,
+            height = media.Height,
+            videoCodec = media.VideoCodec,
+            audioCodec = media.AudioCodec,
+            engine = "scan",
+            parsed,
+        }, JobJson.Options),
+        CreatedAt = now,
+        UpdatedAt = now,
+        RequestedBy = "scan",
+    };
+
+    private static void Apply(Entry entry, string path, long size, string hash, MediaInfo media, DateTimeOffset now)
+    {
+        entry.FilePath = path;
+        entry.SizeBytes = size;
+        entry.ContentHash = hash;
+        entry.Container = media.Container;
+        entry.DurationSeconds = media.DurationSeconds ?? entry.DurationSeconds;
+        entry.Media = JsonDocument.Parse(media.RawJson);
+        entry.MissingSince = null;
+        entry.UpdatedAt = now;
+    }
+
+    // PostgreSQL keeps microseconds; compare what it can store.
+    private static DateTimeOffset Truncate(DateTime utc) => new(utc.Ticks - utc.Ticks % 10, TimeSpan.Zero);
+}

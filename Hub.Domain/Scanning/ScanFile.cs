@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace Hub.Domain.Scanning;
+
+/// <summary>A media file a library scan has seen (the <c>scan_files</c> table); the unmatched queue is those in state unmatched.</summary>
+public sealed class ScanFile
+{
+    public const string StateEntry = "entry", StateUnmatched = "unmatched", StateIgnored = "ignored";
+
+    public Guid Id { get; set; }
+    public Guid LibraryId { get; set; }
+    public required string Path { get; set; }
+    public long SizeBytes { get; set; }
+    public DateTimeOffset ModifiedAt { get; set; }
+    public string? ContentHash { get; set; }
+    public string? MediaKind { get; set; }
+    public required string State { get; set; }
+    public Guid? EntryId { get; set; }
+    public JsonDocument Parsed { get; set; } = JsonDocument.Parse("{}");
+    public JsonDocument Media { get; set; } = JsonDocument.Parse("{}");
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,17 @@
+namespace Hub.Domain.Scanning;
+
+/// <summary>The <c>Hub:Scanner</c> settings.</summary>
+public sealed class ScannerOptions
+{
+    /// <summary>Scan every library this often (Coravel fires hourly, one job per library per slot); 0 turns it off (default).</summary>
+    public int ScheduleHours { get; set; }
+
+    /// <summary>Watch library folders for new files (scan workers only); off by default.</summary>
+    public bool Watch { get; set; }
+
+    /// <summary>A new file is taken once its size has not changed for this long.</summary>
+    public TimeSpan WatchDebounce { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A scan leaves files modified more recently than this for the next one (they may still be being written).</summary>
+    public TimeSpan MinFileAge { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,36 @@
+using Coravel.Invocable;
+using Hub.Domain.Jobs;
+using Hub.Domain.Libraries;
+using Hub.Domain.Scheduling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Domain.Scanning;
+
+/// <summary>
+/// Coravel fires this hourly; every <see cref="ScannerOptions.ScheduleHours"/> it enqueues one scan job per library, keyed
+/// by library and time slot, so any number of processes firing it make one job each (as the housekeeping does).
+/// </summary>
+public sealed class ScheduledLibraryScan(IOptions<ScannerOptions> options, LibraryService libraries, JobQueue queue, TimeProvider time,
+    ILogger<ScheduledLibraryScan> logger) : IInvocable, ICancellableInvocable
+{
+    public CancellationToken CancellationToken { get; set; }
+
+    public async Task Invoke()
+    {
+        if (options.Value.ScheduleHours <= 0)
+        {
+            return;
+        }
+        var slot = new ScheduledJob(ScanService.Kind, ScanService.Queue, "Library scan", TimeSpan.FromHours(options.Value.ScheduleHours));
+        var at = slot.SlotOf(time.GetUtcNow());
+        foreach (var library in await libraries.ListAsync(CancellationToken).ConfigureAwait(false))
+        {
+            var job = await queue.EnqueueAsync(ScanService.Spec(library, Imports.Doors.Cli, "scheduler") with
+            {
+                IdempotencyKey = $"{slot.KeyFor(at)}:{library.Id:N}",
+            }, CancellationToken).ConfigureAwait(false);
+            logger.LogDebug("Scheduled scan of {Library}: job {JobId}", library.Name, job.Id);
+        }
+    }
+}

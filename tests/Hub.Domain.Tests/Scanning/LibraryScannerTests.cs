@@ -1,0 +1,145 @@
+using Hub.Domain.Entries;
+using Hub.Domain.Jobs;
+using Hub.Domain.Scanning;
+using Hub.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Domain.Tests.Scanning;
+
+public sealed class LibraryScannerTests(ScannerFixture fx) : IClassFixture<ScannerFixture>
+{
+    private static async Task<string> PutAsync(string root, string relative, Task<string> source, string tag)
+    {
+        var path = Path.Combine(root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Copy(await TestMedia.VariantAsync(await source, tag), path, overwrite: true);
+        return path;
+    }
+
+    private Task<ScanSummary> ScanAsync(Hub.Domain.Libraries.Library lib) => fx.Get<LibraryScanner>().ScanAsync(lib, null, CancellationToken.None);
+
+    private async Task<List<Entry>> EntriesAsync(Guid library)
+    {
+        await using var db = fx.CreateDb();
+        return await db.Entries.AsNoTracking().Where(e => e.LibraryId == library).OrderBy(e => e.Title).ToListAsync();
+    }
+
+    [Fact]
+    public async Task Tree_OfTvFilmAndMusic_ConfidentNamesBecomeEntriesInPlace_TheRestIsUnmatched_RescanChangesNothing()
+    {
+        var (lib, root) = await fx.LibraryAsync("Scan Tree");
+        var episode = await PutAsync(root, "TV/The Test Show/Season 1/The.Test.Show.S01E02.720p.WEB-DL.mp4", TestMedia.VideoAsync(), "scan-ep");
+        var film = await PutAsync(root, "Films/Test Film (2001)/Test.Film.2001.1080p.BluRay.mp4", TestMedia.VideoAsync(), "scan-film");
+        var song = await PutAsync(root, "Music/Test Artist/Test Album/01 - Test Song.mp3", TestMedia.Mp3Async(), "scan-song");
+        var unnamed = await PutAsync(root, "Camera/clip_0034.mp4", TestMedia.VideoAsync(), "scan-unnamed");
+        File.WriteAllText(Path.Combine(root, "Films", "notes.txt"), "not media");
+        File.WriteAllText(Path.Combine(root, "Films", "broken.mkv"), "not a video either");
+
+        var first = await ScanAsync(lib);
+
+        Assert.Equal(new ScanSummary(5, 0, 3, 0, 1, 0, 0, 1), first);
+        var entries = await EntriesAsync(lib.Id);
+        Assert.Equal(["Test Artist - Test Song", "Test Film (2001)", "The Test Show S01E02"], entries.Select(e => e.Title).ToArray());
+        Assert.Equal([song, film, episode], entries.Select(e => e.FilePath).ToArray()); // where they were: not moved
+        Assert.Equal(["audio", "video", "video"], entries.Select(e => e.MediaKind).ToArray());
+        Assert.All(entries, e => Assert.Equal(64, e.ContentHash!.Length));
+        var unmatched = Assert.Single(await fx.Get<ScanService>().UnmatchedAsync(lib.Id, 10, CancellationToken.None));
+        Assert.Equal(unnamed, unmatched.Path);
+        Assert.Equal("clip 0034", unmatched.Parsed!.Title);
+
+        var second = await ScanAsync(lib);
+        Assert.Equal(new ScanSummary(5, 4, 0, 0, 0, 0, 0, 1), second);
+        Assert.Equal(entries.Select(e => (e.Id, e.UpdatedAt)), (await EntriesAsync(lib.Id)).Select(e => (e.Id, e.UpdatedAt)));
+        Assert.Single(await fx.Get<ScanService>().UnmatchedAsync(lib.Id, 10, CancellationToken.None));
+
+        // Resolved by a person: an entry in place; ignored ones stay out of the queue on later scans.
+        var resolved = await fx.Get<ScanService>().ResolveAsync(unmatched.Id, "Birthday 2024", null, CancellationToken.None);
+        Assert.Equal(unnamed, resolved.FilePath);
+        Assert.Empty(await fx.Get<ScanService>().UnmatchedAsync(lib.Id, 10, CancellationToken.None));
+        Assert.Equal(4, (await EntriesAsync(lib.Id)).Count);
+        Assert.Equal(new ScanSummary(5, 4, 0, 0, 0, 0, 0, 1), await ScanAsync(lib));
+    }
+
+    [Fact]
+    public async Task VanishedFile_MarksItsEntryMissing_NotDeleted_AndAMovedFileKeepsItsEntry()
+    {
+        var (lib, root) = await fx.LibraryAsync("Scan Missing");
+        var film = await PutAsync(root, "Gone.Film.1999.mp4", TestMedia.VideoAsync(), "scan-gone");
+        var show = await PutAsync(root, "Moved.Show.S03E04.mp4", TestMedia.VideoAsync(), "scan-moved");
+        await ScanAsync(lib);
+        var before = await EntriesAsync(lib.Id);
+
+        File.Delete(film);
+        var moved = Path.Combine(root, "Moved Show", "Season 3", "Moved.Show.S03E04.mkv.mp4");
+        Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
+        File.Move(show, moved);
+        var summary = await ScanAsync(lib);
+
+        Assert.Equal((1, 1, 0), (summary.Missing, summary.Updated, summary.Added));
+        var after = await EntriesAsync(lib.Id);
+        Assert.Equal(before.Select(e => e.Id), after.Select(e => e.Id));
+        Assert.NotNull(after.Single(e => e.Title == "Gone Film (1999)").MissingSince);
+        var showEntry = after.Single(e => e.Title == "Moved Show S03E04");
+        Assert.Equal(moved, showEntry.FilePath);
+        Assert.Null(showEntry.MissingSince);
+
+        // It comes back: found again by its path.
+        File.Copy(await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "scan-gone"), film);
+        await ScanAsync(lib);
+        Assert.Null((await EntriesAsync(lib.Id)).Single(e => e.Title == "Gone Film (1999)").MissingSince);
+    }
+
+    [Fact]
+    public async Task Watcher_TakesANewFile_OnlyOnceItStopsGrowing()
+    {
+        var (lib, root) = await fx.LibraryAsync("Scan Watched");
+        // The watcher looks for new libraries every few seconds.
+        for (var i = 0; i < 150 && !fx.Get<LibraryWatcher>().Watches(root); i++) await Task.Delay(100);
+        Assert.True(fx.Get<LibraryWatcher>().Watches(root));
+        var source = File.ReadAllBytes(await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "scan-watch"));
+        var path = Path.Combine(root, "Watched.Film.2020.mp4");
+        await using (var f = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read))
+        {
+            // Written slowly, in pieces closer together than the debounce: no scan may take it half-written.
+            for (var i = 0; i < 4; i++)
+            {
+                var n = source.Length / 4 + (i == 3 ? source.Length % 4 : 0);
+                await f.WriteAsync(source.AsMemory(i * (source.Length / 4), n));
+                await f.FlushAsync();
+                await Task.Delay(700);
+                await using var db = fx.CreateDb();
+                Assert.False(await db.Jobs.AnyAsync(j => j.Kind == ScanService.Kind && j.LibraryId == lib.Id), "a scan started while the file was growing");
+            }
+        }
+
+        Entry? entry = null;
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (entry is null && DateTime.UtcNow < until)
+        {
+            await Task.Delay(200);
+            entry = (await EntriesAsync(lib.Id)).SingleOrDefault();
+        }
+        Assert.NotNull(entry);
+        Assert.Equal("Watched Film (2020)", entry.Title);
+        Assert.Equal(source.Length, entry.SizeBytes);
+        await using var db2 = fx.CreateDb();
+        var job = await db2.Jobs.AsNoTracking().SingleAsync(j => j.Kind == ScanService.Kind && j.LibraryId == lib.Id);
+        Assert.Equal("watcher", job.RequestedBy);
+    }
+
+    [Fact]
+    public async Task ScanJob_FromTheService_CompletesWithItsSummary()
+    {
+        var (lib, root) = await fx.LibraryAsync("Scan Job");
+        await PutAsync(root, "Job.Film.2010.mp4", TestMedia.VideoAsync(), "scan-job");
+        var job = await fx.Get<ScanService>().StartAsync(lib.Slug, "api", "test", CancellationToken.None);
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (!JobStates.IsTerminal(job.State) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(200);
+            job = await fx.Get<JobQueue>().GetAsync(job.Id, CancellationToken.None);
+        }
+        Assert.True(job.State == JobStates.Completed, job.Error);
+        Assert.Equal(1, job.Result!.RootElement.GetProperty("added").GetInt32());
+    }
+}
