@@ -19,7 +19,7 @@ namespace Hub.Domain.Engines.Torrent;
 /// again and aria2 continues with the pieces it has. A session file would also bring back downloads whose job was
 /// cancelled while Hub was down.
 /// </summary>
-public sealed class Aria2Daemon(IOptions<HubOptions> options, EgressProxy proxy, ILogger<Aria2Daemon> logger) : IAsyncDisposable
+public sealed class Aria2Daemon(IOptions<HubOptions> options, EgressProxy proxy, ILogger<Aria2Daemon> logger) : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
@@ -182,6 +182,9 @@ public sealed class Aria2Daemon(IOptions<HubOptions> options, EgressProxy proxy,
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>For containers disposed synchronously: the same as <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     public async ValueTask DisposeAsync()
     {
         if (_process is { } p)
@@ -200,6 +203,7 @@ public sealed class Aria2Daemon(IOptions<HubOptions> options, EgressProxy proxy,
                 logger.LogWarning("aria2 did not stop: {Error}", ex.Message);
             }
             p.Dispose();
+            _process = null;
         }
         _http.Dispose();
         _gate.Dispose();

@@ -41,9 +41,16 @@ public sealed class EngineRegistryTests : IDisposable
         Assert.IsType<YtDlpEngine>(EngineFor("https://example.org/a.mp4", SourceKind.Unknown));
 
     [Fact]
+    public void EngineFor_MagnetOrTorrent_IsTheTorrentEngine()
+    {
+        Assert.IsType<Hub.Domain.Engines.Torrent.TorrentEngine>(EngineFor("magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567", SourceKind.Unknown));
+        Assert.IsType<Hub.Domain.Engines.Torrent.TorrentEngine>(EngineFor("https://example.org/x.torrent", SourceKind.Torrent));
+    }
+
+    [Fact]
     public void EngineFor_SchemeNoEngineTakes_FailsAsUnsupported()
     {
-        var ex = Assert.Throws<ImportFailedException>(() => EngineFor("magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567", SourceKind.Unknown));
+        var ex = Assert.Throws<ImportFailedException>(() => EngineFor("ftp://example.org/a.mp4", SourceKind.Unknown));
         Assert.Equal("unsupported-url", ex.Type);
         Assert.False(ex.Transient);
     }
@@ -85,7 +92,8 @@ public sealed class EngineRegistryTests : IDisposable
     public void Registration_ProbersInCheapestFirstOrder()
     {
         var probers = _services.GetServices<ISourceProber>().Select(p => p.GetType()).ToList();
-        Assert.Equal([typeof(HttpProbe), typeof(YtDlpProber)], probers);
+        // The magnet prober answers without a request, but only for magnet links, which the others never take.
+        Assert.Equal([typeof(HttpProbe), typeof(YtDlpProber), typeof(Hub.Domain.Engines.Torrent.MagnetProber)], probers);
     }
 
     private static ProbeResult Result(string engine) => new() { Url = "https://example.org/page", Engine = engine };
