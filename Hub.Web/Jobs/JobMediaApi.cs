@@ -46,7 +46,7 @@ public static class JobMediaApi
         }
         if (GrowingDownload.Find(JobWorkDirs.For(job, options.Value)) is not { } growing)
         {
-            return NotPlayable($"Job {id} has no direct download under way yet (streams fetched in fragments and torrents play once imported).");
+            return NotPlayable($"Job {id} has no direct download in progress now: streams fetched in fragments and torrents play once imported, and a finished download once the job completes.");
         }
         var audio = growing.ContentType?.StartsWith("audio/", StringComparison.OrdinalIgnoreCase) == true;
         var contentType = MediaContentTypes.For(growing.FileName, null, audio ? "audio" : "video");
