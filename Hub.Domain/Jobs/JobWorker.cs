@@ -114,7 +114,7 @@ public sealed class JobWorker(
 
     private async Task RunJobAsync(IJobHandler handler, Job job, CancellationToken stoppingToken)
     {
-        var workDir = job.WorkDir ?? Path.Combine(hubOptions.Value.FullTempDir, "jobs", job.Id.ToString("N"));
+        var workDir = JobWorkDirs.For(job, hubOptions.Value);
         var context = new JobContext(job, Owner, workDir, store);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         _cancels[job.Id] = cancel;

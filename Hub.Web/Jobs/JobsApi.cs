@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Hub.Web.Jobs;
 
-/// <summary><c>/api/v1/jobs</c>: list (filtered, cursor-paginated), read, history, cancel, retry; SSE in <see cref="JobStreamApi"/>.</summary>
+/// <summary><c>/api/v1/jobs</c>: list (filtered, cursor-paginated), read, history, cancel, retry; SSE in <see cref="JobStreamApi"/>, play now in <see cref="JobMediaApi"/>.</summary>
 public static class JobsApi
 {
     public const int DefaultLimit = 50;
@@ -35,6 +35,7 @@ public static class JobsApi
             .WithSummary("Put a failed or cancelled job back in line with a fresh retry budget; 409 otherwise.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         g.MapJobStreams();
+        g.MapJobMedia();
         return api;
     }
 

@@ -31,11 +31,7 @@ public static class EntryFiles
                 $"The file of entry {entry.Id} is not on disk any more."));
         }
         var range = context.Request.Headers.Range.ToString();
-        // RFC 9110 §14.2: a Range with a unit other than bytes must be ignored; the framework would honour "items=0-1".
-        if (range.Length > 0 && !range.TrimStart().StartsWith("bytes=", StringComparison.OrdinalIgnoreCase))
-        {
-            context.Request.Headers.Remove("Range");
-        }
+        IgnoreForeignRangeUnits(context.Request);
         var etag = ETag(entry, file);
         var lastModified = new DateTimeOffset(file.LastWriteTimeUtc);
         if (!HttpMethods.IsHead(context.Request.Method))
@@ -47,6 +43,20 @@ public static class EntryFiles
         return TypedResults.PhysicalFile(file.FullName, MediaContentTypes.For(entry),
             fileDownloadName: kind == SignedLinks.Download ? DownloadName(entry) : null,
             lastModified: lastModified, entityTag: etag, enableRangeProcessing: true);
+    }
+
+    /// <summary>
+    /// RFC 9110 §14.2: a Range with a unit other than bytes must be ignored; the framework's range processing (which
+    /// every file route here uses) would honour "items=0-1".
+    /// </summary>
+    public static void IgnoreForeignRangeUnits(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var range = request.Headers.Range.ToString();
+        if (range.Length > 0 && !range.TrimStart().StartsWith("bytes=", StringComparison.OrdinalIgnoreCase))
+        {
+            request.Headers.Remove("Range");
+        }
     }
 
     /// <summary>Strong validator: changes whenever content, size or modification time change.</summary>
