@@ -69,6 +69,8 @@ public static class HubBotServiceCollectionExtensions
         services.AddSingleton<RequesterNames>();
         services.AddSingleton<CommandMenus>();
         services.AddSingleton<InboxCommand>();
+        services.AddSingleton<ScanCommand>();
+        services.AddSingleton<UnmatchedFiles>();
         services.AddSingleton<SettingsCommand>();
         services.AddSingleton<LinkCommand>();
         services.AddSingleton<PersonalSettingsCommand>();

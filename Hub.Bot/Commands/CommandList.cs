@@ -24,7 +24,8 @@ public static class CommandList
     public static readonly IReadOnlyList<BotCommand> All =
     [
         .. Everyone,
-        new("inbox", "Imports waiting for approval"),
+        new("inbox", "Imports waiting for approval, unmatched files"),
+        new("scan", "Scan a library's folder: /scan [library]"),
         new("contacts", "Who may use the bot"),
     ];
 

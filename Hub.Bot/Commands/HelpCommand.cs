@@ -47,7 +47,8 @@ public sealed class HelpCommand(BotSender sender)
             // The raw string has no trailing newline: the blank line before "Admin:" must be written out.
             text += "\n\n" + """
                 Admin:
-                /inbox — imports waiting for approval
+                /inbox — imports waiting for approval, and files a scan could not name
+                /scan [library] — scan a library's folder for media already there
                 /settings — also everyone's defaults: library, format, preview, files or links
                 /contacts — who may use the bot
                 """;

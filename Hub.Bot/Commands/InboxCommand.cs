@@ -9,8 +9,11 @@ using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Hub.Bot.Commands;
 
-/// <summary>/inbox (admins): imports waiting for review, each with "approve into library X" and Reject buttons.</summary>
-public sealed class InboxCommand(ImportService imports, LibraryService libraries, BotSender sender, RequesterNames names)
+/// <summary>
+/// /inbox (admins): imports waiting for review, each with "approve into library X" and Reject buttons; then the files a
+/// library scan could not name (<see cref="UnmatchedFiles"/>).
+/// </summary>
+public sealed class InboxCommand(ImportService imports, LibraryService libraries, BotSender sender, RequesterNames names, UnmatchedFiles unmatched)
 {
     private const int MaxShown = 5;
     private const int MaxLibraryButtons = 6;
@@ -18,10 +21,16 @@ public sealed class InboxCommand(ImportService imports, LibraryService libraries
     public async Task<string> ListAsync(BotContext ctx, CancellationToken ct)
     {
         var items = await imports.InboxAsync(MaxShown + 1, ct).ConfigureAwait(false);
-        if (items.Count == 0)
+        var files = await unmatched.ListAsync(ct).ConfigureAwait(false);
+        if (items.Count == 0 && files.Count == 0)
         {
             sender.Post(ctx.ChatId, "The inbox is empty.");
             return "0 items";
+        }
+        var shownFiles = files.Count == 0 ? 0 : await unmatched.PostAsync(ctx, files, ct).ConfigureAwait(false);
+        if (items.Count == 0)
+        {
+            return $"0 items, {shownFiles} unmatched files";
         }
         var libs = (await libraries.ListAsync(ct).ConfigureAwait(false)).Take(MaxLibraryButtons).ToList();
         foreach (var job in items.Take(MaxShown))
@@ -37,7 +46,7 @@ public sealed class InboxCommand(ImportService imports, LibraryService libraries
         {
             sender.Post(ctx.ChatId, "More are waiting; decide these first or use the web admin.");
         }
-        return $"{Math.Min(items.Count, MaxShown)} items";
+        return $"{Math.Min(items.Count, MaxShown)} items, {shownFiles} unmatched files";
     }
 
     /// <summary>ia:{job}:{library index} and ir:{job}</summary>

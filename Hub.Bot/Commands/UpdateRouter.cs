@@ -16,7 +16,7 @@ namespace Hub.Bot.Commands;
 /// </summary>
 public sealed class UpdateRouter(ContactService contacts, InteractionLog interactions, BotSender sender, BotStartup startup,
     Microsoft.Extensions.Options.IOptions<TelegramOptions> options, HelpCommand help, ImportCommand imports, FileImportCommand files, LibraryCommand library, JobsCommand jobs,
-    InboxCommand inbox, SettingsCommand settings, PersonalSettingsCommand personal, ContactsCommand contactsCommand, LinkCommand link, InlineSearch inline,
+    InboxCommand inbox, ScanCommand scan, SettingsCommand settings, PersonalSettingsCommand personal, ContactsCommand contactsCommand, LinkCommand link, InlineSearch inline,
     CallbackRouter callbacks, ILogger<UpdateRouter> logger)
 {
     public async Task HandleAsync(Update update, CancellationToken cancellationToken)
@@ -132,6 +132,7 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
                 "cancel" => await jobs.CancelAsync(ctx, command.Args, ct).ConfigureAwait(false),
                 "link" => await link.LinkAsync(ctx, command.Args, ct).ConfigureAwait(false),
                 "inbox" => AdminOnly(ctx) ?? await inbox.ListAsync(Privately(ctx), ct).ConfigureAwait(false),
+                "scan" => AdminOnly(ctx) ?? await scan.ScanAsync(Privately(ctx), command.Args, ct).ConfigureAwait(false),
                 "settings" => await SettingsAsync(Privately(ctx), ct).ConfigureAwait(false),
                 "contacts" => AdminOnly(ctx) ?? await contactsCommand.ListAsync(Privately(ctx), ct).ConfigureAwait(false),
                 _ => help.Unknown(ctx, command.Name),

@@ -8,10 +8,10 @@ namespace Hub.Bot.Menus;
 /// Routes a button press by its verb. Every press is answered (by the handler, or here for unknown and forbidden
 /// ones), so no button keeps spinning; old buttons get a sensible "expired" answer.
 /// </summary>
-public sealed class CallbackRouter(ImportCommand imports, LibraryCommand library, JobsCommand jobs, InboxCommand inbox, SettingsCommand settings,
+public sealed class CallbackRouter(ImportCommand imports, LibraryCommand library, JobsCommand jobs, InboxCommand inbox, ScanCommand scan, UnmatchedFiles unmatched, SettingsCommand settings,
     PersonalSettingsCommand personal, ContactsCommand contacts, BotSender sender)
 {
-    private static readonly HashSet<string> AdminVerbs = ["ia", "ir", "st", "ct"];
+    private static readonly HashSet<string> AdminVerbs = ["ia", "ir", "st", "ct", "sc", "uf"];
 
     public async Task<string> HandleAsync(BotContext ctx, CallbackQuery cb, CancellationToken ct)
     {
@@ -30,6 +30,8 @@ public sealed class CallbackRouter(ImportCommand imports, LibraryCommand library
             "sf" => await jobs.OnSendFileButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
             "jc" => await jobs.OnCancelButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
             "ia" or "ir" => await inbox.OnButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
+            "sc" => await scan.OnButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
+            "uf" => await unmatched.OnButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
             "st" => await settings.OnButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
             "us" => await personal.OnButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
             "ct" => await contacts.OnButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),

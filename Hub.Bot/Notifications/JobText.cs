@@ -5,6 +5,7 @@ using Hub.Bot.Telegram;
 using Hub.Domain.Entries;
 using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
+using Hub.Domain.Scanning;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.ReplyMarkups;
 
@@ -82,6 +83,8 @@ public static class JobText
                     sb.Append(" · ").Append(Texts.Duration(d));
                 }
                 return sb.ToString();
+            case JobStates.Completed when job.Kind == ScanService.Kind:
+                return "✅ Done: " + html + (Scanned(job) is { } summary ? "\n" + BotSender.Html(summary.Text) : "");
             case JobStates.Completed:
                 return "✅ Done: " + html + (Outcome(job)?.Message is { } m ? "\n" + BotSender.Html(m) : "");
             case JobStates.Cancelled:
@@ -96,6 +99,18 @@ public static class JobText
         job.State == JobStates.Completed && entry is not null && !fileSent ? Commands.LibraryCommand.FileButton(entry.Id, entry.SizeBytes, uploadLimit) : null;
 
     public static bool IsDuplicate(Job job) => Outcome(job)?.Duplicate == true;
+
+    private static ScanSummary? Scanned(Job job)
+    {
+        try
+        {
+            return job.Result?.Deserialize<ScanSummary>(JobJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private static ImportOutcome? Outcome(Job job)
     {

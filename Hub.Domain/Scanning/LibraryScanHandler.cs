@@ -25,9 +25,7 @@ public sealed class LibraryScanHandler(LibraryScanner scanner, LibraryService li
         // Progress in files, since the total is not known before the walk ends.
         var progress = new FilesProgress(context);
         var summary = await scanner.ScanAsync(library, progress, cancellationToken).ConfigureAwait(false);
-        await context.CompleteAsync(null, summary,
-            $"{summary.Files} files: {summary.Added} added, {summary.Updated} updated, {summary.Unmatched} unmatched, {summary.Missing} missing, {summary.Unchanged} unchanged",
-            null, cancellationToken).ConfigureAwait(false);
+        await context.CompleteAsync(null, summary, summary.Text, null, cancellationToken).ConfigureAwait(false);
     }
 
     private sealed class FilesProgress(JobContext context) : IProgress<int>

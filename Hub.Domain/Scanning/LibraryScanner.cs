@@ -12,7 +12,11 @@ using Microsoft.Extensions.Options;
 namespace Hub.Domain.Scanning;
 
 /// <param name="Unchanged">Files whose size and time matched the last scan (not probed, not hashed).</param>
-public sealed record ScanSummary(int Files, int Unchanged, int Added, int Updated, int Unmatched, int Missing, int Skipped, int Failed);
+public sealed record ScanSummary(int Files, int Unchanged, int Added, int Updated, int Unmatched, int Missing, int Skipped, int Failed)
+{
+    /// <summary>One line for people (the job's message, the bot's result).</summary>
+    public string Text => $"{Files} files: {Added} added, {Updated} updated, {Unmatched} unmatched, {Missing} missing, {Unchanged} unchanged";
+}
 
 /// <summary>
 /// Finds the media already in a library's folder: each new or changed file is probed (ffprobe) and hashed; a file already

@@ -56,6 +56,15 @@ public sealed class ScanService(JobQueue queue, LibraryService libraries, IDbCon
         return rows.Select(ToDto).ToList();
     }
 
+    /// <summary>One item still waiting in the unmatched queue, or null (resolved, ignored, or never there).</summary>
+    public async Task<UnmatchedFile?> FindUnmatchedAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.ScanFiles.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id && f.State == ScanFile.StateUnmatched, cancellationToken)
+            .ConfigureAwait(false);
+        return row is null ? null : ToDto(row);
+    }
+
     /// <summary>Files the unmatched item as an entry titled <paramref name="title"/> in <paramref name="library"/> (default: where it was found).</summary>
     public async Task<Entry> ResolveAsync(Guid id, string title, string? library, CancellationToken cancellationToken)
     {
