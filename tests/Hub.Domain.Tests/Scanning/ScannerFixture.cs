@@ -6,38 +6,19 @@ using Microsoft.Extensions.Hosting;
 
 namespace Hub.Domain.Tests.Scanning;
 
-/// <summary>A real database and workers, with the folder watcher on and a short debounce.</summary>
-public sealed class ScannerFixture : DatabaseFixture
+/// <summary>The pipeline fixture (a real database, workers started) with the folder watcher on and a short debounce.</summary>
+public sealed class ScannerFixture : Imports.PipelineFixture
 {
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    protected override IDictionary<string, string?> Settings
     {
-        ["Hub:Jobs:PollInterval"] = "00:00:01",
-        ["Hub:Jobs:ProgressSaveInterval"] = "00:00:00.2",
-        ["Hub:Jobs:HeartbeatInterval"] = "00:00:00.5",
-        ["Hub:Scanner:Watch"] = "true",
-        ["Hub:Scanner:WatchDebounce"] = "00:00:01.5",
-        ["Hub:Scanner:MinFileAge"] = "00:00:00",
-    };
-
-    protected override void Configure(IServiceCollection services) => services.AddHubWorkers();
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        foreach (var hosted in Services.GetServices<IHostedService>())
+        get
         {
-            await hosted.StartAsync(CancellationToken.None);
+            var s = base.Settings;
+            s["Hub:Scanner:Watch"] = "true";
+            s["Hub:Scanner:WatchDebounce"] = "00:00:01.5";
+            s["Hub:Scanner:MinFileAge"] = "00:00:00";
+            return s;
         }
-        await Get<JobNotificationListener>().Listening;
-    }
-
-    public override async Task DisposeAsync()
-    {
-        foreach (var hosted in Services.GetServices<IHostedService>().Reverse())
-        {
-            await hosted.StopAsync(CancellationToken.None);
-        }
-        await base.DisposeAsync();
     }
 
     /// <summary>A library of its own (folder under the media folder) and that folder's full path.</summary>
