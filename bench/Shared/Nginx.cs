@@ -4,7 +4,10 @@ using System.Net.Sockets;
 
 namespace Hub.Bench;
 
-/// <summary>A throwaway nginx on 127.0.0.1 serving one folder: the reference server both clients fetch from.</summary>
+/// <summary>
+/// A throwaway nginx on 127.0.0.1 serving one folder: the reference server both clients fetch from. Configured as a user
+/// would run it for files: one worker per core (<c>worker_processes auto</c>), sendfile, tcp_nopush, no access log.
+/// </summary>
 public sealed class Nginx(Process process, int port, string root) : IDisposable
 {
     public int Port => port;
@@ -18,7 +21,7 @@ public sealed class Nginx(Process process, int port, string root) : IDisposable
         Directory.CreateDirectory(Path.Combine(root, "temp"));
         await File.WriteAllTextAsync(conf, $$"""
             daemon off;
-            worker_processes 1;
+            worker_processes auto;
             pid {{root}}/nginx.pid;
             error_log {{root}}/error.log warn;
             events { worker_connections 1024; }

@@ -9,14 +9,15 @@ namespace StreamBench;
 internal sealed class HubServer(Process process, int port, string token) : IDisposable
 {
     public int Port => port;
+    public int ProcessId => process.Id;
     public string Token => token;
 
-    public static async Task<HubServer> StartAsync(string connectionString, string dataDir)
+    public static async Task<HubServer> StartAsync(string connectionString, string dataDir, params string[] extraArgs)
     {
         var port = FreePort();
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "hub.dll"), "serve", $"--urls=http://127.0.0.1:{port}",
-            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information" })
+        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "hub.dll"), "serve", $"--urls=http://127.0.0.1:{port}",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information", .. extraArgs])
         {
             psi.ArgumentList.Add(a);
         }
