@@ -45,6 +45,9 @@ public static class HubWebServiceCollectionExtensions
             .Validate(o => o.MaxBytes > 0, "Hub:Uploads:MaxBytes must be positive.").ValidateOnStart();
         services.AddOptions<Jobs.SseOptions>().Bind(configuration.GetSection("Hub:Sse"))
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.ReconnectDelay >= TimeSpan.Zero, "Hub:Sse intervals must be positive.").ValidateOnStart();
+        services.AddOptions<Streaming.AccelRedirectOptions>().Bind(configuration.GetSection(Streaming.AccelRedirectOptions.Section))
+            .Validate(o => o.Prefix.StartsWith('/') && !o.Prefix.Contains('?', StringComparison.Ordinal), "Hub:Streaming:AccelRedirect:Prefix is a path such as /hub-files/.")
+            .ValidateOnStart();
         services.AddApiCors(configuration);
         services.AddHubRateLimits(configuration);
         // Replies the framework writes itself (routing's 415 for a wrong Content-Type, status pages) get stable types too.

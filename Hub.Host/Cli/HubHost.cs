@@ -76,6 +76,9 @@ public static class HubHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        // Streaming: up to 1 MiB of a response may wait in Kestrel's output pipe (64 KiB by default), so reading the
+        // next piece of a file overlaps with the socket sending the last one instead of taking turns with it.
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxResponseBufferSize = 1 << 20);
         Program.AddServices(builder, HubRole.Serve);
         var app = builder.Build();
         Program.MapEndpoints(app);

@@ -8,6 +8,7 @@ using Hub.Web.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Hub.Web.Streaming;
@@ -34,12 +35,29 @@ public static class EntryFiles
         IgnoreForeignRangeUnits(context.Request);
         var etag = ETag(entry, file);
         var lastModified = new DateTimeOffset(file.LastWriteTimeUtc);
+        // The bytes came from somewhere on the internet: a browser must not read a "video" as HTML or script.
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        var accel = context.RequestServices.GetRequiredService<IOptions<AccelRedirectOptions>>().Value;
+        if (accel.Enabled && AccelRedirect.UriFor(accel, file.FullName) is { } internalUri)
+        {
+            // nginx in front sends the bytes (and answers Range and validators itself); Hub has checked who may.
+            var (status, bytes) = AccelRedirect.Expected(context.Request, file.Length);
+            if (!HttpMethods.IsHead(context.Request.Method))
+            {
+                RecordAccel(context, entry.Id, kind, tokenLabel, range, status, bytes);
+            }
+            context.Response.Headers[AccelRedirect.Header] = internalUri;
+            context.Response.Headers.ContentType = MediaContentTypes.For(entry);
+            if (kind == SignedLinks.Download)
+            {
+                context.Response.Headers.ContentDisposition = AccelRedirect.ContentDisposition(DownloadName(entry));
+            }
+            return TypedResults.Empty;
+        }
         if (!HttpMethods.IsHead(context.Request.Method))
         {
             Record(context, entry.Id, kind, tokenLabel, range);
         }
-        // The bytes came from somewhere on the internet: a browser must not read a "video" as HTML or script.
-        context.Response.Headers.XContentTypeOptions = "nosniff";
         return TypedResults.PhysicalFile(file.FullName, MediaContentTypes.For(entry),
             fileDownloadName: kind == SignedLinks.Download ? DownloadName(entry) : null,
             lastModified: lastModified, entityTag: etag, enableRangeProcessing: true);
@@ -100,6 +118,16 @@ public static class EntryFiles
                 tokenLabel));
             return Task.CompletedTask;
         });
+    }
+
+    private static void RecordAccel(HttpContext context, Guid entryId, string kind, string? tokenLabel, string range, int status, long bytes)
+    {
+        var recorder = context.RequestServices.GetRequiredService<StreamEventRecorder>();
+        var at = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        // What nginx was told to send: Hub does not see whether the client read all of it.
+        recorder.Record(new StreamEvent(entryId, kind, at, status, range.Length == 0 ? null : range, bytes, bytes, Completed: true,
+            context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null,
+            tokenLabel));
     }
 
     /// <summary>What a stream event says about who asked: the token id, or "signed".</summary>

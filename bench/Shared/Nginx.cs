@@ -11,6 +11,7 @@ namespace Hub.Bench;
 public sealed class Nginx(Process process, int port, string root) : IDisposable
 {
     public int Port => port;
+    public int ProcessId => process.Id;
 
     public Uri Url(string name) => new($"http://127.0.0.1:{port}/{name}");
 

@@ -18,8 +18,16 @@ var root = "/tmp/hub-bench-stream";
 var www = Path.Combine(root, "www");
 var size = await MediaFile.EnsureAsync(Path.Combine(www, "media.mkv"), 1024);
 var rows = new List<string>();
-void Row(string what, string hub, string reference, double ratio, string target) =>
-    rows.Add($"| {what} | {hub} | {reference} | {ratio:F2} | {target} |");
+void Row(string what, string hub, string reference, double ratio, string target, string cpu = "") =>
+    rows.Add($"| {what} | {hub} | {reference} | {ratio:F2} | {target} | {cpu} |");
+// Server CPU seconds per GiB sent (hub serve / nginx master and workers): the cost of serving, which the machine's
+// other load does not change the way it changes throughput.
+static async Task<(WrkResult Result, double CpuPerGiB)> Measured(int pid, Func<Task<WrkResult>> run)
+{
+    var before = Rss.CpuSeconds(pid);
+    var r = await run();
+    return (r, (Rss.CpuSeconds(pid) - before) / (r.Bytes / (double)(1L << 30)));
+}
 
 var pgRoot = Path.Combine(root, "pg");
 if (Directory.Exists(pgRoot)) Directory.Delete(pgRoot, recursive: true);
@@ -59,7 +67,9 @@ try
         curlBest = Math.Min(curlBest, await Curl(source, target));
         File.Delete(target);
         if (entryId != default) (await http.DeleteAsync(new Uri($"entries/{entryId}", UriKind.Relative))).EnsureSuccessStatusCode();
+        var cpu = Rss.CpuSeconds(hub.ProcessId);
         var (time, entry) = await ImportAsync(http, new Uri(source + $"?run={run}"));
+        Console.WriteLine($"  hub serve CPU during the import: {Rss.CpuSeconds(hub.ProcessId) - cpu:F2} s (ffprobe and ffmpeg not included)");
         hubBest = Math.Min(hubBest, time);
         entryId = entry;
     }
@@ -81,19 +91,19 @@ try
     var peak = idle;
     foreach (var c in new[] { 1, 16 })
     {
-        var n = await Wrk.RunAsync(nginxUrl, c, seconds, size, 1 << 20);
-        var (h, hp) = await Rss.WhileAsync(hub.ProcessId, () => Wrk.RunAsync(hubUrl, c, seconds, hubFile, 1 << 20, hub.Token));
-        var (g, gp) = await Rss.WhileAsync(hub.ProcessId, () => Wrk.RunAsync(signedUrl, c, seconds, hubFile, 1 << 20));
+        var (n, nc) = await Measured(nginx.ProcessId, () => Wrk.RunAsync(nginxUrl, c, seconds, size, 1 << 20));
+        var ((h, hc), hp) = await Rss.WhileAsync(hub.ProcessId, () => Measured(hub.ProcessId, () => Wrk.RunAsync(hubUrl, c, seconds, hubFile, 1 << 20, hub.Token)));
+        var ((g, gc), gp) = await Rss.WhileAsync(hub.ProcessId, () => Measured(hub.ProcessId, () => Wrk.RunAsync(signedUrl, c, seconds, hubFile, 1 << 20)));
         peak = Math.Max(peak, Math.Max(hp, gp));
-        Row($"random 1 MiB ranges, {c} conn, bearer", $"{h.MiBs:F0} MiB/s", $"nginx {n.MiBs:F0} MiB/s", h.MiBs / n.MiBs, "≥ 0.9×");
-        Row($"random 1 MiB ranges, {c} conn, signed link", $"{g.MiBs:F0} MiB/s", $"nginx {n.MiBs:F0} MiB/s", g.MiBs / n.MiBs, "≥ 0.9×");
+        Row($"random 1 MiB ranges, {c} conn, bearer", $"{h.MiBs:F0} MiB/s", $"nginx {n.MiBs:F0} MiB/s", h.MiBs / n.MiBs, "≥ 0.9×", $"{hc:F2} / {nc:F2}");
+        Row($"random 1 MiB ranges, {c} conn, signed link", $"{g.MiBs:F0} MiB/s", $"nginx {n.MiBs:F0} MiB/s", g.MiBs / n.MiBs, "≥ 0.9×", $"{gc:F2} / {nc:F2}");
     }
     foreach (var c in new[] { 1, 16 })
     {
-        var n = await Wrk.RunAsync(nginxUrl, c, seconds, size, 0);
-        var (h, hp) = await Rss.WhileAsync(hub.ProcessId, () => Wrk.RunAsync(hubUrl, c, seconds, hubFile, 0, hub.Token));
+        var (n, nc) = await Measured(nginx.ProcessId, () => Wrk.RunAsync(nginxUrl, c, seconds, size, 0));
+        var ((h, hc), hp) = await Rss.WhileAsync(hub.ProcessId, () => Measured(hub.ProcessId, () => Wrk.RunAsync(hubUrl, c, seconds, hubFile, 0, hub.Token)));
         peak = Math.Max(peak, hp);
-        Row($"whole file, {c} conn", $"{h.MiBs:F0} MiB/s", $"nginx {n.MiBs:F0} MiB/s", h.MiBs / n.MiBs, "≥ 0.9×");
+        Row($"whole file, {c} conn", $"{h.MiBs:F0} MiB/s", $"nginx {n.MiBs:F0} MiB/s", h.MiBs / n.MiBs, "≥ 0.9×", $"{hc:F2} / {nc:F2}");
     }
     {
         var n = await Wrk.RunAsync(nginxUrl, 16, seconds, size, 64 << 10);
@@ -105,8 +115,8 @@ try
     Row("peak RSS while streaming (16 conn)", $"{peak:F0} MiB", $"idle + {peak - idle:F0} MiB", (peak - idle) / 64, "≤ idle + 64 MiB (ratio to 64)");
 
     Console.WriteLine();
-    Console.WriteLine("| what | hub | reference | ratio | target |");
-    Console.WriteLine("|---|---|---|---|---|");
+    Console.WriteLine("| what | hub | reference | ratio | target | server CPU s/GiB hub / nginx |");
+    Console.WriteLine("|---|---|---|---|---|---|");
     rows.ForEach(Console.WriteLine);
 }
 finally
@@ -116,14 +126,17 @@ finally
 
 static async Task<double> Curl(Uri url, string output)
 {
-    var psi = new ProcessStartInfo("curl") { UseShellExecute = false, RedirectStandardOutput = true };
-    foreach (var a in new[] { "-sS", "-o", output, "-w", "%{time_total}", url.AbsoluteUri }) psi.ArgumentList.Add(a);
+    // Through bash for its `times`: curl's CPU seconds (children's user and system time), printed for comparison.
+    var psi = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true };
+    foreach (var a in new[] { "-c", "curl -sS -o \"$1\" \"$2\" && times", "bash", output, url.AbsoluteUri }) psi.ArgumentList.Add(a);
     var clock = Stopwatch.StartNew();
     using var p = Process.Start(psi)!;
-    await p.StandardOutput.ReadToEndAsync();
+    var times = await p.StandardOutput.ReadToEndAsync();
     await p.WaitForExitAsync();
+    var elapsed = clock.Elapsed.TotalSeconds;
     if (p.ExitCode != 0) throw new InvalidOperationException($"curl exited {p.ExitCode}");
-    return clock.Elapsed.TotalSeconds;
+    Console.WriteLine($"  curl -o {output}: {elapsed:F2} s; CPU (user system) {times.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()}");
+    return elapsed;
 }
 
 static async Task<(double Seconds, Guid EntryId)> ImportAsync(HttpClient http, Uri url)
@@ -136,7 +149,17 @@ static async Task<(double Seconds, Guid EntryId)> ImportAsync(HttpClient http, U
     {
         var job = await http.GetFromJsonAsync<JsonElement>(new Uri($"jobs/{id}", UriKind.Relative));
         var state = job.GetProperty("state").GetString();
-        if (state == "completed") return (clock.Elapsed.TotalSeconds, job.GetProperty("entryId").GetGuid());
+        if (state == "completed")
+        {
+            var elapsed = clock.Elapsed.TotalSeconds;
+            // Where the time went: each state change, relative to the job's creation.
+            var events = await http.GetFromJsonAsync<JsonElement>(new Uri($"jobs/{id}/events", UriKind.Relative));
+            var created = job.GetProperty("createdAt").GetDateTimeOffset();
+            Console.WriteLine($"  import {elapsed:F2} s: " + string.Join(", ", (events.ValueKind == JsonValueKind.Array ? events : events.GetProperty("items"))
+                .EnumerateArray().Where(e => e.GetProperty("toState").ValueKind == JsonValueKind.String)
+                .Select(e => $"{e.GetProperty("toState").GetString()} +{(e.GetProperty("at").GetDateTimeOffset() - created).TotalSeconds:F2}")));
+            return (elapsed, job.GetProperty("entryId").GetGuid());
+        }
         if (state is "failed" or "cancelled" or "awaiting_review")
             throw new InvalidOperationException($"import ended {state}: {job.GetProperty("error")}");
         await Task.Delay(20);

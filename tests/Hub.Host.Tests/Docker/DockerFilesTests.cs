@@ -35,7 +35,9 @@ public sealed class DockerFilesTests
     public void Compose_HasHubAndPostgres_EachWithAHealthCheck()
     {
         var services = Map(Compose(), "services");
-        Assert.Equal(["postgres", "hub"], services.Children.Keys.Select(k => k.ToString()));
+        // The default set; nginx in front (X-Accel-Redirect) only with `--profile nginx`.
+        Assert.Equal(["postgres", "hub"], services.Children.Where(s => !Has(s.Value, "profiles")).Select(s => s.Key.ToString()));
+        Assert.Equal("nginx", Seq(Map(services, "nginx"), "profiles").Single().ToString());
         foreach (var (name, service) in services.Children)
         {
             Assert.True(Has(service, "healthcheck"), $"{name} has no healthcheck");
@@ -69,6 +71,8 @@ public sealed class DockerFilesTests
         var port = Assert.Single(ports);
         var withDefaults = System.Text.RegularExpressions.Regex.Replace(port, @"\$\{[A-Z_]+:-([^}]*)\}", "$1");
         Assert.Equal("127.0.0.1:8080:8080", withDefaults);
+        var nginx = Seq(Map(Map(Compose(), "services"), "nginx"), "ports").Select(n => n.ToString()).Single();
+        Assert.Equal("127.0.0.1:8081:8081", System.Text.RegularExpressions.Regex.Replace(nginx, @"\$\{[A-Z_]+:-([^}]*)\}", "$1"));
         Assert.False(Has(Map(Map(Compose(), "services"), "postgres"), "ports"), "PostgreSQL must not be published");
     }
 
