@@ -15,6 +15,7 @@ using Npgsql;
 // End-to-end import of a 50 MB media file URL: from ImportAsync to the entry being written (file placed, ffprobe'd,
 // hashed, thumbnail made), next to curl downloading the same file from the same nginx in the same run.
 var runs = args.Length > 0 ? int.Parse(args[0]) : 3;
+var parallel = args.Length > 1 ? int.Parse(args[1]) : 20;
 var root = Path.Combine(Path.GetTempPath(), "hub-bench-import");
 var www = Path.Combine(root, "www");
 Directory.CreateDirectory(www);
@@ -29,7 +30,7 @@ if (!File.Exists(source))
     await runner.RunCheckedAsync(new ProcessSpec("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
         "testsrc=size=320x240:rate=25:duration=18", "-c:v", "rawvideo", "-pix_fmt", "yuv420p", source]) { Timeout = TimeSpan.FromMinutes(2) }, CancellationToken.None);
 }
-for (var i = 0; i < runs; i++)
+for (var i = 0; i < runs + parallel; i++)
 {
     var copy = Path.Combine(www, $"run{i}.mkv");
     File.Delete(copy);
@@ -89,6 +90,34 @@ try
     Console.WriteLine();
     Console.WriteLine($"median: curl {curlMedian * 1000:0} ms ({size / 1e6 / curlMedian:0} MB/s)   Hub request→entry {hubMedian * 1000:0} ms ({size / 1e6 / hubMedian:0} MB/s)");
     Console.WriteLine($"ratio Hub/curl time: {hubMedian / curlMedian:0.00} (Hub also probes, hashes, ffprobes, makes a thumbnail and places the file)");
+
+    // Many at once: `parallel` different files, all requested together; the time until the last one is done, against
+    // as many curls started together writing into the same data folder.
+    if (parallel > 0)
+    {
+        var files = Enumerable.Range(runs, parallel).Select(i => nginx.Url($"run{i}.mkv")).ToList();
+        var curlAll = Stopwatch.StartNew();
+        await Task.WhenAll(files.Select((u, i) => CurlAsync(u, Path.Combine(root, "data", $"curl{i}.out"))));
+        var curlTime = curlAll.Elapsed.TotalSeconds;
+        using var sub = updates.Subscribe();
+        var hubAll = Stopwatch.StartNew();
+        var jobs = new HashSet<Guid>();
+        foreach (var u in files)
+        {
+            jobs.Add((await imports.ImportAsync(new ImportRequest { Url = u.AbsoluteUri, Door = Doors.Cli }, CancellationToken.None)).Id);
+        }
+        await foreach (var u in sub.ReadAllAsync(CancellationToken.None))
+        {
+            if (u.IsFinal && jobs.Remove(u.JobId))
+            {
+                if (u.State != JobStates.Completed) throw new InvalidOperationException($"import {u.State}: {u.Error}");
+                if (jobs.Count == 0) break;
+            }
+        }
+        var hubTime = hubAll.Elapsed.TotalSeconds;
+        Console.WriteLine($"{parallel} at once: curl {curlTime:F2} s   Hub request→all entries {hubTime:F2} s   ratio {hubTime / curlTime:F2}" +
+            $"   target ≤ 1.5× curl + 1 s = {curlTime * 1.5 + 1:F2} s");
+    }
     foreach (var hosted in sp.GetServices<IHostedService>().Reverse()) await hosted.StopAsync(CancellationToken.None);
 }
 finally

@@ -52,8 +52,26 @@ try
     // Idle RSS 10 s after start, before anything else touches it.
     await Task.Delay(TimeSpan.FromSeconds(10) - started.Elapsed);
     var idle = Rss.Of(hub.ProcessId);
+    var idleParts = Rss.Parts(hub.ProcessId);
     var children = Rss.OfChildren(hub.ProcessId);
     Console.WriteLine($"hub serve on :{hub.Port}, nginx on :{nginx.Port}, file {size / 1048576.0:F0} MiB, {seconds} s per wrk run");
+    if (Environment.GetEnvironmentVariable("BENCH_IDLE_ONLY") == "1")
+    {
+        Console.WriteLine($"idle RSS of hub serve 10 s after start: {idle:F0} MiB ({idleParts}); {File.ReadLines($"/proc/{hub.ProcessId}/status").First(l => l.StartsWith("RssShmem", StringComparison.Ordinal))}");
+        if (Environment.GetEnvironmentVariable("BENCH_SMAPS") == "1")
+        {
+            var byFile = new Dictionary<string, long>();
+            var current = "";
+            foreach (var line in File.ReadLines($"/proc/{hub.ProcessId}/smaps"))
+            {
+                if (char.IsAsciiHexDigit(line[0]) && line.Contains('-')) current = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(5) ?? "[anon]";
+                else if (line.StartsWith("Rss:", StringComparison.Ordinal))
+                    byFile[current] = byFile.GetValueOrDefault(current) + long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            }
+            foreach (var (f, kb) in byFile.OrderByDescending(p => p.Value).Take(40)) Console.WriteLine($"{kb / 1024.0,8:F1} MiB  {f}");
+        }
+        return;
+    }
 
     // Import by URL: request → entry completed and visible in GET /jobs/{id}, against curl -o into the same data disk.
     var source = nginx.Url("media.mkv");
@@ -110,7 +128,7 @@ try
         var h = await Wrk.RunAsync(hubUrl, 16, seconds, hubFile, 64 << 10, hub.Token);
         Row("seek (64 KiB range) latency p95, 16 conn", $"{h.P95Ms:F2} ms", $"nginx {n.P95Ms:F2} ms", h.P95Ms / n.P95Ms, "≤ 1.5×");
     }
-    Row("idle RSS of hub serve, 10 s after start", $"{idle:F0} MiB", $"children (PostgreSQL is external here; aria2 etc.) {children:F0} MiB",
+    Row("idle RSS of hub serve, 10 s after start", $"{idle:F0} MiB ({idleParts})", $"children (PostgreSQL is external here; aria2 etc.) {children:F0} MiB",
         idle / 120, "≤ 120 MiB (ratio to 120)");
     Row("peak RSS while streaming (16 conn)", $"{peak:F0} MiB", $"idle + {peak - idle:F0} MiB", (peak - idle) / 64, "≤ idle + 64 MiB (ratio to 64)");
 

@@ -17,6 +17,15 @@ internal static class Rss
         return 0;
     }
 
+    /// <summary>The anonymous (heaps, JIT code) and file-backed (mapped assemblies) parts of the RSS, as "anon X, files Y MiB".</summary>
+    public static string Parts(int pid)
+    {
+        string Field(string name) => File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal)) is { } line
+            ? (long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0).ToString("F0", CultureInfo.InvariantCulture)
+            : "?";
+        return $"anon {Field("RssAnon:")}, files {Field("RssFile:")} MiB";
+    }
+
     /// <summary>Direct children (PostgreSQL when embedded, aria2, ffmpeg…), summed.</summary>
     public static double OfChildren(int pid)
     {
