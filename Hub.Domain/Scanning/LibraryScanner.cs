@@ -42,9 +42,10 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         var entries = await db.Entries.Where(e => e.LibraryId == library.Id && e.FilePath.StartsWith(prefix))
             .ToDictionaryAsync(e => e.FilePath, cancellationToken).ConfigureAwait(false);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        int files = 0, unchanged = 0, added = 0, updated = 0, unmatched = 0, skipped = 0, failed = 0, pending = 0;
+        int files = 0, unchanged = 0, added = 0, updated = 0, unmatched = 0, skipped = 0, failed = 0;
         var now = time.GetUtcNow();
         var walk = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        var batch = new List<Candidate>(BatchSize);
         foreach (var path in Directory.EnumerateFiles(root, "*", walk))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -70,20 +71,28 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
                 }
                 continue;
             }
-            var outcome = await ScanFileAsync(db, library, root, path, info, modified, file, entries, cancellationToken).ConfigureAwait(false);
-            switch (outcome)
+            batch.Add(new Candidate(path, info, modified, file));
+            if (batch.Count == BatchSize)
             {
-                case Outcome.Added: added++; break;
-                case Outcome.Updated: updated++; break;
-                case Outcome.Unmatched: unmatched++; break;
-                case Outcome.Failed: failed++; break;
+                Count(await ScanBatchAsync(db, library, root, batch, entries, cancellationToken).ConfigureAwait(false));
+                progress?.Report(files);
             }
-            if (++pending >= 100)
+        }
+        Count(await ScanBatchAsync(db, library, root, batch, entries, cancellationToken).ConfigureAwait(false));
+        progress?.Report(files);
+
+        void Count(IEnumerable<Outcome> outcomes)
+        {
+            foreach (var outcome in outcomes)
             {
-                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                pending = 0;
+                switch (outcome)
+                {
+                    case Outcome.Added: added++; break;
+                    case Outcome.Updated: updated++; break;
+                    case Outcome.Unmatched: unmatched++; break;
+                    case Outcome.Failed: failed++; break;
+                }
             }
-            progress?.Report(files);
         }
 
         // Gone since the last scan: entries are marked missing, unmatched files simply leave the queue.
@@ -102,24 +111,61 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
 
     private enum Outcome { Added, Updated, Unmatched, Failed }
 
-    private async Task<Outcome> ScanFileAsync(HubDbContext db, Library library, string root, string path, FileInfo info, DateTimeOffset modified,
-        ScanFile? file, Dictionary<string, Entry> entries, CancellationToken cancellationToken)
+    private const int BatchSize = 64;
+
+    private sealed record Candidate(string Path, FileInfo Info, DateTimeOffset Modified, ScanFile? File);
+
+    private sealed record Probed(Candidate File, MediaInfo? Media, string? Hash);
+
+    /// <summary>
+    /// One batch of new or changed files: ffprobe and SHA-256 run for several files at once (the slow part: a process
+    /// start and a full read per file), then the database work runs in order on the one context, with one query for
+    /// the batch's content hashes instead of one per file, and one save.
+    /// </summary>
+    private async Task<List<Outcome>> ScanBatchAsync(HubDbContext db, Library library, string root, List<Candidate> batch,
+        Dictionary<string, Entry> entries, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return [];
+        }
+        var probed = new Probed[batch.Count];
+        await Parallel.ForAsync(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.Parallelism), CancellationToken = cancellationToken },
+            async (i, ct) => probed[i] = await ProbeAsync(library, batch[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+        var hashes = probed.Where(p => p.Hash is not null && !entries.ContainsKey(p.File.Path)).Select(p => p.Hash!).Distinct().ToList();
+        var byHash = hashes.Count == 0 ? [] : (await db.Entries.Where(e => e.ContentHash != null && hashes.Contains(e.ContentHash)).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .GroupBy(e => e.ContentHash!).ToDictionary(g => g.Key, g => g.ToList());
+        var outcomes = probed.Select(p => p.Media is null ? Outcome.Failed : Record(db, library, root, p, entries, byHash)).ToList();
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        batch.Clear();
+        return outcomes;
+    }
+
+    private async Task<Probed> ProbeAsync(Library library, Candidate file, CancellationToken cancellationToken)
     {
         MediaInfo media;
         try
         {
-            media = await ffprobe.ProbeAsync(path, cancellationToken).ConfigureAwait(false);
+            media = await ffprobe.ProbeAsync(file.Path, cancellationToken).ConfigureAwait(false);
         }
         catch (ImportFailedException ex)
         {
-            logger.LogInformation("Scan of {Library}: {Path} is not playable ({Error})", library.Name, path, ex.Message);
-            return Outcome.Failed;
+            logger.LogInformation("Scan of {Library}: {Path} is not playable ({Error})", library.Name, file.Path, ex.Message);
+            return new Probed(file, null, null);
         }
         if (media.MediaKind == "other")
         {
-            return Outcome.Failed;
+            return new Probed(file, null, null);
         }
-        var hash = await FinishedDownload.HashAsync(path, cancellationToken).ConfigureAwait(false);
+        return new Probed(file, media, await FinishedDownload.HashAsync(file.Path, cancellationToken).ConfigureAwait(false));
+    }
+
+    private Outcome Record(HubDbContext db, Library library, string root, Probed probed, Dictionary<string, Entry> entries,
+        Dictionary<string, List<Entry>> byHashes)
+    {
+        var (path, info, modified, file) = probed.File;
+        var media = probed.Media!;
+        var hash = probed.Hash!;
         var parsed = MediaNameParser.Parse(Path.GetRelativePath(root, path));
         var now = time.GetUtcNow();
         if (file is null)
@@ -139,8 +185,8 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         var entry = entries.GetValueOrDefault(path);
         if (entry is null)
         {
-            var byHash = await db.Entries.FirstOrDefaultAsync(e => e.ContentHash == hash, cancellationToken).ConfigureAwait(false);
-            if (byHash is not null && (byHash.FilePath == path || !File.Exists(byHash.FilePath)))
+            var byHash = byHashes.GetValueOrDefault(hash)?.FirstOrDefault(e => e.FilePath == path || !File.Exists(e.FilePath));
+            if (byHash is not null)
             {
                 entry = byHash;
                 entries.Remove(byHash.FilePath);

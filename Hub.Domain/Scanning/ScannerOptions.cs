@@ -14,4 +14,10 @@ public sealed class ScannerOptions
 
     /// <summary>A scan leaves files modified more recently than this for the next one (they may still be being written).</summary>
     public TimeSpan MinFileAge { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// New or changed files probed (ffprobe) and hashed at once: one per core by default (at least 2, since ffprobe
+    /// mostly waits on process start and the disk); 1 scans one file after another.
+    /// </summary>
+    public int Parallelism { get; set; } = Math.Clamp(Environment.ProcessorCount, 2, 8);
 }
