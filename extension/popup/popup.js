@@ -1,6 +1,6 @@
 // The popup: what Hub makes of this page, what media it holds, and one Send. Opened as a page for tests with
 // ?tab=<id> (the tab it serves); from the toolbar it serves the active tab, reached through activeTab.
-import { ACTIVE_STATES, adminUrl, call, can, info, playUrl, pollJob, streamJob } from '../lib/hub.js';
+import { ACTIVE_STATES, adminUrl, call, can, info, playNowUrl, playUrl, pollJob, streamJob } from '../lib/hub.js';
 import { detectMedia } from '../content/detect.js';
 import * as store from '../lib/store.js';
 
@@ -203,7 +203,18 @@ async function followJob(job) {
     $('job-state').textContent = `${j.state}${j.progress ? ` · ${Math.round(j.progress)}%` : ''}${j.error ? ` · ${j.error}` : ''}`;
     $('job-state').dataset.state = j.state;
     $('progress').value = j.progress || 0; // percent, 0 to 100
+    // Play now: while the file is arriving, a signed link plays what is on disk (Hub says 409 when nothing plays yet).
+    $('play-now').hidden = !(can(server, 'jobs.media') && j.state === 'downloading');
     await store.remember(j);
+  };
+  $('play-now').onclick = async () => {
+    try {
+      const url = await playNowUrl(conn, job.id);
+      const probe = await fetch(url, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
+      if (probe.status === 409) { show('Nothing to play yet: try again in a moment.', 'bad'); $('state').dataset.reason = 'not-playable-yet'; return; }
+      $('play-now').dataset.url = url;
+      await chrome.tabs.create({ url });
+    } catch (err) { refuse(err); }
   };
   await onJob(job);
   let final;
@@ -215,6 +226,7 @@ async function followJob(job) {
     final = await pollJob(conn, job.id, onJob);
   }
   chrome.runtime.sendMessage({ type: 'tracked', job: final }).catch(() => {});
+  $('play-now').hidden = true;
   if (final.state === 'completed') {
     show(`Imported: ${final.title || target}`, 'ok');
     $('state').dataset.reason = 'completed';
