@@ -75,7 +75,7 @@ public sealed class LinkedJobs(IServiceProvider services, JobMessages messages, 
         var job = await services.GetRequiredService<JobQueue>().GetAsync(u.JobId, ct).ConfigureAwait(false);
         var now = JobUpdate.From(job, DateTimeOffset.UtcNow);
         var shown = job.Title ?? job.Source;
-        var text = "🌐 From your browser\n" + JobText.Running(now, shown);
+        var text = JobText.Running(now, shown);
         var sent = await sender.SendAsync(contact.TelegramId, text, JobText.RunningButtons(now), ct).ConfigureAwait(false);
         await messages.TrackAsync(job.Id, contact.TelegramId, sent.MessageId, contact.TelegramId, text, ct).ConfigureAwait(false);
         notifier.Follow(job.Id, shown);
