@@ -87,6 +87,7 @@ public static class HubBotServiceCollectionExtensions
         services.AddSingleton<JobMessages>();
         services.AddSingleton<JobNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<JobNotifier>());
+        services.AddHostedService<LinkedJobs>();
         return services;
     }
 

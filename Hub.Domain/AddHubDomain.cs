@@ -99,6 +99,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<ThumbnailExtractor>();
         services.AddSingleton<SubtitleFiles>();
         services.AddSingleton<AudioExtractor>();
+        services.AddSingleton<ClipCutter>();
 
         // Libraries and imports
         services.AddSingleton<LibraryService>();

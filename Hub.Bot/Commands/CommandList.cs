@@ -18,6 +18,7 @@ public static class CommandList
         new("jobs", "Imports in progress"),
         new("cancel", "Cancel an import: /cancel <id>"),
         new("settings", "Your settings: format, preview, files or links"),
+        new("link", "Link your browser: /link <code>"),
     ];
 
     /// <summary>The menu in an admin's private chat: everyone's commands and the admin ones.</summary>

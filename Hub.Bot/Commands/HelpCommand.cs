@@ -33,6 +33,7 @@ public sealed class HelpCommand(BotSender sender)
         var text = """
             What you can send:
             • a link, or several in one message: I import them (or show a preview to choose library and format first)
+            • a link and a range, e.g. <url> 1:20-2:05 (or 1:02:03-1:04:00): I import just that part
             • a video, audio or document file (up to 20 MB): I import it
             /add <url> — import a link
             /search <words> — search the library
@@ -40,6 +41,7 @@ public sealed class HelpCommand(BotSender sender)
             /jobs — your imports in progress
             /cancel <id> — cancel an import
             /settings — your format, preview on or off, files or links
+            /link <code> — link your browser (the code its Hub options show): its imports show up here too
             In any chat, type @ and my name, then words, to share something from the library.
             """;
         if (ctx.IsAdmin)

@@ -31,14 +31,29 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
         var urls = CommandList.Urls(args, null);
         if (urls.Count == 0)
         {
-            sender.Post(ctx.ChatId, "Usage: /add <url> — or just send me the link.");
+            sender.Post(ctx.ChatId, "Usage: /add <url> [start-end] — or just send me the link.");
             return "usage";
         }
-        return await ImportUrlsAsync(ctx, urls, ct).ConfigureAwait(false);
+        IReadOnlyList<LinkRequest> links;
+        try
+        {
+            links = ClipLinks.Read(args, urls);
+        }
+        catch (HubException ex)
+        {
+            sender.Post(ctx.ChatId, ex.Message);
+            return "bad clip";
+        }
+        return await ImportLinksAsync(ctx, links, ct).ConfigureAwait(false);
     }
 
-    public async Task<string> ImportUrlsAsync(BotContext ctx, IReadOnlyList<string> urls, CancellationToken ct)
+    public Task<string> ImportUrlsAsync(BotContext ctx, IReadOnlyList<string> urls, CancellationToken ct) =>
+        ImportLinksAsync(ctx, [.. urls.Select(u => new LinkRequest(u))], ct);
+
+    /// <summary>Links, each with the section asked for (a clip) or the whole.</summary>
+    public async Task<string> ImportLinksAsync(BotContext ctx, IReadOnlyList<LinkRequest> links, CancellationToken ct)
     {
+        var urls = links.Select(l => l.Url).ToList();
         // The sender's own choices where they made them, the admin's defaults elsewhere.
         var own = await settingsStore.GetAsync(ctx.From.Id, ct).ConfigureAwait(false);
         var settings = new TelegramSettings(own.DefaultLibrary, own.DefaultFormat, own.Confirm, own.Delivery);
@@ -51,10 +66,10 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
         {
             // One "looking at" message per link, in the order sent; then the links are read side by side (bounded),
             // so ten links take about as long as the slowest few rather than all of them in a row.
-            var messages = new List<(string Url, long MessageId)>();
-            foreach (var url in urls.Take(MaxLinksPerMessage))
+            var messages = new List<(LinkRequest Link, long MessageId)>();
+            foreach (var link in links.Take(MaxLinksPerMessage))
             {
-                messages.Add((url, (await sender.SendAsync(ctx.ChatId, $"🔎 Looking at {url} …", null, ct).ConfigureAwait(false)).MessageId));
+                messages.Add((link, (await sender.SendAsync(ctx.ChatId, $"🔎 Looking at {link.Url} …", null, ct).ConfigureAwait(false)).MessageId));
             }
             using var gate = new SemaphoreSlim(MaxProbesAtOnce);
             await Task.WhenAll(messages.Select(async m =>
@@ -62,7 +77,7 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
                 await gate.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    await PreviewAsync(ctx, m.Url, m.MessageId, settings, ct).ConfigureAwait(false);
+                    await PreviewAsync(ctx, m.Link, m.MessageId, settings, ct).ConfigureAwait(false);
                     Interlocked.Increment(ref started);
                 }
                 finally
@@ -72,16 +87,17 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
             })).ConfigureAwait(false);
             return $"previewed {started} of {messages.Count}";
         }
-        foreach (var url in urls.Take(MaxLinksPerMessage))
+        foreach (var link in links.Take(MaxLinksPerMessage))
         {
             try
             {
-                await StartJobAsync(ctx, Request(ctx, url, settings.DefaultLibrary, settings.DefaultFormat, wholePlaylist: true), null, ct).ConfigureAwait(false);
+                await StartJobAsync(ctx, Request(ctx, link.Url, settings.DefaultLibrary, settings.DefaultFormat, wholePlaylist: true, link.Clip), null, ct)
+                    .ConfigureAwait(false);
                 started++;
             }
             catch (HubException ex)
             {
-                sender.Post(ctx.ChatId, $"{Texts.Trim(url, 100)}: {UserErrors.Describe(ex.Type, ex.Message, ctx.IsAdmin)}");
+                sender.Post(ctx.ChatId, $"{Texts.Trim(link.Url, 100)}: {UserErrors.Describe(ex.Type, ex.Message, ctx.IsAdmin)}");
             }
         }
         return $"{(settings.ConfirmFirst ? "previewed" : "imported")} {started} of {Math.Min(urls.Count, MaxLinksPerMessage)}";
@@ -125,8 +141,9 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
         return job;
     }
 
-    private async Task PreviewAsync(BotContext ctx, string url, long messageId, TelegramSettings settings, CancellationToken ct)
+    private async Task PreviewAsync(BotContext ctx, LinkRequest link, long messageId, TelegramSettings settings, CancellationToken ct)
     {
+        var url = link.Url;
         ProbeResult probe;
         try
         {
@@ -139,7 +156,7 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
             return;
         }
         var choice = new PreviewChoice(url, settings.DefaultLibrary, settings.DefaultFormat, WholePlaylist: true, probe.IsPlaylist,
-            probe.EntryCount ?? (probe.Entries.Count > 0 ? probe.Entries.Count : null), Summary(probe), ctx.ChatId, messageId);
+            probe.EntryCount ?? (probe.Entries.Count > 0 ? probe.Entries.Count : null), Summary(probe, link.Clip), ctx.ChatId, messageId, link.Clip);
         var id = await choices.CreateAsync(ctx.From.Id, ChoiceKind, choice, ct).ConfigureAwait(false);
         await RenderAsync(id, choice, ct).ConfigureAwait(false);
     }
@@ -186,7 +203,7 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
                     return "stale";
                 }
                 await sender.AnswerAsync(cb.Id, "Importing…", ct).ConfigureAwait(false);
-                var job = await StartJobAsync(ctx, Request(ctx, choice.Url, choice.Library, choice.Format, choice.WholePlaylist), choice.MessageId, ct)
+                var job = await StartJobAsync(ctx, Request(ctx, choice.Url, choice.Library, choice.Format, choice.WholePlaylist, choice.Clip), choice.MessageId, ct)
                     .ConfigureAwait(false);
                 return "job " + job.Id;
             default:
@@ -233,10 +250,14 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
     private static InlineKeyboardButton Button(bool selected, string label, string id, string action, string value) =>
         InlineKeyboardButton.WithCallbackData((selected ? "✓ " : "") + label, CallbackData.Build("pv", id, action, value));
 
-    private static string Summary(ProbeResult p)
+    private static string Summary(ProbeResult p, ClipRange? clip)
     {
         var sb = new StringBuilder();
         sb.Append(p.IsPlaylist ? "📃 " : p.MediaKind == "audio" ? "🎵 " : "🎬 ").Append(Texts.Trim(p.Title ?? p.Url, 200));
+        if (clip is not null)
+        {
+            sb.Append("\n✂ Clip ").Append(clip);
+        }
         var facts = new List<string>();
         if (p.DurationSeconds is { } d)
         {
@@ -266,8 +287,9 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
         return sb.ToString();
     }
 
-    private static ImportRequest Request(BotContext ctx, string url, string? library, string? format, bool wholePlaylist) => new()
+    private static ImportRequest Request(BotContext ctx, string url, string? library, string? format, bool wholePlaylist, ClipRange? clip = null) => new()
     {
+        Clip = clip,
         Url = url,
         Library = library,
         Format = format,

@@ -141,7 +141,17 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
         var urls = CommandList.Urls(m.Text ?? m.Caption, m.Text is not null ? m.Entities : m.CaptionEntities);
         if (urls.Count > 0)
         {
-            return await imports.ImportUrlsAsync(ctx, urls, ct).ConfigureAwait(false);
+            IReadOnlyList<LinkRequest> links;
+            try
+            {
+                links = ClipLinks.Read(m.Text ?? m.Caption, urls);
+            }
+            catch (HubValidationException ex)
+            {
+                sender.Post(ctx.ChatId, ex.Message);
+                return "bad clip";
+            }
+            return await imports.ImportLinksAsync(ctx, links, ct).ConfigureAwait(false);
         }
         if (!ctx.Message!.Chat.IsGroup())
         {

@@ -49,6 +49,10 @@ public static class JobText
                 sb.Append('\n').Append(Swarm(swarm));
             }
         }
+        if (u.Door == Hub.Domain.Imports.Doors.Extension)
+        {
+            sb.Append("\n🌐 Sent from your browser"); // shown in a linked chat (LinkedJobs): why a job came that was not sent here
+        }
         sb.Append("\nJob ").Append(Texts.ShortId(u.JobId));
         return sb.ToString();
     }

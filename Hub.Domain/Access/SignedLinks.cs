@@ -7,7 +7,10 @@ using Npgsql;
 
 namespace Hub.Domain.Access;
 
-/// <summary>A validated link: which entry, served how, until when, and (for links given to a Telegram user) whose it is.</summary>
+/// <summary>
+/// A validated link: which entry, served how, until when, and (for links given to a Telegram user) whose it is.
+/// For kind <see cref="SignedLinks.JobMedia"/> the id is a job's (play now), not an entry's.
+/// </summary>
 public sealed record SignedLink(Guid EntryId, string Kind, DateTimeOffset ExpiresAt, long? Holder = null);
 
 /// <summary>
@@ -22,6 +25,8 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
 {
     public const string Stream = "stream";
     public const string Download = "download";
+    /// <summary>A running job's growing file ("play now"), then its entry once it completed: the id signed is the job's.</summary>
+    public const string JobMedia = "job-media";
     public const string PathPrefix = "/s/";
     public static readonly TimeSpan DefaultTtl = TimeSpan.FromHours(6);
     public static readonly TimeSpan MaxTtl = TimeSpan.FromDays(7);
@@ -82,6 +87,7 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
         {
             Stream => (byte)0,
             Download => (byte)1,
+            JobMedia => (byte)2,
             _ => throw new HubValidationException("kind", "kind must be stream or download."),
         };
         var expires = time.GetUtcNow() + ClampTtl(ttl);
@@ -159,7 +165,7 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
         }
         Span<byte> expected = stackalloc byte[MacBytes];
         Mac(bytes[..payload], expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[payload..]) || bytes[16] > 1)
+        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[payload..]) || bytes[16] > 2)
         {
             failure = "The link's signature is not valid.";
             return false;
@@ -171,7 +177,7 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
             return false;
         }
         failure = null;
-        link = new SignedLink(new Guid(bytes[..16]), bytes[16] == 0 ? Stream : Download, expires,
+        link = new SignedLink(new Guid(bytes[..16]), bytes[16] switch { 0 => Stream, 1 => Download, _ => JobMedia }, expires,
             payload == HolderPayloadBytes ? BinaryPrimitives.ReadInt64BigEndian(bytes[25..33]) : null);
         return true;
     }

@@ -24,7 +24,11 @@ public interface IDownloadEngine
 /// <param name="FormatPreset">video_best, video_1080, video_720, audio_best, audio_mp3.</param>
 /// <param name="MaxBytes">Refuse files larger than this.</param>
 /// <param name="Probe">What the probe found, when there was one.</param>
-public sealed record DownloadRequest(Uri Url, string WorkDir, string FormatPreset, long? MaxBytes, ProbeResult? Probe);
+public sealed record DownloadRequest(Uri Url, string WorkDir, string FormatPreset, long? MaxBytes, ProbeResult? Probe)
+{
+    /// <summary>Only this section is wanted. An engine that can fetch just that says so (<see cref="DownloadResult.Clipped"/>); otherwise the whole file is cut after download.</summary>
+    public ClipRange? Clip { get; init; }
+}
 
 /// <summary>A progress report. Totals may be unknown; speed in bytes per second, ETA in seconds.</summary>
 public sealed record DownloadProgress(long BytesDone, long? BytesTotal, double? SpeedBps, double? EtaSeconds)
@@ -46,6 +50,9 @@ public sealed record DownloadResult(string FilePath, string FileName, long SizeB
 
     /// <summary>Subtitle files the engine fetched beside the media (yt-dlp's WebVTT), filed with it.</summary>
     public IReadOnlyList<Media.SubtitleFile> Subtitles { get; init; } = [];
+
+    /// <summary>The engine fetched only <see cref="DownloadRequest.Clip"/>'s section, so nothing is left to cut.</summary>
+    public bool Clipped { get; init; }
 
     /// <summary>
     /// Several finished files inside the work folder (a multi-file torrent), each with the name people should see;

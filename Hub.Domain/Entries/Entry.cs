@@ -12,6 +12,9 @@ public sealed class Entry
     public string? NormalizedUrl { get; set; }
     public string? SourceId { get; set; }
     public string? Platform { get; set; }
+    /// <summary>When the entry is a clip of its source: where in the source it starts and ends (seconds); null for the whole.</summary>
+    public double? ClipStartSeconds { get; set; }
+    public double? ClipEndSeconds { get; set; }
     public string? Uploader { get; set; }
     public string MediaKind { get; set; } = "video";
     public string? Container { get; set; }

@@ -24,6 +24,7 @@ public sealed class DownloadHandler(
     ThumbnailExtractor thumbnails,
     SubtitleFiles subtitles,
     AudioExtractor audio,
+    ClipCutter clips,
     ArchiveImport archives,
     LocalFileSet fileSet,
     LibraryService libraries,
@@ -60,6 +61,10 @@ public sealed class DownloadHandler(
                 await fileSet.ExpandAsync(context, several, FirstNonBlank(context.Job.Title, downloaded.FileName)!, fromArchive: false, null, cancellationToken)
                     .ConfigureAwait(false);
                 return;
+            }
+            if (data.Clip is { } clip && !downloaded.Clipped)
+            {
+                downloaded = await clips.CutAsync(downloaded, clip, cancellationToken).ConfigureAwait(false);
             }
             downloaded = await FinishedDownload.SaveAsync(context.WorkDir, downloaded, cancellationToken).ConfigureAwait(false);
         }
@@ -102,7 +107,7 @@ public sealed class DownloadHandler(
 
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
         {
-            var dup = await ImportService.FindDuplicateAsync(db, null, meta?.Platform, meta?.SourceId, sha, cancellationToken).ConfigureAwait(false);
+            var dup = await ImportService.FindDuplicateAsync(db, null, meta?.Platform, meta?.SourceId, sha, data.Clip, cancellationToken).ConfigureAwait(false);
             if (dup is not null)
             {
                 await CompleteDuplicateAsync(context, dup, cancellationToken).ConfigureAwait(false);
@@ -112,7 +117,7 @@ public sealed class DownloadHandler(
         context.Report(new JobProgress(97, downloaded.SizeBytes, downloaded.SizeBytes, null, 0));
 
         var entryId = Guid.CreateVersion7();
-        var title = BestTitle(data, meta, media, context.Job.Title, downloaded.FileName);
+        var title = ClipRange.Name(BestTitle(data, meta, media, context.Job.Title, downloaded.FileName), data.Clip)!;
         var ext = Path.GetExtension(downloaded.FilePath).TrimStart('.');
         var relative = PathTemplate.Render(library.PathTemplate, new PathTokens
         {
@@ -143,6 +148,8 @@ public sealed class DownloadHandler(
             NormalizedUrl = ImportService.Normalize(data.Url),
             SourceId = meta?.SourceId,
             Platform = meta?.Platform,
+            ClipStartSeconds = data.Clip?.StartSeconds,
+            ClipEndSeconds = data.Clip?.EndSeconds,
             Uploader = meta?.Uploader ?? media.Artist,
             MediaKind = media.MediaKind,
             Container = media.Container,
@@ -164,6 +171,7 @@ public sealed class DownloadHandler(
                 format,
                 engine = data.Engine,
                 subtitles = tracks,
+                clip = data.Clip, // with SourceUrl: which part of what
             }, JobJson.Options),
             CreatedAt = time.GetUtcNow(),
             UpdatedAt = time.GetUtcNow(),
@@ -183,7 +191,7 @@ public sealed class DownloadHandler(
             if (ex is DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: "23505" } })
             {
                 await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-                var dup = await ImportService.FindDuplicateAsync(db, null, meta?.Platform, meta?.SourceId, sha, cancellationToken).ConfigureAwait(false);
+                var dup = await ImportService.FindDuplicateAsync(db, null, meta?.Platform, meta?.SourceId, sha, data.Clip, cancellationToken).ConfigureAwait(false);
                 if (dup is not null)
                 {
                     await CompleteDuplicateAsync(context, dup, cancellationToken).ConfigureAwait(false);
@@ -210,7 +218,8 @@ public sealed class DownloadHandler(
         var url = new Uri(data.Url ?? throw ImportFailedException.Permanent("validation", "This import has no URL."));
         var engine = engines.EngineFor(new ImportSource(url, data.Probe?.Kind ?? SourceKind.Unknown));
         logger.LogInformation("Job {JobId}: downloading with {Engine} as {Format}", context.Id, engine.Name, format);
-        return await engine.DownloadAsync(new DownloadRequest(url, context.WorkDir, format, maxBytes, data.Probe), progress, cancellationToken).ConfigureAwait(false);
+        return await engine.DownloadAsync(new DownloadRequest(url, context.WorkDir, format, maxBytes, data.Probe) { Clip = data.Clip }, progress, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private async Task<Libraries.Library> ResolveLibraryAsync(JobContext context, ImportJobData data, CancellationToken cancellationToken)

@@ -13,6 +13,8 @@ public sealed record ImportJobData
     /// <summary>True when the person named the library, so rules do not move it.</summary>
     public bool LibraryChosen { get; init; }
     public bool WholePlaylist { get; init; } = true;
+    /// <summary>Only this section of the video (see <see cref="ImportRequest.Clip"/>).</summary>
+    public ClipRange? Clip { get; init; }
     /// <summary>"http", "yt-dlp" or "upload": set by the probe.</summary>
     public string? Engine { get; init; }
     public ProbeResult? Probe { get; init; }

@@ -31,6 +31,9 @@ public sealed record ImportRequest
     /// <summary>For a playlist URL: import every entry (true) or only the item itself (false).</summary>
     public bool WholePlaylist { get; init; } = true;
 
+    /// <summary>Only this section of the video (see <see cref="ClipRange"/>); null imports all of it.</summary>
+    public ClipRange? Clip { get; init; }
+
     public required string Door { get; init; }
 
     /// <summary>Who asked: a token name, "telegram:12345", "cli".</summary>

@@ -53,7 +53,7 @@ public sealed class ImportService(
         var spec = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         if (spec.Source is { } source && request.ParentId is null)
         {
-            var active = await FindActiveAsync(source, request.RequestedBy, cancellationToken).ConfigureAwait(false);
+            var active = await FindActiveAsync(source, request.Clip, request.RequestedBy, cancellationToken).ConfigureAwait(false);
             if (active is not null)
             {
                 return active;
@@ -114,6 +114,16 @@ public sealed class ImportService(
             queueName = JobQueues.Probe;
         }
 
+        if (request.Clip is { } clip)
+        {
+            // Rebuilt through the one rule, whichever door made it (a record can be built around Create).
+            ClipRange.Create(clip.StartSeconds, clip.EndSeconds);
+            if (source is not null && Engines.Torrent.MagnetLink.IsMagnet(source))
+            {
+                throw new HubValidationException("clip", "A clip can be cut from a video page or a media file, not from a torrent.");
+            }
+        }
+
         var given = GivenTitle(request.Title);
         title = given ?? title;
         return new NewJob("import", queueName, request.Door)
@@ -135,7 +145,9 @@ public sealed class ImportService(
                 Format = request.Format,
                 Mode = request.Mode,
                 LibraryChosen = library is not null,
-                WholePlaylist = request.WholePlaylist,
+                // A section of one video: a playlist page is never expanded for it.
+                WholePlaylist = request.WholePlaylist && request.Clip is null,
+                Clip = request.Clip,
                 Engine = request.UploadedFile is null ? null : "upload",
             },
         };
@@ -195,19 +207,31 @@ public sealed class ImportService(
     /// The same requester's unfinished import of the same URL. Another person's job is not handed out (they could not
     /// see it); their second job ends as "already in library" once the first one has filed the file.
     /// </summary>
-    private async Task<Job?> FindActiveAsync(string source, string? requestedBy, CancellationToken cancellationToken)
+    private async Task<Job?> FindActiveAsync(string source, ClipRange? clip, string? requestedBy, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await db.Jobs.AsNoTracking()
+        var active = await db.Jobs.AsNoTracking()
             .Where(j => j.Source == source && j.Kind == "import" && j.RequestedBy == requestedBy && !JobStates.Terminal.Contains(j.State))
-            .OrderByDescending(j => j.CreatedAt).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            .OrderByDescending(j => j.CreatedAt).Take(20).ToListAsync(cancellationToken).ConfigureAwait(false);
+        // Another range of the same video is another import; the same range (or both whole) is this one.
+        return active.FirstOrDefault(j => ImportJobs.Read(j).Clip == clip);
     }
 
-    /// <summary>The existing entry for this URL or platform id, if any.</summary>
+    /// <summary>The existing entry for this URL or platform id (the whole of it, not a clip), or with these bytes, if any.</summary>
+    public static Task<Entry?> FindDuplicateAsync(HubDbContext db, string? normalizedUrl, string? platform, string? sourceId, string? contentHash,
+        CancellationToken cancellationToken) =>
+        FindDuplicateAsync(db, normalizedUrl, platform, sourceId, contentHash, null, cancellationToken);
+
+    /// <summary>
+    /// The existing entry for this URL or platform id with the same range (<paramref name="clip"/> null: the whole
+    /// source), or with these bytes, if any. The same source with another range is not a duplicate.
+    /// </summary>
     public static async Task<Entry?> FindDuplicateAsync(HubDbContext db, string? normalizedUrl, string? platform, string? sourceId, string? contentHash,
-        CancellationToken cancellationToken)
+        ClipRange? clip, CancellationToken cancellationToken)
     {
-        var q = db.Entries.AsNoTracking();
+        double? start = clip?.StartSeconds, end = clip?.EndSeconds;
+        var all = db.Entries.AsNoTracking();
+        var q = all.Where(e => e.ClipStartSeconds == start && e.ClipEndSeconds == end);
         if (platform is not null && sourceId is not null
             && await q.FirstOrDefaultAsync(e => e.Platform == platform && e.SourceId == sourceId, cancellationToken).ConfigureAwait(false) is { } byId)
         {
@@ -220,7 +244,7 @@ public sealed class ImportService(
         }
         if (contentHash is not null)
         {
-            return await q.FirstOrDefaultAsync(e => e.ContentHash == contentHash, cancellationToken).ConfigureAwait(false);
+            return await all.FirstOrDefaultAsync(e => e.ContentHash == contentHash, cancellationToken).ConfigureAwait(false);
         }
         return null;
     }

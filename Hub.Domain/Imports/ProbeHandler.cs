@@ -21,7 +21,7 @@ public sealed class ProbeHandler(ImportService imports, LibraryService libraries
         var url = data.Url ?? throw ImportFailedException.Permanent("validation", "This import has no URL.");
         context.Report(new JobProgress(1, 0, null, null, null));
 
-        if (await DuplicateAsync(context, ImportService.Normalize(url), null, null, cancellationToken).ConfigureAwait(false))
+        if (await DuplicateAsync(context, ImportService.Normalize(url), null, null, data.Clip, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -34,7 +34,7 @@ public sealed class ProbeHandler(ImportService imports, LibraryService libraries
             await ExpandPlaylistAsync(context, data, probe, cancellationToken).ConfigureAwait(false);
             return;
         }
-        if (await DuplicateAsync(context, null, probe.Platform, probe.SourceId, cancellationToken).ConfigureAwait(false))
+        if (await DuplicateAsync(context, null, probe.Platform, probe.SourceId, data.Clip, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -55,7 +55,7 @@ public sealed class ProbeHandler(ImportService imports, LibraryService libraries
         }
 
         var updated = data with { Probe = probe with { Entries = [] }, Engine = probe.Engine, Classification = note };
-        await context.PatchAsync(new JobPatch(Title: probe.Title, LibraryId: note.LibraryId, Request: ImportJobs.Write(updated)), cancellationToken)
+        await context.PatchAsync(new JobPatch(Title: ClipRange.Name(probe.Title, data.Clip), LibraryId: note.LibraryId, Request: ImportJobs.Write(updated)), cancellationToken)
             .ConfigureAwait(false);
 
         if (note.LibraryId is null)
@@ -73,10 +73,11 @@ public sealed class ProbeHandler(ImportService imports, LibraryService libraries
         }
     }
 
-    private async Task<bool> DuplicateAsync(JobContext context, string? normalizedUrl, string? platform, string? sourceId, CancellationToken cancellationToken)
+    private async Task<bool> DuplicateAsync(JobContext context, string? normalizedUrl, string? platform, string? sourceId, ClipRange? clip,
+        CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var existing = await ImportService.FindDuplicateAsync(db, normalizedUrl, platform, sourceId, null, cancellationToken).ConfigureAwait(false);
+        var existing = await ImportService.FindDuplicateAsync(db, normalizedUrl, platform, sourceId, null, clip, cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
             return false;

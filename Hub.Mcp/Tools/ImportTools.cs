@@ -58,6 +58,7 @@ public sealed class ImportTools(ImportService imports, JobFollower follower, Job
         [Description("Format preset: video_best, video_1080, video_720, audio_best or audio_mp3. Leave out for the library's default.")] string? format = null,
         [Description("'auto' (default): file it at once. 'review': hold it in the admin's review inbox first.")] string mode = ImportModes.Auto,
         [Description("For a playlist URL: import every entry (true, default) or only the item itself (false).")] bool whole_playlist = true,
+        [Description("Only a section of the video, as start-end in seconds, m:ss or h:mm:ss (e.g. '1:20-2:05'). Leave out for all of it.")] string? clip = null,
         [Description("Wait for the import to finish before answering (default false).")] bool wait = false,
         [Description("With wait=true: the longest time to wait, 1 to 600 seconds (default 120).")] int wait_seconds = 120,
         IProgress<ProgressNotificationValue>? progress = null,
@@ -74,6 +75,7 @@ public sealed class ImportTools(ImportService imports, JobFollower follower, Job
             Format = format,
             Mode = mode,
             WholePlaylist = whole_playlist,
+            Clip = string.IsNullOrWhiteSpace(clip) ? null : ClipRange.Parse(clip),
             Door = Doors.Mcp,
             RequestedBy = RequesterPrincipal.Read(user).Key,
         }, cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,12 @@ using Microsoft.AspNetCore.Routing;
 namespace Hub.Web.Imports;
 
 /// <param name="Door">Who is asking, when it is the admin UI ("web") or the Chrome extension ("extension"); "api" otherwise.</param>
-public sealed record ImportBody(string? Url, string? Library = null, string? Format = null, string? Mode = null, bool? WholePlaylist = null, string? Door = null);
+/// <param name="Clip">Only this section of the video (seconds from its start); leave out for all of it.</param>
+public sealed record ImportBody(string? Url, string? Library = null, string? Format = null, string? Mode = null, bool? WholePlaylist = null, string? Door = null,
+    ClipBody? Clip = null);
+
+/// <summary>A section of a video: start ≥ 0, end after start.</summary>
+public sealed record ClipBody(double? StartSeconds, double? EndSeconds);
 
 public sealed record ProbeBody(string? Url);
 
@@ -28,7 +33,8 @@ public static class ImportsApi
     {
         var g = api.MapGroup("/imports").WithTags("Imports").ProducesProblem(StatusCodes.Status401Unauthorized);
         g.MapPost("/", Import).WithName("Import")
-            .WithSummary("Import a URL: 202 with the job (follow it at the Location, or its /stream). The same URL in progress returns that job.")
+            .WithSummary("Import a URL, or with clip {startSeconds, endSeconds} only that section: 202 with the job (follow it at the Location, or its /stream). "
+                + "The same URL (and range) in progress returns that job.")
             .ProducesValidationProblem();
         g.MapPost("/probe", Probe).WithName("ProbeUrl")
             .WithSummary("What a URL is (title, duration, formats, playlist entries); nothing is created. 422 when it cannot be imported, 502/503 when the site failed.")
@@ -64,6 +70,7 @@ public static class ImportsApi
             Format = body.Format,
             Mode = body.Mode ?? ImportModes.Auto,
             WholePlaylist = body.WholePlaylist ?? true,
+            Clip = body.Clip is { } clip ? ClipRange.Create(clip.StartSeconds, clip.EndSeconds) : null,
             Door = DoorFor(body.Door),
             RequestedBy = user.ToRequester().Key,
         }, ct);

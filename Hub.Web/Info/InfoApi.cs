@@ -24,11 +24,12 @@ public static class InfoApi
 
     /// <summary>
     /// imports, probe, jobs, jobs.stream (SSE), libraries, signed-links, pairing (browser codes and their claim),
-    /// telegram-link (<c>/link CODE</c>). Clients treat an unknown name as absent, so a name is never reused for
+    /// telegram-link (<c>/link CODE</c>), imports.clip (a section of a video: <c>clip {startSeconds, endSeconds}</c>),
+    /// jobs.media (play a download while it runs: <c>/jobs/{id}/media</c> and its signed links). Clients treat an unknown name as absent, so a name is never reused for
     /// something else.
     /// </summary>
     public static readonly IReadOnlyList<string> Capabilities =
-        ["imports", "probe", "jobs", "jobs.stream", "libraries", "signed-links", "pairing", "telegram-link"];
+        ["imports", "probe", "jobs", "jobs.stream", "libraries", "signed-links", "pairing", "telegram-link", "imports.clip", "jobs.media"];
 
     public static string Version { get; } = ReadVersion();
 

@@ -8,6 +8,7 @@ using Hub.Web.Streaming;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Web.Jobs;
@@ -15,7 +16,9 @@ namespace Hub.Web.Jobs;
 /// <summary>
 /// "Play now": <c>GET|HEAD /api/v1/jobs/{id}/media</c> serves what a running HTTP download has written so far, with
 /// the framework's range processing (the same as the entry routes) over a snapshot of the bytes on disk at request
-/// time; once the job completed, the entry's file itself.
+/// time; once the job completed, the entry's file itself. <c>POST /api/v1/jobs/{id}/media/links</c> gives the same
+/// without a token, as a signed link (<see cref="SignedLinks.JobMedia"/>) with the entries' lifetime rules, for players
+/// that cannot send one (a browser tab, a chat).
 /// </summary>
 public static class JobMediaApi
 {
@@ -29,6 +32,9 @@ public static class JobMediaApi
             .WithSummary("Play now: the bytes a running direct download has on disk so far (Range within them, 416 past them, no-store), "
                 + "the entry's file once the job completed; 409 not-playable-yet when nothing playable is on disk (yet).")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        jobs.MapPost("/{id:guid}/media/links", CreateLink).WithName("CreateJobMediaLink")
+            .WithSummary("A short-lived URL for the job's media (play now, then the entry) without a token (ttlSeconds default 6 h, max 7 days).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return jobs;
     }
 
@@ -36,15 +42,48 @@ public static class JobMediaApi
         IOptions<HubOptions> options, CancellationToken ct)
     {
         var job = await access.GetVisibleAsync(context.User.ToRequester(), id, ct);
+        return await ServeAsync(context, job, entries, options.Value, EntryFiles.TokenLabel(context.User), ct);
+    }
+
+    private static async Task<IResult> CreateLink(Guid id, CreateLinkRequest? body, HttpContext context, JobAccess access, SignedLinks links,
+        CancellationToken ct)
+    {
+        if (body?.TtlSeconds is < 1 or > 7 * 24 * 3600)
+            throw new HubValidationException("ttlSeconds", "ttlSeconds must be between 1 and 604800 (7 days).");
+        await access.GetVisibleAsync(context.User.ToRequester(), id, ct); // 404 for a job the caller cannot see
+        var ttl = body?.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
+        var (url, path, expires) = await links.CreateAsync(id, SignedLinks.JobMedia, ttl, ct);
+        return TypedResults.Ok(new SignedLinkDto(url?.AbsoluteUri, path, SignedLinks.JobMedia, expires));
+    }
+
+    /// <summary>What a valid signed job-media link serves (<c>/s/{token}</c>): the link is the permission.</summary>
+    public static async Task<IResult> ServeSignedAsync(HttpContext context, Guid jobId, CancellationToken ct)
+    {
+        var services = context.RequestServices;
+        Job job;
+        try
+        {
+            job = await services.GetRequiredService<JobQueue>().GetAsync(jobId, ct);
+        }
+        catch (HubNotFoundException ex)
+        {
+            return TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound, "not-found", "Not found", ex.Message));
+        }
+        return await ServeAsync(context, job, services.GetRequiredService<EntryService>(), services.GetRequiredService<IOptions<HubOptions>>().Value, "signed", ct);
+    }
+
+    private static async Task<IResult> ServeAsync(HttpContext context, Job job, EntryService entries, HubOptions options, string? servedTo, CancellationToken ct)
+    {
+        var id = job.Id;
         if (job.State == JobStates.Completed && job.EntryId is { } entryId)
         {
-            return EntryFiles.Serve(context, await entries.GetForServingAsync(entryId, ct), SignedLinks.Stream, EntryFiles.TokenLabel(context.User));
+            return EntryFiles.Serve(context, await entries.GetForServingAsync(entryId, ct), SignedLinks.Stream, servedTo);
         }
         if (JobStates.IsTerminal(job.State))
         {
             return NotPlayable($"Job {id} is {job.State} and has no file to play.");
         }
-        if (GrowingDownload.Find(JobWorkDirs.For(job, options.Value)) is not { } growing)
+        if (GrowingDownload.Find(JobWorkDirs.For(job, options)) is not { } growing)
         {
             return NotPlayable($"Job {id} has no direct download in progress now: streams fetched in fragments and torrents play once imported, and a finished download once the job completes.");
         }

@@ -40,7 +40,7 @@ public static class StreamingApi
     public static WebApplication MapSignedLinks(this WebApplication app)
     {
         app.MapMethods(SignedLinks.PathPrefix + "{token}", GetHead, Signed).AllowAnonymous().RequireRateLimiting(ClientRateLimits.Tokenless).WithTags("Streaming")
-            .WithName("SignedLink").WithSummary("Streams or downloads the entry a signed link names; 403 when expired or tampered with.");
+            .WithName("SignedLink").WithSummary("Streams or downloads the entry a signed link names (or plays a job's media now); 403 when expired or tampered with.");
         return app;
     }
 
@@ -82,6 +82,10 @@ public static class StreamingApi
         if (link is null)
         {
             return TypedResults.Problem(Problems.Create(StatusCodes.Status403Forbidden, "invalid-link", "Link not valid", failure));
+        }
+        if (link!.Kind == SignedLinks.JobMedia)
+        {
+            return await Jobs.JobMediaApi.ServeSignedAsync(context, link.EntryId, ct);
         }
         Entry entry;
         try

@@ -123,4 +123,10 @@ export async function playUrl(conn, entryId) {
   return link.url || conn.address + link.path;
 }
 
+/** Play now: a short-lived signed link to a running job's media (what has arrived so far; the entry once done). */
+export async function playNowUrl(conn, jobId) {
+  const link = await call(conn, `/jobs/${jobId}/media/links`, { method: 'POST', body: { ttlSeconds: 6 * 3600 } });
+  return link.url || conn.address + link.path;
+}
+
 export const adminUrl = (conn) => conn.address + '/admin/#library';

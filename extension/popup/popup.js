@@ -1,6 +1,6 @@
 // The popup: what Hub makes of this page, what media it holds, and one Send. Opened as a page for tests with
 // ?tab=<id> (the tab it serves); from the toolbar it serves the active tab, reached through activeTab.
-import { ACTIVE_STATES, adminUrl, call, can, info, playUrl, pollJob, streamJob } from '../lib/hub.js';
+import { ACTIVE_STATES, adminUrl, call, can, info, playNowUrl, playUrl, pollJob, streamJob } from '../lib/hub.js';
 import { detectMedia } from '../content/detect.js';
 import * as store from '../lib/store.js';
 
@@ -8,6 +8,8 @@ const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...children) => { const e = Object.assign(document.createElement(tag), props); e.append(...children); return e; };
 let conn = null;
 let target = null; // the URL Send imports
+let tabId = null; // the tab this popup serves
+let server = null; // what /info said
 
 function show(text, kind = '') {
   $('state').textContent = text;
@@ -29,6 +31,58 @@ async function currentTab() {
 
 const duration = (s) => (s == null ? null : `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`);
 
+/** "1:20", "1:02:05", "80.5" → seconds; NaN when it is none of these (Hub says why). */
+function seconds(text) {
+  const parts = String(text ?? '').trim().split(':');
+  if (parts.some((p) => !/^\d+(\.\d+)?$/.test(p)) || parts.length > 3) return NaN;
+  return parts.reduce((total, p) => total * 60 + Number(p), 0);
+}
+
+/** Seconds as the clip fields show them: m:ss or h:mm:ss, tenths when there are some. */
+function clock(s) {
+  const whole = Math.floor(s);
+  const tenths = Math.round((s - whole) * 10);
+  const h = Math.floor(whole / 3600), m = Math.floor(whole / 60) % 60, sec = whole % 60;
+  const text = (h ? `${h}:${String(m).padStart(2, '0')}` : `${m}`) + `:${String(sec).padStart(2, '0')}`;
+  return tenths ? `${text}.${tenths}` : text;
+}
+
+/** Where the page's video (the one playing, else the first) is now: read once more, under activeTab. */
+async function playingTime() {
+  try {
+    const [{ result }] = await chrome.scripting.executeScript({
+      target: { tabId },
+      func: () => {
+        const all = [...document.querySelectorAll('video, audio')];
+        const m = all.find((x) => !x.paused) ?? all[0];
+        return m && Number.isFinite(m.currentTime) ? m.currentTime : null;
+      },
+    });
+    return result;
+  } catch { return null; }
+}
+
+function offerClip(media) {
+  const playing = media.find((m) => !m.paused) ?? media[0];
+  $('clip-box').hidden = false;
+  if (playing.currentTime > 0) $('clip-start').value = clock(playing.currentTime);
+  const now = (field) => async () => {
+    const t = await playingTime();
+    if (t == null) return;
+    $(field).value = clock(t);
+    $('clip-on').checked = true;
+  };
+  $('clip-start-now').addEventListener('click', now('clip-start'));
+  $('clip-end-now').addEventListener('click', now('clip-end'));
+}
+
+/** The clip the form asks for, or null for the whole video. */
+function clipOfForm() {
+  if (!$('clip-on').checked) return null;
+  const n = (id) => { const v = seconds($(id).value); return Number.isFinite(v) ? v : null; };
+  return { startSeconds: n('clip-start'), endSeconds: n('clip-end') };
+}
+
 async function main() {
   $('open-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
   ({ connection: conn } = await store.get('connection'));
@@ -40,11 +94,11 @@ async function main() {
     return;
   }
   target = tab.url;
+  tabId = tab.id;
   $('url').textContent = tab.url;
   $('page').hidden = false;
   show('Asking Hub…');
 
-  let server;
   try {
     server = await info(conn.address);
     await call(conn, '/me');
@@ -79,6 +133,7 @@ async function detect(tab) {
     ...found.media.map((m) => ({ url: m.src, label: `${m.kind === 'audio' ? 'Audio' : 'Video'}: ${m.src}${m.duration ? ` (${duration(m.duration)})` : ''}` })),
     ...found.links.map((l) => ({ url: l, label: `Link: ${l}` })),
   ].filter((c, i, all) => c.url !== tab.url && all.findIndex((x) => x.url === c.url) === i);
+  if (can(server, 'imports.clip') && found.media.length) offerClip(found.media);
   if (!choices.length) return;
   $('found-heading').hidden = false;
   const radio = (url, label, checked) => el('li', {}, el('label', {}, el('input', { type: 'radio', name: 'target', value: url, checked }), ' ', label));
@@ -128,7 +183,7 @@ $('send-form').addEventListener('submit', async (e) => {
       method: 'POST',
       body: {
         url: target, library: $('library').value || null, format: $('format').value || null,
-        mode: document.querySelector('input[name=mode]:checked').value, door: 'extension',
+        mode: document.querySelector('input[name=mode]:checked').value, door: 'extension', clip: clipOfForm(),
       },
     });
     await store.remember(job, { url: target });
@@ -148,7 +203,18 @@ async function followJob(job) {
     $('job-state').textContent = `${j.state}${j.progress ? ` · ${Math.round(j.progress)}%` : ''}${j.error ? ` · ${j.error}` : ''}`;
     $('job-state').dataset.state = j.state;
     $('progress').value = j.progress || 0; // percent, 0 to 100
+    // Play now: while the file is arriving, a signed link plays what is on disk (Hub says 409 when nothing plays yet).
+    $('play-now').hidden = !(can(server, 'jobs.media') && j.state === 'downloading');
     await store.remember(j);
+  };
+  $('play-now').onclick = async () => {
+    try {
+      const url = await playNowUrl(conn, job.id);
+      const probe = await fetch(url, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
+      if (probe.status === 409) { show('Nothing to play yet: try again in a moment.', 'bad'); $('state').dataset.reason = 'not-playable-yet'; return; }
+      $('play-now').dataset.url = url;
+      await chrome.tabs.create({ url });
+    } catch (err) { refuse(err); }
   };
   await onJob(job);
   let final;
@@ -160,6 +226,7 @@ async function followJob(job) {
     final = await pollJob(conn, job.id, onJob);
   }
   chrome.runtime.sendMessage({ type: 'tracked', job: final }).catch(() => {});
+  $('play-now').hidden = true;
   if (final.state === 'completed') {
     show(`Imported: ${final.title || target}`, 'ok');
     $('state').dataset.reason = 'completed';

@@ -17,7 +17,7 @@ namespace Hub.Extension.Tests;
 /// host_permissions (<see cref="ManifestTests"/> checks the shipped one), the popup is opened as a page told which tab
 /// it serves, and the worker's handlers are called over the DevTools protocol.
 /// </summary>
-public sealed partial class BrowserFixture : IAsyncLifetime
+public partial class BrowserFixture : IAsyncLifetime
 {
     public const string ExtensionId = "ljpnhkdpcoeldfnlcdpehgbbhnkjbglb"; // pinned by the manifest's key
     public const string PageTitle = "Loopback Test Clip";
@@ -36,7 +36,10 @@ public sealed partial class BrowserFixture : IAsyncLifetime
     /// <summary>Screenshots of the popup and options pages land here (the test output directory).</summary>
     public static string ScreenshotDir => Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    public async Task InitializeAsync()
+    /// <summary>More environment for <c>hub serve</c> (a fixture adding a peer, such as the Telegram emulator).</summary>
+    protected virtual Task<IDictionary<string, string?>> ExtraEnvironmentAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
+
+    public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(_root);
         var clip = await TestMedia.VideoAsync();
@@ -52,7 +55,8 @@ public sealed partial class BrowserFixture : IAsyncLifetime
         Guarded.MapFile("clip.mp4", clip, "video/mp4");
 
         HubUrl = $"http://127.0.0.1:{HubProcess.FreePort()}";
-        Hub = HubProcess.Start(["serve", $"--urls={HubUrl}"], new Dictionary<string, string?>
+        var extra = await ExtraEnvironmentAsync();
+        Hub = HubProcess.Start(["serve", $"--urls={HubUrl}"], new Dictionary<string, string?>(extra)
         {
             ["ConnectionStrings__Hub"] = await TestPostgres.CreateDatabaseAsync("extension"),
             ["Hub__DataDir"] = Path.Combine(_root, "data"),
@@ -199,7 +203,7 @@ public sealed partial class BrowserFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();

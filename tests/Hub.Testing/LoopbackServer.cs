@@ -102,6 +102,11 @@ public static class TestMedia
         ["-f", "lavfi", "-i", "testsrc=duration=5:size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:duration=5",
          "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-movflags", "+faststart"]);
 
+    /// <summary>A 12 s 320x240 H.264/AAC MP4 with a keyframe every second, so stream-copied clips start where asked (±1 s).</summary>
+    public static Task<string> KeyframedVideoAsync() => MakeAsync("keyframed.mp4",
+        ["-f", "lavfi", "-i", "testsrc=duration=12:size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:duration=12",
+         "-c:v", "libx264", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-movflags", "+faststart"]);
+
     /// <summary>A 20 s 640x360 MP4 of about 3 MB (noise compresses badly), for transfers a test can act on mid-way.</summary>
     public static Task<string> BigVideoAsync() => MakeAsync("big.mp4",
         ["-f", "lavfi", "-i", "nullsrc=size=640x360:rate=25:duration=20,geq=random(1)*255:128:128", "-f", "lavfi", "-i", "sine=frequency=330:duration=20",

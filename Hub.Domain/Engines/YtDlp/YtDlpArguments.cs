@@ -39,7 +39,7 @@ internal static class YtDlpArguments
     /// <param name="ffmpegLocation">Passed as --ffmpeg-location when Hub is configured with a specific ffmpeg; null to use PATH.</param>
     /// <param name="subtitles">Which subtitle languages to fetch beside a video (as WebVTT); null or none fetches none.</param>
     public static List<string> Download(Uri url, string workDir, string preset, YtDlpSiteOptions site, long? maxBytes, string? ffmpegLocation,
-        Media.SubtitleOptions? subtitles = null)
+        Media.SubtitleOptions? subtitles = null, ClipRange? clip = null)
     {
         var args = Common();
         args.AddRange([
@@ -83,6 +83,11 @@ internal static class YtDlpArguments
             // it would also let a failed media download pass.)
             args.AddRange(["--write-subs", "--sub-langs", string.Join(',', subtitles.Languages), "--sub-format", "vtt/srt/best", "--convert-subs", "vtt"]);
             if (subtitles.AutomaticCaptions) args.Add("--write-auto-subs");
+        }
+        if (clip is not null)
+        {
+            // Only that section is fetched (yt-dlp hands the range to ffmpeg, which copies from the keyframe before the start).
+            args.AddRange(["--download-sections", clip.YtDlpSection()]);
         }
         if (maxBytes is > 0)
         {

@@ -59,7 +59,8 @@ public sealed class YtDlpClient(ProcessRunner runner, EgressProxy proxy, IOption
     }
 
     /// <summary>Downloads one item into <paramref name="workDir"/>, reporting progress from yt-dlp's PROG lines.</summary>
-    public async Task<YtDlpDownload> DownloadAsync(Uri url, string workDir, string preset, long? maxBytes,
+    /// <param name="clip">Only this section of the video (yt-dlp's --download-sections); null for all of it.</param>
+    public async Task<YtDlpDownload> DownloadAsync(Uri url, string workDir, string preset, long? maxBytes, ClipRange? clip,
         IProgress<DownloadProgress> progress, CancellationToken cancellationToken)
     {
         CheckUrl(url);
@@ -70,7 +71,7 @@ public sealed class YtDlpClient(ProcessRunner runner, EgressProxy proxy, IOption
         var dir = Path.GetFullPath(workDir);
         Directory.CreateDirectory(dir);
         var ffmpeg = options.Value.Tools.FFmpeg;
-        var args = YtDlpArguments.Download(url, dir, preset, Settings.ForHost(url.Host), maxBytes, ffmpeg == "ffmpeg" ? null : ffmpeg, options.Value.Subtitles);
+        var args = YtDlpArguments.Download(url, dir, preset, Settings.ForHost(url.Host), maxBytes, ffmpeg == "ffmpeg" ? null : ffmpeg, options.Value.Subtitles, clip);
 
         var tracker = new ProgressTracker(progress);
         string? file = null;

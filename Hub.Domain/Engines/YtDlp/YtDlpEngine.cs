@@ -16,7 +16,7 @@ public sealed class YtDlpEngine(YtDlpClient client) : IDownloadEngine
 
     public async Task<DownloadResult> DownloadAsync(DownloadRequest request, IProgress<DownloadProgress> progress, CancellationToken cancellationToken)
     {
-        var download = await client.DownloadAsync(request.Url, request.WorkDir, request.FormatPreset, request.MaxBytes, progress, cancellationToken)
+        var download = await client.DownloadAsync(request.Url, request.WorkDir, request.FormatPreset, request.MaxBytes, request.Clip, progress, cancellationToken)
             .ConfigureAwait(false);
         var size = new FileInfo(download.FilePath).Length;
         if (request.MaxBytes is { } max && size > max)
@@ -32,6 +32,7 @@ public sealed class YtDlpEngine(YtDlpClient client) : IDownloadEngine
         {
             Metadata = download.Info is { } info ? info with { SizeBytes = size, Extension = extension.TrimStart('.'), ContentType = contentType } : null,
             Subtitles = Media.SubtitleFiles.FromYtDlp(download.FilePath, automatic: false),
+            Clipped = request.Clip is not null,
         };
     }
 }

@@ -2,7 +2,12 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Bot.Tests.Fakes;
+using Hub.Bot.Commands;
+using Hub.Bot.Menus;
 using Hub.Domain.Access;
+using Hub.Domain.Imports;
+using Hub.Domain.Jobs;
+using Hub.Domain.Pairing;
 using Hub.Testing;
 
 namespace Hub.Bot.Tests.E2E;
@@ -168,6 +173,54 @@ public sealed class TelegramEmulatorTests(EmulatorFixture fx) : IClassFixture<Em
             && EmulatorFixture.TextOf(m).StartsWith("✅ Done: e2e-preview", StringComparison.Ordinal), "the preview message turned into the result");
         Assert.Contains("Library: Videos", EmulatorFixture.TextOf(done), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task LinkedBrowser_ItsImportGetsAJobMessage_AndTheCancelButtonThereCancelsIt()
+    {
+        var owner = (await fx.App.Get<TokenService>().CreateAsync("browser " + Guid.NewGuid().ToString("N")[..6], Roles.User, CancellationToken.None)).Token;
+        var code = await fx.App.Get<PairingService>().CreateTelegramCodeAsync(Requester.ForToken(owner), CancellationToken.None);
+        await SendCommandAsync("/help");
+        var help = await fx.WaitBotMessageAsync(m => EmulatorFixture.TextOf(m).StartsWith("What you can send", StringComparison.Ordinal), "the help");
+        Assert.Contains("/link <code>", EmulatorFixture.TextOf(help), StringComparison.Ordinal);
+        Assert.Contains(CommandList.Everyone, c => c.Command == "link");
+
+        await SendCommandAsync("/link " + code.Code);
+        await fx.WaitBotMessageAsync(m => EmulatorFixture.TextOf(m).StartsWith("Linked: imports", StringComparison.Ordinal), "the link confirmed");
+
+        // Started from the browser with the linked owner's token: held for review, so it stays active until cancelled.
+        fx.Site.MapFile("e2e-browser.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "e2e-browser"), "video/mp4");
+        var job = await fx.App.Get<ImportService>().ImportAsync(new ImportRequest
+        {
+            Url = fx.Site.Url("e2e-browser.mp4").AbsoluteUri, Mode = ImportModes.Review, Door = Doors.Extension, RequestedBy = Requester.ForToken(owner).Key,
+        }, CancellationToken.None);
+        var message = await fx.WaitBotMessageAsync(m => EmulatorFixture.TextOf(m).Contains("🌐 Sent from your browser\nJob " + Texts.ShortId(job.Id), StringComparison.Ordinal),
+            "the browser's job in the linked chat");
+        var messageId = message.GetProperty("messageId").GetInt64();
+        var cancel = Buttons(message).First(b => b.GetProperty("text").GetString()!.Contains("Cancel", StringComparison.Ordinal)).GetProperty("callback_data").GetString();
+
+        await fx.UserAsync("sendCallback", new
+        {
+            botToken = EmulatorFixture.EmulatorToken, from = EmulatorFixture.From,
+            message = new { message_id = messageId, chat = EmulatorFixture.Chat }, data = cancel,
+        });
+        Assert.Equal(JobStates.Cancelled, (await fx.WaitJobAsync(job.Id)).State);
+        var ended = await fx.WaitBotMessageAsync(m => m.GetProperty("messageId").GetInt64() == messageId
+            && EmulatorFixture.TextOf(m).StartsWith("✖ Cancelled", StringComparison.Ordinal),
+            "the message saying it was cancelled");
+        Assert.DoesNotContain(Buttons(ended), b => b.GetProperty("text").GetString()!.Contains("Cancel", StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<JsonElement> Buttons(JsonElement item) =>
+        item.GetProperty("message").TryGetProperty("reply_markup", out var markup) && markup.ValueKind == JsonValueKind.Object
+            && markup.TryGetProperty("inline_keyboard", out var rows)
+            ? rows.EnumerateArray().SelectMany(r => r.EnumerateArray()).ToList() : [];
+
+    private Task SendCommandAsync(string text) => fx.UserAsync("sendCommand", new
+    {
+        botToken = EmulatorFixture.EmulatorToken, from = EmulatorFixture.From, chat = EmulatorFixture.Chat,
+        date = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), text,
+        entities = new[] { new { type = "bot_command", offset = 0, length = text.Split(' ')[0].Length } },
+    });
 
     private Task SendTextAsync(string text) => fx.UserAsync("sendMessage", new
     {

@@ -50,6 +50,24 @@ public sealed class ImportToolsTests(McpFixture hub) : IClassFixture<McpFixture>
     }
 
     [Fact]
+    public async Task ImportUrl_WithAClip_ImportsThatSection_AndABadRangeIsAnErrorTheModelCanActOn()
+    {
+        var url = await hub.ServeVideoAsync("mcp-clip.mp4");
+        await using var c = await hub.ConnectAsync(McpFixture.User("clipper"));
+
+        Assert.Contains("Invalid 'clip'", await c.Client.ErrorAsync("import_url", new { url = url.AbsoluteUri, clip = "0:04-0:01" }));
+        Assert.Contains("e.g. 1:20-2:05", await c.Client.ErrorAsync("import_url", new { url = url.AbsoluteUri, clip = "the good part" }));
+        var answer = await c.Client.OkAsync("import_url", new { url = url.AbsoluteUri, clip = "0:01-0:03", wait = true, wait_seconds = 120 });
+
+        var job = answer.GetProperty("job");
+        Assert.Equal("completed", job.GetProperty("state").GetString());
+        await using var db = hub.CreateDb();
+        var entry = db.Entries.Single(e => e.Id == job.GetProperty("entry_id").GetGuid());
+        Assert.Equal((1.0, 3.0), (entry.ClipStartSeconds!.Value, entry.ClipEndSeconds!.Value));
+        Assert.Single(db.Jobs.Where(j => j.Source == url.AbsoluteUri)); // the refused ranges created nothing
+    }
+
+    [Fact]
     public async Task SearchSources_RefusesBadArguments_BeforeRunningAnything()
     {
         await using var c = await hub.ConnectAsync(McpFixture.User());

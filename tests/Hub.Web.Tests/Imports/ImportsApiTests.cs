@@ -77,6 +77,39 @@ public sealed class ImportsApiTests(PipelineAppFactory app) : IClassFixture<Pipe
         await ProblemAssert.IsAsync(response, 400, "validation", field);
     }
 
+    [Theory]
+    [InlineData("""{"url":"https://example.invalid/a.mp4","clip":{"startSeconds":-1,"endSeconds":5}}""", "start before 0")]
+    [InlineData("""{"url":"https://example.invalid/a.mp4","clip":{"startSeconds":5,"endSeconds":5}}""", "must end after it starts")]
+    [InlineData("""{"url":"https://example.invalid/a.mp4","clip":{"startSeconds":9,"endSeconds":3}}""", "must end after it starts")]
+    [InlineData("""{"url":"https://example.invalid/a.mp4","clip":{"startSeconds":3}}""", "both startSeconds and endSeconds")]
+    public async Task Import_WithABadClip_Is400NamingClip_AndSayingWhy(string json, string why)
+    {
+        var (client, _) = await app.CallerAsync("user");
+        var response = await client.PostAsync("/api/v1/imports", new StringContent(json, Encoding.UTF8, "application/json"));
+        var problem = await ProblemAssert.IsAsync(response, 400, "validation", "clip");
+        Assert.Contains(why, problem.GetProperty("errors").GetProperty("clip")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_WithAClip_MakesAnEntryOfThatSection_NamedAndRecordedAsSuch()
+    {
+        var (client, _) = await app.CallerAsync("user");
+        var site = await app.SiteAsync();
+        site.MapFile("clip-api.mp4", await TestMedia.VariantAsync(await TestMedia.KeyframedVideoAsync(), "clip-api"), "video/mp4");
+        var url = site.Url("clip-api.mp4").AbsoluteUri;
+
+        var response = await client.PostAsJsonAsync("/api/v1/imports", new { url, clip = new { startSeconds = 4, endSeconds = 7 } });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var done = await PipelineAppFactory.WaitAsync(client, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
+        var entry = await client.GetFromJsonAsync<JsonElement>($"/api/v1/entries/{done.GetProperty("entryId").GetGuid()}");
+        Assert.Equal(url, entry.GetProperty("sourceUrl").GetString());
+        var clip = entry.GetProperty("properties").GetProperty("clip");
+        Assert.Equal((4.0, 7.0), (clip.GetProperty("startSeconds").GetDouble(), clip.GetProperty("endSeconds").GetDouble()));
+        Assert.InRange(entry.GetProperty("durationSeconds").GetDouble(), 2.5, 3.6);
+    }
+
     [Fact]
     public async Task Import_OfAMetadataAddress_Is422BlockedAddress()
     {

@@ -90,6 +90,74 @@ public sealed class JobMediaApiTests(PipelineAppFactory app) : IClassFixture<Pip
     }
 
     [Fact]
+    public async Task SignedLink_PlaysTheGrowingFileWithoutAToken_ThenTheEntry_AndOnlyItsOwnerMayMakeOne()
+    {
+        var (client, _) = await app.CallerAsync("user");
+        var (stranger, _) = await app.CallerAsync("user");
+        var bytes = await File.ReadAllBytesAsync(await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "signed-play"));
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var name = $"signed-{Guid.NewGuid():N}.mp4";
+        (await app.SiteAsync()).Map(name, async ctx =>
+        {
+            ctx.Response.ContentType = "video/mp4";
+            ctx.Response.ContentLength = bytes.Length;
+            if (HttpMethods.IsHead(ctx.Request.Method)) return;
+            // Half at once, then a trickle (the engine writes what arrives) until the gate opens.
+            var pos = bytes.Length / 2;
+            await ctx.Response.Body.WriteAsync(bytes.AsMemory(0, pos), ctx.RequestAborted);
+            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+            while (!gate.Task.IsCompleted && pos < bytes.Length - 1024)
+            {
+                await ctx.Response.Body.WriteAsync(bytes.AsMemory(pos, 16), ctx.RequestAborted);
+                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                pos += 16;
+                await Task.Delay(100, ctx.RequestAborted);
+            }
+            await ctx.Response.Body.WriteAsync(bytes.AsMemory(pos), ctx.RequestAborted);
+        });
+        var created = await client.PostAsJsonAsync("/api/v1/imports", new { url = (await app.SiteAsync()).Url(name).AbsoluteUri });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var foreign = await stranger.PostAsJsonAsync($"/api/v1/jobs/{id}/media/links", new { });
+        await ProblemAssert.IsAsync(foreign, 404, "not-found");
+        await ProblemAssert.IsAsync(await client.PostAsJsonAsync($"/api/v1/jobs/{id}/media/links", new { ttlSeconds = 0 }), 400, "validation", "ttlSeconds");
+        var made = await client.PostAsJsonAsync($"/api/v1/jobs/{id}/media/links", new { ttlSeconds = 600 });
+        Assert.Equal(HttpStatusCode.OK, made.StatusCode);
+        var link = await made.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("job-media", link.GetProperty("kind").GetString());
+        var path = link.GetProperty("path").GetString()!;
+        Assert.StartsWith("/s/", path, StringComparison.Ordinal);
+        Assert.InRange(link.GetProperty("expiresAt").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddSeconds(590), DateTimeOffset.UtcNow.AddSeconds(610));
+
+        using var anonymous = app.CreateClient(); // no token: the link is the permission
+        HttpResponseMessage first;
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while ((first = await anonymous.GetAsync(path)).StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100);
+        }
+        var body = await first.Content.ReadAsByteArrayAsync();
+        Assert.True(first.StatusCode == HttpStatusCode.OK, $"{first.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
+        Assert.True(first.Headers.CacheControl?.NoStore, "Cache-Control: no-store");
+        Assert.InRange(body.Length, 1, bytes.Length - 1024);
+        Assert.Equal(bytes[..body.Length], body);
+        var part = await GetAsync(anonymous, path, new RangeHeaderValue(10, 99));
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal(bytes[10..100], await part.Content.ReadAsByteArrayAsync());
+
+        // Tampered with (another job's id, the same signature): refused like an entry's link.
+        var tampered = path[..5] + (path[5] == 'A' ? 'B' : 'A') + path[6..];
+        await ProblemAssert.IsAsync(await anonymous.GetAsync(tampered), 403, "invalid-link");
+
+        gate.SetResult();
+        Assert.Equal("completed", (await PipelineAppFactory.WaitAsync(client, id)).GetProperty("state").GetString());
+        var done = await anonymous.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.NotNull(done.Headers.ETag); // the entry's file now
+        Assert.Equal(bytes, await done.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task UnknownJob_Is404()
     {
         var (client, _) = await app.CallerAsync("user");
