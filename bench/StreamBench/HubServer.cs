@@ -16,7 +16,7 @@ internal sealed class HubServer(Process process, int port, string token) : IDisp
     {
         var port = FreePort();
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "hub.dll"), "serve", $"--urls=http://127.0.0.1:{port}",
+        foreach (var a in (string[])[Environment.GetEnvironmentVariable("BENCH_HUB_DLL") ?? Path.Combine(AppContext.BaseDirectory, "hub.dll"), "serve", $"--urls=http://127.0.0.1:{port}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information", .. extraArgs])
         {
             psi.ArgumentList.Add(a);
