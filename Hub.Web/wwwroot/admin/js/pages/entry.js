@@ -12,7 +12,7 @@ export async function render(main, id) {
   const title = el('input', { id: 'edit-title', value: entry.title, required: true });
   const tags = el('input', { id: 'edit-tags', value: entry.tags.join(', '), placeholder: 'comma, separated' });
   const ttl = el('select', { id: 'share-ttl' }, ...[[3600, '1 hour'], [86400, '1 day'], [604800, '7 days']].map(([v, t]) => el('option', { value: String(v) }, t)));
-  const shareOut = el('input', { id: 'share-url', readonly: true, 'aria-label': 'Share link', class: 'grow' });
+  const shareOut = el('input', { id: 'share-url', readonly: true, 'aria-label': 'Share link', class: 'grow', hidden: true });
 
   main.append(el('p', {}, el('a', { href: '#library' }, '← Library')), pageHeader(entry.title),
     el('div', { class: 'entry-layout' },
@@ -36,6 +36,7 @@ export async function render(main, id) {
         el('button', { type: 'button', id: 'share-button', onclick: (e) => act(e.currentTarget, async () => {
           const l = await post(`/entries/${id}/links`, { kind: 'stream', ttlSeconds: Number(ttl.value) });
           shareOut.value = l.url || new URL(l.path, location.origin).href;
+          shareOut.hidden = false;
           try { await navigator.clipboard.writeText(shareOut.value); toast('Link copied'); } catch { shareOut.select(); toast('Link ready: copy it from the box'); }
         }) }, 'Copy share link'),
         el('button', { type: 'button', class: 'secondary', onclick: (e) => act(e.currentTarget, async () => {

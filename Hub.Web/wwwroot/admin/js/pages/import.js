@@ -3,6 +3,7 @@
 import { el, api, post, state, fmtBytes, fmtDuration, errorBox, pageHeader, stateBadge, TERMINAL } from '../core.js';
 import { follow } from '../live.js';
 import { progressText } from '../jobview.js';
+import { searchPanel, batchPanel, uploadPanel } from '../import-more.js';
 
 const FORMATS = [['', 'Library default'], ['video_best', 'Best video'], ['video_1080', 'Video up to 1080p'], ['video_720', 'Video up to 720p'],
   ['audio_best', 'Best audio'], ['audio_mp3', 'Audio as MP3']];
@@ -31,6 +32,12 @@ export async function render(main) {
         el('button', { type: 'button', class: 'secondary', id: 'probe-button', onclick: probe }, 'Preview'),
         el('button', { type: 'submit', id: 'import-button' }, 'Import'))),
     preview, progress);
+  // The pickers above apply to every way in.
+  const options = () => ({ library: library.value || null, format: format.value || null, mode: mode.value });
+  main.append(
+    el('section', { 'aria-labelledby': 'h-search' }, el('h2', { id: 'h-search' }, 'Search YouTube or SoundCloud'), searchPanel(options)),
+    el('section', { 'aria-labelledby': 'h-batch' }, el('h2', { id: 'h-batch' }, 'Many links at once'), batchPanel(options)),
+    el('section', { 'aria-labelledby': 'h-upload' }, el('h2', { id: 'h-upload' }, 'Upload files'), uploadPanel(options)));
 
   async function probe() {
     if (!url.reportValidity()) return;

@@ -1,5 +1,5 @@
 // Jobs: filters (state, door, library, words), system jobs hidden unless asked, pages of 25, and live updates.
-import { el, api, state, stateName, doorName, empty, errorBox, debounce, pageHeader } from '../core.js';
+import { el, api, post, act, state, stateName, doorName, empty, errorBox, debounce, pageHeader } from '../core.js';
 import { follow } from '../live.js';
 import { jobCard } from '../jobview.js';
 
@@ -13,7 +13,14 @@ export async function render(main) {
     el('select', { id, onchange: (e) => { f[key] = e.target.value; load(); } }, ...options.map(([v, t]) => el('option', { value: v }, t))));
   const list = el('div', { class: 'job-list', id: 'job-list' });
   const more = el('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => load(true) }, 'Show older jobs');
-  main.append(pageHeader('Jobs'),
+  // Bulk: every failed or cancelled job on screen back in line, one request each (the API retries one job at a time).
+  const retryAll = el('button', { type: 'button', id: 'retry-all', class: 'secondary', hidden: true, onclick: (e) => act(e.currentTarget, async () => {
+    const failed = [...shown.values()].filter((j) => j.state === 'failed' || j.state === 'cancelled');
+    const results = await Promise.allSettled(failed.map((j) => post(`/jobs/${j.id}/retry`)));
+    await load();
+    return results;
+  }, 'Failed jobs are back in line') }, 'Retry all failed');
+  main.append(pageHeader('Jobs', retryAll),
     el('form', { class: 'filters', role: 'search', onsubmit: (e) => e.preventDefault() },
       el('label', { class: 'field grow' }, el('span', {}, 'Search'),
         el('input', { type: 'search', id: 'job-q', placeholder: 'title, link or error', oninput: debounce((e) => { f.q = e.target.value; load(); }) })),
@@ -41,6 +48,7 @@ export async function render(main) {
       for (const j of page.items) { shown.set(j.id, j); list.append(jobCard(j, () => load())); }
       cursor = page.nextCursor;
       more.hidden = !cursor;
+      retryAll.hidden = ![...shown.values()].some((j) => j.state === 'failed' || j.state === 'cancelled');
       if (!shown.size) list.replaceChildren(f.q || f.state || f.door || f.library
         ? empty('No job matches these filters.', 'Clear the search or choose "Any state".')
         : empty('No jobs yet.', 'Start one from the Import page; it shows up here with live progress.'));
