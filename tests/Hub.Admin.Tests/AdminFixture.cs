@@ -27,6 +27,7 @@ public sealed partial class AdminFixture : IAsyncLifetime
     public Guid VideoEntry { get; private set; }
     public Guid AudioEntry { get; private set; }
     public Guid FinishedJob { get; private set; }
+    public Guid Playlist { get; private set; }
 
     /// <summary>Screenshots of every page, both widths and both themes (the test output directory).</summary>
     public static string ScreenshotDir => Path.Combine(AppContext.BaseDirectory, "screenshots");
@@ -68,6 +69,12 @@ public sealed partial class AdminFixture : IAsyncLifetime
         FinishedJob = (await ImportAndWaitAsync("clip.mp4")).GetProperty("id").GetGuid();
         VideoEntry = (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{FinishedJob}")).GetProperty("entryId").GetGuid();
         AudioEntry = (await ImportAndWaitAsync("tone.m4a")).GetProperty("entryId").GetGuid();
+        var playlist = await (await Admin.PostAsJsonAsync("/api/v1/playlists", new { name = "Both clips", kind = "static" })).Content.ReadFromJsonAsync<JsonElement>();
+        Playlist = playlist.GetProperty("id").GetGuid();
+        foreach (var entry in new[] { VideoEntry, AudioEntry })
+        {
+            (await Admin.PostAsJsonAsync($"/api/v1/playlists/{Playlist}/items", new { entryId = entry })).EnsureSuccessStatusCode();
+        }
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()

@@ -15,6 +15,7 @@ public sealed class EveryPageTests(AdminFixture hub)
         { "dashboard", "dashboard" }, { "import", "import" }, { "jobs", "jobs" }, { "job", "job/{job}" }, { "library", "library" },
         { "entry-video", "entry/{video}" }, { "entry-audio", "entry/{audio}" }, { "inbox", "inbox" }, { "tokens", "tokens" },
         { "libraries", "libraries" }, { "system", "system" },
+        { "playlists", "playlists" }, { "playlist", "playlist/{playlist}" },
     };
 
     [Theory]
@@ -22,7 +23,8 @@ public sealed class EveryPageTests(AdminFixture hub)
     public async Task Page_FitsBothWidths_InBothThemes_WithNoSeriousAxeFindings(string name, string hash)
     {
         hash = hash.Replace("{job}", hub.FinishedJob.ToString(), StringComparison.Ordinal)
-            .Replace("{video}", hub.VideoEntry.ToString(), StringComparison.Ordinal).Replace("{audio}", hub.AudioEntry.ToString(), StringComparison.Ordinal);
+            .Replace("{video}", hub.VideoEntry.ToString(), StringComparison.Ordinal).Replace("{audio}", hub.AudioEntry.ToString(), StringComparison.Ordinal)
+            .Replace("{playlist}", hub.Playlist.ToString(), StringComparison.Ordinal);
         foreach (var (width, height) in new[] { (390, 844), (1366, 768) })
         {
             foreach (var theme in new[] { "light", "dark" })
@@ -32,6 +34,10 @@ public sealed class EveryPageTests(AdminFixture hub)
                 Assert.Equal(theme, await page.EvaluateAsync<string>("() => document.documentElement.dataset.theme"));
                 Assert.True(await AdminPages.FitsWidthAsync(page),
                     $"{name} at {width}px ({theme}) scrolls sideways: {await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth")}px");
+                var rendered = await page.EvaluateAsync<double?>("(k) => performance.getEntriesByName('hub:rendered:' + k)[0]?.startTime ?? null", hash.Split('/')[0]);
+                Assert.NotNull(rendered);
+                await File.AppendAllTextAsync(Path.Combine(AdminFixture.ScreenshotDir, "first-render.txt"),
+                    $"{name} {width}px {theme}: rendered {rendered:0} ms after navigation start\n");
                 await page.ScreenshotAsync(new() { Path = Path.Combine(AdminFixture.ScreenshotDir, $"{name}-{width}-{theme}.png"), FullPage = true });
 
                 // axe takes seconds per run on this machine: dark at the phone width, light at the laptop width cover both.

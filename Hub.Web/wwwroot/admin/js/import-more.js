@@ -25,7 +25,7 @@ export function searchPanel(options) {
 
 /** Many links at once: Check shows what would happen line by line; Import starts them under one parent job. */
 export function batchPanel(options) {
-  const text = el('textarea', { id: 'batch-text', rows: '6', placeholder: 'one link per line', class: 'grow' });
+  const text = el('textarea', { id: 'batch-text', rows: '6', placeholder: 'one link per line' });
   const out = el('div', { id: 'batch-result', 'aria-live': 'polite' });
   const run = async (button, dryRun) => {
     const r = await act(button, () => post('/imports/batch', { text: text.value, dryRun, continueOnError: true, ...options(), door: 'web' }));

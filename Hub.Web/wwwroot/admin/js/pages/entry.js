@@ -31,6 +31,7 @@ export async function render(main, id) {
         await act(e.submitter, () => api(`/entries/${id}`, { method: 'PATCH', body: JSON.stringify({
           title: title.value, tags: tags.value.split(',').map((t) => t.trim()).filter(Boolean) }) }), 'Saved');
       } }, field('Title', title), field('Tags', tags), el('button', { type: 'submit' }, 'Save'))),
+    await playlistSection(id),
     el('section', { class: 'panel', 'aria-labelledby': 'h-share' }, el('h2', { id: 'h-share' }, 'Share and download'),
       el('div', { class: 'row-form' }, field('Link valid for', ttl),
         el('button', { type: 'button', id: 'share-button', onclick: (e) => act(e.currentTarget, async () => {
@@ -50,6 +51,17 @@ export async function render(main, id) {
         act(e.currentTarget, async () => { await api(`/entries/${id}`, { method: 'DELETE' }); location.hash = '#library'; }, 'Deleted');
       } }, 'Delete entry')));
   return () => { media.pause(); media.removeAttribute('src'); media.load(); };
+}
+
+/** Add to one of the hand-picked playlists the caller may change. */
+async function playlistSection(id) {
+  const lists = (await api('/playlists').catch(() => [])).filter((p) => p.kind === 'static' && p.canChange);
+  if (!lists.length) return el('p', { class: 'muted' }, 'Make a playlist on the ', el('a', { href: '#playlists' }, 'Playlists'), ' page to collect entries.');
+  const pick = el('select', { id: 'add-playlist' }, ...lists.map((p) => el('option', { value: p.id }, p.name)));
+  return el('section', { class: 'panel', 'aria-labelledby': 'h-playlist' }, el('h2', { id: 'h-playlist' }, 'Add to playlist'),
+    el('div', { class: 'row-form' }, field('Playlist', pick),
+      el('button', { type: 'button', id: 'add-to-playlist', onclick: (e) => act(e.currentTarget, () => post(`/playlists/${pick.value}/items`, { entryId: id }),
+        `Added to ${pick.selectedOptions[0]?.textContent}`) }, 'Add')));
 }
 
 /** Subtitles: fetched with the token and given to the player as blob URLs (a <track> cannot send headers). */

@@ -9,7 +9,7 @@ const FORMATS = [['', 'Library default'], ['video_best', 'Best video'], ['video_
   ['audio_best', 'Best audio'], ['audio_mp3', 'Audio as MP3']];
 
 export async function render(main) {
-  const url = el('input', { id: 'import-url', type: 'url', required: true, placeholder: 'https://… a video page, a file, a playlist', class: 'grow' });
+  const url = el('input', { id: 'import-url', type: 'url', required: true, placeholder: 'https://… a video page, a file, a playlist' });
   const library = el('select', { id: 'import-library' }, el('option', { value: '' }, 'Choose for me'), ...state.libraries.map((l) => el('option', { value: l.slug }, l.name)));
   const format = el('select', { id: 'import-format' }, ...FORMATS.map(([v, t]) => el('option', { value: v }, t)));
   const mode = el('select', { id: 'import-mode' }, el('option', { value: 'auto' }, 'File it at once'), el('option', { value: 'review' }, 'Send to the inbox first'));
