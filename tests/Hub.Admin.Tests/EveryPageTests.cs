@@ -35,7 +35,8 @@ public sealed class EveryPageTests(AdminFixture hub)
                 Assert.True(await AdminPages.FitsWidthAsync(page),
                     $"{name} at {width}px ({theme}) scrolls sideways: {await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth")}px");
                 var rendered = await page.EvaluateAsync<double?>("(k) => performance.getEntriesByName('hub:rendered:' + k)[0]?.startTime ?? null", hash.Split('/')[0]);
-                Assert.NotNull(rendered);
+                Assert.True(rendered is not null, $"{name} at {width}px ({theme}) did not finish rendering: "
+                    + await page.EvaluateAsync<string>("() => document.title + ' | ' + document.getElementById('view').innerText.slice(0, 400)"));
                 await File.AppendAllTextAsync(Path.Combine(AdminFixture.ScreenshotDir, "first-render.txt"),
                     $"{name} {width}px {theme}: rendered {rendered:0} ms after navigation start\n");
                 await page.ScreenshotAsync(new() { Path = Path.Combine(AdminFixture.ScreenshotDir, $"{name}-{width}-{theme}.png"), FullPage = true });

@@ -10,7 +10,7 @@ export async function render(main) {
   const cards = el('div', { class: 'cards' });
   main.append(cards);
   if (info.value) cards.append(card('Hub', 'Healthy', [['Version', info.value.version], ['API', `v${info.value.apiVersion}`]]));
-  if (health.value) {
+  if (health.value?.checks) {
     for (const [name, c] of Object.entries(health.value.checks)) {
       const facts = Object.entries(c.data || {}).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]);
       const extra = name === 'yt-dlp' ? [c.description ? el('p', { class: 'muted' }, c.description) : '',
@@ -20,12 +20,12 @@ export async function render(main) {
         } }, 'Update yt-dlp')] : [];
       cards.append(card(LABELS[name] || name, c.status, facts, extra));
     }
-  } else cards.append(errorBox(health.reason));
-  if (stats.value) {
+  } else cards.append(errorBox(health.reason ?? new Error('The health report could not be read; try again in a moment.')));
+  if (stats.value?.storage) {
     const s = stats.value.storage;
     cards.append(card('Storage', 'Healthy', [['Media', fmtBytes(s.entriesBytes)], ['Free', fmtBytes(s.freeBytes)], ['Disk', fmtBytes(s.totalBytes)],
       ...(s.mediaDir ? [['Folder', s.mediaDir]] : [])]));
-    cards.append(card('Jobs', 'Healthy', Object.entries(stats.value.jobsByState).map(([k, v]) => [stateName(k), String(v)])));
+    cards.append(card('Jobs', 'Healthy', Object.entries(stats.value.jobsByState ?? {}).map(([k, v]) => [stateName(k), String(v)])));
   }
   return null;
 }
