@@ -99,6 +99,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, IDbContextFactory<HubD
         TextInput.Check(filter.Kind, "kind", 200);
         TextInput.Check(filter.Door, "door", 200);
         TextInput.Check(filter.States, "state", 200);
+        TextInput.Check(filter.Text, "q", 200);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var q = db.Jobs.AsNoTracking();
         if (filter.States is { Count: > 0 } states) q = q.Where(j => states.Contains(j.State));
@@ -107,6 +108,15 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, IDbContextFactory<HubD
         if (filter.LibraryId is { } lib) q = q.Where(j => j.LibraryId == lib);
         if (filter.ParentId is { } parent) q = q.Where(j => j.ParentId == parent);
         if (filter.RequestedBy is { } by) q = q.Where(j => j.RequestedBy == by);
+        if (!filter.IncludeSystem) q = q.Where(j => !JobQueues.System.Contains(j.Queue));
+        foreach (var word in (filter.Text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // A literal match: the user's % and _ are not wildcards (escaped with a backslash, named as the escape: Npgsql's default is none).
+            var pattern = "%" + word.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+                .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            q = q.Where(j => EF.Functions.ILike(j.Title ?? "", pattern, "\\") || EF.Functions.ILike(j.Source ?? "", pattern, "\\")
+                || EF.Functions.ILike(j.Error ?? "", pattern, "\\"));
+        }
         if (filter.Before is { } before)
         {
             q = q.Where(j => j.UpdatedAt < before.UpdatedAt || (j.UpdatedAt == before.UpdatedAt && j.Id.CompareTo(before.Id) < 0));

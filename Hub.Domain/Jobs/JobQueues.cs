@@ -9,6 +9,11 @@ public static class JobQueues
     /// <summary>Outbound notifications (webhook deliveries).</summary>
     public const string Notify = "notify";
 
-    /// <summary>Queues of Hub's own work (housekeeping, deliveries): nobody's imports, hidden from people's job lists.</summary>
-    public static bool IsSystem(string queue) => queue is Maintenance or Notify;
+    /// <summary>
+    /// Queues of Hub's own work (housekeeping, webhook deliveries, library scans, tool updates): nobody's imports, hidden
+    /// from people's job lists unless asked for. "scan" and "tools" are <c>ScanService.Queue</c> and <c>ToolUpdateHandler.ToolsQueue</c>.
+    /// </summary>
+    public static readonly IReadOnlyList<string> System = [Maintenance, Notify, "scan", "tools"];
+
+    public static bool IsSystem(string queue) => System.Contains(queue);
 }

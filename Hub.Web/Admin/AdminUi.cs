@@ -36,7 +36,7 @@ public static class AdminUi
                 h.XFrameOptions = "DENY";
                 h.XContentTypeOptions = "nosniff";
                 h.CacheControl = "no-cache";
-                h["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+                h["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
                 h["Referrer-Policy"] = "no-referrer";
             },
         });

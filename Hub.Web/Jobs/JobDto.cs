@@ -3,7 +3,10 @@ using Hub.Domain.Jobs;
 
 namespace Hub.Web.Jobs;
 
-/// <summary>A job on the wire. <c>state</c> is one of the pipeline's lower-case states (queued, probing, …).</summary>
+/// <summary>
+/// A job on the wire. <c>state</c> is one of the pipeline's lower-case states (queued, probing, …); <c>system</c> marks
+/// Hub's own work (housekeeping, scans, deliveries), which lists hide unless asked.
+/// </summary>
 public sealed record JobDto(
     Guid Id,
     Guid? ParentId,
@@ -32,12 +35,13 @@ public sealed record JobDto(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     JsonElement? Result,
-    JobSwarm? Swarm = null)
+    JobSwarm? Swarm = null,
+    bool System = false)
 {
     public static JobDto From(Job j) => new(j.Id, j.ParentId, j.Kind, j.State, j.Progress, j.BytesDone, j.BytesTotal, j.SpeedBps,
         j.EtaSeconds, j.Title, j.Source, j.Error, j.ErrorKind, j.EntryId, j.LibraryId, j.Door, j.RequestedBy, j.Mode, j.Format,
         j.Attempt, j.Failures, j.CancelRequested, j.CreatedAt, j.UpdatedAt, j.StartedAt, j.FinishedAt,
-        j.Result?.RootElement.Clone(), j.Swarm);
+        j.Result?.RootElement.Clone(), j.Swarm, JobQueues.IsSystem(j.Queue));
 
     /// <summary>This job with a live update laid over it (the fields a progress NOTIFY carries).</summary>
     public JobDto With(JobUpdate u) => this with

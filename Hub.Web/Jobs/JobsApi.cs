@@ -23,7 +23,8 @@ public static class JobsApi
     {
         var g = api.MapGroup("/jobs").WithTags("Jobs").ProducesProblem(StatusCodes.Status401Unauthorized);
         g.MapGet("/", ListJobs).WithName("ListJobs")
-            .WithSummary("Jobs the caller may see, newest activity first; filter by state (repeat or comma list), kind, door, library, parent.")
+            .WithSummary("Jobs the caller may see, newest activity first; filter by state (repeat or comma list), kind, door, library, parent, " +
+                "q (words in the title, source or error); Hub's own work (housekeeping, scans, deliveries, tool updates) only with system=true.")
             .ProducesValidationProblem();
         g.MapGet("/{id:guid}", GetJob).WithName("GetJob").WithSummary("One job.").ProducesProblem(StatusCodes.Status404NotFound);
         g.MapGet("/{id:guid}/events", GetJobEvents).WithName("GetJobEvents").WithSummary("A job's history: transitions and errors, oldest first.")
@@ -41,7 +42,7 @@ public static class JobsApi
 
     private static async Task<Ok<JobPage>> ListJobs(ClaimsPrincipal user, JobQueue queue, LibraryService libraries,
         [FromQuery] string[]? state, string? kind, string? door, string? library, string? parent, string? cursor, string? limit,
-        CancellationToken ct)
+        string? q, string? system, CancellationToken ct)
     {
         var caller = user.ToRequester();
         var states = (state ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -64,6 +65,8 @@ public static class JobsApi
         {
             parentId = Guid.TryParse(parent, out var p) ? p : throw new HubValidationException("parent", "The parent must be a job id.");
         }
+        var includeSystem = string.IsNullOrWhiteSpace(system) ? false
+            : bool.TryParse(system, out var sys) ? sys : throw new HubValidationException("system", "system must be true or false.");
         var size = ParseLimit(limit);
         var rows = await queue.ListAsync(new JobFilter
         {
@@ -73,6 +76,8 @@ public static class JobsApi
             LibraryId = libraryId,
             ParentId = parentId,
             RequestedBy = JobAccess.OwnerFilter(caller),
+            Text = string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
+            IncludeSystem = includeSystem,
             Before = string.IsNullOrEmpty(cursor) ? null : JobCursor.Decode(cursor),
             Limit = size + 1, // one more tells whether a next page exists
         }, ct);

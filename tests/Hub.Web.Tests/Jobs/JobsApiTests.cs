@@ -62,6 +62,45 @@ public sealed class JobsApiTests(PipelineAppFactory app) : IClassFixture<Pipelin
         Assert.DoesNotContain(b.Id, failed);
     }
 
+    [Fact]
+    public async Task SystemJobs_AreHiddenUnlessAskedFor()
+    {
+        var (client, key) = await app.CallerAsync("user");
+        var mine = await app.ParkedJobAsync(key, kind: "system-filter");
+        var scan = await app.Get<JobQueue>().EnqueueAsync(
+            new NewJob("system-filter", "scan", "api") { RequestedBy = key, Title = "scan of a library" }, CancellationToken.None);
+
+        async Task<Guid[]> Ids(string query) => (await client.GetFromJsonAsync<JsonElement>("/api/v1/jobs?kind=system-filter" + query))
+            .GetProperty("items").EnumerateArray().Select(j => j.GetProperty("id").GetGuid()).ToArray();
+
+        Assert.Equal([mine.Id], await Ids(""));
+        Assert.Equal([mine.Id], await Ids("&system=false"));
+        Assert.Equal([scan.Id, mine.Id], await Ids("&system=true"));
+    }
+
+    [Fact]
+    public async Task Text_MatchesEveryWord_InTitleOrSource_Literally()
+    {
+        var (client, key) = await app.CallerAsync("user");
+        var queue = app.Get<JobQueue>();
+        async Task<Job> Make(string title, string source) => await queue.EnqueueAsync(
+            new NewJob("text-filter", "nobody-claims-this", "api") { RequestedBy = key, Title = title, Source = source }, CancellationToken.None);
+        var cats = await Make("Funny Cats compilation", "https://example.test/a");
+        var dogs = await Make("Dogs at 100% speed", "https://videos.example.test/dogs_1");
+
+        async Task<Guid[]> Ids(string q) => (await client.GetFromJsonAsync<JsonElement>("/api/v1/jobs?kind=text-filter&q=" + Uri.EscapeDataString(q)))
+            .GetProperty("items").EnumerateArray().Select(j => j.GetProperty("id").GetGuid()).ToArray();
+
+        Assert.Equal([cats.Id], await Ids("cats"));
+        Assert.Equal([cats.Id], await Ids("funny COMP"));
+        Assert.Empty(await Ids("funny dogs"));
+        Assert.Equal([dogs.Id], await Ids("videos.example"));
+        Assert.Equal([dogs.Id], await Ids("100%"));
+        Assert.Empty(await Ids("0%s"));
+        Assert.Equal([dogs.Id], await Ids("dogs_1"));
+        Assert.Empty(await Ids("a_"));
+    }
+
     [Theory]
     [InlineData("state=done", "state")]
     [InlineData("door=telegram", "door")]
@@ -70,6 +109,7 @@ public sealed class JobsApiTests(PipelineAppFactory app) : IClassFixture<Pipelin
     [InlineData("cursor=not-a-cursor", "cursor")]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=201", "limit")]
+    [InlineData("system=sometimes", "system")]
     public async Task List_BadFilter_Is400NamingTheField(string query, string field)
     {
         var (client, _) = await app.CallerAsync("user");

@@ -1,0 +1,52 @@
+// Inbox: imports waiting for a person (approve into a library, the suggested one selected, or reject), and the files
+// the scanner found but could not match (resolve with a title, or ignore), with "Scan now" per library.
+import { el, api, post, state, act, fmtBytes, fmtDuration, timeEl, libraryName, empty, errorBox, pageHeader } from '../core.js';
+
+export async function render(main) {
+  const items = el('div', { class: 'cards', id: 'inbox-items' });
+  const unmatched = el('div', { class: 'cards', id: 'unmatched' });
+  const scans = el('div', { class: 'row-form' }, ...state.libraries.map((l) => el('button', { type: 'button', class: 'secondary',
+    onclick: (e) => act(e.currentTarget, () => post(`/libraries/${encodeURIComponent(l.slug)}/scan`), `Scanning ${l.name}; unmatched files appear below`) }, `Scan ${l.name} now`)));
+  main.append(pageHeader('Inbox'),
+    el('section', { 'aria-labelledby': 'h-review' }, el('h2', { id: 'h-review' }, 'Waiting for approval'), items),
+    el('section', { 'aria-labelledby': 'h-unmatched' }, el('h2', { id: 'h-unmatched' }, 'Files the scanner could not place'), scans, unmatched));
+
+  const libOptions = (selected) => state.libraries.map((l) => el('option', { value: l.slug, selected: l.id === selected || l.slug === selected }, l.name));
+
+  async function loadInbox() {
+    try {
+      const list = await api('/inbox');
+      items.replaceChildren(...(list.length ? list.map((item) => {
+        const job = item.job, probe = item.probe;
+        const suggested = item.suggested?.libraryId ?? state.libraries.find((l) => l.name === item.suggested?.name)?.id;
+        const pick = el('select', { 'aria-label': 'Approve into library' }, ...libOptions(suggested));
+        return el('article', { class: 'panel card', 'data-job': job.id },
+          el('h3', { class: 'remote' }, probe?.title || job.title || job.source),
+          el('p', { class: 'muted' }, [probe?.uploader, probe?.platform, fmtDuration(probe?.durationSeconds), probe?.sizeBytes ? fmtBytes(probe.sizeBytes) : ''].filter(Boolean).join(' · ')),
+          item.suggested?.name ? el('p', {}, `Suggested: ${item.suggested.name} (${Math.round(item.suggested.confidence * 100)}% sure${item.suggested.reason ? ', ' + item.suggested.reason : ''})`) : '',
+          el('p', { class: 'muted' }, 'Asked ', timeEl(job.createdAt)),
+          el('div', { class: 'row-form' }, pick,
+            el('button', { type: 'button', onclick: (e) => act(e.currentTarget, () => post(`/inbox/${job.id}/approve`, { library: pick.value }), 'Approved: downloading').then(loadInbox) }, 'Approve'),
+            el('button', { type: 'button', class: 'secondary', onclick: (e) => act(e.currentTarget, () => post(`/inbox/${job.id}/reject`), 'Rejected').then(loadInbox) }, 'Reject')));
+      }) : [empty('Nothing waits for approval.', 'Imports sent with "review first", and those Hub could not place with confidence, wait here.')]));
+    } catch (e) { items.replaceChildren(errorBox(e, loadInbox)); }
+  }
+
+  async function loadUnmatched() {
+    try {
+      const list = await api('/scan/unmatched');
+      unmatched.replaceChildren(...(list.length ? list.map((u) => {
+        const title = el('input', { value: u.parsed?.title ?? '', 'aria-label': 'Title', required: true });
+        const pick = el('select', { 'aria-label': 'Library' }, ...libOptions(u.libraryId));
+        return el('article', { class: 'panel card' },
+          el('h3', { class: 'remote break' }, u.path.split('/').pop()),
+          el('p', { class: 'muted break' }, u.path), el('p', { class: 'muted' }, `${fmtBytes(u.sizeBytes)} · ${libraryName(u.libraryId)} · found `, timeEl(u.foundAt)),
+          el('div', { class: 'row-form' }, title, pick,
+            el('button', { type: 'button', onclick: (e) => act(e.currentTarget, () => post(`/scan/unmatched/${u.id}/resolve`, { title: title.value, library: pick.value }), 'Added to the library').then(loadUnmatched) }, 'Add'),
+            el('button', { type: 'button', class: 'secondary', onclick: (e) => act(e.currentTarget, () => post(`/scan/unmatched/${u.id}/ignore`), 'Ignored').then(loadUnmatched) }, 'Ignore')));
+      }) : [empty('No unmatched files.', 'Files dropped into a library folder by hand are found by a scan; those it cannot name show up here.')]));
+    } catch (e) { unmatched.replaceChildren(errorBox(e, loadUnmatched)); }
+  }
+  await Promise.all([loadInbox(), loadUnmatched()]);
+  return null;
+}

@@ -1,0 +1,60 @@
+// One playlist: its entries in order, play all (one player, next on end), reorder and remove (hand-picked ones),
+// save as M3U (signed links, so any player can open it), delete.
+import { el, api, post, state, act, toast, fmtDuration, errorBox, pageHeader, thumb } from '../core.js';
+
+export async function render(main, id) {
+  let pl;
+  try { pl = await api(`/playlists/${id}`); } catch (e) { main.append(errorBox(e)); return null; }
+  const items = el('ol', { class: 'rows playlist-items', id: 'playlist-items' });
+  const playerBox = el('div', { class: 'player-box', id: 'playlist-player' });
+  let entries = [];
+  main.append(el('p', {}, el('a', { href: '#playlists' }, '← Playlists')),
+    pageHeader(pl.name,
+      el('button', { type: 'button', id: 'play-all', onclick: () => playFrom(0) }, 'Play all'),
+      el('button', { type: 'button', class: 'secondary', onclick: (e) => act(e.currentTarget, saveM3u) }, 'Save as M3U')),
+    playerBox, items,
+    pl.canChange ? el('button', { type: 'button', class: 'danger', onclick: (e) => {
+      if (!confirm(`Delete the playlist "${pl.name}"? Its entries stay in the library.`)) return;
+      act(e.currentTarget, async () => { await api(`/playlists/${id}`, { method: 'DELETE' }); location.hash = '#playlists'; }, 'Playlist deleted');
+    } }, 'Delete playlist') : '');
+
+  async function load() {
+    try {
+      entries = (await api(`/playlists/${id}/entries?limit=200`)).items;
+      const fixed = pl.kind === 'static' && pl.canChange;
+      items.replaceChildren(...entries.map((e, i) => el('li', { class: 'entry-row', 'data-entry': e.id }, thumb(e.thumbnailUrl, ''),
+        el('a', { class: 'tile-title remote', href: `#entry/${e.id}` }, `${i + 1}. ${e.title}`),
+        el('span', { class: 'job-actions' }, el('span', { class: 'muted' }, fmtDuration(e.durationSeconds)),
+          el('button', { type: 'button', class: 'secondary', onclick: () => playFrom(i) }, 'Play'),
+          ...(fixed ? [
+            el('button', { type: 'button', class: 'secondary', disabled: i === 0, 'aria-label': `Move ${e.title} up`,
+              onclick: (ev) => act(ev.currentTarget, () => post(`/playlists/${id}/items/${e.id}/move`, { position: i - 1 })).then(load) }, '↑'),
+            el('button', { type: 'button', class: 'secondary', disabled: i === entries.length - 1, 'aria-label': `Move ${e.title} down`,
+              onclick: (ev) => act(ev.currentTarget, () => post(`/playlists/${id}/items/${e.id}/move`, { position: i + 1 })).then(load) }, '↓'),
+            el('button', { type: 'button', class: 'secondary', onclick: (ev) => act(ev.currentTarget,
+              () => api(`/playlists/${id}/items/${e.id}`, { method: 'DELETE' }), 'Removed').then(load) }, 'Remove')] : [])))));
+      if (!entries.length) items.replaceChildren(el('li', { class: 'empty' }, pl.kind === 'static'
+        ? 'Empty. Open an entry and choose "Add to playlist".' : 'Nothing in the library matches this playlist yet.'));
+    } catch (e) { items.replaceChildren(el('li', {}, errorBox(e, load))); }
+  }
+
+  async function playFrom(i) {
+    const e = entries[i];
+    if (!e) return;
+    const link = await post(`/entries/${e.id}/links`, { kind: 'stream' });
+    const media = el(e.mediaKind === 'audio' ? 'audio' : 'video', { controls: true, autoplay: true, src: link.path, id: 'player', 'data-index': String(i) });
+    media.addEventListener('ended', () => playFrom(i + 1));
+    playerBox.classList.toggle('is-audio', e.mediaKind === 'audio');
+    playerBox.replaceChildren(el('p', { class: 'remote' }, `Playing ${i + 1} of ${entries.length}: ${e.title}`), media);
+  }
+
+  async function saveM3u() {
+    const res = await fetch(`/api/v1/playlists/${id}.m3u8`, { headers: { Authorization: `Bearer ${state.token}` } });
+    if (!res.ok) throw new Error(`Hub answered ${res.status}`);
+    const a = el('a', { href: URL.createObjectURL(await res.blob()), download: `${pl.name}.m3u8` });
+    document.body.append(a); a.click(); a.remove();
+    toast('Saved: open it in VLC or any player (its links work for 6 hours)');
+  }
+  await load();
+  return () => playerBox.querySelector('video, audio')?.pause();
+}

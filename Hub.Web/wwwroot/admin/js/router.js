@@ -1,0 +1,34 @@
+// A tiny hash router: "#jobs", "#job/ID", "#entry/ID". A page is a module exporting
+// `render(main, ...params)` that may return a cleanup function (to stop its live stream).
+const routes = new Map();
+let cleanup = null;
+
+/** Registers a page: name is the first hash segment; load is () => import('./pages/x.js'). */
+export function route(name, load, { title, admin = false } = {}) { routes.set(name, { load, title, admin }); }
+
+export async function navigate(main, { isAdmin, fallback = 'dashboard' }) {
+  const [name, ...params] = (location.hash.slice(1) || fallback).split('/').map(decodeURIComponent);
+  const r = routes.get(name) && (!routes.get(name).admin || isAdmin) ? routes.get(name) : routes.get(fallback);
+  const key = routes.get(name) === r ? name : fallback;
+  if (typeof cleanup === 'function') cleanup();
+  cleanup = null;
+  for (const a of document.querySelectorAll('#nav a')) {
+    const active = a.getAttribute('href') === `#${key}`;
+    a.classList.toggle('active', active);
+    if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+  document.title = `${r.title ?? key} · Hub`;
+  main.replaceChildren();
+  main.setAttribute('aria-busy', 'true');
+  try {
+    const page = await r.load();
+    cleanup = await page.render(main, ...params);
+  } finally {
+    main.removeAttribute('aria-busy');
+  }
+  // For anyone measuring (the browser tests report the dashboard's first render): ms since navigation start.
+  performance.mark(`hub:rendered:${key}`);
+  // Move focus to the new page's heading for keyboard and screen-reader users (not on first load).
+  if (navigate.moved) main.querySelector('h1')?.focus({ preventScroll: false });
+  navigate.moved = true;
+}

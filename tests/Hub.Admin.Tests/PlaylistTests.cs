@@ -1,0 +1,66 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Hub.Admin.Tests;
+
+[Collection(AdminCollection.Name)]
+public sealed class PlaylistTests(AdminFixture hub)
+{
+    [Fact]
+    public async Task Static_BuiltFromEntryPages_Reordered_PlaysAllInOrder()
+    {
+        var page = await hub.SignedInPageAsync(1366, 768);
+        await AdminPages.OpenAsync(page, "playlists");
+        var name = "Mix " + Guid.NewGuid().ToString("N")[..6];
+        await page.FillAsync("#pl-name", name);
+        await page.ClickAsync("button[type=submit]:has-text('Create')");
+        await page.WaitForSelectorAsync("#playlist-items");
+        var id = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+
+        foreach (var entry in new[] { hub.VideoEntry, hub.AudioEntry })
+        {
+            await AdminPages.OpenAsync(page, $"entry/{entry}");
+            await page.SelectOptionAsync("#add-playlist", id);
+            await page.ClickAsync("#add-to-playlist");
+            await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("Added");
+        }
+
+        await AdminPages.OpenAsync(page, $"playlist/{id}");
+        var rows = page.Locator("#playlist-items li");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-entry", hub.VideoEntry.ToString());
+        // The audio goes first.
+        await rows.Nth(1).Locator("button[aria-label^='Move'][aria-label$='up']").ClickAsync();
+        await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-entry", hub.AudioEntry.ToString());
+
+        // Play all: the first (audio) plays; when it ends, the video follows.
+        await page.ClickAsync("#play-all");
+        await page.WaitForSelectorAsync("#playlist-player audio#player[data-index='0']");
+        await page.EvalOnSelectorAsync("#player", """
+            async (m) => {
+              if (m.readyState < 1) await new Promise((r) => { m.onloadedmetadata = r; });
+              m.muted = true; m.currentTime = Math.max(0, m.duration - 0.3); await m.play();
+            }
+            """);
+        await page.WaitForSelectorAsync("#playlist-player video#player[data-index='1']", new() { Timeout = 20000 });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Dynamic_PreviewsItsMatches_WhileBuilt()
+    {
+        var page = await hub.SignedInPageAsync(390, 844);
+        await AdminPages.OpenAsync(page, "playlists");
+        await page.FillAsync("#pl-name", "Only audio " + Guid.NewGuid().ToString("N")[..6]);
+        await page.SelectOptionAsync("#pl-kind", "dynamic");
+        await page.SelectOptionAsync("#pl-media", "audio");
+        await Assertions.Expect(page.Locator("#pl-preview")).ToContainTextAsync("1 entry matches");
+        await page.ClickAsync("button[type=submit]:has-text('Create')");
+        await page.WaitForSelectorAsync("#playlist-items");
+        var rows = page.Locator("#playlist-items li");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-entry", hub.AudioEntry.ToString());
+        await page.Context.CloseAsync();
+    }
+}
