@@ -143,6 +143,7 @@ public partial class Program
         scheduler.Enqueue(MaintenanceHandler.Schedule).Hourly();
         scheduler.ScheduleWithParams<Hub.Domain.Tools.ScheduledToolUpdate>().Weekly(); // enqueues only when Hub:ToolUpdates:Scheduled is on
         scheduler.Schedule<Hub.Domain.Scanning.ScheduledLibraryScan>().Hourly(); // enqueues only every Hub:Scanner:ScheduleHours (0: off)
+        scheduler.Schedule<Hub.Domain.Subscriptions.ScheduledSubscriptionChecks>().EveryMinute(); // one check job per due subscription
     }
 
     public static bool RunsWorkers(HubRole role, IConfiguration configuration) => role switch
