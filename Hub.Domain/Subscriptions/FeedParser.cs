@@ -106,7 +106,8 @@ public static class FeedParser
     }
 
     private static string? MediaContent(XElement item) =>
-        item.Descendants(Media + "content").Select(c => (string?)c.Attribute("url")).FirstOrDefault(u => !string.IsNullOrWhiteSpace(u) && IsMedia(null, u));
+        item.Descendants(Media + "content").Where(c => IsMedia((string?)c.Attribute("type"), (string?)c.Attribute("url")))
+            .Select(c => (string?)c.Attribute("url")).FirstOrDefault(u => !string.IsNullOrWhiteSpace(u));
 
     /// <summary>An enclosure is media when its type says so, or (no type) when its URL is not obviously an image.</summary>
     private static bool IsMedia(string? type, string? url) => type switch

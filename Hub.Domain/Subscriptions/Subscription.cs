@@ -9,7 +9,7 @@ public sealed class Subscription
     public Guid Id { get; set; }
     public required string Name { get; set; }
     public required string Url { get; set; }
-    /// <summary><see cref="SourceKinds.Feed"/> or <see cref="SourceKinds.Playlist"/>; null until the first check has looked.</summary>
+    /// <summary><see cref="SourceKinds.Feed"/> or <see cref="SourceKinds.Playlist"/>; null until a check has listed the source (so the next is the first).</summary>
     public string? SourceKind { get; set; }
     public Guid? LibraryId { get; set; }
     public string? Format { get; set; }

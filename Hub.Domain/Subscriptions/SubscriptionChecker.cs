@@ -67,7 +67,8 @@ public sealed class SubscriptionChecker(
         var seen = await SeenAsync(sub.Id, keys, ct).ConfigureAwait(false);
         var unseenUrls = items.Where(i => !seen.Contains(i.Key)).Select(i => i.Url).Distinct().ToList();
         var inLibrary = await InLibraryAsync(unseenUrls, ct).ConfigureAwait(false);
-        var plan = CheckPlanner.Plan(sub, items, seen, inLibrary, firstCheck: sub.LastCheckAt is null);
+        // The first check that could list the source (failed checks before it saw nothing) is where "start" applies.
+        var plan = CheckPlanner.Plan(sub, items, seen, inLibrary, firstCheck: sub.SourceKind is null);
 
         var claimed = await ClaimAsync(sub.Id, plan, ct).ConfigureAwait(false);
         var toImport = await PendingImportsAsync(sub.Id, ct).ConfigureAwait(false);
@@ -167,7 +168,7 @@ public sealed class SubscriptionChecker(
                 var spec = await imports.PrepareAsync(new ImportRequest
                 {
                     Url = item.Url,
-                    Title = null,
+                    Title = item.Title, // the feed's name for it (a podcast episode's title) rather than the file's
                     Library = sub.LibraryId?.ToString(),
                     Format = sub.Format,
                     Mode = sub.Mode,
