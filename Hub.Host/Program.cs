@@ -46,6 +46,7 @@ try
         "token" or "tokens" => await TokenCommand.RunAsync(parsed, cts.Token),
         "mcp" => await McpCommand.RunAsync(parsed, cts.Token),
         "contacts" or "contact" => await ContactsCommand.RunAsync(parsed, cts.Token),
+        "subscriptions" or "subscription" => await SubscriptionsCommand.RunAsync(parsed, cts.Token),
         "backup" => await BackupCommand.BackupAsync(parsed, cts.Token),
         "restore" => await BackupCommand.RestoreAsync(parsed, cts.Token),
         "service" => await ServiceCommand.RunAsync(parsed, cts.Token),
