@@ -193,3 +193,50 @@ public sealed class SubscriptionCheckTests(SubscriptionFixture fx) : IClassFixtu
         Assert.DoesNotContain(await fx.Get<ScheduledSubscriptionChecks>().EnqueueDueAsync(CancellationToken.None), j => j.Source == due.Url);
     }
 }
+
+public sealed class SubscriptionRetentionTests(SubscriptionFixture fx) : IClassFixture<SubscriptionFixture>
+{
+    [Fact]
+    public async Task KeepLast_DeletesOlderEntriesItImported_WithFiles_NeverOthers()
+    {
+        var nov = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+        // Imported by other means first: the feed lists it too, but it is not the subscription's.
+        var mine1 = await fx.EpisodeAsync("r/ep1.mp4");
+        var mine2 = await fx.EpisodeAsync("r/ep2.mp4");
+        var other = await fx.EpisodeAsync("r/other.mp4");
+        var otherJob = await fx.WaitAsync((await fx.ImportAsync(fx.Site.Url(other).AbsoluteUri)).Id);
+        Assert.True(otherJob.State == JobStates.Completed, otherJob.Error);
+
+        fx.ServeFeed("r/feed.xml", ("Other", other, nov.AddDays(3)), ("Ep2", mine2, nov.AddDays(2)), ("Ep1", mine1, nov.AddDays(1)));
+        var sub = await fx.SubscribeAsync("r/feed.xml", new StartInput("last", Count: 3), retention: new RetentionInput(KeepLast: 1));
+        var first = await fx.CheckAsync(sub);
+        Assert.Equal((2, 1), (first.Imported, first.Skipped)); // "Other" is already in the library
+        var jobs = await fx.ImportsOfAsync(sub);
+        var entries = new List<Guid>();
+        foreach (var j in jobs)
+        {
+            var done = await fx.WaitAsync(j.Id);
+            Assert.True(done.State == JobStates.Completed, done.Error);
+            entries.Add(done.EntryId!.Value);
+        }
+        var files = new List<string>();
+        foreach (var id in entries) files.Add((await fx.EntryAsync(id)).FilePath);
+        // Make the order of creation certain: ep1's entry is the older one.
+        await using (var db = fx.CreateDb())
+        {
+            var ep1Entry = jobs.Single(j => j.Source == fx.Site.Url(mine1).AbsoluteUri);
+            var id = (await fx.WaitAsync(ep1Entry.Id)).EntryId!.Value;
+            await db.Database.ExecuteSqlAsync($"UPDATE entries SET created_at = created_at - interval '1 day' WHERE id = {id}");
+        }
+
+        var second = await fx.CheckAsync(sub);
+
+        Assert.Equal(1, second.Removed);
+        await using var check = fx.CreateDb();
+        var left = await check.Entries.AsNoTracking().Where(e => entries.Contains(e.Id) || e.Id == otherJob.EntryId).Select(e => e.Title).ToListAsync();
+        Assert.Equal(2, left.Count);
+        Assert.Contains(left, t => t == "Ep2");
+        Assert.DoesNotContain("Ep1", left);
+        Assert.Single(files, f => !File.Exists(f)); // the deleted entry's file went with it
+    }
+}
