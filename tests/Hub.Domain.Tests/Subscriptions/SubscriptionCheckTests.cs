@@ -240,3 +240,29 @@ public sealed class SubscriptionRetentionTests(SubscriptionFixture fx) : IClassF
         Assert.Single(files, f => !File.Exists(f)); // the deleted entry's file went with it
     }
 }
+
+public sealed class SubscriptionEventTests(SubscriptionFixture fx) : IClassFixture<SubscriptionFixture>
+{
+    [Fact]
+    public async Task NewItemsAndFailures_QueueWebhookDeliveries_ToTargetsAskingForThem()
+    {
+        var receiver = fx.Site.Url("hooks/receiver").AbsoluteUri;
+        fx.Site.MapText("hooks/receiver", "ok", "text/plain");
+        await fx.Get<Hub.Domain.Notifications.WebhookService>().CreateAsync(new Hub.Domain.Notifications.WebhookInput("subs", receiver,
+            [Hub.Domain.Notifications.WebhookEvents.SubscriptionFound, Hub.Domain.Notifications.WebhookEvents.SubscriptionFailing], "ntfy", null, true), "test", CancellationToken.None);
+        var nov = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+        fx.ServeFeed("w/feed.xml", ("W1", await fx.EpisodeAsync("w/ep1.mp4"), nov));
+        var sub = await fx.SubscribeAsync("w/feed.xml", new StartInput("last", Count: 1));
+
+        Assert.Equal(1, (await fx.CheckAsync(sub)).Imported);
+        fx.Site.MapStatus("w/feed.xml", 500);
+        Assert.NotNull((await fx.CheckAsync(sub)).Error);
+
+        await using var db = fx.CreateDb();
+        var titles = await db.Jobs.AsNoTracking().Where(j => j.Kind == Hub.Domain.Notifications.WebhookDeliveryHandler.Kind).Select(j => j.Title).ToListAsync();
+        Assert.Contains("subscription.found → subs", titles);
+        Assert.Contains("subscription.failing → subs", titles);
+        await Eventually.UntilAsync(() => Task.FromResult(fx.Site.Count("hooks/receiver") >= 2), "both deliveries received");
+        Assert.Contains(fx.Site.Requests, r => r.PathAndQuery == "/hooks/receiver" && r.Headers.TryGetValue("Title", out var t) && t.StartsWith("New: ", StringComparison.Ordinal));
+    }
+}
