@@ -75,6 +75,7 @@ public static class HubBotServiceCollectionExtensions
         services.AddSingleton<LinkCommand>();
         services.AddSingleton<PersonalSettingsCommand>();
         services.AddSingleton<ContactsCommand>();
+        services.AddSingleton<FollowCommand>();
         services.AddSingleton<InlineSearch>();
         services.AddSingleton<CallbackRouter>();
         services.AddSingleton<UpdateRouter>();

@@ -127,6 +127,13 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<StatsService>();
         services.AddSingleton<StreamEventRecorder>();
         services.AddSingleton<Notifications.WebhookService>();
+        // Subscriptions: checked by a job per due subscription, enqueued every minute (Program.Schedule).
+        services.AddSingleton<Subscriptions.SubscriptionService>();
+        services.AddSingleton<Subscriptions.SourceReader>();
+        services.AddSingleton<Subscriptions.SubscriptionRetention>();
+        services.AddSingleton<Subscriptions.SubscriptionEvents>();
+        services.AddSingleton<Subscriptions.SubscriptionChecker>();
+        services.AddTransient<Subscriptions.ScheduledSubscriptionChecks>();
         services.AddHostedService(sp => sp.GetRequiredService<StreamEventRecorder>());
         return services;
     }
@@ -144,6 +151,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<IJobHandler, Notifications.WebhookDeliveryHandler>();
         services.AddHostedService<Notifications.WebhookPublisher>();
         services.AddSingleton<IJobHandler, LibraryScanHandler>();
+        services.AddSingleton<IJobHandler, Subscriptions.SubscriptionCheckHandler>();
         services.AddSingleton<LibraryWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<LibraryWatcher>());
         services.AddSingleton<JobWorker>();

@@ -46,6 +46,7 @@ try
         "token" or "tokens" => await TokenCommand.RunAsync(parsed, cts.Token),
         "mcp" => await McpCommand.RunAsync(parsed, cts.Token),
         "contacts" or "contact" => await ContactsCommand.RunAsync(parsed, cts.Token),
+        "subscriptions" or "subscription" => await SubscriptionsCommand.RunAsync(parsed, cts.Token),
         "backup" => await BackupCommand.BackupAsync(parsed, cts.Token),
         "restore" => await BackupCommand.RestoreAsync(parsed, cts.Token),
         "service" => await ServiceCommand.RunAsync(parsed, cts.Token),
@@ -143,6 +144,7 @@ public partial class Program
         scheduler.Enqueue(MaintenanceHandler.Schedule).Hourly();
         scheduler.ScheduleWithParams<Hub.Domain.Tools.ScheduledToolUpdate>().Weekly(); // enqueues only when Hub:ToolUpdates:Scheduled is on
         scheduler.Schedule<Hub.Domain.Scanning.ScheduledLibraryScan>().Hourly(); // enqueues only every Hub:Scanner:ScheduleHours (0: off)
+        scheduler.Schedule<Hub.Domain.Subscriptions.ScheduledSubscriptionChecks>().EveryMinute(); // one check job per due subscription
     }
 
     public static bool RunsWorkers(HubRole role, IConfiguration configuration) => role switch

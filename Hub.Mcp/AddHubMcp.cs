@@ -54,6 +54,7 @@ public static class HubMcpServiceCollectionExtensions
             .WithTools<StatsTools>(McpJson.Options)
             .WithTools<InboxTools>(McpJson.Options)
             .WithTools<ScanTools>(McpJson.Options)
+            .WithTools<SubscriptionTools>(McpJson.Options)
             .WithResources<EntryResources>()
             .WithResources<JobResources>()
             .WithPrompts<HubPrompts>()

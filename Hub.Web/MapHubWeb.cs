@@ -13,6 +13,7 @@ using Hub.Web.Playlists;
 using Hub.Web.Scanning;
 using Hub.Web.Stats;
 using Hub.Web.Streaming;
+using Hub.Web.Subscriptions;
 using Hub.Web.Telegram;
 using Hub.Web.Tokens;
 using Hub.Web.Tools;
@@ -57,6 +58,7 @@ public static class HubWebApplicationExtensions
         app.MapSignedLinks();
         api.MapTelegram();
         api.MapWebhooks();
+        api.MapSubscriptions();
         return app;
     }
 }

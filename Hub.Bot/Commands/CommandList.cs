@@ -17,6 +17,8 @@ public static class CommandList
         new("recent", "Recently added"),
         new("jobs", "Imports in progress"),
         new("cancel", "Cancel an import: /cancel <id>"),
+        new("follow", "Follow a channel or feed: /follow <url>"),
+        new("following", "What you follow: pause or remove"),
         new("settings", "Your settings: format, preview, files or links"),
         new("link", "Link your browser: /link <code>"),
     ];

@@ -17,7 +17,7 @@ namespace Hub.Bot.Commands;
 public sealed class UpdateRouter(ContactService contacts, InteractionLog interactions, BotSender sender, BotStartup startup,
     Microsoft.Extensions.Options.IOptions<TelegramOptions> options, HelpCommand help, ImportCommand imports, FileImportCommand files, LibraryCommand library, JobsCommand jobs,
     InboxCommand inbox, ScanCommand scan, SettingsCommand settings, PersonalSettingsCommand personal, ContactsCommand contactsCommand, LinkCommand link, InlineSearch inline,
-    CallbackRouter callbacks, ILogger<UpdateRouter> logger)
+    CallbackRouter callbacks, FollowCommand follow, ILogger<UpdateRouter> logger)
 {
     public async Task HandleAsync(Update update, CancellationToken cancellationToken)
     {
@@ -131,6 +131,8 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
                 "jobs" => await jobs.ListAsync(Privately(ctx), ct).ConfigureAwait(false),
                 "cancel" => await jobs.CancelAsync(ctx, command.Args, ct).ConfigureAwait(false),
                 "link" => await link.LinkAsync(ctx, command.Args, ct).ConfigureAwait(false),
+                "follow" => await follow.FollowAsync(ctx, command.Args, ct).ConfigureAwait(false),
+                "following" => await follow.FollowingAsync(Privately(ctx), ct).ConfigureAwait(false),
                 "inbox" => AdminOnly(ctx) ?? await inbox.ListAsync(Privately(ctx), ct).ConfigureAwait(false),
                 "scan" => AdminOnly(ctx) ?? await scan.ScanAsync(Privately(ctx), command.Args, ct).ConfigureAwait(false),
                 "settings" => await SettingsAsync(Privately(ctx), ct).ConfigureAwait(false),

@@ -9,7 +9,7 @@ namespace Hub.Bot.Menus;
 /// ones), so no button keeps spinning; old buttons get a sensible "expired" answer.
 /// </summary>
 public sealed class CallbackRouter(ImportCommand imports, LibraryCommand library, JobsCommand jobs, InboxCommand inbox, ScanCommand scan, UnmatchedFiles unmatched, SettingsCommand settings,
-    PersonalSettingsCommand personal, ContactsCommand contacts, BotSender sender)
+    PersonalSettingsCommand personal, ContactsCommand contacts, FollowCommand follow, BotSender sender)
 {
     private static readonly HashSet<string> AdminVerbs = ["ia", "ir", "st", "ct", "sc", "uf"];
 
@@ -35,6 +35,7 @@ public sealed class CallbackRouter(ImportCommand imports, LibraryCommand library
             "st" => await settings.OnButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
             "us" => await personal.OnButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
             "ct" => await contacts.OnButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
+            "fl" or "ff" or "fp" or "fr" => await follow.OnButtonAsync(ctx, cb, parts, ct).ConfigureAwait(false),
             Labels.HeadingVerb => await HeadingAsync(cb, ct).ConfigureAwait(false),
             _ => await UnknownAsync(cb, ct).ConfigureAwait(false),
         };

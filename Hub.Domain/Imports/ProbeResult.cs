@@ -31,6 +31,12 @@ public sealed record ProbeResult
 
 public sealed record ProbeFormat(string Id, string? Extension, int? Width, int? Height, string? VideoCodec, string? AudioCodec, long? SizeBytes, double? Bitrate, string? Note);
 
-public sealed record PlaylistItem(string Url, string? Title, string? Id, double? DurationSeconds);
+public sealed record PlaylistItem(string Url, string? Title, string? Id, double? DurationSeconds)
+{
+    /// <summary>The site says the entry is a live stream (or one yet to start); subscriptions can skip those.</summary>
+    public bool IsLive { get; init; }
+    /// <summary>When the site published it, if the flat listing says (subscriptions' "start from a date").</summary>
+    public DateOnly? UploadDate { get; init; }
+}
 
 public sealed record SearchResult(string Url, string Title, string? Uploader, double? DurationSeconds, string? ThumbnailUrl, string Platform, string? Id);

@@ -11,6 +11,7 @@ public sealed class JobOptions
         [JobQueues.Expand] = 2,
         [JobQueues.Maintenance] = 1,
         [JobQueues.Notify] = 4,
+        [JobQueues.Subscriptions] = 2,
     };
 
     /// <summary>A worker that does not renew its lease within this time is presumed dead; its job goes back.</summary>

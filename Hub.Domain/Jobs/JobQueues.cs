@@ -8,12 +8,15 @@ public static class JobQueues
     public const string Maintenance = "maintenance";
     /// <summary>Outbound notifications (webhook deliveries).</summary>
     public const string Notify = "notify";
+    /// <summary>Subscription checks (the imports they start go to the probe queue like any other).</summary>
+    public const string Subscriptions = "subscriptions";
 
     /// <summary>
-    /// Queues of Hub's own work (housekeeping, webhook deliveries, library scans, tool updates): nobody's imports, hidden
-    /// from people's job lists unless asked for. "scan" and "tools" are <c>ScanService.Queue</c> and <c>ToolUpdateHandler.ToolsQueue</c>.
+    /// Queues of Hub's own work (housekeeping, webhook deliveries, subscription checks, library scans, tool updates):
+    /// nobody's imports, hidden from people's job lists unless asked for. "scan" and "tools" are <c>ScanService.Queue</c>
+    /// and <c>ToolUpdateHandler.ToolsQueue</c>.
     /// </summary>
-    public static readonly IReadOnlyList<string> System = [Maintenance, Notify, "scan", "tools"];
+    public static readonly IReadOnlyList<string> System = [Maintenance, Notify, Subscriptions, "scan", "tools"];
 
     public static bool IsSystem(string queue) => System.Contains(queue);
 }

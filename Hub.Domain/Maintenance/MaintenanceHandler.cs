@@ -10,7 +10,7 @@ namespace Hub.Domain.Maintenance;
 /// <summary>
 /// Hourly housekeeping, run as a job in the maintenance queue (Coravel enqueues one per hour, see <see cref="Schedule"/>;
 /// the durable queue runs it like everything else): removes temp folders and uploads no unfinished job needs, and prunes
-/// old maintenance jobs.
+/// old maintenance jobs (and webhook deliveries and subscription checks, which pile up by the hour).
 /// </summary>
 public sealed class MaintenanceHandler(
     IDbContextFactory<HubDbContext> dbFactory,
@@ -71,7 +71,7 @@ public sealed class MaintenanceHandler(
             }
         }
         var old = time.GetUtcNow() - TimeSpan.FromDays(7);
-        var pruned = await db.Jobs.Where(j => (j.Kind == Kind || j.Kind == Notifications.WebhookDeliveryHandler.Kind) && JobStates.Terminal.Contains(j.State) && j.FinishedAt < old)
+        var pruned = await db.Jobs.Where(j => (j.Kind == Kind || j.Kind == Notifications.WebhookDeliveryHandler.Kind || j.Kind == Subscriptions.SubscriptionCheckHandler.Kind) && JobStates.Terminal.Contains(j.State) && j.FinishedAt < old)
             .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         return new Summary(workDirs, uploads, pruned);
     }

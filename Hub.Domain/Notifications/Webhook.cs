@@ -39,10 +39,14 @@ public static class WebhookEvents
     public const string JobCompleted = "job.completed";
     public const string JobFailed = "job.failed";
     public const string AwaitingReview = "job.awaiting_review";
+    /// <summary>A subscription's check started imports of new items.</summary>
+    public const string SubscriptionFound = "subscription.found";
+    /// <summary>A subscription's source failed a check (it backs off and says why).</summary>
+    public const string SubscriptionFailing = "subscription.failing";
     /// <summary>Sent by the "send test" action only.</summary>
     public const string Test = "test";
 
-    public static readonly IReadOnlyList<string> All = [JobCompleted, JobFailed, AwaitingReview];
+    public static readonly IReadOnlyList<string> All = [JobCompleted, JobFailed, AwaitingReview, SubscriptionFound, SubscriptionFailing];
 }
 
 /// <summary>The body shapes: Hub's own JSON, or what ntfy, Gotify, Discord and Slack accept as they are.</summary>

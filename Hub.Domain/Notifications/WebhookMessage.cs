@@ -11,6 +11,8 @@ public sealed record WebhookMessage(string Event, DateTimeOffset At, WebhookJob?
         WebhookEvents.JobFailed => "Import failed: " + Name,
         WebhookEvents.AwaitingReview => "Waiting for review: " + Name,
         WebhookEvents.Test => "Test from Hub",
+        WebhookEvents.SubscriptionFound => "New: " + Name,
+        WebhookEvents.SubscriptionFailing => "Subscription failing: " + Name,
         _ => Event + ": " + Name,
     };
 
@@ -22,6 +24,8 @@ public sealed record WebhookMessage(string Event, DateTimeOffset At, WebhookJob?
         WebhookEvents.JobFailed => Job?.Error ?? "The import failed.",
         WebhookEvents.AwaitingReview => "Approve or reject it in Hub's inbox.",
         WebhookEvents.Test => "This webhook works: Hub reached it and it answered.",
+        WebhookEvents.SubscriptionFound => "Hub is importing them.",
+        WebhookEvents.SubscriptionFailing => Job?.Error ?? "The subscription's last check failed.",
         _ => "",
     };
 

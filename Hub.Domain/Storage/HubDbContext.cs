@@ -28,6 +28,7 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
     public DbSet<Notifications.Webhook> Webhooks => Set<Notifications.Webhook>();
     public DbSet<Notifications.WebhookDelivery> WebhookDeliveries => Set<Notifications.WebhookDelivery>();
     public DbSet<Scanning.ScanFile> ScanFiles => Set<Scanning.ScanFile>();
+    public DbSet<Subscriptions.Subscription> Subscriptions => Set<Subscriptions.Subscription>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -66,6 +67,14 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
         {
             e.ToTable("webhook_deliveries");
             e.Property(x => x.Id).ValueGeneratedOnAdd();
+        });
+
+        b.Entity<Subscriptions.Subscription>(e =>
+        {
+            e.ToTable("subscriptions");
+            e.Property(x => x.Filters).HasColumnType("jsonb").HasConversion(
+                v => System.Text.Json.JsonSerializer.Serialize(v, Hub.Domain.Jobs.JobJson.Options),
+                v => System.Text.Json.JsonSerializer.Deserialize<Subscriptions.SubscriptionFilters>(v, Hub.Domain.Jobs.JobJson.Options) ?? new Subscriptions.SubscriptionFilters());
         });
 
         foreach (var entity in b.Model.GetEntityTypes())

@@ -39,7 +39,7 @@ public static class WebhooksApi
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         g.MapGet("/", List).WithName("ListWebhooks").WithSummary("Every webhook with its last delivery (admin).");
         g.MapPost("/", Create).WithName("CreateWebhook")
-            .WithSummary("Register a target (admin): url (guarded like imports), events (job.completed, job.failed, job.awaiting_review; default all), "
+            .WithSummary("Register a target (admin): url (guarded like imports), events (job.completed, job.failed, job.awaiting_review, subscription.found, subscription.failing; default all), "
                 + "format (json, ntfy, gotify, discord, slack), secret (16+ characters; made for you when left out, shown once).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         g.MapGet("/{id:guid}", Get).WithName("GetWebhook").WithSummary("One webhook (admin).").ProducesProblem(StatusCodes.Status404NotFound);

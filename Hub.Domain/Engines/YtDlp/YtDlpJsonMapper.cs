@@ -69,7 +69,11 @@ public static partial class YtDlpJsonMapper
             {
                 if (e.ValueKind == JsonValueKind.Object && EntryUrl(e, pageUrl) is { } url)
                 {
-                    items.Add(new PlaylistItem(url, Str(e, "title"), Str(e, "id"), Num(e, "duration")));
+                    items.Add(new PlaylistItem(url, Str(e, "title"), Str(e, "id"), Num(e, "duration"))
+                    {
+                        IsLive = Str(e, "live_status") is "is_live" or "is_upcoming" || (e.TryGetProperty("is_live", out var live) && live.ValueKind == JsonValueKind.True),
+                        UploadDate = Str(e, "upload_date") is { Length: 8 } d && DateOnly.TryParseExact(d, "yyyyMMdd", out var day) ? day : null,
+                    });
                 }
             }
         }

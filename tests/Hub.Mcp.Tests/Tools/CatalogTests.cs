@@ -11,11 +11,12 @@ public sealed class CatalogTests(McpFixture hub) : IClassFixture<McpFixture>
     public static readonly string[] ReadTools =
     [
         "search_library", "get_entry", "list_recent_entries", "get_stream_link", "probe_url", "search_sources", "get_job", "list_jobs",
-        "list_libraries", "list_playlists", "get_playlist", "get_stats", "get_transcript",
+        "list_libraries", "list_playlists", "get_playlist", "get_stats", "get_transcript", "list_subscriptions",
     ];
     public static readonly string[] WriteTools =
     [
         "import_url", "cancel_job", "delete_entry", "create_playlist", "add_to_playlist", "rename_playlist", "delete_playlist", "move_playlist_item", "remove_from_playlist",
+        "subscribe", "unsubscribe",
     ];
     private static readonly string[] AdminTools = ["list_inbox", "approve_inbox_item", "reject_inbox_item", "scan_library", "list_unmatched", "resolve_unmatched"];
 
