@@ -1,15 +1,16 @@
 // Inbox: imports waiting for a person (approve into a library, the suggested one selected, or reject), and the files
 // the scanner found but could not match (resolve with a title, or ignore), with "Scan now" per library.
-import { el, api, post, state, act, fmtBytes, fmtDuration, timeEl, libraryName, empty, errorBox, pageHeader } from '../core.js';
+import { el, api, post, state, act, TERMINAL, stateName, fmtBytes, fmtDuration, timeEl, libraryName, empty, errorBox, pageHeader } from '../core.js';
 
 export async function render(main) {
   const items = el('div', { class: 'cards', id: 'inbox-items' });
   const unmatched = el('div', { class: 'cards', id: 'unmatched' });
-  const scans = el('div', { class: 'row-form' }, ...state.libraries.map((l) => el('button', { type: 'button', class: 'secondary',
-    onclick: (e) => act(e.currentTarget, () => post(`/libraries/${encodeURIComponent(l.slug)}/scan`), `Scanning ${l.name}; unmatched files appear below`) }, `Scan ${l.name} now`)));
+  const scanStatus = el('p', { class: 'muted', id: 'scan-status', role: 'status' });
+  const scans = el('div', { class: 'row-form' }, ...state.libraries.map((l) => el('button', { type: 'button', class: 'secondary', 'data-scan': l.slug,
+    onclick: (e) => act(e.currentTarget, () => post(`/libraries/${encodeURIComponent(l.slug)}/scan`), `Scanning ${l.name}`).then((job) => job && watchScan(l, job)) }, `Scan ${l.name} now`)));
   main.append(pageHeader('Inbox'),
     el('section', { 'aria-labelledby': 'h-review' }, el('h2', { id: 'h-review' }, 'Waiting for approval'), items),
-    el('section', { 'aria-labelledby': 'h-unmatched' }, el('h2', { id: 'h-unmatched' }, 'Files the scanner could not place'), scans, unmatched));
+    el('section', { 'aria-labelledby': 'h-unmatched' }, el('h2', { id: 'h-unmatched' }, 'Files the scanner could not place'), scans, scanStatus, unmatched));
 
   const libOptions = (selected) => state.libraries.map((l) => el('option', { value: l.slug, selected: l.id === selected || l.slug === selected }, l.name));
 
@@ -38,7 +39,7 @@ export async function render(main) {
       unmatched.replaceChildren(...(list.length ? list.map((u) => {
         const title = el('input', { value: u.parsed?.title ?? '', 'aria-label': 'Title', required: true });
         const pick = el('select', { 'aria-label': 'Library' }, ...libOptions(u.libraryId));
-        return el('article', { class: 'panel card' },
+        return el('article', { class: 'panel card', 'data-unmatched': u.id },
           el('h3', { class: 'remote break' }, u.path.split('/').pop()),
           el('p', { class: 'muted break' }, u.path), el('p', { class: 'muted' }, `${fmtBytes(u.sizeBytes)} · ${libraryName(u.libraryId)} · found `, timeEl(u.foundAt)),
           el('div', { class: 'row-form' }, title, pick,
@@ -47,6 +48,24 @@ export async function render(main) {
       }) : [empty('No unmatched files.', 'Files dropped into a library folder by hand are found by a scan; those it cannot name show up here.')]));
     } catch (e) { unmatched.replaceChildren(errorBox(e, loadUnmatched)); }
   }
+  // A scan runs as a job: follow it (while this page is shown) and re-read the list when it ends, or the files it
+  // could not place would only appear after a reload.
+  async function watchScan(library, job) {
+    scanStatus.dataset.state = job.state;
+    scanStatus.textContent = `Scanning ${library.name}…`;
+    while (!TERMINAL.includes(job.state) && unmatched.isConnected) {
+      await new Promise((r) => setTimeout(r, 1000));
+      try { job = await api(`/jobs/${job.id}`); } catch { /* a blip: ask again */ }
+    }
+    if (!unmatched.isConnected) return;
+    scanStatus.dataset.state = job.state;
+    const r = job.result;
+    scanStatus.textContent = job.state === 'completed' && r
+      ? `Scanned ${library.name}: ${r.files} files, ${r.added} added, ${r.updated} updated, ${r.unmatched} unmatched, ${r.missing} missing.`
+      : `Scan of ${library.name}: ${stateName(job.state)}${job.error ? ' (' + job.error + ')' : ''}.`;
+    await loadUnmatched();
+  }
+
   await Promise.all([loadInbox(), loadUnmatched()]);
   return null;
 }
