@@ -137,7 +137,18 @@ public sealed class DownloadHandler(
             await subtitles.ExtractEmbeddedAsync(downloaded.FilePath, media, context.WorkDir, cancellationToken).ConfigureAwait(false)).ToList();
         var finalPath = await placer.PlaceAsync(downloaded.FilePath, root, relative, cancellationToken).ConfigureAwait(false);
         var tracks = subtitles.PlaceBeside(finalPath, subtitleFiles);
-        var thumbnail = await PlaceThumbnailAsync(entryId, downloaded, finalPath, media, cancellationToken).ConfigureAwait(false);
+        string? thumbnail;
+        try
+        {
+            thumbnail = await PlaceThumbnailAsync(entryId, downloaded, finalPath, media, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Cancelled (a cancel, a lost lease, shutdown) with the file already in the library and no entry for it
+            // yet: take it back into the work folder, as a failed entry write does below.
+            TryMoveBack(finalPath, downloaded.FilePath);
+            throw;
+        }
 
         var entry = new Entries.Entry
         {
