@@ -39,6 +39,7 @@ public static class HubMcpServiceCollectionExtensions
         services.AddAuthorizationBuilder().AddPolicy(McpPolicies.Write, p => p.RequireAuthenticatedUser().AddRequirements(new McpWriteRequirement()));
         services.AddSingleton<IAuthorizationHandler, McpWriteHandler>();
 
+        var toolLists = new ToolListCache(); // one per server registration: its tools are fixed from here on
         return services
             .AddMcpServer(o =>
             {
@@ -59,7 +60,12 @@ public static class HubMcpServiceCollectionExtensions
             .WithResources<JobResources>()
             .WithPrompts<HubPrompts>()
             .AddAuthorizationFilters()
-            .WithMessageFilters(f => f.AddIncomingFilter(McpGuards.RefuseUnusableCalls))
+            .WithMessageFilters(f =>
+            {
+                f.AddIncomingFilter(McpGuards.RefuseUnusableCalls);
+                f.AddIncomingFilter(toolLists.Incoming);
+                f.AddOutgoingFilter(toolLists.Outgoing);
+            })
             .WithRequestFilters(f => f.AddCallToolFilter(McpGuards.ReportHubErrors));
     }
 

@@ -61,13 +61,16 @@ public static class McpGuards
         return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = ex.Message }] };
     }
 
-    private static async Task<bool> MayCallAsync(MessageContext context, string name)
+    private static async Task<bool> MayCallAsync(MessageContext context, string name) =>
+        context.Server.ServerOptions.ToolCollection is { } tools && tools.TryGetPrimitive(name, out var tool)
+        && await MayUseAsync(context, tool).ConfigureAwait(false);
+
+    /// <summary>
+    /// Whether the caller may use <paramref name="tool"/>: the same attributes the SDK's authorization filters read, so
+    /// refusing here only spares the log (and <see cref="ToolListCache"/> keys its lists by it); it decides the same.
+    /// </summary>
+    public static async Task<bool> MayUseAsync(MessageContext context, McpServerTool tool)
     {
-        if (context.Server.ServerOptions.ToolCollection is not { } tools || !tools.TryGetPrimitive(name, out var tool))
-        {
-            return false;
-        }
-        // The same attributes the SDK's authorization filter reads: refusing here only spares the log, it decides the same.
         var services = context.Server.Services ?? throw new InvalidOperationException("The MCP server has no services.");
         var policy = await AuthorizationPolicy.CombineAsync(services.GetRequiredService<IAuthorizationPolicyProvider>(),
             tool.Metadata.OfType<IAuthorizeData>()).ConfigureAwait(false);
