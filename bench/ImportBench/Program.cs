@@ -57,7 +57,7 @@ try
     services.AddHubDomain(config);
     services.AddHubWorkers();
     await using var sp = services.BuildServiceProvider();
-    foreach (var hosted in sp.GetServices<IHostedService>()) await hosted.StartAsync(CancellationToken.None);
+    await HostedServices.StartAllAsync(sp);
 
     Console.WriteLine($"End-to-end import of a {size / 1e6:0.0} MB video URL from a local nginx, {runs} runs ({Environment.ProcessorCount} cores)");
     var curl = new List<double>();
@@ -118,7 +118,7 @@ try
         Console.WriteLine($"{parallel} at once: curl {curlTime:F2} s   Hub request→all entries {hubTime:F2} s   ratio {hubTime / curlTime:F2}" +
             $"   target ≤ 1.5× curl + 1 s = {curlTime * 1.5 + 1:F2} s");
     }
-    foreach (var hosted in sp.GetServices<IHostedService>().Reverse()) await hosted.StopAsync(CancellationToken.None);
+    await HostedServices.StopAllAsync(sp);
 }
 finally
 {

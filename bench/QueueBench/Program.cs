@@ -1,3 +1,4 @@
+using Hub.Bench;
 using System.Diagnostics;
 using Hub.Domain;
 using Hub.Domain.Jobs;
@@ -59,7 +60,7 @@ static async Task<Result> HubQueueAsync(string cs, string root, int seconds, int
     services.AddHubDomain(config);
     services.AddSingleton<IJobHandler, NoopHandler>();
     await using var sp = services.BuildServiceProvider();
-    foreach (var hosted in sp.GetServices<IHostedService>()) await hosted.StartAsync(CancellationToken.None);
+    await HostedServices.StartAllAsync(sp);
 
     // 4 workers: separate JobWorker instances, each with its own lease owner, as separate processes would be.
     var workers = Enumerable.Range(0, 4).Select(_ => ActivatorUtilities.CreateInstance<JobWorker>(sp)).ToList();
@@ -92,7 +93,7 @@ static async Task<Result> HubQueueAsync(string cs, string root, int seconds, int
         var completed = (long)(await count.ExecuteScalarAsync())!;
         foreach (var w in workers) await w.StopAsync(CancellationToken.None);
         var (p50, p95) = await StartLatencyAsync(db.DataSource, "SELECT extract(epoch FROM started_at - created_at) * 1000 FROM jobs WHERE queue = 'bench' AND started_at IS NOT NULL");
-        foreach (var hosted in sp.GetServices<IHostedService>().Reverse()) await hosted.StopAsync(CancellationToken.None);
+        await HostedServices.StopAllAsync(sp);
         return new Result(completed / elapsed, p50, p95);
     }
 }

@@ -19,6 +19,7 @@ public static class Wrk
     private const string Script = """
         local size = tonumber(os.getenv("BENCH_SIZE"))
         local len = tonumber(os.getenv("BENCH_RANGE"))
+        local body = os.getenv("BENCH_BODY")
         local n = 0
         function setup(thread) n = n + 1; thread:set("seed", n) end
         function init(args)
@@ -27,6 +28,7 @@ public static class Wrk
           for k, v in pairs(wrk.headers) do headers[k] = v end
         end
         function request()
+          if body ~= nil and body ~= "" then return wrk.format("POST", nil, headers, body) end
           if len == 0 then return wrk.format(nil, nil, headers) end
           local from = math.random(0, size - len)
           headers["Range"] = "bytes=" .. from .. "-" .. (from + len - 1)
@@ -39,9 +41,12 @@ public static class Wrk
         end
         """;
 
-    /// <summary>rangeBytes 0 reads the whole file per request. Threads: one per core, at most one per connection.</summary>
+    /// <summary>
+    /// rangeBytes 0 reads the whole file per request; a <paramref name="postBody"/> POSTs it instead (with
+    /// <paramref name="headers"/>, e.g. JSON-RPC to /mcp). Threads: one per core, at most one per connection.
+    /// </summary>
     public static async Task<WrkResult> RunAsync(Uri url, int connections, double seconds, long fileSize, long rangeBytes,
-        string? bearer = null)
+        string? bearer = null, string? postBody = null, IReadOnlyDictionary<string, string>? headers = null)
     {
         var script = Path.Combine(Path.GetTempPath(), "hub-bench-ranges.lua");
         await File.WriteAllTextAsync(script, Script);
@@ -57,7 +62,13 @@ public static class Wrk
             psi.ArgumentList.Add("-H");
             psi.ArgumentList.Add("Authorization: Bearer " + bearer);
         }
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            psi.ArgumentList.Add("-H");
+            psi.ArgumentList.Add($"{name}: {value}");
+        }
         psi.ArgumentList.Add(url.AbsoluteUri);
+        psi.Environment["BENCH_BODY"] = postBody ?? "";
         psi.Environment["BENCH_SIZE"] = fileSize.ToString(CultureInfo.InvariantCulture);
         psi.Environment["BENCH_RANGE"] = rangeBytes.ToString(CultureInfo.InvariantCulture);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("wrk did not start (apt-get install wrk)");
