@@ -45,14 +45,12 @@ public sealed class PollingService(ITelegramBotClient client, UpdateQueue queue,
                     // A server that ignores the long-poll timeout (emulators) must not turn this loop into a busy spin.
                     await Task.Delay(QuickEmptyReply, time, stoppingToken).ConfigureAwait(false);
                 }
-                foreach (var update in updates.OrderBy(u => u.Id))
-                {
-                    await queue.AcceptAsync(update, stoppingToken).ConfigureAwait(false);
-                    offset = Math.Max(offset, update.Id + 1L);
-                }
                 if (updates.Length > 0)
                 {
-                    await ledger.SaveOffsetAsync(offset, stoppingToken).ConfigureAwait(false);
+                    // The batch and the offset after it in one commit: a crash before it re-polls the batch, after it
+                    // finds the updates in the ledger (handled or to be handled at the next start).
+                    offset = Math.Max(offset, updates.Max(u => u.Id) + 1L);
+                    await queue.AcceptManyAsync(updates, offset, stoppingToken).ConfigureAwait(false);
                 }
                 backoff = TimeSpan.FromSeconds(1);
             }

@@ -40,13 +40,29 @@ public sealed class UpdateQueue : BackgroundService
     public async Task<bool> AcceptAsync(Update update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
-        if (!await _ledger.TryRecordAsync(update, cancellationToken).ConfigureAwait(false))
+        return await AcceptManyAsync([update], nextOffset: null, cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>
+    /// Records a batch (one poll's updates, with the offset after them) and queues the new ones in update order;
+    /// replays are skipped. Returns how many were new.
+    /// </summary>
+    public async Task<int> AcceptManyAsync(IReadOnlyList<Update> updates, long? nextOffset, CancellationToken cancellationToken)
+    {
+        var fresh = await _ledger.RecordAsync(updates, nextOffset, cancellationToken).ConfigureAwait(false);
+        var pending = new HashSet<long>(fresh);
+        foreach (var update in updates.OrderBy(u => u.Id))
         {
-            _logger.LogDebug("Update {UpdateId} was seen before; skipped", update.Id);
-            return false;
+            if (pending.Remove(update.Id)) // once, even if the batch holds the same update twice
+            {
+                Enqueue(update);
+            }
+            else
+            {
+                _logger.LogDebug("Update {UpdateId} was seen before; skipped", update.Id);
+            }
         }
-        Enqueue(update);
-        return true;
+        return fresh.Count;
     }
 
     private void Enqueue(Update update)

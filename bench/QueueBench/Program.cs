@@ -35,9 +35,9 @@ try
     var hubLatency = await HubQueueAsync(cs, root, Math.Max(5, seconds / 3), 500);
 
     Console.WriteLine();
-    Console.WriteLine($"{"",-28} {"jobs/s",10} {"start p50 @500/s",17} {"start p95 @500/s",17}");
-    Console.WriteLine($"{"reference (bare SKIP LOCKED)",-28} {reference.Rate,10:0} {referenceLatency.P50,15:0.0}ms {referenceLatency.P95,15:0.0}ms");
-    Console.WriteLine($"{"Hub job queue",-28} {hub.Rate,10:0} {hubLatency.P50,15:0.0}ms {hubLatency.P95,15:0.0}ms");
+    Console.WriteLine($"{"",-28} {"jobs/s",10} {"start p50 @500/s",17} {"start p95 @500/s",17} {"WAL/job",9}");
+    Console.WriteLine($"{"reference (bare SKIP LOCKED)",-28} {reference.Rate,10:0} {referenceLatency.P50,15:0.0}ms {referenceLatency.P95,15:0.0}ms {reference.WalPerJob,8:0}B");
+    Console.WriteLine($"{"Hub job queue",-28} {hub.Rate,10:0} {hubLatency.P50,15:0.0}ms {hubLatency.P95,15:0.0}ms {hub.WalPerJob,8:0}B");
     Console.WriteLine($"ratio Hub/reference (jobs/s): {hub.Rate / reference.Rate:0.00}   targets: ≥ 1000 jobs/s → {(hub.Rate >= 1000 ? "met" : "MISSED")}, p95 < 50 ms → {(hubLatency.P95 < 50 ? "met" : "MISSED")}");
 }
 finally
@@ -67,16 +67,12 @@ static async Task<Result> HubQueueAsync(string cs, string root, int seconds, int
     foreach (var w in workers) await w.StartAsync(CancellationToken.None);
 
     var queue = sp.GetRequiredService<JobQueue>();
+    var db = sp.GetRequiredService<HubDatabase>();
+    await using (var clear = db.DataSource.CreateCommand("DELETE FROM jobs")) await clear.ExecuteNonQueryAsync();
+    var walBefore = await WalAsync(db.DataSource);
     var sw = Stopwatch.StartNew();
     var produced = 0;
     using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-    var db = sp.GetRequiredService<HubDatabase>();
-    await using (var clear = db.DataSource.CreateCommand("DELETE FROM jobs")) await clear.ExecuteNonQueryAsync();
-    if (Environment.GetEnvironmentVariable("BENCH_NO_UPDATE_TRIGGERS") == "1")
-    {
-        await using var t = db.DataSource.CreateCommand("ALTER TABLE jobs DISABLE TRIGGER trg_jobs_update; ALTER TABLE jobs DISABLE TRIGGER trg_jobs_update_insert");
-        await t.ExecuteNonQueryAsync();
-    }
     await Produce(stop.Token, perSecond, async n =>
     {
         if (perSecond is null)
@@ -93,8 +89,9 @@ static async Task<Result> HubQueueAsync(string cs, string root, int seconds, int
         var completed = (long)(await count.ExecuteScalarAsync())!;
         foreach (var w in workers) await w.StopAsync(CancellationToken.None);
         var (p50, p95) = await StartLatencyAsync(db.DataSource, "SELECT extract(epoch FROM started_at - created_at) * 1000 FROM jobs WHERE queue = 'bench' AND started_at IS NOT NULL");
+        var wal = await WalAsync(db.DataSource) - walBefore;
         await HostedServices.StopAllAsync(sp);
-        return new Result(completed / elapsed, p50, p95);
+        return new Result(completed / elapsed, p50, p95, completed == 0 ? 0 : wal / completed);
     }
 }
 
@@ -111,6 +108,7 @@ static async Task<Result> ReferenceAsync(string cs, int seconds, int? perSecond)
         await create.ExecuteNonQueryAsync();
     }
     using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+    var walBefore = await WalAsync(ds);
     var sw = Stopwatch.StartNew();
     var producer = Task.Run(() => Produce(stop.Token, perSecond, async n =>
     {
@@ -143,7 +141,15 @@ static async Task<Result> ReferenceAsync(string cs, int seconds, int? perSecond)
     await using var count = ds.CreateCommand("SELECT count(*) FROM ref_jobs WHERE state = 'completed'");
     var completed = (long)(await count.ExecuteScalarAsync())!;
     var (p50, p95) = await StartLatencyAsync(ds, "SELECT extract(epoch FROM started_at - created_at) * 1000 FROM ref_jobs WHERE started_at IS NOT NULL");
-    return new Result(completed / elapsed, p50, p95);
+    return new Result(completed / elapsed, p50, p95, completed == 0 ? 0 : (await WalAsync(ds) - walBefore) / completed);
+}
+
+// WAL bytes written so far: with fsync on, the bytes each job writes (row versions, index entries, events) are what a
+// commit waits to flush, so WAL per job is the profile of the gap to the bare loop.
+static async Task<double> WalAsync(NpgsqlDataSource ds)
+{
+    await using var cmd = ds.CreateCommand("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8");
+    return (double)(await cmd.ExecuteScalarAsync())!;
 }
 
 // Backlog mode (perSecond null): batches of 50 whenever the backlog is low. Paced mode: 5 jobs every 10 ms.
@@ -181,7 +187,7 @@ static async Task<(double P50, double P95)> StartLatencyAsync(NpgsqlDataSource d
     return values.Count == 0 ? (double.NaN, double.NaN) : (values[(int)(values.Count * 0.50)], values[Math.Min(values.Count - 1, (int)(values.Count * 0.95))]);
 }
 
-sealed record Result(double Rate, double P50, double P95);
+sealed record Result(double Rate, double P50, double P95, double WalPerJob);
 
 sealed class NoopHandler : IJobHandler
 {
