@@ -70,6 +70,25 @@ public sealed class LibrariesTests(AdminFixture hub)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Entry_MovesToAnotherLibrary_FromItsPage()
+    {
+        hub.Site.MapFile("move-me.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "admin-move-me"), "video/mp4");
+        var entry = (await hub.ImportAndWaitAsync("move-me.mp4")).GetProperty("entryId").GetGuid();
+        var before = (await hub.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/entries/{entry}")).GetProperty("libraryId").GetGuid();
+        var page = await hub.SignedInPageAsync(1366, 768);
+        await AdminPages.OpenAsync(page, $"entry/{entry}");
+        var target = await page.InputValueAsync("#move-library");
+        await page.ClickAsync("#move-button");
+        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("Moved to");
+        var after = await hub.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/entries/{entry}");
+        var library = await hub.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/libraries/{target}");
+        Assert.NotEqual(before, after.GetProperty("libraryId").GetGuid());
+        Assert.Equal(library.GetProperty("id").GetGuid(), after.GetProperty("libraryId").GetGuid());
+        Assert.Equal(HttpStatusCode.OK, (await hub.Admin.GetAsync($"/api/v1/entries/{entry}/stream")).StatusCode);
+        await page.Context.CloseAsync();
+    }
+
     private static async Task AxeAsync(IPage page, string what)
     {
         var axe = await page.RunAxe(new AxeRunOptions { ResultTypes = [ResultType.Violations] });
