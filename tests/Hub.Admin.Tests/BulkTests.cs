@@ -76,7 +76,7 @@ public sealed class BulkTests(AdminFixture hub)
             Assert.Equal("completed", (await hub.WaitForJobAsync(id, "completed", "failed")).GetProperty("state").GetString());
         }
 
-        // Select all (whatever else waits, e.g. from other tests) and reject: the third is rejected too.
+        // The one left, rejected the same way.
         await page.CheckAsync($"[data-job='{ids[2]}'] input[data-select]");
         await page.ClickAsync("#inbox-reject-selected");
         await Assertions.Expect(page.Locator($"[data-job='{ids[2]}']")).ToHaveCountAsync(0);

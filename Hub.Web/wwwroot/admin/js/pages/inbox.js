@@ -29,7 +29,7 @@ export async function render(main) {
     approveSelected.textContent = n ? `Approve ${n} selected` : 'Approve selected';
     rejectSelected.textContent = n ? `Reject ${n} selected` : 'Reject selected';
     selectAll.checked = all > 0 && n === all;
-    bulkBar.hidden = all < 2;
+    bulkBar.hidden = all === 0;
   }
   const unmatched = el('div', { class: 'cards', id: 'unmatched' });
   const scanStatus = el('p', { class: 'muted', id: 'scan-status', role: 'status' });
