@@ -28,7 +28,7 @@ export async function render(main) {
         if (saved) show(saved);
       } },
         el('label', { class: 'check' }, confirmFirst, ' Ask the sender to confirm library and format before an import starts'),
-        el('div', { class: 'row-form' }, field('Default library', library), field('Default format', format), field('Imports from the bot', mode),
+        el('div', { class: 'row-form' }, field('Default library', library), field('Default format', format), field('Links from non-admins', mode),
           field('Results', delivery)),
         el('p', { class: 'muted' }, 'These are everyone\'s defaults; each person may change format, confirming and results for themselves with /settings in the chat.'),
         el('div', {}, el('button', { type: 'submit' }, 'Save settings')))),
