@@ -122,6 +122,7 @@ public static class HubDomainServiceCollectionExtensions
 
         // Entries, playlists, signed links, statistics (stream events are written in batches in the background)
         services.AddSingleton<EntryService>();
+        services.AddSingleton<EntryMover>();
         services.AddSingleton<PlaylistService>();
         services.AddSingleton<PublicAddress>();
         services.AddSingleton<SignedLinks>();

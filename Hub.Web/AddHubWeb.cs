@@ -19,6 +19,7 @@ public static class HubWebServiceCollectionExtensions
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<HubExceptionHandler>();
+        services.AddSingleton<RecentErrors>();
         // A query or body the framework cannot bind throws, so the reply's detail says which parameter (else a bare 400).
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>

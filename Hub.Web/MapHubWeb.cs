@@ -44,6 +44,7 @@ public static class HubWebApplicationExtensions
         api.MapTools();
         api.RequireCors(ApiCors.PolicyName);
         api.MapInfo();
+        api.MapSystem();
         api.MapPairing();
         api.MapImports();
         api.MapJobs();

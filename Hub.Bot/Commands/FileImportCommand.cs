@@ -55,7 +55,7 @@ public sealed class FileImportCommand(TelegramFiles telegramFiles, BotSender sen
                 FileName = name,
                 Title = m.Caption, // a forwarded video's or document's caption names it
                 Library = settings.DefaultLibrary,
-                Mode = ImportModes.Auto,
+                Mode = TelegramSettings.ImportModeFor(settings.ImportMode, ctx.IsAdmin),
                 Door = Doors.Bot,
                 RequestedBy = ctx.RequestedBy,
             }, status.MessageId, ct).ConfigureAwait(false);

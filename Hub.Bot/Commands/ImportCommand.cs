@@ -56,7 +56,7 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
         var urls = links.Select(l => l.Url).ToList();
         // The sender's own choices where they made them, the admin's defaults elsewhere.
         var own = await settingsStore.GetAsync(ctx.From.Id, ct).ConfigureAwait(false);
-        var settings = new TelegramSettings(own.DefaultLibrary, own.DefaultFormat, own.Confirm, own.Delivery);
+        var settings = new TelegramSettings(own.DefaultLibrary, own.DefaultFormat, own.Confirm, own.Delivery, own.ImportMode);
         if (urls.Count > MaxLinksPerMessage)
         {
             sender.Post(ctx.ChatId, $"That's {urls.Count} links; I'll take the first {MaxLinksPerMessage}. Send the rest in another message.");
@@ -91,7 +91,7 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
         {
             try
             {
-                await StartJobAsync(ctx, Request(ctx, link.Url, settings.DefaultLibrary, settings.DefaultFormat, wholePlaylist: true, link.Clip), null, ct)
+                await StartJobAsync(ctx, Request(ctx, link.Url, settings.DefaultLibrary, settings.DefaultFormat, wholePlaylist: true, settings.ImportMode, link.Clip), null, ct)
                     .ConfigureAwait(false);
                 started++;
             }
@@ -203,7 +203,8 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
                     return "stale";
                 }
                 await sender.AnswerAsync(cb.Id, "Importing…", ct).ConfigureAwait(false);
-                var job = await StartJobAsync(ctx, Request(ctx, choice.Url, choice.Library, choice.Format, choice.WholePlaylist, choice.Clip), choice.MessageId, ct)
+                var mode = (await settingsStore.GetAsync(ctx.From.Id, ct).ConfigureAwait(false)).ImportMode;
+                var job = await StartJobAsync(ctx, Request(ctx, choice.Url, choice.Library, choice.Format, choice.WholePlaylist, mode, choice.Clip), choice.MessageId, ct)
                     .ConfigureAwait(false);
                 return "job " + job.Id;
             default:
@@ -287,13 +288,14 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
         return sb.ToString();
     }
 
-    private static ImportRequest Request(BotContext ctx, string url, string? library, string? format, bool wholePlaylist, ClipRange? clip = null) => new()
+    private static ImportRequest Request(BotContext ctx, string url, string? library, string? format, bool wholePlaylist, string importMode,
+        ClipRange? clip = null) => new()
     {
         Clip = clip,
         Url = url,
         Library = library,
         Format = format,
-        Mode = ImportModes.Auto,
+        Mode = TelegramSettings.ImportModeFor(importMode, ctx.IsAdmin),
         WholePlaylist = wholePlaylist,
         Door = Doors.Bot,
         RequestedBy = ctx.RequestedBy,

@@ -6,8 +6,9 @@ namespace Hub.Domain.Access;
 
 /// <summary>What applies to one person: their own choices where they made one, the admin's global defaults elsewhere.</summary>
 /// <param name="Own">Which of format, confirm and delivery the person chose themselves (the rest follow the defaults).</param>
+/// <param name="ImportMode">The admin's setting for everyone (see <see cref="TelegramSettings.ImportModeFor"/> for one sender).</param>
 public sealed record PersonalSettings(string? DefaultLibrary, string? DefaultFormat, string Confirm, string Delivery, bool AdminNotices,
-    IReadOnlySet<string> Own)
+    IReadOnlySet<string> Own, string ImportMode = Imports.ImportModes.Auto)
 {
     public bool ConfirmFirst => Confirm == BotConfirm.On;
     public bool SendFiles => Delivery == BotDelivery.Files;
@@ -34,7 +35,7 @@ public sealed class PersonalSettingsStore(IDbContextFactory<HubDbContext> dbFact
         if (contact?.Confirm is not null) own.Add("confirm");
         if (contact?.Delivery is not null) own.Add("delivery");
         return new PersonalSettings(global.DefaultLibrary, contact?.DefaultFormat ?? global.DefaultFormat, contact?.Confirm ?? global.Confirm,
-            contact?.Delivery ?? global.Delivery, contact is { IsAdmin: true, AdminNotices: true }, own);
+            contact?.Delivery ?? global.Delivery, contact is { IsAdmin: true, AdminNotices: true }, own, global.ImportMode);
     }
 
     /// <exception cref="HubNotFoundException">No such contact.</exception>

@@ -1,3 +1,5 @@
+using Hub.Domain.Imports;
+
 namespace Hub.Domain.Access;
 
 /// <summary>
@@ -32,17 +34,23 @@ public static class BotDelivery
 
 /// <summary>
 /// The bot's settings admins change from the chat or the admin API: everyone's defaults, which each person may override
-/// for themselves (<see cref="PersonalSettingsStore"/>). Null library/format: the rules decide.
+/// for themselves (<see cref="PersonalSettingsStore"/>). Null library/format: the rules decide. <paramref name="ImportMode"/>:
+/// do links non-admins send import at once (<c>auto</c>) or wait in the inbox for an admin (<c>review</c>)?
 /// </summary>
-public sealed record TelegramSettings(string? DefaultLibrary, string? DefaultFormat, string Confirm, string Delivery = BotDelivery.Files)
+public sealed record TelegramSettings(string? DefaultLibrary, string? DefaultFormat, string Confirm, string Delivery = BotDelivery.Files,
+    string ImportMode = ImportModes.Auto)
 {
     public static readonly TelegramSettings Default = new(null, null, BotConfirm.On);
 
     public bool ConfirmFirst => Confirm == BotConfirm.On;
+
+    /// <summary>The import mode of one sender's bot imports: admins' own are filed at once (they would approve them anyway).</summary>
+    public static string ImportModeFor(string setting, bool isAdmin) => isAdmin ? ImportModes.Auto : setting;
 }
 
 /// <summary>
 /// A change to <see cref="TelegramSettings"/>: null leaves a value as it is, "" clears library or format.
 /// <paramref name="Mode"/> is the deprecated name of <paramref name="Confirm"/> (preview = on, auto = off).
 /// </summary>
-public sealed record TelegramSettingsPatch(string? DefaultLibrary, string? DefaultFormat, string? Confirm, string? Mode = null, string? Delivery = null);
+public sealed record TelegramSettingsPatch(string? DefaultLibrary, string? DefaultFormat, string? Confirm, string? Mode = null, string? Delivery = null,
+    string? ImportMode = null);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hub.Domain.Engines;
+using Hub.Domain.Imports;
 using Hub.Domain.Libraries;
 using Hub.Domain.Settings;
 using Hub.Domain.Storage;
@@ -64,7 +65,12 @@ public sealed class TelegramSettingsStore(IDbContextFactory<HubDbContext> dbFact
         {
             throw new HubValidationException("delivery", "delivery must be 'files' (send media into the chat when it fits) or 'links' (links only).");
         }
-        var updated = new TelegramSettings(library, format, confirm, delivery);
+        var importMode = patch.ImportMode ?? current.ImportMode;
+        if (!ImportModes.IsValid(importMode))
+        {
+            throw new HubValidationException("importMode", "importMode must be 'auto' (links import at once) or 'review' (they wait in the inbox for an admin).");
+        }
+        var updated = new TelegramSettings(library, format, confirm, delivery, importMode);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
         var value = JsonSerializer.SerializeToDocument(updated, Json);
@@ -91,8 +97,9 @@ public sealed class TelegramSettingsStore(IDbContextFactory<HubDbContext> dbFact
         }
         var confirm = BotConfirm.IsValid(stored.Confirm) ? stored.Confirm! : BotConfirm.FromLegacyMode(stored.Mode) ?? TelegramSettings.Default.Confirm;
         return new TelegramSettings(stored.DefaultLibrary, stored.DefaultFormat, confirm,
-            BotDelivery.IsValid(stored.Delivery) ? stored.Delivery! : TelegramSettings.Default.Delivery);
+            BotDelivery.IsValid(stored.Delivery) ? stored.Delivery! : TelegramSettings.Default.Delivery,
+            ImportModes.IsValid(stored.ImportMode) ? stored.ImportMode! : TelegramSettings.Default.ImportMode);
     }
 
-    private sealed record StoredSettings(string? DefaultLibrary, string? DefaultFormat, string? Confirm, string? Mode, string? Delivery);
+    private sealed record StoredSettings(string? DefaultLibrary, string? DefaultFormat, string? Confirm, string? Mode, string? Delivery, string? ImportMode);
 }

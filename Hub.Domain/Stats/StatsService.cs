@@ -9,10 +9,22 @@ namespace Hub.Domain.Stats;
 public sealed class StatsService(NpgsqlDataSource dataSource, IOptions<HubOptions> options, TimeProvider time)
 {
     public const int ImportDays = 30;
+    public const int MaxImportDays = 3660;
 
-    /// <summary>What the library holds. File-system paths are for admins: others get the figures without them.</summary>
-    public async Task<LibraryStats> LibraryAsync(Requester requester, CancellationToken cancellationToken)
+    /// <summary>What the library holds, with imports per day over the last 30 days.</summary>
+    public Task<LibraryStats> LibraryAsync(Requester requester, CancellationToken cancellationToken) =>
+        LibraryAsync(requester, ImportDays, cancellationToken);
+
+    /// <summary>
+    /// What the library holds, with imports per day over the last <paramref name="importDays"/> days (today included;
+    /// 0 = since the first entry). File-system paths are for admins: others get the figures without them.
+    /// </summary>
+    public async Task<LibraryStats> LibraryAsync(Requester requester, int importDays, CancellationToken cancellationToken)
     {
+        if (importDays is < 0 or > MaxImportDays)
+        {
+            throw new HubValidationException("days", $"days must be 1 to {MaxImportDays}, or 0 for all time.");
+        }
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var byLibrary = await GroupAsync(conn, "SELECT coalesce(l.name, e.library_id::text), count(*), coalesce(sum(e.size_bytes), 0) FROM entries e " +
             "LEFT JOIN libraries l ON l.id = e.library_id GROUP BY 1 ORDER BY 2 DESC, 1", cancellationToken).ConfigureAwait(false);
@@ -20,12 +32,12 @@ public sealed class StatsService(NpgsqlDataSource dataSource, IOptions<HubOption
         var byContainer = await GroupAsync(conn, "SELECT coalesce(container, 'unknown'), count(*), coalesce(sum(size_bytes), 0) FROM entries GROUP BY 1 ORDER BY 2 DESC, 1", cancellationToken).ConfigureAwait(false);
         var byPlatform = await GroupAsync(conn, "SELECT coalesce(platform, 'unknown'), count(*), coalesce(sum(size_bytes), 0) FROM entries GROUP BY 1 ORDER BY 2 DESC, 1", cancellationToken).ConfigureAwait(false);
 
-        var since = time.GetUtcNow().UtcDateTime.Date.AddDays(-(ImportDays - 1));
+        DateTime? since = importDays == 0 ? null : time.GetUtcNow().UtcDateTime.Date.AddDays(-(importDays - 1));
         var perDay = new List<DayCount>();
         await using (var cmd = new NpgsqlCommand(
-            "SELECT (created_at AT TIME ZONE 'UTC')::date, count(*), coalesce(sum(size_bytes), 0) FROM entries WHERE created_at >= $1 GROUP BY 1 ORDER BY 1", conn))
+            "SELECT (created_at AT TIME ZONE 'UTC')::date, count(*), coalesce(sum(size_bytes), 0) FROM entries WHERE ($1::timestamptz IS NULL OR created_at >= $1) GROUP BY 1 ORDER BY 1", conn))
         {
-            cmd.Parameters.AddWithValue(new DateTimeOffset(since, TimeSpan.Zero));
+            cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, since is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : DBNull.Value);
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
                 perDay.Add(new DayCount(r.GetFieldValue<DateOnly>(0), r.GetInt64(1), r.GetInt64(2)));
@@ -42,7 +54,8 @@ public sealed class StatsService(NpgsqlDataSource dataSource, IOptions<HubOption
         var bytes = byKind.Sum(k => k.Bytes);
         var storage = Storage(bytes);
         return new LibraryStats(entries, bytes, byLibrary, byKind, byContainer, byPlatform, perDay, jobs,
-            requester.IsAdmin ? storage : storage with { MediaDir = null });
+            requester.IsAdmin ? storage : storage with { MediaDir = null },
+            since is { } first ? DateOnly.FromDateTime(first) : perDay.Count > 0 ? perDay[0].Day : null);
     }
 
     /// <summary>Free and total space of the file system holding the media folder (the nearest existing parent).</summary>

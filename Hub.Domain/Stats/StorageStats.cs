@@ -7,6 +7,7 @@ public sealed record DayCount(DateOnly Day, long Count, long Bytes);
 /// <summary>Disk figures; <see cref="MediaDir"/> (an absolute path on the server) is given to admins only, null for others.</summary>
 public sealed record StorageStats(long EntriesBytes, string? MediaDir, long? FreeBytes, long? TotalBytes);
 
+/// <summary><see cref="ImportsFrom"/>: the first day <see cref="ImportsPerDay"/> covers (days without imports are left out).</summary>
 public sealed record LibraryStats(
     long Entries,
     long Bytes,
@@ -16,4 +17,5 @@ public sealed record LibraryStats(
     IReadOnlyList<CountBytes> ByPlatform,
     IReadOnlyList<DayCount> ImportsPerDay,
     IReadOnlyDictionary<string, long> JobsByState,
-    StorageStats Storage);
+    StorageStats Storage,
+    DateOnly? ImportsFrom = null);

@@ -28,6 +28,9 @@ public static class EntriesApi
         g.MapPatch("/{id:guid}", UpdateEntry).WithName("UpdateEntry").WithSummary("Change an entry's title, tags or properties (merge patch) (its owner or an admin).");
         g.MapDelete("/{id:guid}", DeleteEntry).WithName("DeleteEntry")
             .WithSummary("Delete an entry and its file (keep_file=true keeps the file) (its owner or an admin).");
+        g.MapPost("/{id:guid}/move", MoveEntry).WithName("MoveEntry")
+            .WithSummary("Move an entry to another library (id or slug): its file is filed by that library's path template (its owner or an admin).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status403Forbidden);
         return api;
     }
 
@@ -66,6 +69,9 @@ public static class EntriesApi
 
     private static async Task<Ok<EntryDto>> UpdateEntry(Guid id, EntryPatchRequest body, ClaimsPrincipal user, EntryService entries, CancellationToken ct) =>
         TypedResults.Ok(EntryDto.From(await entries.UpdateAsync(user.ToRequester(), id, new EntryPatch(body.Title, body.Tags, body.Properties), ct)));
+
+    private static async Task<Ok<EntryDto>> MoveEntry(Guid id, MoveEntryRequest body, ClaimsPrincipal user, EntryMover mover, CancellationToken ct) =>
+        TypedResults.Ok(EntryDto.From(await mover.MoveAsync(user.ToRequester(), id, body.Library ?? "", ct)));
 
     private static async Task<NoContent> DeleteEntry(Guid id, ClaimsPrincipal user, EntryService entries, [FromQuery(Name = "keep_file")] string? keepFile, CancellationToken ct)
     {

@@ -45,4 +45,7 @@ public sealed record EntryDto(
 public sealed record EntryPageDto(IReadOnlyList<EntryDto> Items, string? NextCursor);
 
 /// <summary>PATCH body: any of title, tags (replaces the list), properties (merged; a null value removes a key).</summary>
+/// <summary>The library (id or slug) an entry moves to.</summary>
+public sealed record MoveEntryRequest(string? Library);
+
 public sealed record EntryPatchRequest(string? Title, IReadOnlyList<string>? Tags, System.Text.Json.Nodes.JsonObject? Properties);

@@ -21,6 +21,9 @@ public sealed record LibraryBody(string? Name = null, string? RootFolder = null,
 
 public sealed record LibraryDeletedDto(Guid Id, int EntriesMoved, int EntriesRemoved, int FilesMissing);
 
+/// <summary>Where a made-up entry would be filed under <paramref name="Template"/>, relative to the library folder.</summary>
+public sealed record TemplateExampleDto(string Template, string Example);
+
 /// <summary><c>/api/v1/libraries</c>: everyone can list and read; admins create, change and delete.</summary>
 public static class LibrariesApi
 {
@@ -28,6 +31,9 @@ public static class LibrariesApi
     {
         var g = api.MapGroup("/libraries").WithTags("Libraries").ProducesProblem(StatusCodes.Status401Unauthorized);
         g.MapGet("/", ListLibraries).WithName("ListLibraries").WithSummary("Every library, by name.");
+        g.MapGet("/template-example", TemplateExample).WithName("GetPathTemplateExample")
+            .WithSummary("Checks a path template and shows where a sample entry (kind=video|audio) would be filed; 400 naming pathTemplate when it is unusable.")
+            .ProducesValidationProblem();
         g.MapGet("/{id}", GetLibrary).WithName("GetLibrary").WithSummary("One library, by id or slug.").ProducesProblem(StatusCodes.Status404NotFound);
         var admin = g.MapGroup("").RequireAuthorization(HubWebServiceCollectionExtensions.AdminPolicy).ProducesProblem(StatusCodes.Status403Forbidden);
         admin.MapPost("/", CreateLibrary).WithName("CreateLibrary")
@@ -75,6 +81,19 @@ public static class LibrariesApi
         };
         var result = await libraries.DeleteAsync(library.Id, deleteMode, ct);
         return TypedResults.Ok(new LibraryDeletedDto(library.Id, result.EntriesMoved, result.EntriesRemoved, result.FilesMissing));
+    }
+
+    /// <summary>The admin's live example while typing a template: the same renderer imports use, on a made-up entry.</summary>
+    private static Ok<TemplateExampleDto> TemplateExample(string? template, string? kind, string? library, TimeProvider time)
+    {
+        var audio = string.Equals(kind, "audio", StringComparison.OrdinalIgnoreCase);
+        var sample = new PathTokens
+        {
+            Platform = audio ? "soundcloud" : "youtube", Uploader = audio ? "Some Artist" : "Some Channel",
+            Title = audio ? "A Song: Live/Acoustic?" : "A Video: How/Why?", Id = audio ? "123456789" : "dQw4w9WgXcQ",
+            Ext = audio ? "m4a" : "mp4", Library = string.IsNullOrWhiteSpace(library) ? "Library" : library, MediaKind = audio ? "audio" : "video",
+        };
+        return TypedResults.Ok(new TemplateExampleDto(template ?? "", PathTemplate.Render(template ?? "", sample, time.GetUtcNow())));
     }
 
     private static async Task<Library> FindAsync(LibraryService libraries, string id, CancellationToken ct) =>

@@ -18,7 +18,7 @@ namespace Hub.Web;
 /// so an operator handed the id finds the cause. (Since .NET 10 the exception middleware logs nothing itself once a
 /// handler has taken the exception.)
 /// </summary>
-public sealed class HubExceptionHandler(ILogger<HubExceptionHandler> logger) : IExceptionHandler
+public sealed class HubExceptionHandler(ILogger<HubExceptionHandler> logger, RecentErrors recent, TimeProvider time) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -47,6 +47,7 @@ public sealed class HubExceptionHandler(ILogger<HubExceptionHandler> logger) : I
         // The route pattern, not the path: a signed link's path is its secret.
         var route = (feature?.Endpoint as RouteEndpoint)?.RoutePattern.RawText ?? feature?.Path ?? context.Request.Path.Value ?? "";
         logger.LogError(exception, "Unhandled error {ErrorId} on {Method} {Route} for {Caller}", errorId, context.Request.Method, route, CallerOf(context.User));
+        recent.Add(new RecentError(errorId, time.GetUtcNow(), context.Request.Method, route, exception.GetType().Name, exception.Message));
         var problem = Problems.Create(StatusCodes.Status500InternalServerError, "internal", "Internal error",
             $"Something went wrong on the server. Error id: {errorId}.");
         problem.Extensions["errorId"] = errorId;

@@ -18,14 +18,21 @@ public static class StatsApi
     {
         var g = api.MapGroup("/stats").WithTags("Statistics");
         g.MapGet("/", Library).WithName("GetStats")
-            .WithSummary("Entries and bytes by library, media kind, container and platform; imports per day (30 days); jobs by state; storage used and free (the media folder's path for admins only).");
+            .WithSummary("Entries and bytes by library, media kind, container and platform; imports per day over the last `days` days (default 30, 1 to 3660, 0 = all time; importsFrom is the first day covered); jobs by state; storage used and free (the media folder's path for admins only).")
+            .ProducesValidationProblem();
         g.MapGet("/downloads", Downloads).WithName("GetDownloadStats")
             .WithSummary("Stream and download events in [from, to) (default: 30 days), optionally for one entry or kind: totals, per day, top 10 entries.");
         return api;
     }
 
-    private static async Task<Ok<LibraryStats>> Library(ClaimsPrincipal user, StatsService stats, CancellationToken ct) =>
-        TypedResults.Ok(await stats.LibraryAsync(user.ToRequester(), ct));
+    private static async Task<Ok<LibraryStats>> Library(ClaimsPrincipal user, StatsService stats, [FromQuery] string? days, CancellationToken ct)
+    {
+        var importDays = string.IsNullOrWhiteSpace(days) ? StatsService.ImportDays
+            : days.Trim() == "all" ? 0
+            : int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
+            : throw new HubValidationException("days", "days must be a whole number of days (0 or all for all time).");
+        return TypedResults.Ok(await stats.LibraryAsync(user.ToRequester(), importDays, ct));
+    }
 
     private static async Task<Ok<DownloadStats>> Downloads(StatsService stats, [FromQuery] string? from, [FromQuery] string? to,
         [FromQuery] string? entry, [FromQuery] string? kind, CancellationToken ct)

@@ -7,8 +7,11 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Hub.Web.Telegram;
 
-/// <summary><c>confirm</c>: on = the sender confirms library and format with buttons first; off = links import at once.</summary>
-public sealed record TelegramSettingsDto(string? DefaultLibrary, string? DefaultFormat, string Confirm, string Delivery);
+/// <summary>
+/// <c>confirm</c>: on = the sender confirms library and format with buttons first; off = links import at once.
+/// <c>importMode</c>: auto = non-admins' imports are filed at once; review = they wait in the inbox for an admin.
+/// </summary>
+public sealed record TelegramSettingsDto(string? DefaultLibrary, string? DefaultFormat, string Confirm, string Delivery, string ImportMode);
 
 public sealed record ContactDto(long TelegramId, string? Username, string? FirstName, string? LastName, string Role, string Status, bool Allowed,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastSeenAt);
@@ -28,7 +31,7 @@ public static class TelegramApi
     public static RouteGroupBuilder MapTelegram(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/telegram").RequireAuthorization(HubWebServiceCollectionExtensions.AdminPolicy).WithTags("Telegram");
-        g.MapGet("/settings", GetSettings).WithName("GetTelegramSettings").WithSummary("The bot's defaults: library, format, whether senders confirm first (confirm: on|off), and whether results come as files where they fit (delivery: files|links). Each person may override format, confirm and delivery in the bot's /settings.");
+        g.MapGet("/settings", GetSettings).WithName("GetTelegramSettings").WithSummary("The bot's defaults: library, format, whether senders confirm first (confirm: on|off), and whether results come as files where they fit (delivery: files|links), and whether non-admins' imports wait in the inbox (importMode: auto|review). Each person may override format, confirm and delivery in the bot's /settings.");
         g.MapPut("/settings", PutSettings).WithName("UpdateTelegramSettings").WithSummary("Change bot settings; absent fields stay, \"\" clears library or format; the old mode: preview|auto is still read.");
         g.MapGet("/contacts", ListContacts).WithName("ListTelegramContacts").WithSummary("Contacts, optionally only one status (pending, allowed, blocked).");
         g.MapPost("/contacts", AddContact).WithName("AddTelegramContact").WithSummary("Add (or change) a contact by Telegram user id.");
@@ -99,7 +102,7 @@ public static class TelegramApi
             result.Total, result.Page, result.PageSize));
     }
 
-    private static TelegramSettingsDto ToDto(TelegramSettings s) => new(s.DefaultLibrary, s.DefaultFormat, s.Confirm, s.Delivery);
+    private static TelegramSettingsDto ToDto(TelegramSettings s) => new(s.DefaultLibrary, s.DefaultFormat, s.Confirm, s.Delivery, s.ImportMode);
 
     public static ContactDto ToDto(Contact c) =>
         new(c.TelegramId, c.Username, c.FirstName, c.LastName, c.Role, c.Status, c.Allowed, c.CreatedAt, c.UpdatedAt, c.LastSeenAt);

@@ -15,7 +15,7 @@ public sealed class EveryPageTests(AdminFixture hub)
         { "dashboard", "dashboard" }, { "import", "import" }, { "jobs", "jobs" }, { "job", "job/{job}" }, { "library", "library" },
         { "entry-video", "entry/{video}" }, { "entry-audio", "entry/{audio}" }, { "inbox", "inbox" }, { "tokens", "tokens" },
         { "libraries", "libraries" }, { "system", "system" },
-        { "playlists", "playlists" }, { "playlist", "playlist/{playlist}" },
+        { "playlists", "playlists" }, { "playlist", "playlist/{playlist}" }, { "stats", "stats" }, { "telegram", "telegram" },
     };
 
     [Theory]

@@ -48,6 +48,30 @@ public sealed class PlaylistTests(AdminFixture hub)
     }
 
     [Fact]
+    public async Task Static_ReorderedByDrag_StaysInItsNewOrder()
+    {
+        var created = await (await hub.Admin.PostAsJsonAsync("/api/v1/playlists", new { name = "Drag " + Guid.NewGuid().ToString("N")[..6], kind = "static" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var id = created.GetProperty("id").GetGuid();
+        foreach (var entry in new[] { hub.VideoEntry, hub.AudioEntry })
+        {
+            (await hub.Admin.PostAsJsonAsync($"/api/v1/playlists/{id}/items", new { entryId = entry })).EnsureSuccessStatusCode();
+        }
+        var page = await hub.SignedInPageAsync(1366, 768);
+        await AdminPages.OpenAsync(page, $"playlist/{id}");
+        var rows = page.Locator("#playlist-items li");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await rows.Nth(1).DragToAsync(rows.First);
+        await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-entry", hub.AudioEntry.ToString());
+
+        // Persisted: the API (and so a reload) has the new order.
+        var order = (await hub.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/playlists/{id}/entries")).GetProperty("items").EnumerateArray()
+            .Select(e => e.GetProperty("id").GetGuid()).ToList();
+        Assert.Equal([hub.AudioEntry, hub.VideoEntry], order);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Dynamic_PreviewsItsMatches_WhileBuilt()
     {
         var page = await hub.SignedInPageAsync(390, 844);

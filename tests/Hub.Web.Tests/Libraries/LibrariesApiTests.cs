@@ -58,6 +58,27 @@ public sealed class LibrariesApiTests(HubAppFactory app) : IClassFixture<HubAppF
         await ProblemAssert.IsAsync(await admin.GetAsync($"/api/v1/libraries/{id}"), 404, "not-found");
     }
 
+    [Fact]
+    public async Task TemplateExample_RendersASampleEntry_OrNamesTheFault()
+    {
+        var user = await app.CreateClientAsync("user");
+        var example = await user.GetFromJsonAsync<JsonElement>("/api/v1/libraries/template-example?template=" +
+            Uri.EscapeDataString("{platform}/{uploader}/{title} [{id}].{ext}"));
+        // The sample's "/" and "?" are made safe, as for a real import: one folder per "/" of the template only.
+        var path = example.GetProperty("example").GetString()!;
+        Assert.StartsWith("youtube/Some Channel/A Video", path, StringComparison.Ordinal);
+        Assert.EndsWith("[dQw4w9WgXcQ].mp4", path, StringComparison.Ordinal);
+        Assert.Equal(3, path.Split('/').Length);
+        var audio = await user.GetFromJsonAsync<JsonElement>("/api/v1/libraries/template-example?kind=audio&template=" + Uri.EscapeDataString("{kind}/{title}.{ext}"));
+        Assert.StartsWith("audio/A Song", audio.GetProperty("example").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith(".m4a", audio.GetProperty("example").GetString(), StringComparison.Ordinal);
+
+        foreach (var bad in new[] { "{title}", "/abs/{title}.{ext}", "{colour}.{ext}", "" })
+        {
+            await ProblemAssert.IsAsync(await user.GetAsync("/api/v1/libraries/template-example?template=" + Uri.EscapeDataString(bad)), 400, "validation", "pathTemplate");
+        }
+    }
+
     [Theory]
     [InlineData("""{"name":""}""", "name")]
     [InlineData("""{"name":"X","mediaKind":"photo"}""", "mediaKind")]

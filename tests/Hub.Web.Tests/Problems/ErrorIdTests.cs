@@ -69,5 +69,11 @@ public sealed class ErrorIdTests(LogCaptureAppFactory app) : IClassFixture<LogCa
         Assert.Contains(created.Token.Name, line.Message);
         Assert.IsType<PostgresException>(line.Exception);
         Assert.DoesNotContain(app.Entries, e => e.Message.Contains(created.Secret, StringComparison.Ordinal));
+        // And the System page lists it under that id, for an admin.
+        var admin = await app.CreateClientAsync("admin");
+        var system = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/system")).RootElement;
+        var listed = Assert.Single(system.GetProperty("recentErrors").EnumerateArray(), e => e.GetProperty("errorId").GetString() == errorId);
+        Assert.Equal(("GET", "PostgresException"), (listed.GetProperty("method").GetString(), listed.GetProperty("kind").GetString()));
+        Assert.Contains("/api/v1/playlists", listed.GetProperty("route").GetString(), StringComparison.Ordinal);
     }
 }

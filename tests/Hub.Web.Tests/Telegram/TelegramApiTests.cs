@@ -35,6 +35,15 @@ public sealed class TelegramApiTests(HubAppFactory app) : IClassFixture<HubAppFa
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty("confirm", out _));
+        // Imports from the bot: at once (the default), or waiting in the inbox; other fields stay as they were.
+        Assert.Equal("auto", saved.GetProperty("importMode").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/v1/telegram/settings", new { importMode = "review" })).StatusCode);
+        var review = await admin.GetFromJsonAsync<JsonElement>("/api/v1/telegram/settings");
+        Assert.Equal(("review", "off", "videos"), (review.GetProperty("importMode").GetString(), review.GetProperty("confirm").GetString(),
+            review.GetProperty("defaultLibrary").GetString()));
+        var badMode = await admin.PutAsJsonAsync("/api/v1/telegram/settings", new { importMode = "later" });
+        Assert.Equal(HttpStatusCode.BadRequest, badMode.StatusCode);
+        Assert.True((await badMode.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("importMode", out _));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ const svg = (tag, attrs = {}, ...kids) => {
 };
 
 /** Vertical bars over time: points = [{ label, value, title }]. */
-export function barChart(title, points, { format = String } = {}) {
+export function barChart(title, points, { format = String, id } = {}) {
   const w = 600, h = 160, pad = 20;
   const max = Math.max(1, ...points.map((p) => p.value));
   const bw = (w - pad) / Math.max(points.length, 1);
@@ -20,18 +20,18 @@ export function barChart(title, points, { format = String } = {}) {
     svg('text', { x: 0, y: 12, class: 'tick' }, format(max)),
     ...points.map((p, i) => {
       const bh = Math.max(p.value > 0 ? 2 : 0, (p.value / max) * (h - 20));
-      return svg('rect', { x: pad + i * bw + 1, y: h - bh, width: Math.max(bw - 2, 1), height: bh, rx: 2 },
+      return svg('rect', { x: pad + i * bw + 1, y: h - bh, width: Math.max(bw - 2, 1), height: bh, rx: 2, 'data-value': p.value },
         svg('title', {}, `${p.label}: ${p.title ?? format(p.value)}`));
     }),
     ...(points.length ? [svg('text', { x: pad, y: h + 16, class: 'tick' }, points[0].label),
       svg('text', { x: w, y: h + 16, class: 'tick', 'text-anchor': 'end' }, points[points.length - 1].label)] : []));
-  return el('figure', { class: 'panel chart-box' }, el('figcaption', {}, title), chart);
+  return el('figure', { class: 'panel chart-box', 'data-chart': id }, el('figcaption', {}, title), chart);
 }
 
 /** Horizontal bars for shares: rows = [{ label, value }]. */
-export function shareChart(title, rows, { format = String } = {}) {
+export function shareChart(title, rows, { format = String, id } = {}) {
   const max = Math.max(1, ...rows.map((r) => r.value));
-  return el('figure', { class: 'panel chart-box' }, el('figcaption', {}, title),
+  return el('figure', { class: 'panel chart-box', 'data-chart': id }, el('figcaption', {}, title),
     rows.length ? el('ul', { class: 'shares' }, ...rows.map((r) => {
       const bar = el('meter', { min: '0', max: String(max), value: String(r.value), 'aria-label': r.label });
       return el('li', {}, el('span', { class: 'share-label' }, r.label || 'unknown'), bar, el('span', { class: 'share-value' }, format(r.value)));
@@ -48,4 +48,21 @@ export function lastDays(series, n, pick) {
     out.push({ label: day.slice(5), value: d ? pick(d) : 0 });
   }
   return out;
+}
+
+/**
+ * Every day from `from` (YYYY-MM-DD) to today with a value for each, zero where the series has none; past about four
+ * months the bars become months (summed), so "all time" stays readable.
+ */
+export function daysSince(series, from, pick) {
+  const today = new Date().toISOString().slice(0, 10);
+  const n = Math.max(1, Math.round((Date.parse(today) - Date.parse(from || today)) / 86400000) + 1);
+  const days = lastDays(series, n, pick).map((p, i) => ({ ...p, day: new Date(Date.now() - (n - 1 - i) * 86400000).toISOString().slice(0, 10) }));
+  if (n <= 120) return days;
+  const months = new Map();
+  for (const d of days) {
+    const m = d.day.slice(0, 7);
+    months.set(m, { label: m, value: (months.get(m)?.value ?? 0) + d.value });
+  }
+  return [...months.values()];
 }

@@ -13,7 +13,8 @@ export async function render(main) {
     figures,
     el('section', { 'aria-labelledby': 'h-active' }, el('h2', { id: 'h-active' }, 'Running now'), active),
     el('section', { 'aria-labelledby': 'h-recent' }, el('h2', { id: 'h-recent' }, 'Recently added'), recent),
-    el('section', { 'aria-labelledby': 'h-charts' }, el('h2', { id: 'h-charts' }, 'Statistics'), charts));
+    el('section', { 'aria-labelledby': 'h-charts' }, el('h2', { id: 'h-charts' }, 'Statistics'), charts,
+      el('p', {}, el('a', { href: '#stats' }, 'More statistics, over any range'))));
 
   const jobs = new Map();
   const drawActive = () => {
@@ -49,12 +50,12 @@ export async function render(main) {
 
   if (s) {
     charts.append(
-      barChart('Imports per day (30 days)', lastDays(s.importsPerDay, 30, (d) => d.count)),
-      barChart('Bytes imported per day', lastDays(s.importsPerDay, 30, (d) => d.bytes), { format: fmtBytes }),
-      ...(downloads.value ? [barChart('Bytes streamed and downloaded per day', lastDays(downloads.value.perDay, 30, (d) => d.bytes), { format: fmtBytes })] : []),
-      shareChart('Entries by library', s.byLibrary.map((r) => ({ label: r.key, value: r.entries }))),
-      shareChart('Entries by platform', s.byPlatform.map((r) => ({ label: r.key, value: r.entries }))),
-      shareChart('Storage by format', s.byContainer.map((r) => ({ label: r.key, value: r.bytes })), { format: fmtBytes }));
+      barChart('Imports per day (30 days)', lastDays(s.importsPerDay, 30, (d) => d.count), { id: 'imports' }),
+      barChart('Bytes imported per day', lastDays(s.importsPerDay, 30, (d) => d.bytes), { format: fmtBytes, id: 'imported-bytes' }),
+      ...(downloads.value ? [barChart('Bytes streamed and downloaded per day', lastDays(downloads.value.perDay, 30, (d) => d.bytes), { format: fmtBytes, id: 'streamed' })] : []),
+      shareChart('Entries by library', s.byLibrary.map((r) => ({ label: r.key, value: r.entries })), { id: 'by-library' }),
+      shareChart('Entries by platform', s.byPlatform.map((r) => ({ label: r.key, value: r.entries })), { id: 'by-platform' }),
+      shareChart('Storage by format', s.byContainer.map((r) => ({ label: r.key, value: r.bytes })), { format: fmtBytes, id: 'by-format' }));
   }
 
   await resync();

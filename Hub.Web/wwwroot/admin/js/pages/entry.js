@@ -31,6 +31,7 @@ export async function render(main, id) {
         await act(e.submitter, () => api(`/entries/${id}`, { method: 'PATCH', body: JSON.stringify({
           title: title.value, tags: tags.value.split(',').map((t) => t.trim()).filter(Boolean) }) }), 'Saved');
       } }, field('Title', title), field('Tags', tags), el('button', { type: 'submit' }, 'Save'))),
+    moveSection(entry),
     await playlistSection(id),
     el('section', { class: 'panel', 'aria-labelledby': 'h-share' }, el('h2', { id: 'h-share' }, 'Share and download'),
       el('div', { class: 'row-form' }, field('Link valid for', ttl),
@@ -51,6 +52,20 @@ export async function render(main, id) {
         act(e.currentTarget, async () => { await api(`/entries/${id}`, { method: 'DELETE' }); location.hash = '#library'; }, 'Deleted');
       } }, 'Delete entry')));
   return () => { media.pause(); media.removeAttribute('src'); media.load(); };
+}
+
+/** Move to another library: the file is filed again by that library's path template. */
+function moveSection(entry) {
+  const others = state.libraries.filter((l) => l.id !== entry.libraryId);
+  if (!others.length) return '';
+  const pick = el('select', { id: 'move-library' }, ...others.map((l) => el('option', { value: l.slug }, l.name)));
+  return el('section', { class: 'panel', 'aria-labelledby': 'h-move' }, el('h2', { id: 'h-move' }, 'Move to another library'),
+    el('p', { class: 'muted' }, 'The file moves into that library\'s folder and is renamed by its path template; playlists keep it.'),
+    el('div', { class: 'row-form' }, field('Library', pick),
+      el('button', { type: 'button', id: 'move-button', class: 'secondary', onclick: (e) => act(e.currentTarget, async () => {
+        await post(`/entries/${entry.id}/move`, { library: pick.value });
+        window.dispatchEvent(new HashChangeEvent('hashchange')); // show it again, in its new library
+      }, `Moved to ${pick.selectedOptions[0]?.textContent}`) }, 'Move')));
 }
 
 /** Add to one of the hand-picked playlists the caller may change. */

@@ -5,7 +5,7 @@ import { follow } from '../live.js';
 import { progressText } from '../jobview.js';
 import { searchPanel, batchPanel, uploadPanel } from '../import-more.js';
 
-const FORMATS = [['', 'Library default'], ['video_best', 'Best video'], ['video_1080', 'Video up to 1080p'], ['video_720', 'Video up to 720p'],
+export const FORMATS = [['', 'Library default'], ['video_best', 'Best video'], ['video_1080', 'Video up to 1080p'], ['video_720', 'Video up to 720p'],
   ['audio_best', 'Best audio'], ['audio_mp3', 'Audio as MP3']];
 
 export async function render(main) {

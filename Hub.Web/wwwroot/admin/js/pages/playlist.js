@@ -22,7 +22,8 @@ export async function render(main, id) {
     try {
       entries = (await api(`/playlists/${id}/entries?limit=200`)).items;
       const fixed = pl.kind === 'static' && pl.canChange;
-      items.replaceChildren(...entries.map((e, i) => el('li', { class: 'entry-row', 'data-entry': e.id }, thumb(e.thumbnailUrl, ''),
+      items.replaceChildren(...entries.map((e, i) => el('li', { class: `entry-row${fixed ? ' draggable' : ''}`, 'data-entry': e.id, draggable: fixed ? 'true' : null,
+        ...(fixed ? dragHandlers(i) : {}) }, thumb(e.thumbnailUrl, ''),
         el('a', { class: 'tile-title remote', href: `#entry/${e.id}` }, `${i + 1}. ${e.title}`),
         el('span', { class: 'job-actions' }, el('span', { class: 'muted' }, fmtDuration(e.durationSeconds)),
           el('button', { type: 'button', class: 'secondary', onclick: () => playFrom(i) }, 'Play'),
@@ -36,6 +37,23 @@ export async function render(main, id) {
       if (!entries.length) items.replaceChildren(el('li', { class: 'empty' }, pl.kind === 'static'
         ? 'Empty. Open an entry and choose "Add to playlist".' : 'Nothing in the library matches this playlist yet.'));
     } catch (e) { items.replaceChildren(el('li', {}, errorBox(e, load))); }
+  }
+
+  // Drag a row onto another to move it there (the ↑ ↓ buttons do the same from the keyboard).
+  function dragHandlers(i) {
+    return {
+      ondragstart: (ev) => { ev.dataTransfer.setData('text/plain', String(i)); ev.dataTransfer.effectAllowed = 'move'; ev.currentTarget.classList.add('dragging'); },
+      ondragend: (ev) => ev.currentTarget.classList.remove('dragging'),
+      ondragover: (ev) => { ev.preventDefault(); ev.dataTransfer.dropEffect = 'move'; ev.currentTarget.classList.add('drop-here'); },
+      ondragleave: (ev) => ev.currentTarget.classList.remove('drop-here'),
+      ondrop: (ev) => {
+        ev.preventDefault();
+        ev.currentTarget.classList.remove('drop-here');
+        const from = Number(ev.dataTransfer.getData('text/plain'));
+        if (!Number.isInteger(from) || from === i || !entries[from]) return;
+        act(null, () => post(`/playlists/${id}/items/${entries[from].id}/move`, { position: i }), `Moved ${entries[from].title}`).then(load);
+      },
+    };
   }
 
   async function playFrom(i) {

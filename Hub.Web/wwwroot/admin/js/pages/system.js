@@ -1,15 +1,17 @@
 // System: Hub's version, the health of the database and the tools (with the yt-dlp update button), storage and the
-// queue's figures. It reads /api/v1/info, /health/ready and /api/v1/stats.
-import { el, api, post, act, toast, fmtBytes, stateName, errorBox, pageHeader } from '../core.js';
+// queue's figures, uptime, disk per folder, and the recent errors (with the ids callers were given) and failed jobs.
+// It reads /api/v1/info, /health/ready, /api/v1/stats and /api/v1/system.
+import { el, api, post, act, toast, fmtBytes, stateName, timeEl, errorBox, empty, pageHeader } from '../core.js';
 
 const LABELS = { database: 'Database', tools: 'ffmpeg, ffprobe and aria2', 'yt-dlp': 'yt-dlp' };
 
 export async function render(main) {
   main.append(pageHeader('System'));
-  const [info, health, stats] = await Promise.allSettled([api('/info'), fetch('/health/ready').then((r) => r.json()), api('/stats')]);
+  const [info, health, stats, sys] = await Promise.allSettled([api('/info'), fetch('/health/ready').then((r) => r.json()), api('/stats'), api('/system')]);
   const cards = el('div', { class: 'cards' });
   main.append(cards);
-  if (info.value) cards.append(card('Hub', 'Healthy', [['Version', info.value.version], ['API', `v${info.value.apiVersion}`]]));
+  if (info.value) cards.append(card('Hub', 'Healthy', [['Version', info.value.version], ['API', `v${info.value.apiVersion}`],
+    ...(sys.value ? [['Up for', el('span', { id: 'uptime' }, uptime(sys.value.uptimeSeconds))], ['Started', timeEl(sys.value.startedAt)]] : [])]));
   if (health.value?.checks) {
     for (const [name, c] of Object.entries(health.value.checks)) {
       const facts = Object.entries(c.data || {}).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]);
@@ -27,7 +29,31 @@ export async function render(main) {
       ...(s.mediaDir ? [['Folder', s.mediaDir]] : [])]));
     cards.append(card('Jobs', 'Healthy', Object.entries(stats.value.jobsByState ?? {}).map(([k, v]) => [stateName(k), String(v)])));
   }
+  if (sys.value) {
+    const s = sys.value;
+    main.append(
+      el('section', { 'aria-labelledby': 'h-folders' }, el('h2', { id: 'h-folders' }, 'Disk space per folder'),
+        el('ul', { class: 'panel log-list', id: 'system-folders' }, ...s.folders.map((f) => el('li', {},
+          el('strong', {}, f.name), ' ', el('code', { class: 'break' }, f.path), el('br'),
+          el('span', { class: 'muted' }, [f.usedBytes != null ? `entries ${fmtBytes(f.usedBytes)}` : '',
+            f.freeBytes != null ? `${fmtBytes(f.freeBytes)} free of ${fmtBytes(f.totalBytes)}` : 'disk unknown'].filter(Boolean).join(' · ')))))),
+      el('section', { 'aria-labelledby': 'h-errors' }, el('h2', { id: 'h-errors' }, 'Recent errors'),
+        s.recentErrors.length ? el('ul', { class: 'panel log-list', id: 'system-errors' }, ...s.recentErrors.map((e) => el('li', { 'data-error': e.errorId },
+          timeEl(e.at), ' ', el('code', {}, e.errorId), ' ', el('span', {}, `${e.method} ${e.route}`), el('br'),
+          el('span', { class: 'muted break' }, `${e.kind}: ${e.message}`))))
+          : empty('No unexpected errors since Hub started.', 'When a page says "Error id: …", that id shows up here with what went wrong.')),
+      el('section', { 'aria-labelledby': 'h-failed' }, el('h2', { id: 'h-failed' }, 'Recently failed jobs'),
+        s.recentFailures.length ? el('ul', { class: 'panel log-list', id: 'system-failures' }, ...s.recentFailures.map((j) => el('li', {},
+          timeEl(j.at), ' ', el('a', { class: 'remote', href: `#job/${j.id}` }, j.title || j.source || j.id), el('br'),
+          el('span', { class: 'muted break' }, `${j.errorKind ? j.errorKind + ': ' : ''}${j.error ?? ''}`))))
+          : empty('No job has failed.', 'Failed imports show here with their error; retry them from the Jobs page.')));
+  } else if (sys.reason) main.append(errorBox(sys.reason));
   return null;
+}
+
+function uptime(s) {
+  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+  return d ? `${d} d ${h} h` : h ? `${h} h ${m} min` : `${m} min`;
 }
 
 function card(title, status, facts, extra = []) {

@@ -1,0 +1,75 @@
+// Statistics: the stats API's charts in detail over a chosen range (7, 30, 90 days or all time): imports, bytes
+// imported, bytes streamed and downloaded per day, the most played entries, and what the library holds by library,
+// platform, media kind and format.
+import { el, api, fmtBytes, empty, errorBox, pageHeader } from '../core.js';
+import { barChart, shareChart, daysSince } from '../charts.js';
+
+const RANGES = [['7', '7 days'], ['30', '30 days'], ['90', '90 days'], ['all', 'All time']];
+
+export async function render(main) {
+  const figures = el('div', { class: 'figures', id: 'stats-figures' });
+  const charts = el('div', { class: 'charts', id: 'stats-charts' });
+  const shares = el('div', { class: 'charts', id: 'stats-shares' });
+  const top = el('div', { id: 'stats-top' });
+  const buttons = RANGES.map(([value, label]) => el('button', { type: 'button', class: 'secondary', 'data-range': value, 'aria-pressed': 'false',
+    onclick: () => load(value) }, label));
+  main.append(pageHeader('Statistics', el('div', { class: 'segmented', role: 'group', 'aria-label': 'Range' }, ...buttons)),
+    figures,
+    el('section', { 'aria-labelledby': 'h-time' }, el('h2', { id: 'h-time' }, 'Over time'), charts),
+    el('section', { 'aria-labelledby': 'h-top' }, el('h2', { id: 'h-top' }, 'Most played'), top),
+    el('section', { 'aria-labelledby': 'h-holds' }, el('h2', { id: 'h-holds' }, 'What the library holds'), shares));
+
+  async function load(range) {
+    for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.range === range));
+    main.setAttribute('aria-busy', 'true');
+    try {
+      const s = await api(`/stats?days=${range}`);
+      // Streams and downloads over the same days as the imports; "all" starts at the first import.
+      const from = s.importsFrom ?? new Date().toISOString().slice(0, 10);
+      const [streams, downloads] = await Promise.all(['stream', 'download'].map((kind) => api(`/stats/downloads?kind=${kind}&from=${from}`)));
+      const imports = s.importsPerDay.reduce((a, d) => ({ count: a.count + d.count, bytes: a.bytes + d.bytes }), { count: 0, bytes: 0 });
+      figures.replaceChildren(
+        figure('Imports', String(imports.count)), figure('Imported', fmtBytes(imports.bytes)),
+        figure('Streamed', `${fmtBytes(streams.totals.bytes)} · ${streams.totals.events} plays`),
+        figure('Downloaded', `${fmtBytes(downloads.totals.bytes)} · ${downloads.totals.events} files`));
+      charts.replaceChildren(
+        barChart('Imports per day', daysSince(s.importsPerDay, from, (d) => d.count), { id: 'imports' }),
+        barChart('Bytes imported per day', daysSince(s.importsPerDay, from, (d) => d.bytes), { format: fmtBytes, id: 'imported-bytes' }),
+        barChart('Bytes streamed per day', daysSince(streams.perDay, from, (d) => d.bytes), { format: fmtBytes, id: 'streamed' }),
+        barChart('Bytes downloaded per day', daysSince(downloads.perDay, from, (d) => d.bytes), { format: fmtBytes, id: 'downloaded' }));
+      const played = mergeTop(streams.topEntries, downloads.topEntries);
+      top.replaceChildren(played.length ? el('ol', { class: 'panel top-list' }, ...played.map((t) => el('li', {},
+        el('a', { class: 'remote', href: `#entry/${t.entryId}` }, t.title || 'Deleted entry'), ' ',
+        el('span', { class: 'muted' }, `${t.events} times · ${fmtBytes(t.bytes)}`))))
+        : empty('Nothing was played or downloaded in this range.', 'Play an entry from the Library, or choose a longer range.'));
+      shares.replaceChildren(
+        shareChart('Entries by library', s.byLibrary.map((r) => ({ label: r.key, value: r.entries })), { id: 'by-library' }),
+        shareChart('Entries by platform', s.byPlatform.map((r) => ({ label: r.key, value: r.entries })), { id: 'by-platform' }),
+        shareChart('Entries by media kind', s.byMediaKind.map((r) => ({ label: r.key, value: r.entries })), { id: 'by-kind' }),
+        shareChart('Storage by format', s.byContainer.map((r) => ({ label: r.key, value: r.bytes })), { format: fmtBytes, id: 'by-format' }));
+      charts.dataset.range = range; // what is drawn (the browser tests wait for it)
+    } catch (e) {
+      charts.replaceChildren(errorBox(e, () => load(range)));
+    } finally {
+      main.removeAttribute('aria-busy');
+    }
+  }
+
+  await load('30');
+  return null;
+}
+
+/** Streams and downloads of the same entry counted together, most played first. */
+function mergeTop(...lists) {
+  const by = new Map();
+  for (const t of lists.flat()) {
+    const o = by.get(t.entryId) ?? { entryId: t.entryId, title: t.title, events: 0, bytes: 0 };
+    o.events += t.events; o.bytes += t.bytes;
+    by.set(t.entryId, o);
+  }
+  return [...by.values()].sort((a, b) => b.events - a.events || b.bytes - a.bytes).slice(0, 10);
+}
+
+function figure(label, value) {
+  return el('div', { class: 'figure' }, el('span', { class: 'figure-value' }, value), el('span', { class: 'figure-label' }, label));
+}

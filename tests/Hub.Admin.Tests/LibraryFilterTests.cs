@@ -1,0 +1,35 @@
+using System.Net.Http.Json;
+using Hub.Testing;
+using Microsoft.Playwright;
+
+namespace Hub.Admin.Tests;
+
+[Collection(AdminCollection.Name)]
+public sealed class LibraryFilterTests(AdminFixture hub)
+{
+    [Fact]
+    public async Task Library_FiltersByTag_AndByDate()
+    {
+        hub.Site.MapFile("tagged.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "admin-tagged"), "video/mp4");
+        var entry = (await hub.ImportAndWaitAsync("tagged.mp4")).GetProperty("entryId").GetGuid();
+        (await hub.Admin.PatchAsJsonAsync($"/api/v1/entries/{entry}", new { tags = new[] { "filter-me" } })).EnsureSuccessStatusCode();
+        var page = await hub.SignedInPageAsync(390, 844);
+        await AdminPages.OpenAsync(page, "library");
+        await Assertions.Expect(page.Locator($"#entries [href='#entry/{hub.VideoEntry}']")).ToHaveCountAsync(1);
+
+        await page.FillAsync("#library-tag", "filter-me");
+        await page.DispatchEventAsync("#library-tag", "change");
+        await Assertions.Expect(page.Locator($"#entries [href='#entry/{hub.VideoEntry}']")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#entries a")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($"#entries [href='#entry/{entry}']")).ToHaveCountAsync(1);
+
+        // Added until yesterday: nothing (everything here was added today); until today: it is back.
+        await page.FillAsync("#library-to", DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd"));
+        await page.DispatchEventAsync("#library-to", "change");
+        await Assertions.Expect(page.Locator("#entries")).ToContainTextAsync("Nothing matches");
+        await page.FillAsync("#library-to", DateTime.UtcNow.ToString("yyyy-MM-dd"));
+        await page.DispatchEventAsync("#library-to", "change");
+        await Assertions.Expect(page.Locator($"#entries [href='#entry/{entry}']")).ToHaveCountAsync(1);
+        await page.Context.CloseAsync();
+    }
+}
