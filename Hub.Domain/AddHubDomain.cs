@@ -98,6 +98,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<FfprobeClient>();
         services.AddSingleton<ThumbnailExtractor>();
         services.AddSingleton<SubtitleFiles>();
+        services.AddSingleton<SubtitleSearch>();
         services.AddSingleton<AudioExtractor>();
         services.AddSingleton<ClipCutter>();
 

@@ -10,10 +10,12 @@ namespace Hub.Domain.Maintenance;
 /// <summary>
 /// Hourly housekeeping, run as a job in the maintenance queue (Coravel enqueues one per hour, see <see cref="Schedule"/>;
 /// the durable queue runs it like everything else): removes temp folders and uploads no unfinished job needs, and prunes
-/// old maintenance jobs (and webhook deliveries and subscription checks, which pile up by the hour).
+/// old maintenance jobs (and webhook deliveries and subscription checks, which pile up by the hour), and indexes the
+/// subtitles of entries not yet searchable by what was said (imported before migration 0016, or found by a scan).
 /// </summary>
 public sealed class MaintenanceHandler(
     IDbContextFactory<HubDbContext> dbFactory,
+    Entries.SubtitleSearch subtitleSearch,
     IOptions<HubOptions> options,
     TimeProvider time,
     ILogger<MaintenanceHandler> logger) : IJobHandler
@@ -33,7 +35,7 @@ public sealed class MaintenanceHandler(
             .ConfigureAwait(false);
     }
 
-    public sealed record Summary(int WorkDirs, int Uploads, int PrunedJobs);
+    public sealed record Summary(int WorkDirs, int Uploads, int PrunedJobs, int SubtitlesIndexed = 0);
 
     public async Task<Summary> CleanAsync(CancellationToken cancellationToken)
     {
@@ -73,7 +75,9 @@ public sealed class MaintenanceHandler(
         var old = time.GetUtcNow() - TimeSpan.FromDays(7);
         var pruned = await db.Jobs.Where(j => (j.Kind == Kind || j.Kind == Notifications.WebhookDeliveryHandler.Kind || j.Kind == Subscriptions.SubscriptionCheckHandler.Kind) && JobStates.Terminal.Contains(j.State) && j.FinishedAt < old)
             .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        return new Summary(workDirs, uploads, pruned);
+        var indexed = 0;
+        for (int n; (n = await subtitleSearch.BackfillAsync(200, cancellationToken).ConfigureAwait(false)) > 0;) indexed += n;
+        return new Summary(workDirs, uploads, pruned, indexed);
     }
 
     private bool TryDelete(string path)
