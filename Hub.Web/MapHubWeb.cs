@@ -56,6 +56,7 @@ public static class HubWebApplicationExtensions
         api.MapPlaylists();
         api.MapStats();
         app.MapSignedLinks();
+        app.MapSignedSubtitles();
         api.MapTelegram();
         api.MapWebhooks();
         api.MapSubscriptions();
