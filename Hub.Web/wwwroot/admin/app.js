@@ -16,6 +16,8 @@ route('inbox', () => import('./js/pages/inbox.js'), { title: 'Inbox', admin: tru
 route('tokens', () => import('./js/pages/tokens.js'), { title: 'Tokens', admin: true });
 route('libraries', () => import('./js/pages/libraries.js'), { title: 'Libraries' });
 route('system', () => import('./js/pages/system.js'), { title: 'System', admin: true });
+route('subscriptions', () => import('./js/pages/subscriptions.js'), { title: 'Subscriptions' });
+route('notifications', () => import('./js/pages/notifications.js'), { title: 'Notifications', admin: true });
 
 const KEY = 'hub.token';
 
