@@ -99,6 +99,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<ThumbnailExtractor>();
         services.AddSingleton<SubtitleFiles>();
         services.AddSingleton<SubtitleSearch>();
+        services.AddSingleton<Notifications.DiskSpaceWatch>();
         services.AddSingleton<AudioExtractor>();
         services.AddSingleton<ClipCutter>();
 
