@@ -45,7 +45,7 @@ public sealed class SubscriptionPagesTests(AdminFixture hub)
         await card.GetByRole(AriaRole.Button, new() { Name = "Check now" }).ClickAsync();
         var sub = await WaitAsync("Admin radio", s => s.GetProperty("itemsImported").GetInt32() > 0);
         Assert.Equal(1, sub.GetProperty("itemsImported").GetInt32());
-        await AdminPages.OpenAsync(page, "subscriptions");
+        await ReloadAsync(page);
         card = page.Locator("#subscription-list article", new() { HasText = "Admin radio" });
         await Assertions.Expect(card.Locator("dd").Nth(3)).ToHaveTextAsync("1"); // Imported
         Assert.True(await AdminPages.FitsWidthAsync(page), "the Subscriptions page scrolls sideways at 390 px with a subscription listed");
@@ -71,7 +71,8 @@ public sealed class SubscriptionPagesTests(AdminFixture hub)
         hub.Site.Map("admin-hook", async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
-            lock (received) received.Add(await reader.ReadToEndAsync());
+            var body = await reader.ReadToEndAsync();
+            lock (received) received.Add(body);
             context.Response.StatusCode = 200;
         });
         hub.Site.MapStatus("admin-hook-broken", 500);
@@ -87,7 +88,7 @@ public sealed class SubscriptionPagesTests(AdminFixture hub)
         await card.GetByRole(AriaRole.Button, new() { Name = "Send test" }).ClickAsync();
         for (var i = 0; i < 100 && received.Count == 0; i++) await Task.Delay(100);
         Assert.Single(received);
-        await AdminPages.OpenAsync(page, "notifications");
+        await ReloadAsync(page);
         await Assertions.Expect(card.Locator(".delivery[data-outcome=delivered]")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
@@ -103,7 +104,7 @@ public sealed class SubscriptionPagesTests(AdminFixture hub)
         await broken.GetByRole(AriaRole.Button, new() { Name = "Send test" }).ClickAsync();
         for (var i = 0; i < 100 && hub.Site.Count("admin-hook-broken") == 0; i++) await Task.Delay(100);
         await Task.Delay(500);
-        await AdminPages.OpenAsync(page, "notifications");
+        await ReloadAsync(page);
         await Assertions.Expect(page.Locator("#delivery-failures .delivery", new() { HasText = "Broken" }).First).ToContainTextAsync("HTTP 500");
         await AssertNoSeriousAxeFindingsAsync(page);
 
@@ -114,6 +115,13 @@ public sealed class SubscriptionPagesTests(AdminFixture hub)
         }
         Assert.Empty((await hub.Admin.GetFromJsonAsync<JsonElement>("/api/v1/webhooks")).EnumerateArray());
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Renders the page again (opening the same hash again would change nothing).</summary>
+    private static async Task ReloadAsync(IPage page)
+    {
+        await page.ReloadAsync();
+        await AdminPages.OpenAsync(page, page.Url.Split('#')[1]);
     }
 
     private static async Task AddAsync(IPage page, string name, string url, string format)
