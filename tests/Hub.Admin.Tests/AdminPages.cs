@@ -9,7 +9,8 @@ public static class AdminPages
     {
         await page.GotoAsync("/admin/#" + hash);
         await page.WaitForSelectorAsync("#top:not([hidden])");
-        await page.WaitForFunctionAsync("() => !document.getElementById('main').hasAttribute('aria-busy') && document.querySelector('#view h1')");
+        // The router marks #view busy while a page renders (#main never is): a page's heading comes before its data.
+        await page.WaitForFunctionAsync("() => !document.getElementById('view').hasAttribute('aria-busy') && document.querySelector('#view h1')");
         // Thumbnails arrive as blobs after the page has rendered; give them a moment before anyone measures or shoots.
         await page.WaitForTimeoutAsync(300);
     }
