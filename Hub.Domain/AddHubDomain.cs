@@ -100,6 +100,8 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<FfprobeClient>();
         services.AddSingleton<ThumbnailExtractor>();
         services.AddSingleton<SubtitleFiles>();
+        services.AddSingleton<SubtitleSearch>();
+        services.AddSingleton<Notifications.DiskSpaceWatch>();
         services.AddSingleton<AudioExtractor>();
         services.AddSingleton<ClipCutter>();
 

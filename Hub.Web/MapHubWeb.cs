@@ -57,6 +57,7 @@ public static class HubWebApplicationExtensions
         api.MapPlaylists();
         api.MapStats();
         app.MapSignedLinks();
+        app.MapSignedSubtitles();
         api.MapTelegram();
         api.MapWebhooks();
         api.MapSubscriptions();

@@ -69,7 +69,7 @@ public sealed class PersonalSettingsCommand(PersonalSettingsStore store, BotSend
             + $"Format: {Labels.Format(s.DefaultFormat)}{Source(own, "format")}\n"
             + $"Preview links first: {(s.ConfirmFirst ? "on" : "off")}{Source(own, "confirm")}\n"
             + $"When done: {(s.SendFiles ? "send the file when Telegram allows, else a link" : "links only")}{Source(own, "delivery")}"
-            + (isAdmin ? $"\nNotices about the inbox and approved items: {(s.AdminNotices ? "on" : "off")}" : "");
+            + (isAdmin ? $"\nNotices about the inbox, approved items and failures: {(s.AdminNotices ? "on" : "off")}" : "");
         return (text, new InlineKeyboardMarkup(rows));
     }
 

@@ -4,19 +4,23 @@ using Hub.Bot.Menus;
 using Hub.Bot.Receiving;
 using Hub.Bot.Telegram;
 using Hub.Domain.Access;
+using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
 using Hub.Domain.Libraries;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Hub.Bot.Notifications;
 
 /// <summary>
-/// Admins who turned notices on (/settings) hear about work waiting for them: an import that reached the inbox, and an
-/// item that went through the inbox and finished. Follows every job's live state (this process's and, through NOTIFY,
-/// other workers'); each job is announced once per kind of notice.
+/// Admins who turned notices on (/settings) hear about work waiting for them: an import that reached the inbox (with
+/// Approve and Reject buttons that decide it from the chat), an item that went through the inbox and finished, and an
+/// import that failed for good. Follows every job's live state (this process's and, through NOTIFY, other workers');
+/// each job is announced once per kind of notice. An admin who asked for the import in this chat already has its job
+/// message, so is not told twice.
 /// </summary>
 public sealed class AdminNotices(IServiceProvider services, BotSender sender, BotStartup startup, IOptions<TelegramOptions> options,
     ILogger<AdminNotices> logger) : BackgroundService
@@ -32,7 +36,7 @@ public sealed class AdminNotices(IServiceProvider services, BotSender sender, Bo
         }
         await startup.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
         using var subscription = services.GetRequiredService<JobUpdates>().Subscribe(u =>
-            u.Kind == "import" && (u.State == JobStates.AwaitingReview || u.State == JobStates.Completed));
+            u.Kind == "import" && (u.State == JobStates.AwaitingReview || u.State == JobStates.Completed || u.State == JobStates.Failed));
         try
         {
             await foreach (var u in subscription.ReadAllAsync(stoppingToken).ConfigureAwait(false))
@@ -64,10 +68,22 @@ public sealed class AdminNotices(IServiceProvider services, BotSender sender, Bo
             return;
         }
         string text;
+        InlineKeyboardMarkup? buttons = null;
         if (u.State == JobStates.AwaitingReview)
         {
             var who = await services.GetRequiredService<RequesterNames>().NameAsync(u.RequestedBy, ct).ConfigureAwait(false);
             text = $"📥 Waiting for your approval: {Texts.Trim(u.Title ?? "an import", 200)}{(who is null ? "" : " (from " + who + ")")}. See /inbox.";
+            // The same buttons as /inbox: "ia" without a library index approves into the library it was classified into.
+            buttons = new InlineKeyboardMarkup([[
+                InlineKeyboardButton.WithCallbackData("✅ Approve", CallbackData.Build("ia", CallbackData.Id(u.JobId))),
+                InlineKeyboardButton.WithCallbackData("✖ Reject", CallbackData.Build("ir", CallbackData.Id(u.JobId))),
+            ]]);
+        }
+        else if (u.State == JobStates.Failed)
+        {
+            var who = await services.GetRequiredService<RequesterNames>().NameAsync(u.RequestedBy, ct).ConfigureAwait(false);
+            text = $"❌ An import failed: {Texts.Trim(u.Title ?? "an import", 200)}{(who is null ? "" : " (from " + who + ")")}"
+                + (u.Error is { Length: > 0 } error ? $"\n{Texts.Trim(error, 300)}" : "") + "\nSee /jobs.";
         }
         else
         {
@@ -90,7 +106,11 @@ public sealed class AdminNotices(IServiceProvider services, BotSender sender, Bo
         }
         foreach (var admin in admins)
         {
-            sender.Post(admin, text);
+            if (u.RequestedBy == Requester.TelegramPrefix + admin.ToString(System.Globalization.CultureInfo.InvariantCulture) && u.Door == Doors.Bot)
+            {
+                continue; // their own chat import: its job message already says how it went
+            }
+            sender.Post(admin, text, buttons);
         }
     }
 }

@@ -137,6 +137,7 @@ public sealed class DownloadHandler(
             await subtitles.ExtractEmbeddedAsync(downloaded.FilePath, media, context.WorkDir, cancellationToken).ConfigureAwait(false)).ToList();
         var finalPath = await placer.PlaceAsync(downloaded.FilePath, root, relative, cancellationToken).ConfigureAwait(false);
         var tracks = subtitles.PlaceBeside(finalPath, subtitleFiles);
+        var spoken = await Entries.SubtitleSearch.TextOfAsync(finalPath, tracks, cancellationToken).ConfigureAwait(false);
         string? thumbnail;
         try
         {
@@ -191,7 +192,12 @@ public sealed class DownloadHandler(
         try
         {
             await context.CompleteAsync(entryId, new ImportOutcome(entryId, false, $"Imported into {library.Name}", finalPath, library.Name),
-                $"imported into {library.Name}", (db, _) => { db.Entries.Add(entry); return Task.CompletedTask; }, cancellationToken).ConfigureAwait(false);
+                $"imported into {library.Name}", async (db, ct) =>
+                {
+                    db.Entries.Add(entry);
+                    await db.SaveChangesAsync(ct).ConfigureAwait(false);
+                    await Entries.SubtitleSearch.SetAsync(db, entryId, spoken, ct).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

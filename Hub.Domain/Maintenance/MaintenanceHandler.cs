@@ -10,10 +10,14 @@ namespace Hub.Domain.Maintenance;
 /// <summary>
 /// Hourly housekeeping, run as a job in the maintenance queue (Coravel enqueues one per hour, see <see cref="Schedule"/>;
 /// the durable queue runs it like everything else): removes temp folders and uploads no unfinished job needs, and prunes
-/// old maintenance jobs (and webhook deliveries and subscription checks, which pile up by the hour).
+/// old maintenance jobs (and webhook deliveries and subscription checks, which pile up by the hour), and indexes the
+/// subtitles of entries not yet searchable by what was said (imported before migration 0016, or found by a scan), and
+/// watches free disk space (<see cref="Notifications.DiskSpaceWatch"/>).
 /// </summary>
 public sealed class MaintenanceHandler(
     IDbContextFactory<HubDbContext> dbFactory,
+    Entries.SubtitleSearch subtitleSearch,
+    Notifications.DiskSpaceWatch diskSpace,
     IOptions<HubOptions> options,
     TimeProvider time,
     ILogger<MaintenanceHandler> logger) : IJobHandler
@@ -33,7 +37,8 @@ public sealed class MaintenanceHandler(
             .ConfigureAwait(false);
     }
 
-    public sealed record Summary(int WorkDirs, int Uploads, int PrunedJobs);
+    /// <param name="DisksNewlyLow">Disks that went below <c>Hub:Notifications:DiskLowBytes</c> since the last look (told to webhooks once).</param>
+    public sealed record Summary(int WorkDirs, int Uploads, int PrunedJobs, int SubtitlesIndexed = 0, IReadOnlyList<string>? DisksNewlyLow = null);
 
     public async Task<Summary> CleanAsync(CancellationToken cancellationToken)
     {
@@ -73,7 +78,10 @@ public sealed class MaintenanceHandler(
         var old = time.GetUtcNow() - TimeSpan.FromDays(7);
         var pruned = await db.Jobs.Where(j => (j.Kind == Kind || j.Kind == Notifications.WebhookDeliveryHandler.Kind || j.Kind == Subscriptions.SubscriptionCheckHandler.Kind) && JobStates.Terminal.Contains(j.State) && j.FinishedAt < old)
             .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        return new Summary(workDirs, uploads, pruned);
+        var indexed = 0;
+        for (int n; (n = await subtitleSearch.BackfillAsync(200, cancellationToken).ConfigureAwait(false)) > 0;) indexed += n;
+        var low = await diskSpace.CheckAsync(cancellationToken).ConfigureAwait(false);
+        return new Summary(workDirs, uploads, pruned, indexed, low);
     }
 
     private bool TryDelete(string path)

@@ -43,10 +43,12 @@ public static class WebhookEvents
     public const string SubscriptionFound = "subscription.found";
     /// <summary>A subscription's source failed a check (it backs off and says why).</summary>
     public const string SubscriptionFailing = "subscription.failing";
+    /// <summary>The disk holding the media or the data folder has less free space than <c>Hub:Notifications:DiskLowBytes</c>.</summary>
+    public const string DiskLow = "disk.low";
     /// <summary>Sent by the "send test" action only.</summary>
     public const string Test = "test";
 
-    public static readonly IReadOnlyList<string> All = [JobCompleted, JobFailed, AwaitingReview, SubscriptionFound, SubscriptionFailing];
+    public static readonly IReadOnlyList<string> All = [JobCompleted, JobFailed, AwaitingReview, SubscriptionFound, SubscriptionFailing, DiskLow];
 }
 
 /// <summary>The body shapes: Hub's own JSON, or what ntfy, Gotify, Discord and Slack accept as they are.</summary>

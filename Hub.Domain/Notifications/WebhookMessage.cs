@@ -13,6 +13,7 @@ public sealed record WebhookMessage(string Event, DateTimeOffset At, WebhookJob?
         WebhookEvents.Test => "Test from Hub",
         WebhookEvents.SubscriptionFound => "New: " + Name,
         WebhookEvents.SubscriptionFailing => "Subscription failing: " + Name,
+        WebhookEvents.DiskLow => "Disk space low: " + Name,
         _ => Event + ": " + Name,
     };
 
@@ -26,6 +27,7 @@ public sealed record WebhookMessage(string Event, DateTimeOffset At, WebhookJob?
         WebhookEvents.Test => "This webhook works: Hub reached it and it answered.",
         WebhookEvents.SubscriptionFound => "Hub is importing them.",
         WebhookEvents.SubscriptionFailing => Job?.Error ?? "The subscription's last check failed.",
+        WebhookEvents.DiskLow => Job?.Error ?? "A disk Hub writes to is nearly full.",
         _ => "",
     };
 

@@ -16,7 +16,7 @@ public sealed class EntryTools(EntryService entries, LibraryService libraries, S
 {
     [McpServerTool(Name = "search_library", ReadOnly = true, Title = "Search the library", UseStructuredContent = true, OutputSchemaType = typeof(EntryPageView))]
     [Authorize]
-    [Description("Searches what is already in Hub's library (not the web): full-text over title, uploader, platform and tags, " +
+    [Description("Searches what is already in Hub's library (not the web): full-text over title, uploader, platform, tags and what is said in the subtitles, " +
         "with optional filters; best matches first when a query is given, else newest first. Paginated: pass next_cursor back as cursor.")]
     public async Task<CallToolResult> SearchLibraryAsync(
         [Description("Search words (web-search syntax: \"exact phrase\", -excluded, OR). Leave out to list with filters only.")] string? query = null,

@@ -27,17 +27,24 @@ public static class SubtitlesApi
     private static async Task<Ok<List<SubtitleTrackDto>>> List(Guid id, EntryService entries, CancellationToken ct)
     {
         var entry = await entries.GetAsync(id, ct);
-        return TypedResults.Ok(EntrySubtitles.Of(entry).Where(t => EntrySubtitles.FileOf(entry, t) is not null)
-            .Select(t => new SubtitleTrackDto(t.Lang, t.Label, t.Source, $"/api/v1/entries/{id}/subtitles/{t.Lang}.vtt")).ToList());
+        return TypedResults.Ok(Tracks(entry, $"/api/v1/entries/{id}/subtitles/"));
     }
 
-    private static async Task<IResult> Vtt(Guid id, string file, EntryService entries, CancellationToken ct)
+    /// <summary>The tracks whose files are there, each with its URL under <paramref name="prefix"/> (the API's or a signed link's).</summary>
+    internal static List<SubtitleTrackDto> Tracks(Entry entry, string prefix) =>
+        [.. EntrySubtitles.Of(entry).Where(t => EntrySubtitles.FileOf(entry, t) is not null)
+            .Select(t => new SubtitleTrackDto(t.Lang, t.Label, t.Source, $"{prefix}{t.Lang}.vtt"))];
+
+    private static async Task<IResult> Vtt(Guid id, string file, EntryService entries, CancellationToken ct) =>
+        Serve(await entries.GetAsync(id, ct), file);
+
+    /// <summary>The track <paramref name="file"/> (<c>{lang}.vtt</c>) of <paramref name="entry"/> as WebVTT.</summary>
+    internal static IResult Serve(Entry entry, string file)
     {
         if (!file.EndsWith(".vtt", StringComparison.OrdinalIgnoreCase))
         {
             throw new HubNotFoundException("subtitles", "Subtitles are served as {lang}.vtt.");
         }
-        var entry = await entries.GetAsync(id, ct);
         var track = EntrySubtitles.Pick(entry, file[..^4]) ?? throw new HubNotFoundException("subtitles", $"This entry has no {file[..^4]} subtitles.");
         var path = EntrySubtitles.FileOf(entry, track) ?? throw new HubNotFoundException("subtitles", $"The {track.Lang} subtitle file is missing.");
         return Results.File(path, "text/vtt; charset=utf-8");

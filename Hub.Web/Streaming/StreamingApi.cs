@@ -14,7 +14,8 @@ namespace Hub.Web.Streaming;
 public sealed record CreateLinkRequest(int? TtlSeconds, string? Kind);
 
 /// <summary>url is absolute on Hub:PublicUrl (else Hub's concrete listen address), or null when Hub knows neither: use path then.</summary>
-public sealed record SignedLinkDto(string? Url, string Path, string Kind, DateTimeOffset ExpiresAt);
+/// <param name="Subtitles">The entry's subtitle tracks, served through the same link (for a player's &lt;track&gt;s).</param>
+public sealed record SignedLinkDto(string? Url, string Path, string Kind, DateTimeOffset ExpiresAt, IReadOnlyList<Entries.SubtitleTrackDto>? Subtitles = null);
 
 /// <summary>
 /// Files of entries: <c>GET|HEAD /entries/{id}/stream</c>, <c>/download</c>, <c>/thumbnail</c>, signed links
@@ -70,10 +71,11 @@ public static class StreamingApi
             throw new HubValidationException("kind", "kind must be stream or download.");
         if (body?.TtlSeconds is < 1 or > 7 * 24 * 3600)
             throw new HubValidationException("ttlSeconds", "ttlSeconds must be between 1 and 604800 (7 days).");
-        await entries.GetAsync(id, ct); // 404 for an unknown entry
+        var entry = await entries.GetAsync(id, ct); // 404 for an unknown entry
         var ttl = body?.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
         var (url, path, expires) = await links.CreateAsync(id, kind, ttl, ct);
-        return TypedResults.Ok(new SignedLinkDto(url?.AbsoluteUri, path, kind, expires));
+        var tracks = Entries.SubtitlesApi.Tracks(entry, SignedSubtitlesApi.PrefixOf(path));
+        return TypedResults.Ok(new SignedLinkDto(url?.AbsoluteUri, path, kind, expires, tracks));
     }
 
     private static async Task<IResult> Signed(string token, HttpContext context, SignedLinks links, EntryService entries, CancellationToken ct)

@@ -16,6 +16,7 @@ public sealed class EveryPageTests(AdminFixture hub)
         { "entry-video", "entry/{video}" }, { "entry-audio", "entry/{audio}" }, { "inbox", "inbox" }, { "tokens", "tokens" },
         { "libraries", "libraries" }, { "system", "system" },
         { "playlists", "playlists" }, { "playlist", "playlist/{playlist}" }, { "stats", "stats" }, { "telegram", "telegram" },
+        { "subscriptions", "subscriptions" }, { "notifications", "notifications" },
     };
 
     [Theory]

@@ -126,6 +126,19 @@ public static class TestMedia
             "-metadata:s:s:0", "language=eng"]);
     }
 
+    /// <summary>
+    /// The test clip in Matroska with an English SubRip stream saying <paramref name="line"/> (one cue): a file of its own
+    /// per line, so a test can search for words said only in that file.
+    /// </summary>
+    public static async Task<string> SpeakingVideoAsync(string name, string line)
+    {
+        Directory.CreateDirectory(Dir);
+        var srt = Path.Combine(Dir, $"speech-{name}.srt");
+        await File.WriteAllTextAsync(srt, $"1\n00:00:00,500 --> 00:00:03,000\n{line}\n");
+        return await MakeAsync($"speaking-{name}.mkv", ["-i", await VideoAsync(), "-i", srt, "-map", "0", "-map", "1", "-c:v", "copy", "-c:a", "copy", "-c:s", "srt",
+            "-metadata:s:s:0", "language=eng", "-metadata", "comment=" + name]);
+    }
+
     /// <summary>A 4 s AAC audio file in an M4A container.</summary>
     public static Task<string> AudioAsync() => MakeAsync("tone.m4a",
         ["-f", "lavfi", "-i", "sine=frequency=660:duration=4", "-c:a", "aac", "-b:a", "64k"]);

@@ -18,6 +18,8 @@ route('libraries', () => import('./js/pages/libraries.js'), { title: 'Libraries'
 route('system', () => import('./js/pages/system.js'), { title: 'System', admin: true });
 route('stats', () => import('./js/pages/stats.js'), { title: 'Statistics' });
 route('telegram', () => import('./js/pages/telegram.js'), { title: 'Telegram', admin: true });
+route('subscriptions', () => import('./js/pages/subscriptions.js'), { title: 'Subscriptions' });
+route('notifications', () => import('./js/pages/notifications.js'), { title: 'Notifications', admin: true });
 
 const KEY = 'hub.token';
 

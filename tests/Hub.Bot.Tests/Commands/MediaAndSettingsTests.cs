@@ -166,7 +166,7 @@ public sealed class MediaAndSettingsTests(BotFixture fx) : IClassFixture<BotFixt
         var on = own.Buttons.Single(b => b.Data == "us:n:1");
         Api.PushUpdate(FakeBotApi.CallbackUpdate(BotFixture.AdminId, FakeBotApi.MessageIdOf(own), on.Data!));
         await Api.WaitForAsync(c => c.Method == "editMessageText" && c.ChatId == BotFixture.AdminId
-            && c.Text!.Contains("Notices about the inbox and approved items: on", StringComparison.Ordinal), "notices on");
+            && c.Text!.Contains("Notices about the inbox, approved items and failures: on", StringComparison.Ordinal), "notices on");
 
         fx.Site.MapFile("needs-review.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "needs-review"), "video/mp4");
         var job = await fx.App.Get<ImportService>().ImportAsync(new ImportRequest

@@ -32,7 +32,7 @@ public sealed class TranscriptTests(EmulatorFixture fx) : IClassFixture<Emulator
         var own = await WaitAsync(EmulatorFixture.UserId, t => t.StartsWith("👤 Your settings", StringComparison.Ordinal), "the admin's own settings");
         await WaitAsync(EmulatorFixture.UserId, t => t.StartsWith("⚙️ Bot settings", StringComparison.Ordinal), "everyone's defaults");
         await PressAsync(EmulatorFixture.From, EmulatorFixture.Chat, own, "Notices on");
-        await WaitAsync(EmulatorFixture.UserId, t => t.Contains("Notices about the inbox and approved items: on", StringComparison.Ordinal), "notices on");
+        await WaitAsync(EmulatorFixture.UserId, t => t.Contains("Notices about the inbox, approved items and failures: on", StringComparison.Ordinal), "notices on");
 
         // A newcomer writes; the admin approves with the card's button.
         await SayAsync(BobUser, BobChat, "hi, can I use this?");

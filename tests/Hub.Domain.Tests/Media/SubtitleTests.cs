@@ -34,6 +34,34 @@ public sealed class SubtitleTests(PipelineFixture fx) : IClassFixture<PipelineFi
     }
 
     [Fact]
+    public async Task SpokenPhrase_FindsTheEntry_AndTheBackfillIndexesOlderEntries()
+    {
+        fx.Site.MapFile("domain-talk.mkv", await TestMedia.SpeakingVideoAsync("domain-search", "Purple elephants juggle marmalade."), "video/x-matroska");
+        var done = await fx.WaitAsync((await fx.ImportAsync(fx.Site.Url("domain-talk.mkv").AbsoluteUri)).Id);
+        Assert.True(done.State == JobStates.Completed, done.Error);
+        var id = done.EntryId!.Value;
+        var entries = fx.Get<EntryService>();
+        async Task<IEnumerable<Guid>> Find(string q) =>
+            (await entries.QueryAsync(new EntryQuery { Q = q }, CancellationToken.None)).Items.Select(e => e.Id);
+
+        Assert.Contains(id, await Find("juggle marmalade"));
+        Assert.Contains(id, await Find("\"elephants juggle\""));
+        Assert.DoesNotContain(id, await Find("\"juggle elephants\""));
+
+        // An entry from before subtitles were indexed (vector NULL) is found once housekeeping's backfill has run.
+        var factory = fx.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Hub.Domain.Storage.HubDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database,
+                "UPDATE entries SET subtitle_vector = NULL WHERE id = {0}", id);
+        }
+        Assert.DoesNotContain(id, await Find("juggle marmalade"));
+        var summary = await fx.Get<Hub.Domain.Maintenance.MaintenanceHandler>().CleanAsync(CancellationToken.None);
+        Assert.True(summary.SubtitlesIndexed >= 1);
+        Assert.Contains(id, await Find("juggle marmalade"));
+    }
+
+    [Fact]
     public async Task PageTrack_IsFetchedByYtDlp_AsWebVtt()
     {
         var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "subtitles-page");

@@ -62,6 +62,29 @@ public sealed class WebhookTests(PipelineFixture fx) : IClassFixture<PipelineFix
     }
 
     [Fact]
+    public async Task DiskLow_IsPostedOnce_PerEpisode_AndAgainAfterItRecovered()
+    {
+        var hook = await Webhooks.CreateAsync(new WebhookInput("disk", Receiver("disk"), [WebhookEvents.DiskLow], WebhookFormats.Ntfy, null, null), "test", CancellationToken.None);
+        var watch = fx.Get<DiskSpaceWatch>();
+        const long Everything = long.MaxValue / 2; // no disk has this much free: "low"
+        await watch.CheckAsync(0, CancellationToken.None); // off: nothing reported, nothing remembered
+
+        Assert.NotEmpty(await watch.CheckAsync(Everything, CancellationToken.None));
+        var first = await WaitForAsync("disk", 1);
+        Assert.StartsWith("Disk space low: ", first[0].Headers["Title"], StringComparison.Ordinal);
+        // The next ticks do not repeat it while the disk stays low.
+        Assert.Empty(await watch.CheckAsync(Everything, CancellationToken.None));
+        Assert.Empty(await watch.CheckAsync(Everything, CancellationToken.None));
+        // Recovered (far above a 1-byte threshold), then low again: told again.
+        Assert.Empty(await watch.CheckAsync(1, CancellationToken.None));
+        Assert.NotEmpty(await watch.CheckAsync(Everything, CancellationToken.None));
+        await WaitForAsync("disk", 2);
+        await Task.Delay(500);
+        Assert.Equal(2, _received.Count(r => r.Path == "disk"));
+        await Webhooks.DeleteAsync(hook.Id, CancellationToken.None);
+    }
+
+    [Fact]
     public async Task CompletedImport_IsPostedOnce_SignedWithTheSecret_WithAPlayableLink()
     {
         var hook = await Webhooks.CreateAsync(new WebhookInput("json receiver", Receiver("json"), [WebhookEvents.JobCompleted], null, null, null), "test", CancellationToken.None);

@@ -27,4 +27,18 @@ public sealed class TranscriptToolsTests(McpFixture hub) : IClassFixture<McpFixt
         Assert.Contains("no 'fr' subtitles; it has: eng", await c.Client.ErrorAsync("get_transcript", new { entry_id = done.EntryId, lang = "fr" }));
         Assert.Contains("no subtitles", await c.Client.ErrorAsync("get_transcript", new { entry_id = noSubs.EntryId }));
     }
+
+    [Fact]
+    public async Task SearchLibrary_FindsAPhraseSaidOnlyInTheSubtitles()
+    {
+        hub.Site.MapFile("mcp-search-talk.mkv", await TestMedia.SpeakingVideoAsync("mcp-search-talk", "Nine velvet submarines hum quietly."), "video/x-matroska");
+        var done = await hub.WaitAsync((await hub.ImportAsync(hub.Site.Url("mcp-search-talk.mkv").AbsoluteUri, "token:importer")).Id);
+        Assert.True(done.State == JobStates.Completed, done.Error);
+        await using var c = await hub.ConnectAsync(McpFixture.User("reader"));
+
+        var page = await c.Client.OkAsync("search_library", new { query = "velvet submarines" });
+        Assert.Contains(done.EntryId!.Value, page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+        var none = await c.Client.OkAsync("search_library", new { query = "\"submarines velvet\"" });
+        Assert.DoesNotContain(done.EntryId!.Value, none.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+    }
 }
