@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Hub.Domain.Entries;
 using Hub.Domain.Imports;
@@ -28,24 +29,37 @@ public sealed record ScanSummary(int Files, int Unchanged, int Added, int Update
 public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubDbContext> dbFactory, IOptions<HubOptions> hubOptions,
     IOptions<ScannerOptions> options, TimeProvider time, ILogger<LibraryScanner> logger)
 {
-    public async Task<ScanSummary> ScanAsync(Library library, IProgress<int>? progress, CancellationToken cancellationToken)
+    public async Task<ScanSummary> ScanAsync(Library library, IProgress<int>? progress, CancellationToken cancellationToken, ScanTimings? timings = null)
     {
+        timings ??= new ScanTimings();
         var root = FilePlacer.ResolveRoot(library, hubOptions.Value);
         if (!Directory.Exists(root))
         {
             // Never "everything went missing" because a disk is not mounted.
             throw ImportFailedException.Permanent("scan-root-missing", $"The folder of library {library.Name} ({root}) does not exist.");
         }
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var known = await db.ScanFiles.Where(f => f.LibraryId == library.Id).ToDictionaryAsync(f => f.Path, cancellationToken).ConfigureAwait(false);
+        // What the walk compares against, without the JSON columns and untracked: an unchanged rescan of 10,000 files
+        // must not read (and keep) 20,000 ffprobe answers to find that nothing changed.
+        Dictionary<string, KnownFile> known;
+        Dictionary<string, KnownEntry> entries;
         var prefix = root + "/";
-        var entries = await db.Entries.Where(e => e.LibraryId == library.Id && e.FilePath.StartsWith(prefix))
-            .ToDictionaryAsync(e => e.FilePath, cancellationToken).ConfigureAwait(false);
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            known = await db.ScanFiles.AsNoTracking().Where(f => f.LibraryId == library.Id)
+                .Select(f => new KnownFile(f.Id, f.Path, f.SizeBytes, f.ModifiedAt))
+                .ToDictionaryAsync(f => f.Path, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+            entries = await db.Entries.AsNoTracking().Where(e => e.LibraryId == library.Id && e.FilePath.StartsWith(prefix))
+                .Select(e => new KnownEntry(e.Id, e.FilePath, e.MissingSince))
+                .ToDictionaryAsync(e => e.FilePath, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+        }
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var foundAgain = new List<Guid>();
         int files = 0, unchanged = 0, added = 0, updated = 0, unmatched = 0, skipped = 0, failed = 0;
         var now = time.GetUtcNow();
         var walk = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
         var batch = new List<Candidate>(BatchSize);
+        var loopStarted = Stopwatch.GetTimestamp();
+        long inBatches = 0;
         foreach (var path in Directory.EnumerateFiles(root, "*", walk))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -62,23 +76,27 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
                 skipped++; // still being written, perhaps: the next scan (or the watcher) takes it
                 continue;
             }
-            if (known.TryGetValue(path, out var file) && file.SizeBytes == info.Length && file.ModifiedAt == modified)
+            var file = known.GetValueOrDefault(path);
+            if (file is not null && file.SizeBytes == info.Length && file.ModifiedAt == modified)
             {
                 unchanged++;
                 if (entries.GetValueOrDefault(path) is { MissingSince: not null } back)
                 {
-                    back.MissingSince = null;
+                    foundAgain.Add(back.Id);
                 }
                 continue;
             }
-            batch.Add(new Candidate(path, info, modified, file));
+            batch.Add(new Candidate(path, info, modified, file?.Id));
             if (batch.Count == BatchSize)
             {
-                Count(await ScanBatchAsync(db, library, root, batch, entries, cancellationToken).ConfigureAwait(false));
+                var b = Stopwatch.GetTimestamp();
+                Count(await ScanBatchAsync(library, root, batch, entries, timings, cancellationToken).ConfigureAwait(false));
+                inBatches += Stopwatch.GetTimestamp() - b;
                 progress?.Report(files);
             }
         }
-        Count(await ScanBatchAsync(db, library, root, batch, entries, cancellationToken).ConfigureAwait(false));
+        timings.Add(ScanTimings.Step.Walk, loopStarted + inBatches);
+        Count(await ScanBatchAsync(library, root, batch, entries, timings, cancellationToken).ConfigureAwait(false));
         progress?.Report(files);
 
         void Count(IEnumerable<Outcome> outcomes)
@@ -95,17 +113,30 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
             }
         }
 
-        // Gone since the last scan: entries are marked missing, unmatched files simply leave the queue.
-        var missing = 0;
-        foreach (var entry in entries.Values.Where(e => !seen.Contains(e.FilePath) && e.MissingSince is null && !File.Exists(e.FilePath)))
+        // Gone since the last scan: entries are marked missing, unmatched files simply leave the queue. Set-based, so
+        // the end of a big scan is three statements, not one per row.
+        var finishing = Stopwatch.GetTimestamp();
+        var gone = entries.Values.Where(e => !seen.Contains(e.FilePath) && e.MissingSince is null && !File.Exists(e.FilePath)).Select(e => e.Id).ToList();
+        var dropped = known.Values.Where(f => !seen.Contains(f.Path)).Select(f => f.Id).ToList();
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
         {
-            entry.MissingSince = now;
-            missing++;
+            if (foundAgain.Count > 0)
+            {
+                await db.Entries.Where(e => foundAgain.Contains(e.Id)).ExecuteUpdateAsync(u => u.SetProperty(e => e.MissingSince, (DateTimeOffset?)null), cancellationToken).ConfigureAwait(false);
+            }
+            if (gone.Count > 0)
+            {
+                await db.Entries.Where(e => gone.Contains(e.Id)).ExecuteUpdateAsync(u => u.SetProperty(e => e.MissingSince, now), cancellationToken).ConfigureAwait(false);
+            }
+            if (dropped.Count > 0)
+            {
+                await db.ScanFiles.Where(f => dropped.Contains(f.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
-        db.ScanFiles.RemoveRange(known.Values.Where(f => !seen.Contains(f.Path)));
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Scanned {Library}: {Files} files, {Unchanged} unchanged, {Added} added, {Updated} updated, {Unmatched} unmatched, {Missing} missing",
-            library.Name, files, unchanged, added, updated, unmatched, missing);
+        timings.Add(ScanTimings.Step.Finish, finishing);
+        var missing = gone.Count;
+        logger.LogInformation("Scanned {Library}: {Files} files, {Unchanged} unchanged, {Added} added, {Updated} updated, {Unmatched} unmatched, {Missing} missing ({Timings})",
+            library.Name, files, unchanged, added, updated, unmatched, missing, timings);
         return new ScanSummary(files, unchanged, added, updated, unmatched, missing, skipped, failed);
     }
 
@@ -113,17 +144,22 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
 
     private const int BatchSize = 64;
 
-    private sealed record Candidate(string Path, FileInfo Info, DateTimeOffset Modified, ScanFile? File);
+    private sealed record KnownFile(Guid Id, string Path, long SizeBytes, DateTimeOffset ModifiedAt);
+
+    private sealed record KnownEntry(Guid Id, string FilePath, DateTimeOffset? MissingSince);
+
+    private sealed record Candidate(string Path, FileInfo Info, DateTimeOffset Modified, Guid? FileId);
 
     private sealed record Probed(Candidate File, MediaInfo? Media, string? Hash);
 
     /// <summary>
     /// One batch of new or changed files: ffprobe and SHA-256 run for several files at once (the slow part: a process
-    /// start and a full read per file), then the database work runs in order on the one context, with one query for
-    /// the batch's content hashes instead of one per file, and one save.
+    /// start and a full read per file), then the database work runs on a context of its own (so the change tracker
+    /// holds one batch, not the whole library), with one query each for the batch's known rows and content hashes,
+    /// and one save.
     /// </summary>
-    private async Task<List<Outcome>> ScanBatchAsync(HubDbContext db, Library library, string root, List<Candidate> batch,
-        Dictionary<string, Entry> entries, CancellationToken cancellationToken)
+    private async Task<List<Outcome>> ScanBatchAsync(Library library, string root, List<Candidate> batch,
+        Dictionary<string, KnownEntry> entries, ScanTimings timings, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
@@ -131,19 +167,33 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         }
         var probed = new Probed[batch.Count];
         await Parallel.ForAsync(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.Parallelism), CancellationToken = cancellationToken },
-            async (i, ct) => probed[i] = await ProbeAsync(library, batch[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
-        var hashes = probed.Where(p => p.Hash is not null && !entries.ContainsKey(p.File.Path)).Select(p => p.Hash!).Distinct().ToList();
+            async (i, ct) => probed[i] = await ProbeAsync(library, batch[i], timings, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        batch.Clear();
+        var started = Stopwatch.GetTimestamp();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var media = probed.Where(p => p.Media is not null).ToList();
+        var fileIds = media.Where(p => p.File.FileId is not null).Select(p => p.File.FileId!.Value).ToList();
+        var files = fileIds.Count == 0 ? [] : await db.ScanFiles.Where(f => fileIds.Contains(f.Id)).ToDictionaryAsync(f => f.Id, cancellationToken).ConfigureAwait(false);
+        var entryIds = media.Select(p => entries.GetValueOrDefault(p.File.Path)?.Id).OfType<Guid>().ToList();
+        var byId = entryIds.Count == 0 ? [] : await db.Entries.Where(e => entryIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken).ConfigureAwait(false);
+        var hashes = media.Where(p => !entries.ContainsKey(p.File.Path)).Select(p => p.Hash!).Distinct().ToList();
         var byHash = hashes.Count == 0 ? [] : (await db.Entries.Where(e => e.ContentHash != null && hashes.Contains(e.ContentHash)).ToListAsync(cancellationToken).ConfigureAwait(false))
             .GroupBy(e => e.ContentHash!).ToDictionary(g => g.Key, g => g.ToList());
-        var outcomes = probed.Select(p => p.Media is null ? Outcome.Failed : Record(db, library, root, p, entries, byHash)).ToList();
+        timings.Add(ScanTimings.Step.Lookup, started);
+        started = Stopwatch.GetTimestamp();
+        var outcomes = probed.Select(p => p.Media is null ? Outcome.Failed
+            : Record(db, library, root, p, p.File.FileId is { } id ? files.GetValueOrDefault(id) : null, entries, byId, byHash)).ToList();
+        timings.Add(ScanTimings.Step.Record, started);
+        started = Stopwatch.GetTimestamp();
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        batch.Clear();
+        timings.Add(ScanTimings.Step.Save, started);
         return outcomes;
     }
 
-    private async Task<Probed> ProbeAsync(Library library, Candidate file, CancellationToken cancellationToken)
+    private async Task<Probed> ProbeAsync(Library library, Candidate file, ScanTimings timings, CancellationToken cancellationToken)
     {
         MediaInfo media;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             media = await ffprobe.ProbeAsync(file.Path, cancellationToken).ConfigureAwait(false);
@@ -153,17 +203,24 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
             logger.LogInformation("Scan of {Library}: {Path} is not playable ({Error})", library.Name, file.Path, ex.Message);
             return new Probed(file, null, null);
         }
+        finally
+        {
+            timings.Add(ScanTimings.Step.Probe, started);
+        }
         if (media.MediaKind == "other")
         {
             return new Probed(file, null, null);
         }
-        return new Probed(file, media, await FinishedDownload.HashAsync(file.Path, cancellationToken).ConfigureAwait(false));
+        started = Stopwatch.GetTimestamp();
+        var hash = await FinishedDownload.HashAsync(file.Path, cancellationToken).ConfigureAwait(false);
+        timings.Add(ScanTimings.Step.Hash, started);
+        return new Probed(file, media, hash);
     }
 
-    private Outcome Record(HubDbContext db, Library library, string root, Probed probed, Dictionary<string, Entry> entries,
-        Dictionary<string, List<Entry>> byHashes)
+    private Outcome Record(HubDbContext db, Library library, string root, Probed probed, ScanFile? file, Dictionary<string, KnownEntry> entries,
+        Dictionary<Guid, Entry> byId, Dictionary<string, List<Entry>> byHashes)
     {
-        var (path, info, modified, file) = probed.File;
+        var (path, info, modified, _) = probed.File;
         var media = probed.Media!;
         var hash = probed.Hash!;
         var parsed = MediaNameParser.Parse(Path.GetRelativePath(root, path));
@@ -182,7 +239,7 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         file.UpdatedAt = now;
 
         // Known by path, or by content when the entry's own file is gone (the file was moved or renamed).
-        var entry = entries.GetValueOrDefault(path);
+        var entry = entries.GetValueOrDefault(path) is { } byPath ? byId.GetValueOrDefault(byPath.Id) : null;
         if (entry is null)
         {
             var byHash = byHashes.GetValueOrDefault(hash)?.FirstOrDefault(e => e.FilePath == path || !File.Exists(e.FilePath));
@@ -190,12 +247,12 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
             {
                 entry = byHash;
                 entries.Remove(byHash.FilePath);
-                entries[path] = byHash;
             }
         }
         if (entry is not null)
         {
             Apply(entry, path, info.Length, hash, media, now);
+            entries[path] = new KnownEntry(entry.Id, path, null);
             file.State = ScanFile.StateEntry;
             file.EntryId = entry.Id;
             return Outcome.Updated;
@@ -211,7 +268,7 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         }
         var created = NewEntry(library.Id, parsed.DisplayTitle!, path, info.Length, hash, media, parsed, now);
         db.Entries.Add(created);
-        entries[path] = created;
+        entries[path] = new KnownEntry(created.Id, path, null);
         file.State = ScanFile.StateEntry;
         file.EntryId = created.Id;
         return Outcome.Added;

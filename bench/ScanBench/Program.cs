@@ -22,12 +22,16 @@ await cluster.StartAsync(CancellationToken.None);
 try
 {
     await HubDatabase.EnsureDatabaseAsync(cluster.ConnectionString("postgres"), "hub", CancellationToken.None);
-    var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    var settings = new Dictionary<string, string?>
     {
         ["ConnectionStrings:Hub"] = cluster.ConnectionString("hub"),
         ["Hub:DataDir"] = Path.Combine(root, "data"),
         ["Hub:Scanner:MinFileAge"] = "00:00:00",
-    }).Build();
+    };
+    // BENCH_FAKE_FFPROBE=1: a stand-in that prints one saved ffprobe answer, to measure the scanner's own cost (walk,
+    // hash, database) at full size without ffprobe's start (which here loads some 200 shared libraries per file).
+    var fake = Environment.GetEnvironmentVariable("BENCH_FAKE_FFPROBE") == "1";
+    var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
     var services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Warning)).AddSingleton<IConfiguration>(config);
     services.AddHubDomain(config);
     await using var provider = services.BuildServiceProvider();
@@ -42,6 +46,16 @@ try
         "-c:v", "libx264", "-pix_fmt", "yuv420p", video]), CancellationToken.None);
     await runner.RunCheckedAsync(new ProcessSpec("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=duration=1",
         "-c:a", "libmp3lame", "-b:a", "32k", audio]), CancellationToken.None);
+    if (fake)
+    {
+        var answer = await runner.RunCheckedAsync(new ProcessSpec("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", video]), CancellationToken.None);
+        File.WriteAllText(Path.Combine(root, "probe.json"), answer);
+        var script = Path.Combine(root, "fake-ffprobe");
+        File.WriteAllText(script, $"#!/bin/sh\nexec cat {Path.Combine(root, "probe.json")}\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<HubOptions>>().Value.Tools.FFprobe = script;
+        Console.WriteLine("ffprobe: a stand-in printing a saved answer (BENCH_FAKE_FFPROBE=1)");
+    }
     var v = File.ReadAllBytes(video);
     var a = File.ReadAllBytes(audio);
     var files = new List<string>();
@@ -75,26 +89,43 @@ try
     }
     Console.WriteLine($"tree: {count:N0} small files + {sparse} sparse 1 GiB files under {tree}");
 
-    // Reference: ffprobe alone, one file after another, on 200 of the same files.
+    // Reference: ffprobe alone, one file after another, on 100 of the same files before the scan and 100 after (the
+    // machine is shared: one figure taken before a long scan can be measured under another load than the scan).
     var ffprobe = provider.GetRequiredService<Hub.Domain.Media.FfprobeClient>();
-    var sample = files.Take(200).ToList();
-    var refClock = Stopwatch.StartNew();
-    foreach (var f in sample) await ffprobe.ProbeAsync(f, CancellationToken.None);
-    var ffprobeRate = sample.Count / refClock.Elapsed.TotalSeconds;
+    var refTime = TimeSpan.Zero;
+    var refCount = 0;
+    async Task ReferenceAsync(IEnumerable<string> sample)
+    {
+        var refClock = Stopwatch.StartNew();
+        foreach (var f in sample)
+        {
+            await ffprobe.ProbeAsync(f, CancellationToken.None);
+            refCount++;
+        }
+        refTime += refClock.Elapsed;
+    }
+    await ReferenceAsync(files.Take(100));
 
     var scanner = provider.GetRequiredService<LibraryScanner>();
     long peakManaged = 0;
     using var sampler = new Timer(_ => peakManaged = Math.Max(peakManaged, GC.GetTotalMemory(false)), null, 0, 50);
     var clock = Stopwatch.StartNew();
-    var first = await scanner.ScanAsync(library, null, CancellationToken.None);
+    var firstSteps = new ScanTimings();
+    var progress = new Progress<int>(n => Console.WriteLine($"  {clock.Elapsed.TotalSeconds,7:0.0} s: {n:N0} files walked"));
+    var first = await scanner.ScanAsync(library, progress, CancellationToken.None, firstSteps);
     var firstTime = clock.Elapsed.TotalSeconds;
     clock.Restart();
-    var second = await scanner.ScanAsync(library, null, CancellationToken.None);
+    var secondSteps = new ScanTimings();
+    var second = await scanner.ScanAsync(library, null, CancellationToken.None, secondSteps);
     var secondTime = clock.Elapsed.TotalSeconds;
     var rate = first.Files / firstTime;
+    await ReferenceAsync(files.Skip(100).Take(100));
+    var ffprobeRate = refCount / refTime.TotalSeconds;
 
     Console.WriteLine($"first scan:  {first.Files:N0} files in {firstTime:0.0} s = {rate:0.0} files/s (added {first.Added:N0}, unmatched {first.Unmatched}, failed {first.Failed})");
     Console.WriteLine($"second scan (unchanged): {secondTime:0.00} s ({second.Unchanged:N0} unchanged, {second.Added} added, {second.Updated} updated)");
+    Console.WriteLine($"first scan steps:  {firstSteps}");
+    Console.WriteLine($"second scan steps: {secondSteps}");
     Console.WriteLine($"reference: ffprobe alone {ffprobeRate:0.0} files/s; ratio scanner/ffprobe {rate / ffprobeRate:0.00}");
     Console.WriteLine($"peak memory: working set {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB, managed heap {peakManaged >> 20} MiB");
 }

@@ -1,4 +1,5 @@
 using Hub.Domain.Entries;
+using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
 using Hub.Domain.Scanning;
 using Hub.Testing;
@@ -87,6 +88,62 @@ public sealed class LibraryScannerTests(ScannerFixture fx) : IClassFixture<Scann
         File.Copy(await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "scan-gone"), film);
         await ScanAsync(lib);
         Assert.Null((await EntriesAsync(lib.Id)).Single(e => e.Title == "Gone Film (1999)").MissingSince);
+    }
+
+    [Fact]
+    public async Task MissingFile_BackAtItsPath_ClearsTheMarkOnTheSameEntry()
+    {
+        // A disk unmounted and mounted again: the vanished file left the scanned list, so it is probed again, found by
+        // its path, and its entry (the same one) loses the missing mark.
+        var (lib, root) = await fx.LibraryAsync("Scan Back");
+        var film = await PutAsync(root, "Back.Film.1988.mp4", TestMedia.VideoAsync(), "scan-back");
+        await ScanAsync(lib);
+        var aside = Path.Combine(Path.GetDirectoryName(root)!, "scan-back-aside.mp4");
+        File.Move(film, aside, overwrite: true);
+        Assert.Equal(1, (await ScanAsync(lib)).Missing);
+        var missing = Assert.Single(await EntriesAsync(lib.Id));
+        Assert.NotNull(missing.MissingSince);
+
+        File.Move(aside, film);
+        var summary = await ScanAsync(lib);
+
+        Assert.Equal(new ScanSummary(1, 0, 0, 1, 0, 0, 0, 0), summary);
+        var back = Assert.Single(await EntriesAsync(lib.Id));
+        Assert.Equal((missing.Id, missing.ContentHash, film), (back.Id, back.ContentHash, back.FilePath));
+        Assert.Null(back.MissingSince);
+        Assert.Equal(new ScanSummary(1, 1, 0, 0, 0, 0, 0, 0), await ScanAsync(lib));
+    }
+
+    [Fact]
+    public async Task ChangedFiles_KnownByPath_UpdateTheirEntryInPlace_AndAnIgnoredOneStaysIgnored()
+    {
+        var (lib, root) = await fx.LibraryAsync("Scan Changed");
+        var film = await PutAsync(root, "Changed.Film.1977.mp4", TestMedia.VideoAsync(), "scan-changed-1");
+        var loose = await PutAsync(root, "Loose/clip_0099.mp4", TestMedia.VideoAsync(), "scan-loose-1");
+        await ScanAsync(lib);
+        var before = Assert.Single(await EntriesAsync(lib.Id));
+        var unmatched = Assert.Single(await fx.Get<ScanService>().UnmatchedAsync(lib.Id, 10, CancellationToken.None));
+        await fx.Get<ScanService>().IgnoreAsync(unmatched.Id, CancellationToken.None);
+
+        // Other content under the same names, written later.
+        await PutAsync(root, "Changed.Film.1977.mp4", TestMedia.VideoAsync(), "scan-changed-2");
+        await PutAsync(root, "Loose/clip_0099.mp4", TestMedia.VideoAsync(), "scan-loose-2");
+        File.SetLastWriteTimeUtc(film, DateTime.UtcNow.AddMinutes(-1));
+        File.SetLastWriteTimeUtc(loose, DateTime.UtcNow.AddMinutes(-1));
+        var summary = await ScanAsync(lib);
+
+        Assert.Equal((2, 0, 0, 1, 1), (summary.Files, summary.Unchanged, summary.Added, summary.Updated, summary.Unmatched));
+        var after = Assert.Single(await EntriesAsync(lib.Id));
+        Assert.Equal(before.Id, after.Id);
+        Assert.Equal(film, after.FilePath);
+        Assert.NotEqual(before.ContentHash, after.ContentHash);
+        Assert.Equal(await FinishedDownload.HashAsync(film, CancellationToken.None), after.ContentHash);
+        Assert.Empty(await fx.Get<ScanService>().UnmatchedAsync(lib.Id, 10, CancellationToken.None));
+        await using var db = fx.CreateDb();
+        var files = await db.ScanFiles.AsNoTracking().Where(f => f.LibraryId == lib.Id).OrderBy(f => f.Path).ToListAsync();
+        Assert.Equal([(after.Id, ScanFile.StateEntry), ((Guid?)null, ScanFile.StateIgnored)], files.Select(f => (f.EntryId, f.State)).ToArray());
+        Assert.Equal(new FileInfo(loose).Length, files.Single(f => f.Path == loose).SizeBytes);
+        Assert.Equal(new ScanSummary(2, 2, 0, 0, 0, 0, 0, 0), await ScanAsync(lib));
     }
 
     [Fact]
