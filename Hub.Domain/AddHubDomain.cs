@@ -99,6 +99,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<UploadEngine>();
         services.AddSingleton<FfprobeClient>();
         services.AddSingleton<ThumbnailExtractor>();
+        services.AddSingleton<MediaServerFiles>();
         services.AddSingleton<SubtitleFiles>();
         services.AddSingleton<SubtitleSearch>();
         services.AddSingleton<Notifications.DiskSpaceWatch>();

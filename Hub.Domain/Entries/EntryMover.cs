@@ -54,6 +54,10 @@ public sealed class EntryMover(IDbContextFactory<HubDbContext> dbFactory, Npgsql
             {
                 MoveIfThere(track.PathFor(oldPath), track.PathFor(newPath));
             }
+            foreach (var (from, to) in Media.MediaServerFiles.PathsFor(oldPath).Zip(Media.MediaServerFiles.PathsFor(newPath)))
+            {
+                MoveIfThere(from, to);
+            }
         }
         entry.LibraryId = target.Id;
         entry.FilePath = newPath;
@@ -66,6 +70,7 @@ public sealed class EntryMover(IDbContextFactory<HubDbContext> dbFactory, Npgsql
         {
             MoveIfThere(newPath, oldPath);
             foreach (var track in EntrySubtitles.Of(entry)) MoveIfThere(track.PathFor(newPath), track.PathFor(oldPath));
+            foreach (var (from, to) in Media.MediaServerFiles.PathsFor(newPath).Zip(Media.MediaServerFiles.PathsFor(oldPath))) MoveIfThere(from, to);
             throw;
         }
         await CacheInvalidation.NotifyAsync(dataSource, CacheInvalidation.Entry, id, cancellationToken).ConfigureAwait(false);

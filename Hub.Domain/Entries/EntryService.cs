@@ -202,6 +202,7 @@ public sealed class EntryService
         {
             TryDelete(entry.FilePath);
             foreach (var track in EntrySubtitles.Of(entry)) TryDelete(track.PathFor(entry.FilePath));
+            foreach (var sidecar in Media.MediaServerFiles.PathsFor(entry.FilePath)) TryDelete(sidecar);
         }
         if (entry.ThumbnailPath is not null) TryDelete(entry.ThumbnailPath);
     }

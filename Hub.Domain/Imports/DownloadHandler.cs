@@ -22,6 +22,7 @@ public sealed class DownloadHandler(
     Engines.Torrent.TorrentEngine torrents,
     FfprobeClient ffprobe,
     ThumbnailExtractor thumbnails,
+    MediaServerFiles mediaServer,
     SubtitleFiles subtitles,
     AudioExtractor audio,
     ClipCutter clips,
@@ -217,6 +218,8 @@ public sealed class DownloadHandler(
             }
             throw;
         }
+        // After the commit: media-server sidecars describe an entry that exists (and failing to write them loses nothing).
+        mediaServer.Write(entry, meta?.Description, meta?.UploadDate);
     }
 
     private async Task<DownloadResult> DownloadAsync(JobContext context, ImportJobData data, string format, Progress progress, CancellationToken cancellationToken)
