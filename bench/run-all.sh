@@ -8,10 +8,10 @@ out="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 declare -A ARGS=(
   [StreamBench]="8" [McpBench]="300" [QueueBench]="15" [ImportBench]="3 20" [HttpEngineBench]=""
-  [SearchBench]="1000000" [ScanBench]="10000 10" [BotBench]="1000"
+  [SearchBench]="1000000" [ScanBench]="10000 10" [BotBench]="1000" [SubscriptionBench]="1000 20"
 )
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(StreamBench McpBench BotBench QueueBench ImportBench HttpEngineBench SearchBench ScanBench)
+[ ${#names[@]} -eq 0 ] && names=(StreamBench McpBench BotBench QueueBench ImportBench HttpEngineBench SubscriptionBench SearchBench ScanBench)
 for name in "${names[@]}"; do
   dotnet build "bench/$name" -c Release -nologo -v q -clp:ErrorsOnly || { echo "build of $name failed"; exit 1; }
 done
