@@ -106,7 +106,7 @@ public sealed class OutageDownloadTests(OutageFixture fx) : IClassFixture<Outage
         }
 
         var done = await WaitAsync(job.Id);
-        Assert.Equal(JobStates.Completed, done.State);
+        Assert.True(done.State == JobStates.Completed, $"job ended {done.State}: {done.ErrorKind} {done.Error}");
         Assert.Equal(1, gets);
         Assert.Equal(bytes.Length, Interlocked.Read(ref bodyBytes));
         await using var db = fx.CreateDb();
