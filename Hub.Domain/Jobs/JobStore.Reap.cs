@@ -9,8 +9,16 @@ public sealed partial class JobStore
     /// Puts jobs whose worker stopped renewing its lease back in line (stalled → retrying), or fails them when their
     /// attempts are spent, or cancels them when a cancel was asked. Returns how many it moved.
     /// </summary>
-    public Task<int> ReapExpiredAsync(CancellationToken cancellationToken) =>
-        ReapAsync("lease_expires_at < now()", _ => { }, "lease expired: the worker stopped responding", cancellationToken);
+    public Task<int> ReapExpiredAsync(CancellationToken cancellationToken) => ReapExpiredAsync([], cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReapExpiredAsync(CancellationToken)"/>, sparing <paramref name="runningHere"/>: jobs the calling
+    /// process is running right now. Their lease lapsed only because it could not be renewed (the database was away);
+    /// the worker renews it at its next heartbeat, and taking the job from under it would fetch its download again.
+    /// </summary>
+    public Task<int> ReapExpiredAsync(IReadOnlyCollection<Guid> runningHere, CancellationToken cancellationToken) =>
+        ReapAsync("lease_expires_at < now() AND NOT (id = ANY($2))", cmd => cmd.Parameters.AddWithValue(runningHere.ToArray()),
+            "lease expired: the worker stopped responding", cancellationToken);
 
     /// <summary>
     /// Reaps at once, whatever their lease says, the running jobs leased by <paramref name="deadOwners"/>: workers this

@@ -28,6 +28,13 @@ public sealed class JobWorker(
     private readonly JobOptions _options = jobOptions.Value;
     private static readonly TimeSpan ClaimGatherDelay = TimeSpan.FromMilliseconds(2);
 
+    private long _lastOutageTicks = DateTimeOffset.MinValue.UtcTicks;
+
+    /// <summary>When this process last found the database unreachable (claiming, renewing or reaping).</summary>
+    private DateTimeOffset LastOutage => new(Interlocked.Read(ref _lastOutageTicks), TimeSpan.Zero);
+
+    private void SawOutage() => Interlocked.Exchange(ref _lastOutageTicks, time.GetUtcNow().UtcTicks);
+
     /// <summary>This process's name on leases: host, pid and a random part (pids repeat across containers).</summary>
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
 
@@ -81,6 +88,7 @@ public sealed class JobWorker(
                 slots.Release(free);
                 if (DatabaseOutage.Is(ex))
                 {
+                    SawOutage();
                     logger.LogWarning("Claiming from queue {Queue} failed, the database is unreachable ({Error}); retrying", handler.Queue, ex.Message);
                 }
                 else
@@ -136,6 +144,7 @@ public sealed class JobWorker(
         }
         catch (Exception ex) when (DatabaseOutage.Is(ex) && !stoppingToken.IsCancellationRequested)
         {
+            SawOutage();
             await pumpStop.CancelAsync().ConfigureAwait(false);
             await pump.ConfigureAwait(false);
             await OutageHandBack.RunAsync(store, context, ex, time, logger, stoppingToken).ConfigureAwait(false);
@@ -234,9 +243,15 @@ public sealed class JobWorker(
                 }
                 catch (Exception ex) when (DatabaseOutage.Is(ex))
                 {
+                    SawOutage();
                     // Keep working through a short outage and keep trying: stopping here would let the lease lapse
                     // for the rest of the job even after the database is back.
                     logger.LogDebug("Progress for job {JobId} could not be saved: {Error}", context.Id, ex.Message);
+                }
+                catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
+                {
+                    // Any other failed write: keep renewing at the next tick for the same reason.
+                    logger.LogWarning("Progress for job {JobId} could not be saved: {Error}", context.Id, ex.Message);
                 }
             }
         }
@@ -247,10 +262,6 @@ public sealed class JobWorker(
         {
             // Someone else owns the job now: stop working on it.
             await cancel.CancelAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            logger.LogWarning("Progress for job {JobId} could not be saved: {Error}", context.Id, ex.Message);
         }
     }
 
@@ -276,9 +287,15 @@ public sealed class JobWorker(
         using var timer = new PeriodicTimer(_options.ReapInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
+            if (time.GetUtcNow() - LastOutage < _options.LeaseDuration)
+            {
+                // The database was away a moment ago: every worker's renewals failed meanwhile, not only dead ones'.
+                // Live workers (here and in other processes) renew at their next heartbeat; give them a full lease.
+                continue;
+            }
             try
             {
-                var n = await store.ReapExpiredAsync(stoppingToken).ConfigureAwait(false);
+                var n = await store.ReapExpiredAsync(_running.Keys.ToArray(), stoppingToken).ConfigureAwait(false);
                 if (n > 0)
                 {
                     logger.LogWarning("Put {Count} job(s) of unresponsive workers back in line", n);
@@ -286,6 +303,10 @@ public sealed class JobWorker(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                if (DatabaseOutage.Is(ex))
+                {
+                    SawOutage();
+                }
                 logger.LogWarning(DatabaseOutage.Is(ex) ? null : ex, "Reaping expired leases failed: {Error}", ex.Message);
             }
         }

@@ -71,6 +71,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.True(live.Count("200") > 0 && live.Total == live.Count("200"), "/health/live during the outage: " + live.Summary());
 
         var end = await JobApi.WaitForEndAsync(api, jobId, TimeSpan.FromSeconds(120));
+        WriteJobLog(serve, jobId);
         Finish(figures, log, started, $"{end.State}; live {live.Summary()}");
         Assert.True(end.State == "completed", $"{end.State}: {end.ErrorKind} {end.Error}");
         await invariants.AssertAllAsync([url]);
@@ -116,6 +117,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.NotEqual(killed, int.Parse(File.ReadLines(pidFile).First(), System.Globalization.CultureInfo.InvariantCulture));
 
         var end = await JobApi.WaitForEndAsync(api, jobId, TimeSpan.FromSeconds(120));
+        WriteJobLog(serve, jobId);
         Finish(figures, log, started, $"{end.State}; database {database.GetProperty("data").GetProperty("state")}, restarts {database.GetProperty("data").GetProperty("restarts")}");
         Assert.True(end.State == "completed", $"{end.State}: {end.ErrorKind} {end.Error}");
         await new Invariants(EmbeddedConnectionString(pidFile), _dataDir).AssertAllAsync([url]);
@@ -128,6 +130,16 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
     {
         var lines = File.ReadAllLines(pidFile);
         return $"Host={lines[4].Trim()};Port={lines[3].Trim()};Username=postgres;Database=hub";
+    }
+
+    /// <summary>What hub serve logged about the job and its leases: shown with a failure, to tell why it was fetched again.</summary>
+    private void WriteJobLog(HubProcess serve, Guid jobId)
+    {
+        foreach (var line in serve.Stdout.Split('\n').Where(l => l.Contains(jobId.ToString(), StringComparison.OrdinalIgnoreCase)
+                     || l.Contains("lease", StringComparison.OrdinalIgnoreCase) || l.Contains("back in line", StringComparison.Ordinal)))
+        {
+            output.WriteLine(line.TrimEnd());
+        }
     }
 
     private void Finish(Figures figures, StatusLog log, Stopwatch started, string outcome)

@@ -118,6 +118,63 @@ public sealed class OutageDownloadTests(OutageFixture fx) : IClassFixture<Outage
         Assert.Contains(events, e => e.ToState == JobStates.Retrying);
     }
 
+    [Fact]
+    public async Task DatabaseDownLongerThanTheLease_TheRunningDownloadKeepsItsJob_AndIsFetchedOnce()
+    {
+        // The reaper must not take a job from a worker that is alive and downloading just because the outage outlasted
+        // the lease: the download would start again and two attempts would share one work folder.
+        var bytes = await File.ReadAllBytesAsync(await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "long-outage"));
+        var halfSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int gets = 0;
+        var requests = new List<string>();
+        fx.Site.Map("long-outage.mp4", async ctx =>
+        {
+            lock (requests) requests.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {ctx.Request.Method} {ctx.Request.Headers.Range}");
+            ctx.Response.ContentType = "video/mp4";
+            ctx.Response.ContentLength = bytes.Length;
+            if (HttpMethods.IsHead(ctx.Request.Method)) return;
+            if (Interlocked.Increment(ref gets) > 1)
+            {
+                await ctx.Response.Body.WriteAsync(bytes); // a second attempt is not held up: the test fails on its count
+                return;
+            }
+            var half = bytes.Length / 2;
+            await ctx.Response.Body.WriteAsync(bytes.AsMemory(0, half));
+            await ctx.Response.Body.FlushAsync();
+            halfSent.TrySetResult();
+            await release.Task;
+            await ctx.Response.Body.WriteAsync(bytes.AsMemory(half));
+        });
+        var url = fx.Site.Url("long-outage.mp4").AbsoluteUri;
+        var job = await fx.Get<ImportService>().ImportAsync(
+            new ImportRequest { Url = url, Mode = ImportModes.Auto, Door = Doors.Api, RequestedBy = "test" }, CancellationToken.None);
+        await halfSent.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        lock (requests) requests.Add($"{DateTime.UtcNow:HH:mm:ss.fff} stop");
+
+        var lease = fx.Get<Microsoft.Extensions.Options.IOptions<JobOptions>>().Value.LeaseDuration;
+        await fx.Cluster.StopImmediatelyAsync();
+        try
+        {
+            await Task.Delay(lease + TimeSpan.FromSeconds(2)); // every lease has lapsed when the database returns
+        }
+        finally
+        {
+            await fx.Cluster.StartAgainAsync();
+        }
+        // Several reaper rounds with the database back, while the download is still under way.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        release.TrySetResult();
+
+        var done = await WaitAsync(job.Id);
+        Assert.True(done.State == JobStates.Completed, $"job ended {done.State}: {done.ErrorKind} {done.Error}");
+        var events = await fx.Get<JobQueue>().EventsAsync(job.Id, CancellationToken.None);
+        Assert.True(gets == 1, $"{gets} GETs ({string.Join(", ", requests)}); history: " + string.Join(" | ", events.Select(e => $"{e.At:HH:mm:ss.fff} {e.FromState}→{e.ToState} {e.Message}")));
+        Assert.Equal(0, done.Failures);
+        Assert.DoesNotContain(events, e => e.ToState is JobStates.Stalled or JobStates.Retrying);
+        Assert.Single(events, e => e.ToState == JobStates.Downloading);
+    }
+
     private async Task<Job> WaitAsync(Guid id)
     {
         var until = DateTime.UtcNow.AddSeconds(120);

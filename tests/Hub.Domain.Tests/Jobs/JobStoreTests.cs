@@ -81,6 +81,24 @@ public sealed class JobStoreTests(DatabaseFixture db) : IClassFixture<DatabaseFi
     }
 
     [Fact]
+    public async Task ExpiredLease_OfAJobTheReaperRunsItself_IsSpared_AndRenewsAfterwards()
+    {
+        var q = NewQueue();
+        var mine = await Queue.EnqueueAsync(new NewJob("import", q, "api"), CancellationToken.None);
+        var theirs = await Queue.EnqueueAsync(new NewJob("import", q, "api"), CancellationToken.None);
+        var claimed = await Store.ClaimAsync(q, JobStates.Downloading, 2, "this-process", CancellationToken.None);
+        Assert.Equal(2, claimed.Count);
+        await ExpireLeaseAsync(mine.Id);
+        await ExpireLeaseAsync(theirs.Id);
+
+        Assert.Equal(1, await Store.ReapExpiredAsync([mine.Id], CancellationToken.None));
+        Assert.Equal(JobStates.Downloading, (await Queue.GetAsync(mine.Id, CancellationToken.None)).State);
+        Assert.Equal(JobStates.Retrying, (await Queue.GetAsync(theirs.Id, CancellationToken.None)).State);
+        // The lapsed lease is still this worker's: its next heartbeat renews it.
+        Assert.False(await Store.RenewLeaseAsync(claimed.Single(j => j.Id == mine.Id), "this-process", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReapedJob_HistoryIsInOrder()
     {
         var q = NewQueue();
