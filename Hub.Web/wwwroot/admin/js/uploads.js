@@ -83,12 +83,15 @@ function uploadRow(file, opts) {
 
   const run = async () => {
     stopped = false;
-    row.dataset.state = 'uploading';
+    // Resuming stays "retrying" until Hub has said how much it already has.
+    row.dataset.state = url ? 'retrying' : 'uploading';
+    if (url) status.textContent = 'Asking Hub how much of the file it already has…';
     buttons.replaceChildren(cancelButton());
     try {
       let offset = 0, job = null;
       const known = url ? await offsetOnServer() : null;
       if (known) ({ offset, job } = known); else offset = await create();
+      row.dataset.state = 'uploading';
       const began = performance.now(), from = offset;
       const show = (at) => {
         const speed = (at - from) / Math.max((performance.now() - began) / 1000, 0.001);
