@@ -175,33 +175,28 @@ public sealed class ResumableUploadStore(ImportService imports, IOptions<HubOpti
     /// <summary>For housekeeping: removes expired uploads (finished or not); returns how many.</summary>
     public int RemoveExpired()
     {
-        var removed = 0;
-        foreach (var status in All().Where(s => s.Expired))
+        var removed = All().Where(s => s.Expired && !_writing.ContainsKey(s.Upload.Id)).ToList()
+            .Count(s => TryRemove(s.Upload.Id.ToString(), () => Delete(s.Upload)));
+        // Data whose record is gone (a crash between writing the two) belongs to nobody.
+        var cutoff = time.GetUtcNow().UtcDateTime - options.Value.Uploads.ResumableLifetime;
+        var orphans = Directory.Exists(Folder)
+            ? Directory.GetFiles(Folder, "*.part").Where(p => !File.Exists(Path.ChangeExtension(p, ".json")) && File.GetLastWriteTimeUtc(p) < cutoff).ToList()
+            : [];
+        return removed + orphans.Count(p => TryRemove(p, () => File.Delete(p)));
+    }
+
+    private bool TryRemove(string what, Action remove)
+    {
+        try
         {
-            if (!_writing.ContainsKey(status.Upload.Id))
-            {
-                try
-                {
-                    Delete(status.Upload);
-                    removed++;
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    logger.LogWarning("Could not remove the expired upload {Id}: {Error}", status.Upload.Id, ex.Message);
-                }
-            }
+            remove();
+            return true;
         }
-        // Data whose record is gone (a crash between the two) belongs to nobody.
-        if (Directory.Exists(Folder))
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            foreach (var orphan in Directory.EnumerateFiles(Folder, "*.part").Where(p => !File.Exists(Path.ChangeExtension(p, ".json"))
-                && File.GetLastWriteTimeUtc(p) + options.Value.Uploads.ResumableLifetime < time.GetUtcNow().UtcDateTime))
-            {
-                File.Delete(orphan);
-                removed++;
-            }
+            logger.LogWarning("Could not remove the expired upload {Upload}: {Error}", what, ex.Message);
+            return false;
         }
-        return removed;
     }
 
     private IEnumerable<ResumableUploadStatus> All()

@@ -35,8 +35,8 @@ public sealed class MaintenanceHandler(
     public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
     {
         var summary = await CleanAsync(cancellationToken).ConfigureAwait(false);
-        await context.CompleteAsync(null, summary, $"removed {summary.WorkDirs} temp folder(s), {summary.Uploads} upload(s), {summary.ExpiredResumable} expired resumable upload(s)", null, cancellationToken)
-            .ConfigureAwait(false);
+        var note = $"removed {summary.WorkDirs} temp folder(s), {summary.Uploads} upload(s), {summary.ExpiredResumable} expired resumable upload(s)";
+        await context.CompleteAsync(null, summary, note, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <param name="DisksNewlyLow">Disks that went below <c>Hub:Notifications:DiskLowBytes</c> since the last look (told to webhooks once).</param>
