@@ -164,6 +164,58 @@ public sealed class ImportTests(AdminFixture hub)
         await page.Context.CloseAsync();
     }
 
+    /// <summary>
+    /// The page is reloaded while a file is half-way up; dropped again (the same file: name, size, last change), it asks
+    /// Hub how much it has and sends only the rest into the same upload.
+    /// </summary>
+    [Fact]
+    public async Task Upload_TheSameFileDroppedAgainAfterAReload_GoesOnWhereItStopped()
+    {
+        const int chunk = 256 * 1024;
+        var bytes = await File.ReadAllBytesAsync(await Hub.Testing.TestMedia.VariantAsync(await Hub.Testing.TestMedia.BigVideoAsync(), "admin-upload-reload"));
+        var page = await hub.SignedInPageAsync(1366, 768);
+        await AdminPages.OpenAsync(page, "import");
+        var reached = new List<long>();
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reloaded = false;
+        await page.RouteAsync("**/api/v1/uploads/*", async route =>
+        {
+            if (route.Request.Method == "PATCH")
+            {
+                if (!reloaded && reached.Count == 3)
+                {
+                    stalled.TrySetResult();
+                    await route.AbortAsync("connectionreset"); // and every try until the page goes away
+                    return;
+                }
+                reached.Add(long.Parse((await route.Request.HeaderValueAsync("upload-offset"))!));
+            }
+            await route.ContinueAsync();
+        });
+        await DropAsync(page, ("reload.mp4", bytes));
+        var row = page.Locator("li[data-file='reload.mp4']");
+        await stalled.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var upload = await row.GetAttributeAsync("data-upload");
+
+        reloaded = true;
+        await page.ReloadAsync();
+        await AdminPages.OpenAsync(page, "import");
+        var posts = 0;
+        page.Request += (_, r) => { if (r.Method == "POST" && r.Url.EndsWith("/api/v1/uploads", StringComparison.Ordinal)) posts++; };
+        await DropAsync(page, ("reload.mp4", bytes));
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "done", new() { Timeout = 60000 });
+
+        Assert.Equal(0, posts);
+        Assert.Equal(upload, await row.GetAttributeAsync("data-upload"));
+        // Three chunks before the reload, the rest after it from Hub's offset: each reached Hub once, in order.
+        Assert.Equal(Enumerable.Range(0, (bytes.Length + chunk - 1) / chunk).Select(i => (long)i * chunk), reached);
+        var status = await hub.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/uploads/{upload}");
+        var job = await hub.WaitForJobAsync(status.GetProperty("jobId").GetGuid(), "completed");
+        var entry = await hub.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/entries/{job.GetProperty("entryId").GetGuid()}");
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(), entry.GetProperty("contentHash").GetString());
+        await page.Context.CloseAsync();
+    }
+
     private async Task<long> ServerOffsetAsync(string uploadUrl)
     {
         using var head = new HttpRequestMessage(HttpMethod.Head, new Uri(uploadUrl).PathAndQuery);
@@ -173,14 +225,14 @@ public sealed class ImportTests(AdminFixture hub)
         return long.Parse(response.Headers.GetValues("Upload-Offset").Single());
     }
 
-    /// <summary>Drops files on the Import page's drop zone, as a person dragging them from their desktop would.</summary>
+    /// <summary>Drops files on the Import page's drop zone, as a person dragging them from their desktop would (the same file each time).</summary>
     private static async Task DropAsync(IPage page, params (string Name, byte[] Bytes)[] files) =>
         await page.EvaluateAsync("""
             (files) => {
               const dt = new DataTransfer();
               for (const f of files) {
                 const bytes = Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0));
-                dt.items.add(new File([bytes], f.name, { type: 'video/mp4' }));
+                dt.items.add(new File([bytes], f.name, { type: 'video/mp4', lastModified: 1764000000000 }));
               }
               document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
             }

@@ -51,6 +51,12 @@ function answerError(xhr) {
   return new UploadError(xhr.status === 401 ? 'Signed out: the token is no longer valid.' : what, xhr.status === 423 || xhr.status >= 500);
 }
 
+/**
+ * Each file's upload is remembered on this device by name, size and last change (the id only: Hub checks whose it is),
+ * so the same file dropped again after a reload or a crash goes on where it stopped.
+ */
+const remembered = (f) => `hub.upload:${f.name}:${f.size}:${f.lastModified}`;
+
 const b64 = (s) => btoa(Array.from(new TextEncoder().encode(s), (b) => String.fromCharCode(b)).join(''));
 
 function uploadRow(file, opts) {
@@ -58,7 +64,11 @@ function uploadRow(file, opts) {
   const status = el('span', { class: 'job-numbers' });
   const buttons = el('span', { class: 'job-actions' });
   const row = el('li', { class: 'panel upload', 'data-file': file.name }, el('strong', { class: 'remote break' }, file.name), bar, status, buttons);
-  let url = null, chunk = 8 * 1024 * 1024, xhr = null, timer = null, attempt = 0, stopped = false;
+  const memory = remembered(file);
+  const known = JSON.parse(localStorage.getItem(memory) || 'null');
+  let url = known ? `/api/v1/uploads/${known.id}` : null, chunk = known?.chunk || 8 * 1024 * 1024;
+  let xhr = null, timer = null, attempt = 0, stopped = false;
+  const forget = () => localStorage.removeItem(memory);
   const track = (x) => { xhr = x; };
   const button = (label, onclick, cls) => el('button', { type: 'button', class: cls, onclick }, label);
   const cancelButton = () => button('Cancel', cancel, 'secondary');
@@ -70,7 +80,7 @@ function uploadRow(file, opts) {
     const body = JSON.parse(res.responseText);
     url = `/api/v1/uploads/${body.id}`;
     chunk = body.chunkBytes || chunk;
-    row.dataset.upload = body.id;
+    localStorage.setItem(memory, JSON.stringify({ id: body.id, chunk }));
     return 0;
   };
   /** Where the server got to; null when it no longer has the upload (expired or removed). */
@@ -89,8 +99,9 @@ function uploadRow(file, opts) {
     buttons.replaceChildren(cancelButton());
     try {
       let offset = 0, job = null;
-      const known = url ? await offsetOnServer() : null;
-      if (known) ({ offset, job } = known); else offset = await create();
+      const onServer = url ? await offsetOnServer() : null;
+      if (onServer) ({ offset, job } = onServer); else offset = await create();
+      row.dataset.upload = url.split('/').pop();
       row.dataset.state = 'uploading';
       const began = performance.now(), from = offset;
       const show = (at) => {
@@ -111,6 +122,7 @@ function uploadRow(file, opts) {
         attempt = 0; // bytes went through: the next drop starts its back-off afresh
         show(offset);
       }
+      forget();
       row.dataset.state = 'done'; bar.value = 100;
       status.replaceChildren('Uploaded. ', el('a', { href: `#job/${job}` }, 'Follow the import'));
       buttons.replaceChildren();
@@ -140,6 +152,7 @@ function uploadRow(file, opts) {
     // The server's copy goes too; Retry then starts the file afresh.
     if (url) send('DELETE', url, TUS, null, () => {}).catch(() => {});
     url = null;
+    forget();
     delete row.dataset.upload;
     bar.value = 0;
     fail('Cancelled.');
