@@ -33,6 +33,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddOptions<HubOptions>().Bind(configuration.GetSection(HubOptions.Section)).ValidateDataAnnotations()
             .Validate(o => !o.YtDlp.Validate().Any(), "Hub:YtDlp is invalid (timeouts must be positive, rates like 500K or 5M)")
             .Validate(o => !o.Archives.Validate().Any(), "Hub:Archives is invalid (caps must be positive, MaxRatio at least 1)")
+            .Validate(o => !o.Uploads.Validate().Any(), "Hub:Uploads is invalid (MaxBytes and ResumableLifetime must be positive, ChunkBytes at least 64 KiB)")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<HubOptions>, NetworkOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
@@ -111,6 +112,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<FilePlacer>();
         services.AddMemoryCache();
         services.AddSingleton<ImportService>();
+        services.AddSingleton<ResumableUploadStore>();
         services.AddSingleton<BatchImport>();
         services.AddSingleton<LocalFileSet>();
         services.AddSingleton<ArchiveImport>();

@@ -38,6 +38,8 @@ public sealed class HubOptions
 
     public Media.MediaServerOptions MediaServer { get; set; } = new();
 
+    public Imports.UploadOptions Uploads { get; set; } = new();
+
     public string FullDataDir => Path.GetFullPath(DataDir);
     public string FullMediaDir => Path.GetFullPath(MediaDir ?? Path.Combine(FullDataDir, "media"));
     public string FullTempDir => Path.GetFullPath(TempDir ?? Path.Combine(FullDataDir, "tmp"));

@@ -41,9 +41,7 @@ public static class HubWebServiceCollectionExtensions
 
         services.AddOpenApi("v1");
 
-        // The import pipeline's API: uploads, server-sent events, CORS for /api/v1.
-        services.AddOptions<Imports.UploadOptions>().Bind(configuration.GetSection("Hub:Uploads"))
-            .Validate(o => o.MaxBytes > 0, "Hub:Uploads:MaxBytes must be positive.").ValidateOnStart();
+        // The import pipeline's API: server-sent events, CORS for /api/v1 (upload limits are Hub:Uploads, in HubOptions).
         services.AddOptions<Jobs.SseOptions>().Bind(configuration.GetSection("Hub:Sse"))
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.ReconnectDelay >= TimeSpan.Zero, "Hub:Sse intervals must be positive.").ValidateOnStart();
         services.AddOptions<Streaming.AccelRedirectOptions>().Bind(configuration.GetSection(Streaming.AccelRedirectOptions.Section))

@@ -62,10 +62,12 @@ public sealed class ImportService(
         return await queue.EnqueueAsync(spec, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Validates a request and turns it into a job spec (nothing is written).</summary>
-    public async Task<NewJob> PrepareAsync(ImportRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks what a request chose (door, mode, format, library) without looking at its source: a resumable upload is
+    /// checked this way when it starts, long before its file is there. Returns the library named, if any.
+    /// </summary>
+    public async Task<Library?> CheckChoicesAsync(ImportRequest request, CancellationToken cancellationToken)
     {
-        TextInput.Check(request.Url, "url", 8000);
         if (!Doors.All.Contains(request.Door))
         {
             throw new HubValidationException("door", $"Unknown door '{request.Door}'.");
@@ -78,12 +80,19 @@ public sealed class ImportService(
         {
             throw new HubValidationException("format", $"Unknown format '{request.Format}'. Use one of: {string.Join(", ", FormatPresets.All)}.");
         }
-        Library? library = null;
-        if (!string.IsNullOrWhiteSpace(request.Library))
+        if (string.IsNullOrWhiteSpace(request.Library))
         {
-            library = await libraries.FindAsync(request.Library, cancellationToken).ConfigureAwait(false)
-                ?? throw new HubValidationException("library", $"There is no library '{request.Library}'.");
+            return null;
         }
+        return await libraries.FindAsync(request.Library, cancellationToken).ConfigureAwait(false)
+            ?? throw new HubValidationException("library", $"There is no library '{request.Library}'.");
+    }
+
+    /// <summary>Validates a request and turns it into a job spec (nothing is written).</summary>
+    public async Task<NewJob> PrepareAsync(ImportRequest request, CancellationToken cancellationToken)
+    {
+        TextInput.Check(request.Url, "url", 8000);
+        var library = await CheckChoicesAsync(request, cancellationToken).ConfigureAwait(false);
 
         string? source;
         string queueName;

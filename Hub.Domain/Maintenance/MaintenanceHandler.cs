@@ -9,7 +9,8 @@ namespace Hub.Domain.Maintenance;
 
 /// <summary>
 /// Hourly housekeeping, run as a job in the maintenance queue (Coravel enqueues one per hour, see <see cref="Schedule"/>;
-/// the durable queue runs it like everything else): removes temp folders and uploads no unfinished job needs, and prunes
+/// the durable queue runs it like everything else): removes temp folders and uploads no unfinished job needs and expired
+/// resumable uploads (<see cref="Imports.ResumableUploadStore"/>), and prunes
 /// old maintenance jobs (and webhook deliveries and subscription checks, which pile up by the hour), and indexes the
 /// subtitles of entries not yet searchable by what was said (imported before migration 0016, or found by a scan), and
 /// watches free disk space (<see cref="Notifications.DiskSpaceWatch"/>).
@@ -18,6 +19,7 @@ public sealed class MaintenanceHandler(
     IDbContextFactory<HubDbContext> dbFactory,
     Entries.SubtitleSearch subtitleSearch,
     Notifications.DiskSpaceWatch diskSpace,
+    Imports.ResumableUploadStore resumable,
     IOptions<HubOptions> options,
     TimeProvider time,
     ILogger<MaintenanceHandler> logger) : IJobHandler
@@ -33,12 +35,14 @@ public sealed class MaintenanceHandler(
     public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
     {
         var summary = await CleanAsync(cancellationToken).ConfigureAwait(false);
-        await context.CompleteAsync(null, summary, $"removed {summary.WorkDirs} temp folder(s), {summary.Uploads} upload(s)", null, cancellationToken)
-            .ConfigureAwait(false);
+        var note = $"removed {summary.WorkDirs} temp folder(s), {summary.Uploads} upload(s), {summary.ExpiredResumable} expired resumable upload(s)";
+        await context.CompleteAsync(null, summary, note, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <param name="DisksNewlyLow">Disks that went below <c>Hub:Notifications:DiskLowBytes</c> since the last look (told to webhooks once).</param>
-    public sealed record Summary(int WorkDirs, int Uploads, int PrunedJobs, int SubtitlesIndexed = 0, IReadOnlyList<string>? DisksNewlyLow = null);
+    /// <param name="ExpiredResumable">Resumable uploads left unfinished (or finished and unasked for) past <c>Hub:Uploads:ResumableLifetime</c>.</param>
+    public sealed record Summary(int WorkDirs, int Uploads, int PrunedJobs, int SubtitlesIndexed = 0, IReadOnlyList<string>? DisksNewlyLow = null,
+        int ExpiredResumable = 0);
 
     public async Task<Summary> CleanAsync(CancellationToken cancellationToken)
     {
@@ -75,13 +79,14 @@ public sealed class MaintenanceHandler(
                 }
             }
         }
+        var expiredResumable = resumable.RemoveExpired();
         var old = time.GetUtcNow() - TimeSpan.FromDays(7);
         var pruned = await db.Jobs.Where(j => (j.Kind == Kind || j.Kind == Notifications.WebhookDeliveryHandler.Kind || j.Kind == Subscriptions.SubscriptionCheckHandler.Kind) && JobStates.Terminal.Contains(j.State) && j.FinishedAt < old)
             .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         var indexed = 0;
         for (int n; (n = await subtitleSearch.BackfillAsync(200, cancellationToken).ConfigureAwait(false)) > 0;) indexed += n;
         var low = await diskSpace.CheckAsync(cancellationToken).ConfigureAwait(false);
-        return new Summary(workDirs, uploads, pruned, indexed, low);
+        return new Summary(workDirs, uploads, pruned, indexed, low, expiredResumable);
     }
 
     private bool TryDelete(string path)

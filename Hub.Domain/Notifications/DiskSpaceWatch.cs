@@ -93,7 +93,8 @@ public sealed class DiskSpaceWatch(IDbContextFactory<HubDbContext> dbFactory, We
     private static string Gb(long bytes) => $"{bytes / 1073741824.0:0.##} GB";
 
     /// <summary>The file system of <paramref name="folder"/> (or of its nearest existing parent); null when it cannot be read.</summary>
-    private static DriveInfo? DriveOf(string folder)
+    /// <summary>The disk holding <paramref name="folder"/> (or its nearest existing parent); null when it cannot be read.</summary>
+    public static DriveInfo? DriveOf(string folder)
     {
         var probe = folder;
         while (!Directory.Exists(probe) && Path.GetDirectoryName(probe) is { } parent) probe = parent;

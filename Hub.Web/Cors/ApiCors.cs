@@ -60,8 +60,8 @@ public static class ApiCors
         services.AddOptions<CorsOptions>().Configure<IOptions<HubCorsOptions>>((cors, hub) => cors.AddPolicy(PolicyName, policy => policy
             .WithOrigins(hub.Value.EffectiveOrigins())
             .WithMethods(Methods)
-            .WithHeaders("Authorization", "Content-Type", "Last-Event-ID")
-            .WithExposedHeaders("Location")
+            .WithHeaders(["Authorization", "Content-Type", "Last-Event-ID", .. Imports.ResumableUploadApi.RequestHeaders])
+            .WithExposedHeaders(["Location", .. Imports.ResumableUploadApi.ResponseHeaders])
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         // Bearer tokens travel in a header, not cookies: credentials mode is never enabled.
         return services;

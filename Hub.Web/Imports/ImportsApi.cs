@@ -22,7 +22,7 @@ public sealed record ProbeBody(string? Url);
 
 public sealed record SearchBody(string? Query, string? Source = null, int? Limit = null);
 
-/// <summary><c>/api/v1/imports</c>: import a URL, probe it, search the sites, batches (<see cref="BatchApi"/>) and uploads (<see cref="UploadApi"/>).</summary>
+/// <summary><c>/api/v1/imports</c>: import a URL, probe it, search the sites, batches (<see cref="BatchApi"/>) and uploads (<see cref="UploadApi"/>, and resumable at /api/v1/uploads: <see cref="ResumableUploadApi"/>).</summary>
 public static class ImportsApi
 {
     /// <summary>Doors a client may name itself; bot, mcp and cli belong to Hub's own front-ends and cannot be claimed.</summary>
@@ -45,6 +45,7 @@ public static class ImportsApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         g.MapBatch();
         g.MapUpload();
+        api.MapResumableUploads();
         return api;
     }
 

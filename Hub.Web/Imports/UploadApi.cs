@@ -14,16 +14,10 @@ using Microsoft.Net.Http.Headers;
 
 namespace Hub.Web.Imports;
 
-/// <summary>The <c>Hub:Uploads</c> section.</summary>
-public sealed class UploadOptions
-{
-    /// <summary>The largest file <c>POST /imports/upload</c> takes; the server's own body limit is lifted for that route only.</summary>
-    public long MaxBytes { get; set; } = 4L * 1024 * 1024 * 1024;
-}
-
 /// <summary>
 /// <c>POST /api/v1/imports/upload</c>: a multipart/form-data upload streamed straight to Hub's temp folder (never held
-/// in memory), checked for size and type as it arrives, then imported like any other file.
+/// in memory), checked for size and type as it arrives, then imported like any other file. For big files on shaky
+/// connections, <see cref="ResumableUploadApi"/> takes the same files in chunks.
 /// </summary>
 public static class UploadApi
 {
@@ -40,9 +34,11 @@ public static class UploadApi
         imports.MapPost("/upload", Upload).WithName("UploadFile")
             .WithSummary("Upload a media file (multipart/form-data: the file in the field `file`; optional fields, or query parameters, `library`, `format`, " +
                 "`mode` (auto|review: review puts it in the inbox), `door`, as for a URL import): 202 with its job. 400 for a malformed body or a file " +
-                "under another field name, 413 over Hub:Uploads:MaxBytes, 415 for other types.")
+                "under another field name, 413 over Hub:Uploads:MaxBytes, 415 for other types, 507 when the temp disk lacks the room. To resume after a dropped " +
+                "connection, use /api/v1/uploads instead.")
             .Accepts<UploadForm>("multipart/form-data")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status507InsufficientStorage);
         return imports;
     }
 
@@ -50,9 +46,9 @@ public static class UploadApi
     public sealed record UploadForm(IFormFile File, string? Library, string? Format, string? Mode, string? Door);
 
     private static async Task<Results<Accepted<JobDto>, ProblemHttpResult>> Upload(HttpContext context, ClaimsPrincipal user, ImportService imports,
-        IOptions<UploadOptions> uploads, IOptions<HubOptions> hub, CancellationToken ct)
+        ResumableUploadStore room, IOptions<HubOptions> hub, CancellationToken ct)
     {
-        var max = uploads.Value.MaxBytes;
+        var max = hub.Value.Uploads.MaxBytes;
         // Our own limit replaces the server's (30 MB by default) for this route only.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
         {
@@ -61,6 +57,10 @@ public static class UploadApi
         if (context.Request.ContentLength > max + FramingAllowance)
         {
             return TooLarge(max);
+        }
+        if (context.Request.ContentLength is { } declared && room.ShortOfRoom(declared) is { } free)
+        {
+            return NoRoom(declared, free);
         }
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
             || !"multipart/form-data".Equals(contentType.MediaType.Value, StringComparison.OrdinalIgnoreCase))
@@ -231,9 +231,13 @@ public static class UploadApi
     private static ProblemHttpResult Malformed(string detail) => TypedResults.Problem(Problems.Create(StatusCodes.Status400BadRequest,
         "malformed-multipart", "Malformed multipart body", detail));
 
-    private static ProblemHttpResult TooLarge(long max) => TypedResults.Problem(Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large",
+    internal static ProblemHttpResult TooLarge(long max) => TypedResults.Problem(Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large",
         "File too large", $"Uploads are limited to {max:N0} bytes (Hub:Uploads:MaxBytes)."));
 
-    private static ProblemHttpResult Unsupported(string? detail) => TypedResults.Problem(Problems.Create(StatusCodes.Status415UnsupportedMediaType,
+    internal static ProblemHttpResult Unsupported(string? detail) => TypedResults.Problem(Problems.Create(StatusCodes.Status415UnsupportedMediaType,
         "unsupported-media-type", "Unsupported media type", detail));
+
+    internal static ProblemHttpResult NoRoom(long bytes, long free) => TypedResults.Problem(Problems.Create(StatusCodes.Status507InsufficientStorage,
+        "insufficient-storage", "Not enough disk space", $"The file needs {bytes:N0} bytes but Hub's temp disk has {free:N0} free for it (uploads in " +
+        "progress count for what they still have to send). Free some space, or ask the operator to."));
 }

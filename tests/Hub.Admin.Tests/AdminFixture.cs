@@ -57,6 +57,8 @@ public sealed partial class AdminFixture : IAsyncLifetime
             ["Hub__DataDir"] = Path.Combine(_root, "data"),
             ["Hub__Network__AllowPrivateNetworks"] = "true",
             ["Hub__Tools__YtDlp"] = fakeYtDlp,
+            // Small chunks, so a test file of a few MB goes up in several resumable requests.
+            ["Hub__Uploads__ChunkBytes"] = (256 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         await StartHubAsync();
         for (var i = 0; i < 50 && !TokenLine().IsMatch(Hub.Stdout); i++)

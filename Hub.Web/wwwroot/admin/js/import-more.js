@@ -1,5 +1,5 @@
 // The Import page's other ways in: search YouTube/SoundCloud, paste many links (with a dry run first), upload files.
-import { el, post, state, act, fmtBytes, fmtDuration, empty } from './core.js';
+import { el, post, act, fmtDuration, empty } from './core.js';
 
 /** Search the sites through yt-dlp; each result has an Import button. */
 export function searchPanel(options) {
@@ -43,63 +43,5 @@ export function batchPanel(options) {
     out);
 }
 
-/** Files by drag and drop or the picker; each with its own progress, speed, time left, Cancel and Retry. */
-export function uploadPanel(options) {
-  const list = el('ul', { class: 'uploads', id: 'upload-list' });
-  const input = el('input', { type: 'file', id: 'upload-input', multiple: true, accept: 'video/*,audio/*,.mkv,.zip,.rar,.7z', class: 'sr' });
-  const zone = el('label', { for: 'upload-input', class: 'dropzone', id: 'dropzone', tabindex: '0' },
-    el('strong', {}, 'Drop files here'), el('span', { class: 'muted' }, 'or press to choose them'));
-  const add = (files) => { for (const f of files) list.append(uploadRow(f, options())); };
-  input.addEventListener('change', () => { add(input.files); input.value = ''; });
-  zone.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); input.click(); } });
-  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (e) => { e.preventDefault(); zone.classList.remove('over'); add(e.dataTransfer.files); });
-  return el('div', { class: 'panel stack' }, input, zone, list);
-}
-
-function uploadRow(file, opts) {
-  const bar = el('progress', { max: '100', value: '0', 'aria-label': `Upload of ${file.name}` });
-  const status = el('span', { class: 'job-numbers' });
-  const buttons = el('span', { class: 'job-actions' });
-  const row = el('li', { class: 'panel upload', 'data-file': file.name }, el('strong', { class: 'remote break' }, file.name), bar, status, buttons);
-  let xhr = null;
-  const start = () => {
-    const form = new FormData();
-    form.append('file', file);
-    for (const [k, v] of Object.entries(opts)) if (v) form.append(k, v);
-    form.append('door', 'web');
-    xhr = new XMLHttpRequest();
-    const began = performance.now();
-    xhr.upload.onprogress = (e) => {
-      if (!e.lengthComputable) return;
-      const secs = (performance.now() - began) / 1000, speed = e.loaded / Math.max(secs, 0.001);
-      bar.value = (100 * e.loaded) / e.total;
-      status.textContent = `${fmtBytes(e.loaded)} of ${fmtBytes(e.total)} · ${fmtBytes(speed)}/s · ${fmtDuration((e.total - e.loaded) / speed)} left`;
-    };
-    xhr.onload = () => {
-      let body = null;
-      try { body = JSON.parse(xhr.responseText); } catch { body = null; }
-      if (xhr.status >= 200 && xhr.status < 300) {
-        row.dataset.state = 'done'; bar.value = 100;
-        status.replaceChildren('Uploaded. ', el('a', { href: `#job/${body?.id}` }, 'Follow the import'));
-        buttons.replaceChildren();
-      } else fail(body?.detail || body?.title || `Hub answered ${xhr.status}`);
-    };
-    xhr.onerror = () => fail('The connection dropped.');
-    xhr.onabort = () => fail('Cancelled.');
-    xhr.open('POST', '/api/v1/imports/upload');
-    xhr.setRequestHeader('Authorization', `Bearer ${state.token}`);
-    xhr.send(form);
-    row.dataset.state = 'uploading';
-    buttons.replaceChildren(el('button', { type: 'button', class: 'secondary', onclick: () => xhr.abort() }, 'Cancel'));
-  };
-  const fail = (why) => {
-    row.dataset.state = 'failed';
-    status.textContent = why;
-    buttons.replaceChildren(el('button', { type: 'button', onclick: () => { bar.value = 0; start(); } }, 'Retry'));
-  };
-  start();
-  return row;
-}
-
+/** Uploads (resumable, in chunks) live in their own module. */
+export { uploadPanel } from './uploads.js';
