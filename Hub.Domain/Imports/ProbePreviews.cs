@@ -66,11 +66,9 @@ public sealed class ProbePreviews(ImportService imports, GuardedHttp http, IDbCo
                 throw ImportFailedException.Permanent("not-an-image",
                     $"{uri.Host} sent {(type.Length == 0 ? "no content type" : type)} for the thumbnail, not a JPEG, PNG, WebP, GIF or AVIF picture.");
             }
-            if (response.Content.Headers.ContentLength > MaxThumbnailBytes)
-            {
-                throw TooLarge(uri);
-            }
-            thumbnail = new ProbeThumbnail(await ReadCappedAsync(response, uri, timeout.Token).ConfigureAwait(false), type);
+            var bytes = await CappedBody.ReadAsync(response, MaxThumbnailBytes, () => ImportFailedException.Permanent("thumbnail-too-large",
+                $"The thumbnail at {uri.Host} is larger than {MaxThumbnailBytes / (1024 * 1024)} MB."), timeout.Token).ConfigureAwait(false);
+            thumbnail = new ProbeThumbnail(bytes, type);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -83,25 +81,4 @@ public sealed class ProbePreviews(ImportService imports, GuardedHttp http, IDbCo
         cache.Set(key, thumbnail, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ThumbnailCacheFor, Size = thumbnail.Bytes.Length });
         return thumbnail;
     }
-
-    /// <summary>The body, refused as soon as it passes the cap (a server may send more than its Content-Length said, or none).</summary>
-    private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, Uri uri, CancellationToken cancellationToken)
-    {
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxThumbnailBytes)
-            {
-                throw TooLarge(uri);
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
-
-    private static ImportFailedException TooLarge(Uri uri) =>
-        ImportFailedException.Permanent("thumbnail-too-large", $"The thumbnail at {uri.Host} is larger than {MaxThumbnailBytes / (1024 * 1024)} MB.");
 }

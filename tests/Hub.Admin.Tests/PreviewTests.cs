@@ -26,7 +26,8 @@ public sealed class PreviewTests(AdminFixture hub)
         await page.ClickAsync("#probe-button");
 
         var img = page.Locator("#probe-result .probe img.thumb");
-        await Assertions.Expect(page.Locator("#probe-result .probe h2")).ToContainTextAsync("A Page With A Poster");
+        // yt-dlp reads the page (a second or more on this machine).
+        await Assertions.Expect(page.Locator("#probe-result .probe h2")).ToContainTextAsync("A Page With A Poster", new() { Timeout = 60000 });
         await Assertions.Expect(img).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("^blob:"));
         await page.WaitForFunctionAsync("() => document.querySelector('#probe-result img.thumb')?.complete");
         Assert.True(await img.EvaluateAsync<int>("i => i.naturalWidth") > 0, "the thumbnail did not load");

@@ -70,6 +70,8 @@ export async function render(main) {
         shareChart('Entries by platform', s.byPlatform.map((r) => ({ label: r.key, value: r.entries })), { id: 'by-platform' }),
         shareChart('Entries by media kind', s.byMediaKind.map((r) => ({ label: r.key, value: r.entries })), { id: 'by-kind' }),
         shareChart('Storage by format', s.byContainer.map((r) => ({ label: r.key, value: r.bytes })), { format: fmtBytes, id: 'by-format' }));
+      // The picker shows the days drawn, whichever way they were chosen.
+      [custom.elements['stats-from'].value, custom.elements['stats-to'].value, rangeError.textContent] = [from, to, ''];
       charts.dataset.range = days ? range : `${range.from}..${range.to}`; // what is drawn (the browser tests wait for it)
     } catch (e) {
       charts.replaceChildren(errorBox(e, () => load(range)));
