@@ -113,15 +113,20 @@ public sealed class JobBroadcaster(NpgsqlDataSource dataSource, JobUpdates updat
         var latest = list.GroupBy(u => u.JobId).Select(g => g.Last()).ToList();
         var payloads = new List<string>();
         var chunk = new List<JobUpdate>();
+        // Sizes add up (each update once, plus its comma), so a busy batch is not serialised again per update added.
+        var envelope = Encoding.UTF8.GetByteCount(Serialize(chunk, queues));
+        var size = envelope;
         foreach (var u in latest)
         {
-            chunk.Add(u);
-            if (Encoding.UTF8.GetByteCount(Serialize(chunk, queues)) > MaxPayloadBytes && chunk.Count > 1)
+            var bytes = Encoding.UTF8.GetByteCount(JsonSerializer.Serialize(u, JobJson.Options)) + 1;
+            if (chunk.Count > 0 && size + bytes > MaxPayloadBytes)
             {
-                chunk.RemoveAt(chunk.Count - 1);
                 payloads.Add(Serialize(chunk, queues));
-                chunk = [u];
+                chunk = [];
+                size = envelope;
             }
+            chunk.Add(u);
+            size += bytes;
         }
         if (chunk.Count > 0 || queues.Count > 0)
         {

@@ -56,6 +56,8 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, IDbContextFactory<HubD
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.IdempotencyKey ?? DBNull.Value });
             batch.BatchCommands.Add(cmd);
         }
+        // Prepared (see JobRow.ReadPreparedAsync): one statement, planned once per connection, however many specs.
+        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
         // One result set per spec: its new row, or none when a job with its idempotency key already exists.
         var created = new List<Job?>(specs.Count);
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
