@@ -14,6 +14,7 @@ internal sealed class Profile(NpgsqlDataSource ds, int postmasterPid)
     public static bool Detailed => Environment.GetEnvironmentVariable("BENCH_PROFILE") == "1";
 
     private double _client, _server;
+    private long _allocated, _gcs;
     private (long Records, long Fpi, double Bytes) _wal;
 
     public static int PostmasterPid(string clusterDir) =>
@@ -32,6 +33,8 @@ internal sealed class Profile(NpgsqlDataSource ds, int postmasterPid)
         _wal = await WalAsync();
         _client = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         _server = ServerCpuSeconds();
+        _allocated = GC.GetTotalAllocatedBytes();
+        _gcs = GC.CollectionCount(0);
     }
 
     /// <summary>Prints the run's profile, per job; call before the connection pool is cleared.</summary>
@@ -40,8 +43,10 @@ internal sealed class Profile(NpgsqlDataSource ds, int postmasterPid)
         var client = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - _client;
         var server = ServerCpuSeconds() - _server;
         var wal = await WalAsync();
+        var allocated = GC.GetTotalAllocatedBytes() - _allocated;
+        var gcs = GC.CollectionCount(0) - _gcs;
         var n = Math.Max(1, jobs);
-        Console.WriteLine($"  {title}: {jobs} jobs; CPU per job: workers {client / n * 1e6:0} µs, PostgreSQL {server / n * 1e6:0} µs; " +
+        Console.WriteLine($"  {title}: {jobs} jobs; CPU per job: workers {client / n * 1e6:0} µs, PostgreSQL {server / n * 1e6:0} µs; workers allocated {allocated / n / 1024.0:0.0} KiB ({gcs} gen-0 GCs); " +
             $"WAL per job: {(wal.Records - _wal.Records) / (double)n:0.0} records, {(wal.Fpi - _wal.Fpi) / (double)n:0.00} full-page images, {(wal.Bytes - _wal.Bytes) / n:0} B");
         if (!Detailed) return;
         await using (var cmd = ds.CreateCommand("""
@@ -61,11 +66,11 @@ internal sealed class Profile(NpgsqlDataSource ds, int postmasterPid)
             """))
         await using (var r = await cmd.ExecuteReaderAsync())
         {
-            Console.WriteLine($"    {"calls/job",9} {"ms total",9} {"µs/call",8} {"rows/call",9} {"WAL B/job",9} {"plan µs",8}  statement");
+            Console.WriteLine($"    {"calls/job",9} {"ms total",9} {"µs/call",8} {"rows/call",9} {"WAL B/job",9} {"plans/call",10} {"plan µs",8}  statement");
             while (await r.ReadAsync())
             {
                 var calls = r.GetInt64(0);
-                Console.WriteLine($"    {calls / (double)n,9:0.000} {r.GetDouble(1),9:0} {r.GetDouble(1) * 1000 / calls,8:0} {r.GetInt64(2) / (double)calls,9:0.0} {(double)r.GetDecimal(3) / n,9:0}  {(r.GetInt64(4) == 0 ? 0 : r.GetDouble(5) * 1000 / r.GetInt64(4)),8:0}  {r.GetString(6)}");
+                Console.WriteLine($"    {calls / (double)n,9:0.000} {r.GetDouble(1),9:0} {r.GetDouble(1) * 1000 / calls,8:0} {r.GetInt64(2) / (double)calls,9:0.0} {(double)r.GetDecimal(3) / n,9:0}  {r.GetInt64(4) / (double)calls,10:0.000} {(r.GetInt64(4) == 0 ? 0 : r.GetDouble(5) * 1000 / r.GetInt64(4)),8:0}  {r.GetString(6)}");
             }
         }
     }

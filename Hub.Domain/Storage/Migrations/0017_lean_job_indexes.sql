@@ -2,11 +2,12 @@
 -- update (the claim index's predicate names the state), so every write adds an entry to every index of the table
 -- whose predicate the new row meets: 20 index entries a job with the indexes below, plus 2 for each of its 3
 -- history rows. Indexes the claim and finish path does not use go, or cover only the rows their readers want:
---   kind, door: one index for both of the list's filters (a rare door at once; a rare kind by reading this index
---     alone, some 20 ms at 200,000 jobs, where walking ix_jobs_updated would read every row);
+--   updated, kind, door: the job list reads finished jobs (which no longer change) through partial indexes in its
+--     order and by door and kind, and unfinished ones (few) through ix_jobs_unfinished, then merges the two (JobQueue);
 --   state: readers of waiting and running jobs use the partial indexes below, the failed list its own;
 --   lease, lease_host: the reaper and the dead-predecessor check read running jobs only (ix_jobs_running);
 --   source: only the unfinished imports of a URL are looked up, never a job without a source.
+DROP INDEX ix_jobs_updated;
 DROP INDEX ix_jobs_kind;
 DROP INDEX ix_jobs_door;
 DROP INDEX ix_jobs_state;
@@ -14,12 +15,16 @@ DROP INDEX ix_jobs_lease;
 DROP INDEX ix_jobs_lease_host;
 DROP INDEX ix_jobs_source;
 
-CREATE INDEX ix_jobs_door_kind ON jobs (door, kind);
--- Unfinished jobs (the review inbox, the list's "active" filters, housekeeping): one entry while a job waits or runs.
-CREATE INDEX ix_jobs_unfinished ON jobs (state) WHERE state NOT IN ('completed', 'failed', 'cancelled');
+-- Finished jobs, newest activity first (the list's order and keyset), and by door and kind (the list's filters; a rare
+-- kind is found by reading this index alone).
+CREATE INDEX ix_jobs_finished ON jobs (updated_at DESC, id DESC) WHERE state IN ('completed', 'failed', 'cancelled');
+CREATE INDEX ix_jobs_finished_door_kind ON jobs (door, kind) WHERE state IN ('completed', 'failed', 'cancelled');
+-- Unfinished jobs in the list's order (its other part, the dashboard; the review inbox and housekeeping read them all):
+-- an entry at each write while a job waits or runs, whatever the key, so the key is the list's.
+CREATE INDEX ix_jobs_unfinished ON jobs (updated_at DESC, id DESC) WHERE state NOT IN ('completed', 'failed', 'cancelled');
 -- Leased jobs, by owner: the reaper (expired leases, dead owners) reads only these.
 CREATE INDEX ix_jobs_running ON jobs (lease_owner) WHERE state IN ('probing', 'downloading', 'processing');
--- Recent failures (system page, the list filtered on failed), newest first.
+-- Recent failures (system page), newest first.
 CREATE INDEX ix_jobs_failed ON jobs (updated_at DESC, id DESC) WHERE state = 'failed';
 CREATE INDEX ix_jobs_source ON jobs (source) WHERE source IS NOT NULL AND state NOT IN ('completed', 'failed', 'cancelled');
 
