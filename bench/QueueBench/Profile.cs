@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Hub.Bench;
 using Npgsql;
 
 namespace QueueBench;
@@ -32,7 +33,7 @@ internal sealed class Profile(NpgsqlDataSource ds, int postmasterPid)
         }
         _wal = await WalAsync();
         _client = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-        _server = ServerCpuSeconds();
+        _server = ProcCpu.Seconds(postmasterPid, exitedChildren: true);
         _allocated = GC.GetTotalAllocatedBytes();
         _gcs = GC.CollectionCount(0);
     }
@@ -41,7 +42,7 @@ internal sealed class Profile(NpgsqlDataSource ds, int postmasterPid)
     public async Task PrintAsync(string title, long jobs)
     {
         var client = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - _client;
-        var server = ServerCpuSeconds() - _server;
+        var server = ProcCpu.Seconds(postmasterPid, exitedChildren: true) - _server;
         var wal = await WalAsync();
         var allocated = GC.GetTotalAllocatedBytes() - _allocated;
         var gcs = GC.CollectionCount(0) - _gcs;
@@ -87,34 +88,5 @@ internal sealed class Profile(NpgsqlDataSource ds, int postmasterPid)
     {
         await using var cmd = ds.CreateCommand(sql);
         await cmd.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>utime + stime of the postmaster and its live children, plus cutime + cstime (children that exited).</summary>
-    private double ServerCpuSeconds()
-    {
-        long ticks = 0;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (pid == postmasterPid)
-                {
-                    ticks += long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)
-                        + long.Parse(f[13], CultureInfo.InvariantCulture) + long.Parse(f[14], CultureInfo.InvariantCulture);
-                }
-                else if (int.Parse(f[1], CultureInfo.InvariantCulture) == postmasterPid)
-                {
-                    ticks += long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture);
-                }
-            }
-            catch (IOException)
-            {
-                // gone meanwhile
-            }
-        }
-        return ticks / 100.0;
     }
 }
