@@ -12,14 +12,15 @@ namespace Hub.Mcp.Tools;
 
 /// <summary>Probe, search and import: the pipeline's front door for an assistant.</summary>
 [McpServerToolType]
-public sealed class ImportTools(ImportService imports, JobFollower follower, JobQueue queue, ClaimsPrincipal user)
+public sealed class ImportTools(ImportService imports, ProbePreviews previews, JobFollower follower, JobQueue queue, ClaimsPrincipal user)
 {
     public const int MaxWaitSeconds = 600;
 
     [McpServerTool(Name = "probe_url", ReadOnly = true, OpenWorld = true, Title = "Probe a URL", UseStructuredContent = true)]
     [Authorize]
     [Description("Finds out what a URL is before importing it: direct media file or site page, title, duration, uploader, " +
-        "available formats, and for playlists the entries. Creates nothing. Takes about a second for site pages (yt-dlp). " +
+        "available formats, for playlists the entries, and already_in_library_entry_id when an import would find it already in " +
+        "the library (see get_entry). Creates nothing. Takes about a second for site pages (yt-dlp). " +
         "Fails with a clear message when the URL cannot be imported (unsupported site, blocked private address, 404).")]
     public async Task<ProbeView> ProbeUrlAsync(
         [Description("The http(s) URL to inspect.")] string url,
@@ -27,7 +28,7 @@ public sealed class ImportTools(ImportService imports, JobFollower follower, Job
         CancellationToken cancellationToken)
     {
         progress.Report(new ProgressNotificationValue { Progress = 0, Total = 1, Message = "probing" });
-        var result = await imports.ProbeAsync(url, cancellationToken).ConfigureAwait(false);
+        var result = await previews.PreviewAsync(url, cancellationToken).ConfigureAwait(false);
         progress.Report(new ProgressNotificationValue { Progress = 1, Total = 1, Message = "probed" });
         return ProbeView.From(result);
     }

@@ -56,13 +56,13 @@ public sealed record PlaylistItemView(string Url, string? Id, double? DurationSe
 public sealed record ProbeView(
     string Url, string Engine, string? Platform, string? MediaKind, double? DurationSeconds, long? SizeBytes, string? Extension,
     DateOnly? UploadDate, bool IsPlaylist, int? EntryCount, IReadOnlyList<FormatView> Formats, IReadOnlyList<PlaylistItemView> Entries,
-    RemoteText? UntrustedRemoteText, string? Notice = RemoteText.Notice)
+    RemoteText? UntrustedRemoteText, Guid? AlreadyInLibraryEntryId = null, string? Notice = RemoteText.Notice)
 {
     public static ProbeView From(ProbeResult p) => new(p.Url, p.Engine, p.Platform, p.MediaKind, p.DurationSeconds, p.SizeBytes, p.Extension,
         p.UploadDate, p.IsPlaylist, p.EntryCount,
         [.. p.Formats.Take(30).Select(f => new FormatView(f.Id, f.Extension, f.Width, f.Height, f.VideoCodec, f.AudioCodec, f.SizeBytes))],
         [.. p.Entries.Take(50).Select(e => new PlaylistItemView(e.Url, e.Id, e.DurationSeconds, RemoteText.Of(e.Title)))],
-        RemoteText.Of(p.Title, p.Uploader, Shorten(p.Description)));
+        RemoteText.Of(p.Title, p.Uploader, Shorten(p.Description)), p.AlreadyInLibrary?.EntryId);
 
     private static string? Shorten(string? s) => s is { Length: > 2000 } ? s[..2000] + "…" : s;
 }

@@ -20,6 +20,19 @@ public sealed class ImportToolsTests(McpFixture hub) : IClassFixture<McpFixture>
         Assert.Contains("untrusted_remote_text", probe.GetProperty("notice").GetString());
         await using var db = hub.CreateDb();
         Assert.Empty(db.Jobs.Where(j => j.Source == url.AbsoluteUri));
+        Assert.Equal(JsonValueKind.Null, probe.GetProperty("already_in_library_entry_id").ValueKind);
+    }
+
+    [Fact]
+    public async Task ProbeUrl_OfAFileAlreadyImported_NamesTheEntry()
+    {
+        var url = await hub.ServeVideoAsync("probe-known.mp4");
+        var job = await hub.WaitAsync((await hub.ImportAsync(url.AbsoluteUri, "user-test")).Id, JobStates.Completed);
+        await using var c = await hub.ConnectAsync(McpFixture.User());
+
+        var probe = await c.Client.OkAsync("probe_url", new { url = url.AbsoluteUri });
+
+        Assert.Equal(job.EntryId, probe.GetProperty("already_in_library_entry_id").GetGuid());
     }
 
     [Fact]
