@@ -18,7 +18,7 @@ namespace Hub.Bot.Commands;
 /// bot shows what the link is with buttons for library, format, playlist scope, and Import (the sender confirms). Every job gets one message
 /// that <see cref="JobNotifier"/> keeps current.
 /// </summary>
-public sealed class ImportCommand(ImportService imports, PersonalSettingsStore settingsStore, LibraryService libraries, ChoiceStore choices,
+public sealed class ImportCommand(ImportService imports, ProbePreviews previews, PersonalSettingsStore settingsStore, LibraryService libraries, ChoiceStore choices,
     BotSender sender, JobMessages jobMessages, JobNotifier notifier)
 {
     public const string ChoiceKind = "preview";
@@ -147,7 +147,7 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
         ProbeResult probe;
         try
         {
-            probe = await imports.ProbeAsync(url, ct).ConfigureAwait(false);
+            probe = await previews.PreviewAsync(url, ct).ConfigureAwait(false);
         }
         catch (HubException ex)
         {
@@ -285,6 +285,11 @@ public sealed class ImportCommand(ImportService imports, PersonalSettingsStore s
             sb.Append('\n').Append(string.Join(" · ", facts));
         }
         sb.Append('\n').Append(p.Url);
+        if (p.AlreadyInLibrary is { } known)
+        {
+            // Importing again completes at once as a duplicate; say so before the person presses Import.
+            sb.Append("\n📚 Already in the library: ").Append(Texts.Trim(known.Title, 120));
+        }
         return sb.ToString();
     }
 

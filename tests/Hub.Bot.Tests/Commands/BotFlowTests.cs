@@ -119,6 +119,13 @@ public sealed class BotFlowTests(BotFixture fx) : IClassFixture<BotFixture>
             "the stale press answered");
         Assert.True(Api.CallsOf("answerCallbackQuery").Count > answers);
         Assert.Single(await fx.JobsOfAsync(user));
+
+        // The same link again: the preview says it is in the library already, before anyone presses Import.
+        Api.PushUpdate(FakeBotApi.TextUpdate(user, url));
+        var again = await Api.WaitForAsync(c => c.ChatId == user && c.Text?.Contains("📚 Already in the library: preview", StringComparison.Ordinal) == true,
+            "the second preview naming the entry");
+        Assert.Contains("Pick, then press Import.", again.Text, StringComparison.Ordinal);
+        Assert.Single(await fx.JobsOfAsync(user));
     }
 
     [Fact]
