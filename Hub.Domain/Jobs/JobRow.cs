@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Hub.Domain.Jobs;
 
-/// <summary>Reads job rows returned by the queue's hand-written SQL (RETURNING j.*).</summary>
+/// <summary>Reads job rows returned by the queue's hand-written SQL (RETURNING j.*, or the <see cref="Changing"/> columns).</summary>
 internal static class JobRow
 {
     /// <summary>
