@@ -26,7 +26,16 @@ public sealed class JobBroadcaster(NpgsqlDataSource dataSource, JobUpdates updat
     public string InstanceId { get; } = Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>How this process's batches start (<c>{"origin":"…",</c>), to know them without parsing them.</summary>
-    private string OwnPrefix => field ??= JsonSerializer.Serialize(new Batch(InstanceId, null, null), JobJson.Options).Split(',')[0] + ",";
+    private string OwnPrefix => field ??= "{\"origin\":" + JsonSerializer.Serialize(InstanceId, WireOptions) + ",";
+
+    /// <summary>
+    /// The notifications' JSON: the API's names, without null members (a missing one reads back as null), so a busy
+    /// batch carries more updates in each payload.
+    /// </summary>
+    private static readonly JsonSerializerOptions WireOptions = new(JobJson.Options)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     /// <summary>Call after every committed change of a job, with the row as it now is.</summary>
     public void Published(Job job)
@@ -117,28 +126,34 @@ public sealed class JobBroadcaster(NpgsqlDataSource dataSource, JobUpdates updat
 
     private async Task SendAsync(List<JobUpdate> list, HashSet<string> queues, CancellationToken cancellationToken)
     {
-        // Only the latest update of each job matters to another process.
-        var latest = list.GroupBy(u => u.JobId).Select(g => g.Last()).ToList();
-        var payloads = new List<string>();
-        var chunk = new List<JobUpdate>();
-        // Sizes add up (each update once, plus its comma), so a busy batch is not serialised again per update added.
-        var envelope = Encoding.UTF8.GetByteCount(Serialize(chunk, queues));
-        var size = envelope;
-        foreach (var u in latest)
+        // Only the latest update of each job matters to another process (in the order each job first appeared).
+        var latest = new Dictionary<Guid, JobUpdate>(list.Count);
+        foreach (var u in list)
         {
-            var bytes = Encoding.UTF8.GetByteCount(JsonSerializer.Serialize(u, JobJson.Options)) + 1;
-            if (chunk.Count > 0 && size + bytes > MaxPayloadBytes)
+            latest[u.JobId] = u;
+        }
+        // Each update is serialised once; payloads are spliced from the pieces, as many as fit under the limit.
+        var tail = "],\"queues\":" + JsonSerializer.Serialize(queues, WireOptions) + "}";
+        var envelope = Encoding.UTF8.GetByteCount(OwnPrefix) + UpdatesKey.Length + Encoding.UTF8.GetByteCount(tail);
+        var payloads = new List<string>();
+        var chunk = new StringBuilder();
+        var size = envelope;
+        foreach (var u in latest.Values)
+        {
+            var json = JsonSerializer.Serialize(u, WireOptions);
+            var bytes = Encoding.UTF8.GetByteCount(json) + 1;
+            if (chunk.Length > 0 && size + bytes > MaxPayloadBytes)
             {
-                payloads.Add(Serialize(chunk, queues));
-                chunk = [];
+                payloads.Add(Payload(chunk, tail));
+                chunk.Clear();
                 size = envelope;
             }
-            chunk.Add(u);
+            chunk.Append(chunk.Length > 0 ? "," : "").Append(json);
             size += bytes;
         }
-        if (chunk.Count > 0 || queues.Count > 0)
+        if (chunk.Length > 0 || queues.Count > 0)
         {
-            payloads.Add(Serialize(chunk, queues));
+            payloads.Add(Payload(chunk, tail));
         }
         if (payloads.Count == 0)
         {
@@ -160,8 +175,10 @@ public sealed class JobBroadcaster(NpgsqlDataSource dataSource, JobUpdates updat
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private string Serialize(List<JobUpdate> updates, HashSet<string> queues) =>
-        JsonSerializer.Serialize(new Batch(InstanceId, updates, queues.ToList()), JobJson.Options);
+    private const string UpdatesKey = "\"updates\":[";
+
+    /// <summary>A <see cref="Batch"/> as JSON: this process's prefix, the updates' own JSON, and the queues.</summary>
+    private string Payload(StringBuilder updates, string tail) => OwnPrefix + UpdatesKey + updates + tail;
 
     private sealed record QueueReady(string Queue);
 

@@ -3,19 +3,76 @@ using Npgsql;
 
 namespace Hub.Domain.Jobs;
 
-/// <summary>Reads job rows returned by the queue's hand-written SQL (RETURNING j.*).</summary>
+/// <summary>Reads job rows returned by the queue's hand-written SQL (RETURNING j.*, or the <see cref="Changing"/> columns).</summary>
 internal static class JobRow
 {
-    public static async Task<List<Job>> ReadAllAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads every row the command returns: whole rows (RETURNING j.*), or, given <paramref name="before"/>, the
+    /// <see cref="Changing"/> columns of that job laid over the rest of it as the caller already has it.
+    /// </summary>
+    public static async Task<List<Job>> ReadAllAsync(NpgsqlCommand cmd, CancellationToken cancellationToken, Job? before = null)
     {
-        var jobs = new List<Job>();
+        var jobs = new List<Job>(1);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            jobs.Add(Read(reader));
+            jobs.Add(before is null ? Read(reader) : ReadChanged(reader, before));
         }
         return jobs;
     }
+
+    /// <summary>
+    /// The columns a worker's fenced writes (progress, transitions, completion) change, and the others' writes to a
+    /// running job (a cancel request): what those writes return instead of the whole row. The rest (what the job is,
+    /// its request, title and source) changes while a job runs only through <see cref="JobStore.PatchAsync"/>, which
+    /// reads the whole row back; so the worker's copy of it stays right, and is not read, parsed and allocated again.
+    /// </summary>
+    public const string Changing = "state, queue, progress, bytes_done, bytes_total, speed_bps, eta_seconds, peers, seeders, upload_bps, seeding, " +
+        "error, error_kind, attempt, failures, run_after, lease_owner, lease_expires_at, cancel_requested, entry_id, result, updated_at, started_at, finished_at";
+
+    /// <summary>A row of <see cref="Changing"/> columns (in that order) over the rest of <paramref name="before"/>.</summary>
+    public static Job ReadChanged(NpgsqlDataReader r, Job before) => new()
+    {
+        Id = before.Id,
+        ParentId = before.ParentId,
+        Kind = before.Kind,
+        Door = before.Door,
+        RequestedBy = before.RequestedBy,
+        Source = before.Source,
+        LibraryId = before.LibraryId,
+        Format = before.Format,
+        Mode = before.Mode,
+        Request = before.Request,
+        Title = before.Title,
+        MaxAttempts = before.MaxAttempts,
+        WorkDir = before.WorkDir,
+        CreatedAt = before.CreatedAt,
+        IdempotencyKey = before.IdempotencyKey,
+        State = r.GetString(0),
+        Queue = r.GetString(1),
+        Progress = r.GetDouble(2),
+        BytesDone = r.GetInt64(3),
+        BytesTotal = Get<long?>(r, 4),
+        SpeedBps = Get<double?>(r, 5),
+        EtaSeconds = Get<double?>(r, 6),
+        Peers = Get<int?>(r, 7),
+        Seeders = Get<int?>(r, 8),
+        UploadBps = Get<double?>(r, 9),
+        Seeding = r.GetBoolean(10),
+        Error = Get<string>(r, 11),
+        ErrorKind = Get<string>(r, 12),
+        Attempt = r.GetInt32(13),
+        Failures = r.GetInt32(14),
+        RunAfter = r.GetFieldValue<DateTimeOffset>(15),
+        LeaseOwner = Get<string>(r, 16),
+        LeaseExpiresAt = Get<DateTimeOffset?>(r, 17),
+        CancelRequested = r.GetBoolean(18),
+        EntryId = Get<Guid?>(r, 19),
+        Result = Get<string>(r, 20) is { } res ? JsonDocument.Parse(res) : null,
+        UpdatedAt = r.GetFieldValue<DateTimeOffset>(21),
+        StartedAt = Get<DateTimeOffset?>(r, 22),
+        FinishedAt = Get<DateTimeOffset?>(r, 23),
+    };
 
     /// <summary>
     /// Runs one of the queue's frequent statements prepared and reads the job rows it returns. A pooled connection
@@ -23,17 +80,18 @@ internal static class JobRow
     /// every call (planning the claim and finish statements cost more than running them). Runs on the command's own
     /// connection when it has one (a caller's transaction), else on one from the pool.
     /// </summary>
-    public static async Task<List<Job>> ReadPreparedAsync(NpgsqlDataSource dataSource, NpgsqlCommand cmd, CancellationToken cancellationToken)
+    public static async Task<List<Job>> ReadPreparedAsync(NpgsqlDataSource dataSource, NpgsqlCommand cmd, CancellationToken cancellationToken,
+        Job? before = null)
     {
         if (cmd.Connection is not null)
         {
             await cmd.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            return await ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+            return await ReadAllAsync(cmd, cancellationToken, before).ConfigureAwait(false);
         }
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         cmd.Connection = conn;
         await cmd.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        return await ReadAllAsync(cmd, cancellationToken, before).ConfigureAwait(false);
     }
 
     public static Job Read(NpgsqlDataReader r) => new()
@@ -79,11 +137,9 @@ internal static class JobRow
         IdempotencyKey = Get<string>(r, "idempotency_key"),
     };
 
-    private static T? Get<T>(NpgsqlDataReader r, string column)
-    {
-        var i = r.GetOrdinal(column);
-        return r.IsDBNull(i) ? default : r.GetFieldValue<T>(i);
-    }
+    private static T? Get<T>(NpgsqlDataReader r, string column) => Get<T>(r, r.GetOrdinal(column));
+
+    private static T? Get<T>(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? default : r.GetFieldValue<T>(i);
 
     /// <summary>SQL for "write a transition event for every row of CTE <paramref name="cte"/> (which has id, from_state, state)".</summary>
     public static string EventInsert(string cte, string kind, string messageParam, string payloadParam, string toState = "state") =>

@@ -77,7 +77,7 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         await using var cmd = new NpgsqlCommand($"""
             UPDATE jobs SET progress = greatest(progress, $4), bytes_done = $5, bytes_total = $6,
                 speed_bps = $7, eta_seconds = $8, peers = $9, seeders = $10, upload_bps = $11, seeding = $12, updated_at = now()
-            WHERE {Fence} RETURNING *
+            WHERE {Fence} RETURNING {JobRow.Changing}
             """);
         AddFence(cmd, job, owner);
         cmd.Parameters.AddWithValue(Math.Clamp(p.Percent, 0, 100));
@@ -89,7 +89,7 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         cmd.Parameters.AddWithValue(NpgsqlDbType.Integer, (object?)p.Swarm?.Seeders ?? DBNull.Value);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Double, (object?)p.Swarm?.UploadBps ?? DBNull.Value);
         cmd.Parameters.AddWithValue(p.Swarm?.Seeding ?? false);
-        broadcaster.Published(Single(await JobRow.ReadPreparedAsync(Db, cmd, cancellationToken).ConfigureAwait(false), job));
+        broadcaster.Published(Single(await JobRow.ReadPreparedAsync(Db, cmd, cancellationToken, job).ConfigureAwait(false), job));
     }
 
     public async Task<Job> PatchAsync(Job job, string owner, JobPatch patch, CancellationToken cancellationToken)
@@ -152,9 +152,9 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
                     progress = CASE WHEN $4 = 'completed' THEN 100 ELSE j.progress END,
                     finished_at = CASE WHEN $4 IN ('completed', 'failed', 'cancelled') THEN now() ELSE NULL END
                 {FromState} WHERE {Fence}
-                RETURNING j.*, c.from_state),
+                RETURNING id, c.from_state, {JobRow.Changing}),
             e AS ({JobRow.EventInsert("u", "transition", "$11", "$12", via is null ? "state" : "$13")})
-            SELECT * FROM u
+            SELECT {JobRow.Changing} FROM u
             """;
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
         AddFence(cmd, job, owner);
@@ -168,7 +168,7 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         cmd.Parameters.AddWithValue(message);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, payload is null ? DBNull.Value : JsonSerializer.Serialize(payload, JobJson.Options));
         if (via is not null) cmd.Parameters.AddWithValue(via);
-        var moved = Single(await JobRow.ReadPreparedAsync(Db, cmd, cancellationToken).ConfigureAwait(false), job);
+        var moved = Single(await JobRow.ReadPreparedAsync(Db, cmd, cancellationToken, job).ConfigureAwait(false), job);
         if (conn is not null && tx is not null)
         {
             await using var second = new NpgsqlCommand(
@@ -196,7 +196,7 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
             // Nothing else to commit with it: one fenced statement.
             await using var single = new NpgsqlCommand(CompleteSql);
             AddCompleteParameters(single, job, owner, entryId, result, message);
-            return Publish(Single(await JobRow.ReadPreparedAsync(Db, single, cancellationToken).ConfigureAwait(false), job));
+            return Publish(Single(await JobRow.ReadPreparedAsync(Db, single, cancellationToken, job).ConfigureAwait(false), job));
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -218,7 +218,7 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         }
         await using var cmd = new NpgsqlCommand(CompleteSql, conn, ntx);
         AddCompleteParameters(cmd, job, owner, entryId, result, message);
-        var done = Single(await JobRow.ReadPreparedAsync(Db, cmd, cancellationToken).ConfigureAwait(false), job);
+        var done = Single(await JobRow.ReadPreparedAsync(Db, cmd, cancellationToken, job).ConfigureAwait(false), job);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return Publish(done);
     }
@@ -230,9 +230,9 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
                 bytes_done = greatest(j.bytes_done, coalesce(j.bytes_total, 0)),
                 error = NULL, error_kind = NULL, finished_at = now(), updated_at = now()
             {FromState} WHERE {Fence}
-            RETURNING j.*, c.from_state),
+            RETURNING id, c.from_state, {JobRow.Changing}),
         e AS ({JobRow.EventInsert("u", "transition", "$6", "$5")})
-        SELECT * FROM u
+        SELECT {JobRow.Changing} FROM u
         """;
 
     private static void AddCompleteParameters(NpgsqlCommand cmd, Job job, string owner, Guid? entryId, object? result, string message)
