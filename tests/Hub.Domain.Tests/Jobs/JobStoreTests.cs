@@ -109,7 +109,9 @@ public sealed class JobStoreTests(DatabaseFixture db) : IClassFixture<DatabaseFi
             await ExpireLeaseAsync(job.Id);
         }
 
-        Assert.Equal(20, await Store.ReapExpiredAsync(CancellationToken.None));
+        // The reaper is database-wide: other tests of this class leave claimed jobs whose 30 s leases run out when the
+        // class runs slowly, and those are reaped too. Each of this test's 20 is checked below by its own history.
+        Assert.True(await Store.ReapExpiredAsync(CancellationToken.None) >= 20);
 
         foreach (var job in jobs)
         {
