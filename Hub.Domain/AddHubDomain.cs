@@ -159,6 +159,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<IJobHandler, Notifications.WebhookDeliveryHandler>();
         services.AddHostedService<Notifications.WebhookPublisher>();
         services.AddSingleton<IJobHandler, LibraryScanHandler>();
+        services.AddSingleton<IJobHandler, ThumbnailHandler>();
         services.AddSingleton<IJobHandler, Subscriptions.SubscriptionCheckHandler>();
         services.AddSingleton<LibraryWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<LibraryWatcher>());

@@ -13,15 +13,16 @@ namespace Hub.Domain.Imports;
 
 /// <summary>
 /// The second step of an import: download through the engine the probe chose, then process (ffprobe, hash,
-/// de-duplicate, thumbnail), place the file by the library's path template, and write the entry in the same
-/// transaction that completes the job.
+/// de-duplicate), place the file by the library's path template, and write the entry in the same transaction that
+/// completes the job. A thumbnail the engine fetched is moved in; otherwise one is made afterwards by a follow-up
+/// <see cref="ThumbnailHandler"/> job, so the entry never waits for an ffmpeg start.
 /// </summary>
 public sealed class DownloadHandler(
     EngineRegistry engines,
     UploadEngine upload,
     Engines.Torrent.TorrentEngine torrents,
     FfprobeClient ffprobe,
-    ThumbnailExtractor thumbnails,
+    JobQueue queue,
     MediaServerFiles mediaServer,
     SubtitleFiles subtitles,
     AudioExtractor audio,
@@ -137,12 +138,14 @@ public sealed class DownloadHandler(
         var subtitleFiles = downloaded.Subtitles.Concat(
             await subtitles.ExtractEmbeddedAsync(downloaded.FilePath, media, context.WorkDir, cancellationToken).ConfigureAwait(false)).ToList();
         var finalPath = await placer.PlaceAsync(downloaded.FilePath, root, relative, cancellationToken).ConfigureAwait(false);
-        var tracks = subtitles.PlaceBeside(finalPath, subtitleFiles);
-        var spoken = await Entries.SubtitleSearch.TextOfAsync(finalPath, tracks, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SubtitleTrack> tracks;
+        string spoken;
         string? thumbnail;
         try
         {
-            thumbnail = await PlaceThumbnailAsync(entryId, downloaded, finalPath, media, cancellationToken).ConfigureAwait(false);
+            tracks = subtitles.PlaceBeside(finalPath, subtitleFiles);
+            spoken = await Entries.SubtitleSearch.TextOfAsync(finalPath, tracks, cancellationToken).ConfigureAwait(false);
+            thumbnail = PlaceFetchedThumbnail(entryId, downloaded);
         }
         catch
         {
@@ -220,6 +223,10 @@ public sealed class DownloadHandler(
         }
         // After the commit: media-server sidecars describe an entry that exists (and failing to write them loses nothing).
         mediaServer.Write(entry, meta?.Description, meta?.UploadDate);
+        if (thumbnail is null)
+        {
+            await EnqueueThumbnailAsync(entryId, context.Job.Door).ConfigureAwait(false);
+        }
     }
 
     private async Task<DownloadResult> DownloadAsync(JobContext context, ImportJobData data, string format, Progress progress, CancellationToken cancellationToken)
@@ -261,24 +268,32 @@ public sealed class DownloadHandler(
             ?? throw ImportFailedException.Permanent("no-library", "There is no library to file this into; create one first.");
     }
 
-    private async Task<string?> PlaceThumbnailAsync(Guid entryId, DownloadResult downloaded, string finalPath, MediaInfo media, CancellationToken cancellationToken)
+    /// <summary>The picture the engine fetched alongside (yt-dlp's), moved to the entry's thumbnail path; else null.</summary>
+    private string? PlaceFetchedThumbnail(Guid entryId, DownloadResult downloaded)
     {
-        var dir = Path.Combine(options.Value.FullDataDir, "thumbnails");
-        Directory.CreateDirectory(dir);
-        var target = Path.Combine(dir, entryId.ToString("N") + ".jpg");
-        if (downloaded.ThumbnailPath is { } thumb && File.Exists(thumb))
+        if (downloaded.ThumbnailPath is not { } thumb || !File.Exists(thumb))
         {
-            File.Move(thumb, target, overwrite: true);
-            return target;
+            return null;
         }
+        var target = ThumbnailHandler.PathFor(options.Value, entryId);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(thumb, target, overwrite: true);
+        return target;
+    }
+
+    /// <summary>
+    /// The entry is written and the job completed: the thumbnail follows in its own job. Not cancellable and never
+    /// failing the import: a lost request only leaves the entry without a picture, as a file with none would.
+    /// </summary>
+    private async Task EnqueueThumbnailAsync(Guid entryId, string door)
+    {
         try
         {
-            return await thumbnails.ExtractAsync(finalPath, target, media.DurationSeconds, cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(ThumbnailHandler.For(entryId, door), CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
         {
-            logger.LogWarning("No thumbnail for {File}: {Error}", finalPath, ex.Message);
-            return null;
+            logger.LogWarning("Could not ask for the thumbnail of entry {EntryId}: {Error}", entryId, ex.Message);
         }
     }
 
