@@ -66,6 +66,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddOptions<JobOptions>().Bind(configuration.GetSection("Hub:Jobs")).ValidateOnStart();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobQueue>();
+        services.AddSingleton<JobDeleter>();
         services.AddSingleton<JobUpdates>();
         services.AddSingleton<JobSignals>();
         services.AddSingleton<JobFollower>();
@@ -123,6 +124,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<ScanService>();
         services.AddTransient<ScheduledLibraryScan>();
         services.AddSingleton<BatchPreflight>();
+        services.AddSingleton<ProbePreviews>();
         services.AddHostedService<LibraryDefaultsService>();
 
         // Entries, playlists, signed links, statistics (stream events are written in batches in the background)

@@ -11,7 +11,8 @@ namespace Hub.Bot.Commands;
 /// <summary>
 /// Every update starts here: who is it (the contact gate: blocked people are ignored, pending ones are told to wait
 /// and cause nothing else), what is it (callback, file, command, links), which command handles it, and a line in the
-/// interactions log with the result. Domain refusals become a plain reply; anything else goes up to the queue, which
+/// interactions log with the result (returned to the queue, which writes it in the same commit as the update's processed
+/// mark). Domain refusals become a plain reply; anything else goes up to the queue, which
 /// apologises with an error id.
 /// </summary>
 public sealed class UpdateRouter(ContactService contacts, InteractionLog interactions, BotSender sender, BotStartup startup,
@@ -19,27 +20,28 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
     InboxCommand inbox, ScanCommand scan, SettingsCommand settings, PersonalSettingsCommand personal, ContactsCommand contactsCommand, LinkCommand link, InlineSearch inline,
     CallbackRouter callbacks, FollowCommand follow, ILogger<UpdateRouter> logger)
 {
-    public async Task HandleAsync(Update update, CancellationToken cancellationToken)
+    /// <summary>Handles the update; returns its line for the interactions log, or null when it is not one to log.</summary>
+    public async Task<Interaction?> HandleAsync(Update update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         if (update.InlineQuery is { From.IsBot: false } inlineQuery)
         {
             // Not recorded as an interaction and no contact made: typing "@bot …" in some chat is not writing to the bot.
             await inline.HandleAsync(inlineQuery, cancellationToken).ConfigureAwait(false);
-            return;
+            return null;
         }
         if (update.Message is null && update.CallbackQuery is null)
         {
-            return; // edited messages and channel posts ask nothing of us
+            return null; // edited messages and channel posts ask nothing of us
         }
         var from = update.Sender();
         if (from is null || from.IsBot)
         {
-            return;
+            return null;
         }
         if (update.Message is { } groupMessage && !GroupManners.IsForBot(groupMessage, startup.Me, options.Value.GroupLinks))
         {
-            return; // other people's conversation: not even recorded, and nobody becomes a contact by chatting in a group
+            return null; // other people's conversation: not even recorded, and nobody becomes a contact by chatting in a group
         }
         var chatId = update.ChatId() ?? from.Id;
         var (kind, text) = Describe(update);
@@ -78,11 +80,11 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
                 }
                 break;
         }
-        await interactions.RecordAsync(from.Id, kind, text, result, cancellationToken).ConfigureAwait(false);
+        return interactions.Line(from.Id, kind, text, result);
     }
 
-    /// <summary>The short apology for an update whose handling failed; never throws.</summary>
-    public async Task ApologizeAsync(Update update, string errorId, CancellationToken cancellationToken)
+    /// <summary>The short apology for an update whose handling failed, and its line for the log; never throws.</summary>
+    public async Task<Interaction?> ApologizeAsync(Update update, string errorId, CancellationToken cancellationToken)
     {
         try
         {
@@ -99,13 +101,14 @@ public sealed class UpdateRouter(ContactService contacts, InteractionLog interac
             if (from is not null)
             {
                 var (kind, text) = Describe(update);
-                await interactions.RecordAsync(from.Id, kind, text, "error " + errorId, cancellationToken).ConfigureAwait(false);
+                return interactions.Line(from.Id, kind, text, "error " + errorId);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning("Could not apologise for update {UpdateId}: {Error}", update.Id, ex.Message);
         }
+        return null;
     }
 
     private async Task<string> DispatchAsync(BotContext ctx, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hub.Domain.Access;
 using Hub.Domain.Storage;
 using NpgsqlTypes;
 using Telegram.Bot;
@@ -52,12 +53,23 @@ public sealed class UpdateLedger(HubDatabase database)
         return fresh;
     }
 
-    public async Task MarkProcessedAsync(long updateId, string? errorId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the update handled and writes its line of the interactions log (if any) in the same statement: one commit
+    /// per update, and a crash can no longer leave a logged update unmarked (handled, and logged, again at the next start).
+    /// </summary>
+    public async Task MarkProcessedAsync(long updateId, string? errorId, Interaction? line, CancellationToken cancellationToken)
     {
-        await using var cmd = database.DataSource.CreateCommand(
-            "UPDATE telegram_updates SET processed_at = now(), error_id = $2 WHERE update_id = $1");
+        await using var cmd = database.DataSource.CreateCommand("""
+            WITH done AS (UPDATE telegram_updates SET processed_at = now(), error_id = $2 WHERE update_id = $1)
+            INSERT INTO interactions (telegram_id, kind, text, result, at) SELECT $3, $4, $5, $6, $7 WHERE $3::bigint IS NOT NULL
+            """);
         cmd.Parameters.AddWithValue(updateId);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)errorId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Bigint, (object?)line?.TelegramId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)line?.Kind ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)line?.Text ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)line?.Result ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.TimestampTz, (object?)line?.At ?? DBNull.Value);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

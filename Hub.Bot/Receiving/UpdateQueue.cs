@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Hub.Bot.Commands;
 using Hub.Bot.Telegram;
+using Hub.Domain.Access;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -109,9 +110,10 @@ public sealed class UpdateQueue : BackgroundService
     private async Task HandleOneAsync(Update update, CancellationToken stoppingToken)
     {
         string? errorId = null;
+        Interaction? line;
         try
         {
-            await _services.GetRequiredService<UpdateRouter>().HandleAsync(update, stoppingToken).ConfigureAwait(false);
+            line = await _services.GetRequiredService<UpdateRouter>().HandleAsync(update, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -121,12 +123,12 @@ public sealed class UpdateQueue : BackgroundService
         {
             errorId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
             _logger.LogError(ex, "Telegram update {UpdateId} ({Kind}) failed; error id {ErrorId}", update.Id, update.Type, errorId);
-            await _services.GetRequiredService<UpdateRouter>().ApologizeAsync(update, errorId, stoppingToken).ConfigureAwait(false);
+            line = await _services.GetRequiredService<UpdateRouter>().ApologizeAsync(update, errorId, stoppingToken).ConfigureAwait(false);
         }
         Interlocked.Increment(ref _handled);
         try
         {
-            await _ledger.MarkProcessedAsync(update.Id, errorId, stoppingToken).ConfigureAwait(false);
+            await _ledger.MarkProcessedAsync(update.Id, errorId, line, stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

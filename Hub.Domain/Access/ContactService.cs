@@ -1,5 +1,3 @@
-using Npgsql;
-using NpgsqlTypes;
 using Hub.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +7,7 @@ namespace Hub.Domain.Access;
 /// The people allowed to use the bot and their roles. An unknown writer becomes pending until an admin allows them;
 /// the last allowed admin can be neither demoted, blocked nor deleted, so nobody locks the bot out by mistake.
 /// </summary>
-public sealed class ContactService(NpgsqlDataSource dataSource, IDbContextFactory<HubDbContext> dbFactory, TimeProvider time)
+public sealed class ContactService(IDbContextFactory<HubDbContext> dbFactory, TimeProvider time)
 {
     /// <summary>Records that someone wrote: creates them as pending when unknown, refreshes names and last seen.</summary>
     public async Task<ContactSeen> SeenAsync(TelegramIdentity who, CancellationToken cancellationToken)
@@ -18,31 +16,32 @@ public sealed class ContactService(NpgsqlDataSource dataSource, IDbContextFactor
         ValidateId(who.Id);
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        // Insert-or-nothing first: two updates from a new user at once must not both create them.
-        await using var insert = dataSource.CreateCommand("""
-            INSERT INTO contacts (telegram_id, username, first_name, last_name, role, status, created_at, updated_at, last_seen_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)
-            ON CONFLICT (telegram_id) DO NOTHING
-            """);
-        insert.Parameters.AddWithValue(who.Id);
-        insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)who.Username ?? DBNull.Value);
-        insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)who.FirstName ?? DBNull.Value);
-        insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)who.LastName ?? DBNull.Value);
-        insert.Parameters.AddWithValue(Roles.User);
-        insert.Parameters.AddWithValue(ContactStatuses.Pending);
-        insert.Parameters.AddWithValue(now);
-        var inserted = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        if (inserted == 0)
+        // Every update of the bot passes here, so the usual case (someone known) is one statement: refresh and read
+        // back. Only when nobody was there does the insert-or-nothing follow (two updates from a new user at once must
+        // not both create them); the one that lost that race refreshes the row the winner made.
+        var known = await RefreshAsync(db, who, now, cancellationToken).ConfigureAwait(false);
+        if (known is not null)
         {
-            await db.Contacts.Where(c => c.TelegramId == who.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.Username, who.Username)
-                .SetProperty(c => c.FirstName, who.FirstName)
-                .SetProperty(c => c.LastName, who.LastName)
-                .SetProperty(c => c.LastSeenAt, now), cancellationToken).ConfigureAwait(false);
+            return new ContactSeen(known, false);
         }
-        var contact = await db.Contacts.AsNoTracking().SingleAsync(c => c.TelegramId == who.Id, cancellationToken).ConfigureAwait(false);
-        return new ContactSeen(contact, inserted == 1);
+        var created = await db.Contacts.FromSql($"""
+            INSERT INTO contacts (telegram_id, username, first_name, last_name, role, status, created_at, updated_at, last_seen_at)
+            VALUES ({who.Id}, {who.Username}, {who.FirstName}, {who.LastName}, {Roles.User}, {ContactStatuses.Pending}, {now}, {now}, {now})
+            ON CONFLICT (telegram_id) DO NOTHING
+            RETURNING *
+            """).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        return created.Count == 1
+            ? new ContactSeen(created[0], true)
+            : new ContactSeen(await RefreshAsync(db, who, now, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Contact {who.Id} vanished while being recorded."), false);
     }
+
+    private static async Task<Contact?> RefreshAsync(HubDbContext db, TelegramIdentity who, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await db.Contacts.FromSql($"""
+            UPDATE contacts SET username = {who.Username}, first_name = {who.FirstName}, last_name = {who.LastName}, last_seen_at = {now}
+            WHERE telegram_id = {who.Id}
+            RETURNING *
+            """).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
     public async Task<Contact?> FindAsync(long telegramId, CancellationToken cancellationToken)
     {

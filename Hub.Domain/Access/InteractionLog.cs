@@ -21,20 +21,31 @@ public sealed class InteractionLog(IDbContextFactory<HubDbContext> dbFactory, Ti
 
     public async Task RecordAsync(long telegramId, string kind, string? text, string result, CancellationToken cancellationToken)
     {
+        var line = Line(telegramId, kind, text, result);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        db.Interactions.Add(line);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A line as <see cref="RecordAsync"/> would write it (kind checked, texts capped, stamped now), for a caller that
+    /// writes it together with its own record in one commit (the bot's update ledger).
+    /// </summary>
+    public Interaction Line(long telegramId, string kind, string? text, string result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
         if (!InteractionKinds.IsValid(kind))
         {
             throw new HubValidationException("kind", $"Unknown interaction kind '{kind}'.");
         }
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        db.Interactions.Add(new Interaction
+        return new Interaction
         {
             TelegramId = telegramId,
             Kind = kind,
             Text = text is { Length: > MaxText } ? text[..MaxText] : text,
             Result = result.Length > MaxText ? result[..MaxText] : result,
             At = time.GetUtcNow(),
-        });
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        };
     }
 
     /// <summary>Newest first, filtered by user and time range.</summary>

@@ -27,7 +27,12 @@ public sealed record ProbeResult
     public bool IsPlaylist { get; init; }
     public int? EntryCount { get; init; }
     public IReadOnlyList<PlaylistItem> Entries { get; init; } = [];
+    /// <summary>The entry an import of this URL would find already there; filled in by a preview (<see cref="ProbePreviews"/>), null elsewhere.</summary>
+    public ExistingEntry? AlreadyInLibrary { get; init; }
 }
+
+/// <summary>An entry already in the library, by id and title.</summary>
+public sealed record ExistingEntry(Guid EntryId, string Title);
 
 public sealed record ProbeFormat(string Id, string? Extension, int? Width, int? Height, string? VideoCodec, string? AudioCodec, long? SizeBytes, double? Bitrate, string? Note);
 

@@ -25,6 +25,9 @@ public sealed class JobBroadcaster(NpgsqlDataSource dataSource, JobUpdates updat
     /// <summary>Identifies this process in its notifications, so it ignores its own.</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>How this process's batches start (<c>{"origin":"…",</c>), to know them without parsing them.</summary>
+    private string OwnPrefix => field ??= JsonSerializer.Serialize(new Batch(InstanceId, null, null), JobJson.Options).Split(',')[0] + ",";
+
     /// <summary>Call after every committed change of a job, with the row as it now is.</summary>
     public void Published(Job job)
     {
@@ -59,6 +62,11 @@ public sealed class JobBroadcaster(NpgsqlDataSource dataSource, JobUpdates updat
     /// <summary>Handles a batch another process sent (called by the listener).</summary>
     public void Receive(string payload)
     {
+        // This process hears its own batches too: known by their first field, they are dropped before parsing.
+        if (payload.StartsWith(OwnPrefix, StringComparison.Ordinal))
+        {
+            return;
+        }
         Batch? batch;
         try
         {
@@ -113,15 +121,20 @@ public sealed class JobBroadcaster(NpgsqlDataSource dataSource, JobUpdates updat
         var latest = list.GroupBy(u => u.JobId).Select(g => g.Last()).ToList();
         var payloads = new List<string>();
         var chunk = new List<JobUpdate>();
+        // Sizes add up (each update once, plus its comma), so a busy batch is not serialised again per update added.
+        var envelope = Encoding.UTF8.GetByteCount(Serialize(chunk, queues));
+        var size = envelope;
         foreach (var u in latest)
         {
-            chunk.Add(u);
-            if (Encoding.UTF8.GetByteCount(Serialize(chunk, queues)) > MaxPayloadBytes && chunk.Count > 1)
+            var bytes = Encoding.UTF8.GetByteCount(JsonSerializer.Serialize(u, JobJson.Options)) + 1;
+            if (chunk.Count > 0 && size + bytes > MaxPayloadBytes)
             {
-                chunk.RemoveAt(chunk.Count - 1);
                 payloads.Add(Serialize(chunk, queues));
-                chunk = [u];
+                chunk = [];
+                size = envelope;
             }
+            chunk.Add(u);
+            size += bytes;
         }
         if (chunk.Count > 0 || queues.Count > 0)
         {

@@ -56,6 +56,8 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, IDbContextFactory<HubD
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.IdempotencyKey ?? DBNull.Value });
             batch.BatchCommands.Add(cmd);
         }
+        // Prepared (see JobRow.ReadPreparedAsync): one statement, planned once per connection, however many specs.
+        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
         // One result set per spec: its new row, or none when a job with its idempotency key already exists.
         var created = new List<Job?>(specs.Count);
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -102,7 +104,6 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, IDbContextFactory<HubD
         TextInput.Check(filter.Text, "q", 200);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var q = db.Jobs.AsNoTracking();
-        if (filter.States is { Count: > 0 } states) q = q.Where(j => states.Contains(j.State));
         if (filter.Kind is { } kind) q = q.Where(j => j.Kind == kind);
         if (filter.Door is { } door) q = q.Where(j => j.Door == door);
         if (filter.LibraryId is { } lib) q = q.Where(j => j.LibraryId == lib);
@@ -119,11 +120,32 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, IDbContextFactory<HubD
         }
         if (filter.Before is { } before)
         {
-            q = q.Where(j => j.UpdatedAt < before.UpdatedAt || (j.UpdatedAt == before.UpdatedAt && j.Id.CompareTo(before.Id) < 0));
+            // The first condition alone lets the index scan start at the cursor instead of filtering its way there.
+            q = q.Where(j => j.UpdatedAt <= before.UpdatedAt)
+                .Where(j => j.UpdatedAt < before.UpdatedAt || (j.UpdatedAt == before.UpdatedAt && j.Id.CompareTo(before.Id) < 0));
         }
-        return await q.OrderByDescending(j => j.UpdatedAt).ThenByDescending(j => j.Id)
-            .Take(Math.Clamp(filter.Limit, 1, 500)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        // Finished and unfinished jobs are read apart, each through its own partial indexes in list order, and merged
+        // (ix_jobs_finished and ix_jobs_finished_door_kind; ix_jobs_unfinished): so a job moving through the queue is
+        // in one list index, not in all (each of its writes adds an entry to every index whose predicate it meets).
+        // A part the state filter rules out is not read at all.
+        var limit = Math.Clamp(filter.Limit, 1, 500);
+        var states = filter.States is { Count: > 0 } wanted ? wanted : null;
+        var finishedStates = (states ?? JobStates.Terminal).Where(JobStates.IsTerminal).ToList();
+        var unfinishedStates = (states ?? JobStates.All).Where(x => !JobStates.IsTerminal(x)).ToList();
+        IQueryable<Job>? parts = null;
+        if (finishedStates.Count > 0)
+        {
+            parts = NewestFirst(q.Where(j => finishedStates.Contains(j.State))).Take(limit);
+        }
+        if (unfinishedStates.Count > 0)
+        {
+            var unfinished = NewestFirst(q.Where(j => unfinishedStates.Contains(j.State))).Take(limit);
+            parts = parts is null ? unfinished : parts.Concat(unfinished);
+        }
+        return await NewestFirst(parts!).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static IOrderedQueryable<Job> NewestFirst(IQueryable<Job> q) => q.OrderByDescending(j => j.UpdatedAt).ThenByDescending(j => j.Id);
 
     public async Task<IReadOnlyList<JobEvent>> EventsAsync(Guid jobId, CancellationToken cancellationToken)
     {

@@ -17,6 +17,25 @@ internal static class JobRow
         return jobs;
     }
 
+    /// <summary>
+    /// Runs one of the queue's frequent statements prepared and reads the job rows it returns. A pooled connection
+    /// keeps its prepared statements, so PostgreSQL parses and plans each statement once per connection instead of at
+    /// every call (planning the claim and finish statements cost more than running them). Runs on the command's own
+    /// connection when it has one (a caller's transaction), else on one from the pool.
+    /// </summary>
+    public static async Task<List<Job>> ReadPreparedAsync(NpgsqlDataSource dataSource, NpgsqlCommand cmd, CancellationToken cancellationToken)
+    {
+        if (cmd.Connection is not null)
+        {
+            await cmd.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            return await ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        }
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        cmd.Connection = conn;
+        await cmd.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+    }
+
     public static Job Read(NpgsqlDataReader r) => new()
     {
         Id = r.GetGuid(r.GetOrdinal("id")),

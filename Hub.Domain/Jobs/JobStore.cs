@@ -24,11 +24,16 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
     // Every statement here uses positional parameters; a fenced one starts with the fence: $1 id, $2 attempt, $3 owner.
     private const string Fence = "id = $1 AND attempt = $2 AND lease_owner = $3";
 
+    // The state a fenced write moves from, for its history row: read in the statement, not locked (a lock would write
+    // a WAL record and dirty the row once more per transition). While the fence holds, only the lease owner changes
+    // the state, so the value read is the one the update replaces; when the fence fails nothing is written.
+    private const string FromState = "FROM (SELECT state AS from_state FROM jobs WHERE id = $1) c";
+
     private NpgsqlDataSource Db => dataSource;
 
     public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, string runningState, int max, string owner, CancellationToken cancellationToken)
     {
-        await using var cmd = Db.CreateCommand($"""
+        await using var cmd = new NpgsqlCommand($"""
             WITH c AS (
                 SELECT id, state AS from_state FROM jobs
                 WHERE queue = $1 AND state IN ('queued', 'retrying') AND run_after <= now() AND NOT cancel_requested
@@ -51,7 +56,7 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         cmd.Parameters.AddWithValue(owner);
         cmd.Parameters.AddWithValue(options.Value.LeaseDuration);
         AddIdentity(cmd, WorkerIdentity.Current); // $6 host, $7 boot id, $8 pid, $9 pid start
-        var claimed = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+        var claimed = await JobRow.ReadPreparedAsync(Db, cmd, cancellationToken).ConfigureAwait(false);
         broadcaster.Published(claimed);
         return claimed;
     }
@@ -69,7 +74,7 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
     public async Task SaveProgressAsync(Job job, string owner, JobProgress p, CancellationToken cancellationToken)
     {
         // Progress only grows while a job is active.
-        await using var cmd = Db.CreateCommand($"""
+        await using var cmd = new NpgsqlCommand($"""
             UPDATE jobs SET progress = greatest(progress, $4), bytes_done = $5, bytes_total = $6,
                 speed_bps = $7, eta_seconds = $8, peers = $9, seeders = $10, upload_bps = $11, seeding = $12, updated_at = now()
             WHERE {Fence} RETURNING *
@@ -84,7 +89,7 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         cmd.Parameters.AddWithValue(NpgsqlDbType.Integer, (object?)p.Swarm?.Seeders ?? DBNull.Value);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Double, (object?)p.Swarm?.UploadBps ?? DBNull.Value);
         cmd.Parameters.AddWithValue(p.Swarm?.Seeding ?? false);
-        broadcaster.Published(Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job));
+        broadcaster.Published(Single(await JobRow.ReadPreparedAsync(Db, cmd, cancellationToken).ConfigureAwait(false), job));
     }
 
     public async Task<Job> PatchAsync(Job job, string owner, JobPatch patch, CancellationToken cancellationToken)
@@ -130,8 +135,7 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         await using var conn = via is null ? null : await Db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = conn is null ? null : await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var sql = $"""
-            WITH c AS (SELECT id, state AS from_state FROM jobs WHERE {Fence} FOR UPDATE),
-            u AS (
+            WITH u AS (
                 UPDATE jobs j SET state = $4, queue = coalesce($5, j.queue), updated_at = now(),
                     run_after = coalesce($6, j.run_after),
                     failures = j.failures + $7,
@@ -147,12 +151,12 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
                     seeding = j.seeding AND NOT $10,
                     progress = CASE WHEN $4 = 'completed' THEN 100 ELSE j.progress END,
                     finished_at = CASE WHEN $4 IN ('completed', 'failed', 'cancelled') THEN now() ELSE NULL END
-                FROM c WHERE j.id = c.id
+                {FromState} WHERE {Fence}
                 RETURNING j.*, c.from_state),
             e AS ({JobRow.EventInsert("u", "transition", "$11", "$12", via is null ? "state" : "$13")})
             SELECT * FROM u
             """;
-        await using var cmd = conn is null ? Db.CreateCommand(sql) : new NpgsqlCommand(sql, conn, tx);
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
         AddFence(cmd, job, owner);
         cmd.Parameters.AddWithValue(to);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)queue ?? DBNull.Value);
@@ -164,7 +168,7 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         cmd.Parameters.AddWithValue(message);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, payload is null ? DBNull.Value : JsonSerializer.Serialize(payload, JobJson.Options));
         if (via is not null) cmd.Parameters.AddWithValue(via);
-        var moved = Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job);
+        var moved = Single(await JobRow.ReadPreparedAsync(Db, cmd, cancellationToken).ConfigureAwait(false), job);
         if (conn is not null && tx is not null)
         {
             await using var second = new NpgsqlCommand(
@@ -190,9 +194,9 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         if (writeInTransaction is null)
         {
             // Nothing else to commit with it: one fenced statement.
-            await using var single = Db.CreateCommand(CompleteSql);
+            await using var single = new NpgsqlCommand(CompleteSql);
             AddCompleteParameters(single, job, owner, entryId, result, message);
-            return Publish(Single(await JobRow.ReadAllAsync(single, cancellationToken).ConfigureAwait(false), job));
+            return Publish(Single(await JobRow.ReadPreparedAsync(Db, single, cancellationToken).ConfigureAwait(false), job));
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -214,19 +218,18 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
         }
         await using var cmd = new NpgsqlCommand(CompleteSql, conn, ntx);
         AddCompleteParameters(cmd, job, owner, entryId, result, message);
-        var done = Single(await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false), job);
+        var done = Single(await JobRow.ReadPreparedAsync(Db, cmd, cancellationToken).ConfigureAwait(false), job);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return Publish(done);
     }
 
     private static readonly string CompleteSql = $"""
-        WITH c AS (SELECT id, state AS from_state FROM jobs WHERE {Fence} FOR UPDATE),
-        u AS (
+        WITH u AS (
             UPDATE jobs j SET state = 'completed', progress = 100, entry_id = coalesce($4, j.entry_id),
                 result = $5, lease_owner = NULL, lease_expires_at = NULL, speed_bps = NULL, eta_seconds = 0, peers = NULL, seeders = NULL, upload_bps = NULL, seeding = false,
                 bytes_done = greatest(j.bytes_done, coalesce(j.bytes_total, 0)),
                 error = NULL, error_kind = NULL, finished_at = now(), updated_at = now()
-            FROM c WHERE j.id = c.id
+            {FromState} WHERE {Fence}
             RETURNING j.*, c.from_state),
         e AS ({JobRow.EventInsert("u", "transition", "$6", "$5")})
         SELECT * FROM u

@@ -31,7 +31,31 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
 {
     public async Task<ScanSummary> ScanAsync(Library library, IProgress<int>? progress, CancellationToken cancellationToken, ScanTimings? timings = null)
     {
-        timings ??= new ScanTimings();
+        // One scan of a library at a time, across processes: two at once (the watcher's and one someone asked for) would
+        // both add the same new file. A session advisory lock on a connection held for the scan; closing it releases it.
+        await using var lockDb = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await lockDb.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var key = "hub-scan:" + library.Id.ToString("N");
+        await lockDb.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtextextended({0}, 0))", [key], cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ScanLockedAsync(library, progress, timings ?? new ScanTimings(), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                await lockDb.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(hashtextextended({0}, 0))", [key], CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
+            {
+                logger.LogDebug("Releasing the scan lock of {Library}: {Error} (the closed connection releases it)", library.Name, ex.Message);
+            }
+        }
+    }
+
+    private async Task<ScanSummary> ScanLockedAsync(Library library, IProgress<int>? progress, ScanTimings timings, CancellationToken cancellationToken)
+    {
         var root = FilePlacer.ResolveRoot(library, hubOptions.Value);
         if (!Directory.Exists(root))
         {

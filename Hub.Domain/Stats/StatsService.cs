@@ -19,11 +19,33 @@ public sealed class StatsService(NpgsqlDataSource dataSource, IOptions<HubOption
     /// What the library holds, with imports per day over the last <paramref name="importDays"/> days (today included;
     /// 0 = since the first entry). File-system paths are for admins: others get the figures without them.
     /// </summary>
-    public async Task<LibraryStats> LibraryAsync(Requester requester, int importDays, CancellationToken cancellationToken)
+    public Task<LibraryStats> LibraryAsync(Requester requester, int importDays, CancellationToken cancellationToken)
     {
         if (importDays is < 0 or > MaxImportDays)
         {
             throw new HubValidationException("days", $"days must be 1 to {MaxImportDays}, or 0 for all time.");
+        }
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        return LibraryAsync(requester, importDays == 0 ? null : today.AddDays(-(importDays - 1)), today, cancellationToken);
+    }
+
+    /// <summary>
+    /// What the library holds, with imports per day from <paramref name="from"/> to <paramref name="to"/> (UTC days,
+    /// both included; from null = since the first entry). At most <see cref="MaxImportDays"/> days.
+    /// </summary>
+    public async Task<LibraryStats> LibraryAsync(Requester requester, DateOnly? from, DateOnly to, CancellationToken cancellationToken)
+    {
+        if (from?.Year < 1970 || to.Year is < 1970 or > 9000)
+        {
+            throw new HubValidationException(from?.Year < 1970 ? "from" : "to", "Choose dates between 1970 and 9000.");
+        }
+        if (from > to)
+        {
+            throw new HubValidationException("from", $"The range starts ({from:yyyy-MM-dd}) after it ends ({to:yyyy-MM-dd}); choose a start on or before the end.");
+        }
+        if (from is { } start && to.DayNumber - start.DayNumber + 1 > MaxImportDays)
+        {
+            throw new HubValidationException("from", $"A range may span at most {MaxImportDays} days.");
         }
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var byLibrary = await GroupAsync(conn, "SELECT coalesce(l.name, e.library_id::text), count(*), coalesce(sum(e.size_bytes), 0) FROM entries e " +
@@ -32,12 +54,13 @@ public sealed class StatsService(NpgsqlDataSource dataSource, IOptions<HubOption
         var byContainer = await GroupAsync(conn, "SELECT coalesce(container, 'unknown'), count(*), coalesce(sum(size_bytes), 0) FROM entries GROUP BY 1 ORDER BY 2 DESC, 1", cancellationToken).ConfigureAwait(false);
         var byPlatform = await GroupAsync(conn, "SELECT coalesce(platform, 'unknown'), count(*), coalesce(sum(size_bytes), 0) FROM entries GROUP BY 1 ORDER BY 2 DESC, 1", cancellationToken).ConfigureAwait(false);
 
-        DateTime? since = importDays == 0 ? null : time.GetUtcNow().UtcDateTime.Date.AddDays(-(importDays - 1));
         var perDay = new List<DayCount>();
         await using (var cmd = new NpgsqlCommand(
-            "SELECT (created_at AT TIME ZONE 'UTC')::date, count(*), coalesce(sum(size_bytes), 0) FROM entries WHERE ($1::timestamptz IS NULL OR created_at >= $1) GROUP BY 1 ORDER BY 1", conn))
+            "SELECT (created_at AT TIME ZONE 'UTC')::date, count(*), coalesce(sum(size_bytes), 0) FROM entries " +
+            "WHERE ($1::timestamptz IS NULL OR created_at >= $1) AND created_at < $2 GROUP BY 1 ORDER BY 1", conn))
         {
-            cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, since is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : DBNull.Value);
+            cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, from is { } d ? StartOf(d) : DBNull.Value);
+            cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, StartOf(to.AddDays(1)));
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
                 perDay.Add(new DayCount(r.GetFieldValue<DateOnly>(0), r.GetInt64(1), r.GetInt64(2)));
@@ -55,8 +78,10 @@ public sealed class StatsService(NpgsqlDataSource dataSource, IOptions<HubOption
         var storage = Storage(bytes);
         return new LibraryStats(entries, bytes, byLibrary, byKind, byContainer, byPlatform, perDay, jobs,
             requester.IsAdmin ? storage : storage with { MediaDir = null },
-            since is { } first ? DateOnly.FromDateTime(first) : perDay.Count > 0 ? perDay[0].Day : null);
+            from ?? (perDay.Count > 0 ? perDay[0].Day : null), to);
     }
+
+    private static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>Free and total space of the file system holding the media folder (the nearest existing parent).</summary>
     private StorageStats Storage(long entriesBytes)

@@ -72,22 +72,8 @@ public sealed class SourceReader(GuardedHttp http, UrlGuard guard, EngineRegistr
 
     private static async Task<string> ReadCappedAsync(HttpResponseMessage response, CancellationToken ct)
     {
-        if (response.Content.Headers.ContentLength > MaxFeedBytes)
-        {
-            throw ImportFailedException.Permanent("feed-too-large", $"The feed is larger than {MaxFeedBytes / 1048576} MB.");
-        }
-        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxFeedBytes)
-            {
-                throw ImportFailedException.Permanent("feed-too-large", $"The feed is larger than {MaxFeedBytes / 1048576} MB.");
-            }
-            buffer.Write(chunk, 0, read);
-        }
+        var body = await CappedBody.ReadAsync(response, MaxFeedBytes,
+            () => ImportFailedException.Permanent("feed-too-large", $"The feed is larger than {MaxFeedBytes / 1048576} MB."), ct).ConfigureAwait(false);
         var charset = response.Content.Headers.ContentType?.CharSet;
         var encoding = Encoding.UTF8;
         try
@@ -97,6 +83,6 @@ public sealed class SourceReader(GuardedHttp http, UrlGuard guard, EngineRegistr
         catch (ArgumentException)
         {
         }
-        return encoding.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
+        return encoding.GetString(body).TrimStart('\uFEFF');
     }
 }

@@ -6,6 +6,7 @@ using Hub.Web.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Hub.Web.Imports;
@@ -37,9 +38,16 @@ public static class ImportsApi
                 + "The same URL (and range) in progress returns that job.")
             .ProducesValidationProblem();
         g.MapPost("/probe", Probe).WithName("ProbeUrl")
-            .WithSummary("What a URL is (title, duration, formats, playlist entries); nothing is created. 422 when it cannot be imported, 502/503 when the site failed.")
+            .WithSummary("What a URL is (title, duration, formats, playlist entries) and alreadyInLibrary, the entry an import would find already there; "
+                + "nothing is created. 422 when it cannot be imported, 502/503 when the site failed.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        g.MapGet("/probe/thumbnail", ProbeThumbnail).WithName("GetProbeThumbnail")
+            .WithSummary("The thumbnail of a probed URL, fetched by Hub through its network guard (JPEG, PNG, WebP, GIF or AVIF, at most 2 MB; kept a few minutes), "
+                + "for pages whose CSP allows no remote images. 404 when the probe has none; 422 when the picture is refused (blocked-address, not-an-image, "
+                + "thumbnail-too-large); 502/503 when its site failed.")
+            .Produces(StatusCodes.Status200OK, contentType: "image/jpeg").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         g.MapPost("/search", Search).WithName("SearchSites")
             .WithSummary("Search YouTube, SoundCloud or both through yt-dlp; import a result by its url.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -78,14 +86,22 @@ public static class ImportsApi
         return TypedResults.Accepted($"/api/v1/jobs/{job.Id}", JobDto.From(job));
     }
 
-    private static async Task<Ok<ProbeResult>> Probe(ProbeBody body, ImportService imports, CancellationToken ct)
+    private static async Task<Ok<ProbeResult>> Probe(ProbeBody body, ProbePreviews previews, CancellationToken ct) =>
+        TypedResults.Ok(await previews.PreviewAsync(UrlToProbe(body.Url), ct));
+
+    private static async Task<FileContentHttpResult> ProbeThumbnail([FromQuery] string? url, HttpContext context, ProbePreviews previews, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(body.Url))
-        {
-            throw new HubValidationException("url", "Send a URL to probe.");
-        }
-        return TypedResults.Ok(await imports.ProbeAsync(body.Url, ct));
+        var thumbnail = await previews.ThumbnailAsync(UrlToProbe(url), ct);
+        var headers = context.Response.Headers;
+        headers.CacheControl = "private, max-age=300";
+        headers.XContentTypeOptions = "nosniff";
+        // Someone else's picture served from Hub's origin: opened on its own, it may do nothing.
+        headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        return TypedResults.File(thumbnail.Bytes, thumbnail.ContentType);
     }
+
+    private static string UrlToProbe(string? url) =>
+        string.IsNullOrWhiteSpace(url) ? throw new HubValidationException("url", "Send a URL to probe.") : url;
 
     private static async Task<Ok<IReadOnlyList<SearchResult>>> Search(SearchBody body, ImportService imports, CancellationToken ct) =>
         TypedResults.Ok(await imports.SearchAsync(SourceSearch.Normalize(body.Query, body.Source, body.Limit), ct));

@@ -13,7 +13,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Hub.Web.Jobs;
 
-/// <summary><c>/api/v1/jobs</c>: list (filtered, cursor-paginated), read, history, cancel, retry; SSE in <see cref="JobStreamApi"/>, play now in <see cref="JobMediaApi"/>.</summary>
+/// <summary>Which finished jobs to delete: these <c>ids</c>, or every job in these <c>states</c> (Hub's own jobs too with system=true).</summary>
+public sealed record DeleteJobsBody(Guid[]? Ids = null, string[]? States = null, bool? System = null);
+
+/// <summary><c>/api/v1/jobs</c>: list (filtered, cursor-paginated), read, history, cancel, retry, delete finished ones; SSE in <see cref="JobStreamApi"/>, play now in <see cref="JobMediaApi"/>.</summary>
 public static class JobsApi
 {
     public const int DefaultLimit = 50;
@@ -35,6 +38,10 @@ public static class JobsApi
         g.MapPost("/{id:guid}/retry", RetryJob).WithName("RetryJob")
             .WithSummary("Put a failed or cancelled job back in line with a fresh retry budget; 409 otherwise.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        g.MapPost("/delete", DeleteJobs).WithName("DeleteJobs").RequireAuthorization(HubWebServiceCollectionExtensions.AdminPolicy)
+            .WithSummary("Admin: delete finished job records (completed, failed, cancelled) with their events and child jobs; entries and files stay. "
+                + "Either ids (all or nothing: 409 naming the jobs that still run) or states (jobs still running are skipped and listed as active).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         g.MapJobStreams();
         g.MapJobMedia();
         return api;
@@ -111,6 +118,20 @@ public static class JobsApi
         var job = JobDto.From(await access.CancelAsync(user.ToRequester(), id, ct));
         // A running job only has a cancel request until its worker stops it.
         return job.State == JobStates.Cancelled ? TypedResults.Ok(job) : TypedResults.Accepted($"/api/v1/jobs/{id}", job);
+    }
+
+    private static async Task<Ok<JobsDeleted>> DeleteJobs(DeleteJobsBody body, JobDeleter deleter, CancellationToken ct)
+    {
+        if ((body.Ids is { Length: > 0 }) == (body.States is { Length: > 0 }))
+        {
+            throw new HubValidationException("ids", "Send either ids (the jobs to delete) or states (delete every finished job in them), not both.");
+        }
+        if (body.Ids is { Length: > 0 } ids)
+        {
+            return TypedResults.Ok(await deleter.DeleteAsync(ids, ct));
+        }
+        var states = body.States!.Select(s => (s ?? "").Trim().ToLowerInvariant()).Distinct().ToList();
+        return TypedResults.Ok(await deleter.DeleteFinishedAsync(states, body.System ?? false, ct));
     }
 
     private static async Task<Accepted<JobDto>> RetryJob(Guid id, ClaimsPrincipal user, JobAccess access, CancellationToken ct)

@@ -18,21 +18,41 @@ public static class StatsApi
     {
         var g = api.MapGroup("/stats").WithTags("Statistics");
         g.MapGet("/", Library).WithName("GetStats")
-            .WithSummary("Entries and bytes by library, media kind, container and platform; imports per day over the last `days` days (default 30, 1 to 3660, 0 = all time; importsFrom is the first day covered); jobs by state; storage used and free (the media folder's path for admins only).")
+            .WithSummary("Entries and bytes by library, media kind, container and platform; imports per day over the last `days` days (default 30, 1 to 3660, 0 = all time) "
+                + "or from `from` to `to` (UTC days YYYY-MM-DD, both included; to defaults to today; instead of days); importsFrom and importsTo are the first and last day covered; "
+                + "jobs by state; storage used and free (the media folder's path for admins only).")
             .ProducesValidationProblem();
         g.MapGet("/downloads", Downloads).WithName("GetDownloadStats")
             .WithSummary("Stream and download events in [from, to) (default: 30 days), optionally for one entry or kind: totals, per day, top 10 entries.");
         return api;
     }
 
-    private static async Task<Ok<LibraryStats>> Library(ClaimsPrincipal user, StatsService stats, [FromQuery] string? days, CancellationToken ct)
+    private static async Task<Ok<LibraryStats>> Library(ClaimsPrincipal user, StatsService stats, TimeProvider time, [FromQuery] string? days,
+        [FromQuery] string? from, [FromQuery] string? to, CancellationToken ct)
     {
+        if (!string.IsNullOrWhiteSpace(from) || !string.IsNullOrWhiteSpace(to))
+        {
+            if (!string.IsNullOrWhiteSpace(days))
+            {
+                throw new HubValidationException("days", "Ask for days or for from/to, not both.");
+            }
+            if (string.IsNullOrWhiteSpace(from))
+            {
+                throw new HubValidationException("from", "A range needs its first day (from=YYYY-MM-DD).");
+            }
+            var last = string.IsNullOrWhiteSpace(to) ? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime) : Day(to, "to");
+            return TypedResults.Ok(await stats.LibraryAsync(user.ToRequester(), Day(from, "from"), last, ct));
+        }
         var importDays = string.IsNullOrWhiteSpace(days) ? StatsService.ImportDays
             : days.Trim() == "all" ? 0
             : int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
             : throw new HubValidationException("days", "days must be a whole number of days (0 or all for all time).");
         return TypedResults.Ok(await stats.LibraryAsync(user.ToRequester(), importDays, ct));
     }
+
+    private static DateOnly Day(string value, string field) =>
+        DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
+            ? day : throw new HubValidationException(field, $"{field} must be a day written YYYY-MM-DD, like 2026-01-31.");
 
     private static async Task<Ok<DownloadStats>> Downloads(StatsService stats, [FromQuery] string? from, [FromQuery] string? to,
         [FromQuery] string? entry, [FromQuery] string? kind, CancellationToken ct)

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using QueueBench;
 
 // Queue throughput: no-op jobs through enqueue → claim → complete with 4 workers (4 JobWorker instances, as 4
 // processes would be) for a fixed time, on a private PostgreSQL with default durability (fsync on).
@@ -25,14 +26,22 @@ try
 {
     await HubDatabase.EnsureDatabaseAsync(pg.ConnectionString("postgres"), "bench", CancellationToken.None);
     var cs = pg.ConnectionString("bench");
+    if (Profile.Detailed)
+    {
+        await Profile.EnableAsync(pg.ClusterDir);
+        NpgsqlConnection.ClearAllPools();
+        await pg.StopAsync(CancellationToken.None);
+        await pg.StartAsync(CancellationToken.None);
+    }
+    var postmaster = Profile.PostmasterPid(pg.ClusterDir);
     Console.WriteLine($"Queue benchmark: {seconds} s per run, 4 workers, PostgreSQL with fsync on ({Environment.ProcessorCount} cores)");
 
     // Throughput: producers keep a backlog, so workers never wait for work. Latency: jobs are offered at a steady
     // 500 jobs/s (half the target rate), so enqueue-to-start measures the queue, not the length of a backlog.
-    var reference = await ReferenceAsync(cs, seconds, null);
-    var referenceLatency = await ReferenceAsync(cs, Math.Max(5, seconds / 3), 500);
-    var hub = await HubQueueAsync(cs, root, seconds, null);
-    var hubLatency = await HubQueueAsync(cs, root, Math.Max(5, seconds / 3), 500);
+    var reference = await ReferenceAsync(cs, postmaster, seconds, null);
+    var referenceLatency = await ReferenceAsync(cs, postmaster, Math.Max(5, seconds / 3), 500);
+    var hub = await HubQueueAsync(cs, root, postmaster, seconds, null);
+    var hubLatency = await HubQueueAsync(cs, root, postmaster, Math.Max(5, seconds / 3), 500);
 
     Console.WriteLine();
     Console.WriteLine($"{"",-28} {"jobs/s",10} {"start p50 @500/s",17} {"start p95 @500/s",17} {"WAL/job",9}");
@@ -46,7 +55,7 @@ finally
     await pg.StopAsync(CancellationToken.None);
 }
 
-static async Task<Result> HubQueueAsync(string cs, string root, int seconds, int? perSecond)
+static async Task<Result> HubQueueAsync(string cs, string root, int postmaster, int seconds, int? perSecond)
 {
     var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
     {
@@ -69,6 +78,8 @@ static async Task<Result> HubQueueAsync(string cs, string root, int seconds, int
     var queue = sp.GetRequiredService<JobQueue>();
     var db = sp.GetRequiredService<HubDatabase>();
     await using (var clear = db.DataSource.CreateCommand("DELETE FROM jobs")) await clear.ExecuteNonQueryAsync();
+    var profile = new Profile(db.DataSource, postmaster);
+    await profile.StartAsync();
     var walBefore = await WalAsync(db.DataSource);
     var sw = Stopwatch.StartNew();
     var produced = 0;
@@ -87,6 +98,7 @@ static async Task<Result> HubQueueAsync(string cs, string root, int seconds, int
     await using (var count = db.DataSource.CreateCommand("SELECT count(*) FROM jobs WHERE queue = 'bench' AND state = 'completed'"))
     {
         var completed = (long)(await count.ExecuteScalarAsync())!;
+        if (perSecond is null) await profile.PrintAsync("Hub job queue", completed);
         foreach (var w in workers) await w.StopAsync(CancellationToken.None);
         var (p50, p95) = await StartLatencyAsync(db.DataSource, "SELECT extract(epoch FROM started_at - created_at) * 1000 FROM jobs WHERE queue = 'bench' AND started_at IS NOT NULL");
         var wal = await WalAsync(db.DataSource) - walBefore;
@@ -95,7 +107,7 @@ static async Task<Result> HubQueueAsync(string cs, string root, int seconds, int
     }
 }
 
-static async Task<Result> ReferenceAsync(string cs, int seconds, int? perSecond)
+static async Task<Result> ReferenceAsync(string cs, int postmaster, int seconds, int? perSecond)
 {
     await using var ds = NpgsqlDataSource.Create(cs + ";Maximum Pool Size=100");
     await using (var create = ds.CreateCommand("""
@@ -108,6 +120,8 @@ static async Task<Result> ReferenceAsync(string cs, int seconds, int? perSecond)
         await create.ExecuteNonQueryAsync();
     }
     using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+    var profile = new Profile(ds, postmaster);
+    await profile.StartAsync();
     var walBefore = await WalAsync(ds);
     var sw = Stopwatch.StartNew();
     var producer = Task.Run(() => Produce(stop.Token, perSecond, async n =>
@@ -140,6 +154,7 @@ static async Task<Result> ReferenceAsync(string cs, int seconds, int? perSecond)
     var elapsed = sw.Elapsed.TotalSeconds;
     await using var count = ds.CreateCommand("SELECT count(*) FROM ref_jobs WHERE state = 'completed'");
     var completed = (long)(await count.ExecuteScalarAsync())!;
+    if (perSecond is null) await profile.PrintAsync("reference", completed);
     var (p50, p95) = await StartLatencyAsync(ds, "SELECT extract(epoch FROM started_at - created_at) * 1000 FROM ref_jobs WHERE started_at IS NOT NULL");
     return new Result(completed / elapsed, p50, p95, completed == 0 ? 0 : (await WalAsync(ds) - walBefore) / completed);
 }

@@ -45,24 +45,7 @@ internal static class Rss
     }
 
     /// <summary>CPU seconds (user + system) used so far by a process and its direct children (nginx's workers).</summary>
-    public static double CpuSeconds(int pid)
-    {
-        double total = 0;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var p)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (p != pid && int.Parse(f[1], CultureInfo.InvariantCulture) != pid) continue;
-                // Fields 14 and 15 of stat (utime, stime) in clock ticks of 1/100 s.
-                total += (long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)) / 100.0;
-            }
-            catch (IOException) { }
-        }
-        return total;
-    }
+    public static double CpuSeconds(int pid) => Hub.Bench.ProcCpu.Seconds(pid);
 
     public static async Task<(T Result, double PeakMiB)> WhileAsync<T>(int pid, Func<Task<T>> work)
     {

@@ -149,7 +149,8 @@ async function probe(url) {
     $('facts').textContent = [p.platform, duration(p.durationSeconds), p.isPlaylist ? `playlist of ${p.entryCount ?? '?'}` : null, p.mediaKind]
       .filter(Boolean).join(' · ');
     if (p.thumbnailUrl && /^https?:/.test(p.thumbnailUrl)) { $('thumb').src = p.thumbnailUrl; $('thumb').hidden = false; }
-    const existing = await alreadyInLibrary(url, p);
+    // Hub says so itself, by the same de-duplication its imports use (the normalised URL, then the platform's id).
+    const existing = p.alreadyInLibrary;
     if (existing) {
       show(`Already in the library: ${existing.title}. Sending again reuses that entry.`, 'ok');
       $('state').dataset.reason = 'already-in-library';
@@ -165,14 +166,6 @@ async function probe(url) {
       if (err.kind === 'private-url' || err.kind === 'not-importable') $('send').disabled = true;
     }
   }
-}
-
-async function alreadyInLibrary(url, p) {
-  if (!p.title) return null;
-  try {
-    const page = await call(conn, `/entries?q=${encodeURIComponent(p.title)}&limit=20`);
-    return page.items.find((e) => e.sourceUrl === url || e.sourceUrl === p.url) ?? null;
-  } catch { return null; }
 }
 
 $('send-form').addEventListener('submit', async (e) => {

@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 
 namespace Hub.Admin.Tests;
 
-/// <summary>What acts on many at once: retry all failed jobs, approve or reject several inbox items; and subtitle tracks.</summary>
+/// <summary>What acts on many at once: retry or delete failed jobs, delete ticked ones, approve or reject several inbox items; and subtitle tracks.</summary>
 [Collection(AdminCollection.Name)]
 public sealed class BulkTests(AdminFixture hub)
 {
@@ -41,6 +41,45 @@ public sealed class BulkTests(AdminFixture hub)
         {
             Assert.Equal("completed", (await hub.WaitForJobAsync(id, "completed", "failed")).GetProperty("state").GetString());
         }
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Jobs_DeleteSelected_ThenDeleteAllFailed_RemoveTheJobs_AndKeepTheirEntries()
+    {
+        hub.Site.MapFile("delete-done.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "admin-delete-done"), "video/mp4");
+        var done = await hub.ImportAndWaitAsync("delete-done.mp4");
+        var entry = done.GetProperty("entryId").GetGuid();
+        var failed = new List<Guid>();
+        foreach (var name in new[] { "delete-gone-1.mp4", "delete-gone-2.mp4" }) // nothing there: they fail
+        {
+            failed.Add((await hub.WaitForJobAsync((await hub.ImportAsync(name)).GetProperty("id").GetGuid(), "failed")).GetProperty("id").GetGuid());
+        }
+        var ticked = new[] { done.GetProperty("id").GetGuid(), failed[0] };
+
+        var page = await hub.SignedInPageAsync(390, 844);
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await AdminPages.OpenAsync(page, "jobs");
+        Assert.True(await page.IsDisabledAsync("#jobs-delete-selected")); // nothing ticked yet
+        foreach (var id in ticked)
+        {
+            await page.CheckAsync($"[data-job='{id}'] input[data-select]");
+        }
+        await Assertions.Expect(page.Locator("#jobs-delete-selected")).ToHaveTextAsync("Delete 2 selected");
+        await page.ClickAsync("#jobs-delete-selected");
+        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("2 jobs deleted");
+        foreach (var id in ticked)
+        {
+            await Assertions.Expect(page.Locator($"[data-job='{id}']")).ToHaveCountAsync(0);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await hub.Admin.GetAsync($"/api/v1/jobs/{id}")).StatusCode);
+        }
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await hub.Admin.GetAsync($"/api/v1/entries/{entry}")).StatusCode); // the import's entry stays
+
+        await Assertions.Expect(page.Locator($"[data-job='{failed[1]}']")).ToHaveCountAsync(1);
+        await page.ClickAsync("#jobs-delete-failed");
+        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("deleted");
+        await Assertions.Expect(page.Locator($"[data-job='{failed[1]}']")).ToHaveCountAsync(0);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await hub.Admin.GetAsync($"/api/v1/jobs/{failed[1]}")).StatusCode);
         await page.Context.CloseAsync();
     }
 

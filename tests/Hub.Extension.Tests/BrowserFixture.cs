@@ -144,7 +144,9 @@ public partial class BrowserFixture : IAsyncLifetime
     /// <summary>Writes extension storage as the options page would (connection, defaults), from an extension page.</summary>
     public async Task SetStorageAsync(object values)
     {
-        var page = await OpenExtensionPageAsync("options/options.html");
+        // From an extension page that runs no script of ours: the options page connects on load and writes the
+        // connection it read back after a moment, which could undo this change.
+        var page = await OpenExtensionPageAsync("icons/16.png");
         await page.EvaluateAsync("async (json) => { await chrome.storage.local.clear(); await chrome.storage.local.set(JSON.parse(json)); }",
             JsonSerializer.Serialize(values, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
         await page.CloseAsync();

@@ -163,7 +163,7 @@ public sealed class FourDoorsTests(FourDoorsFixture fx) : IClassFixture<FourDoor
                 .Where(j => j.GetProperty("source").GetString() == fileUrl).Select(j => j.GetProperty("id").GetGuid()).FirstOrDefault(), "the job");
         var shortId = sent.ToString("N")[^8..]; // as the bot shows it (Texts.ShortId)
 
-        var seen = new Dictionary<string, List<(string, DateTime)>> { ["sse"] = [], ["telegram"] = [], ["mcp"] = [], ["popup"] = [] };
+        var seen = new Dictionary<string, List<(string State, DateTime At)>> { ["sse"] = [], ["telegram"] = [], ["mcp"] = [], ["popup"] = [] };
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var sse = Task.Run(() => WatchSseAsync(user, sent, seen["sse"], stop.Token));
         long messageId = 0;
@@ -191,6 +191,17 @@ public sealed class FourDoorsTests(FourDoorsFixture fx) : IClassFixture<FourDoor
             });
         }
         await Task.WhenAll(sse, telegram, viaMcp, inPopup);
+        // The stream starts at the job's state when it connects; a job that left "queued" before that still showed
+        // "queued" at the doors that read it earlier (or, like Telegram, redraw at their interval). The transitions
+        // before the stream's first state come from the job's history, with the server's time of each.
+        var history = await user.GetFromJsonAsync<List<JsonElement>>($"/api/v1/jobs/{sent}/events");
+        var sseSeen = seen["sse"];
+        var firstOnStream = sseSeen.Count == 0 ? -1 : history!.FindIndex(e => e.GetProperty("toState").GetString() == sseSeen[0].State);
+        if (firstOnStream > 0)
+        {
+            sseSeen.InsertRange(0, history!.Take(firstOnStream).Where(e => e.GetProperty("toState").GetString() is not null)
+                .Select(e => (e.GetProperty("toState").GetString()!, e.GetProperty("at").GetDateTimeOffset().UtcDateTime)));
+        }
         if (seen["telegram"].Count == 0)
         {
             Console.WriteLine("telegram history: " + string.Join(" || ", (await fx.HistoryAsync()).Select(FourDoorsFixture.TextOf)));

@@ -115,6 +115,20 @@ public sealed class LibraryScannerTests(ScannerFixture fx) : IClassFixture<Scann
     }
 
     [Fact]
+    public async Task TwoScansOfOneLibraryAtOnce_BothEnd_AndTheNewFileBecomesOneEntry()
+    {
+        // The watcher's scan and one someone asked for can meet: they take turns instead of adding the file twice.
+        var (lib, root) = await fx.LibraryAsync("Scan Twice");
+        await PutAsync(root, "Twice.Film.1990.mp4", TestMedia.VideoAsync(), "scan-twice");
+
+        var both = await Task.WhenAll(ScanAsync(lib), ScanAsync(lib));
+
+        Assert.All(both, s => Assert.Equal(0, s.Failed));
+        Assert.True(both.Sum(s => s.Added) <= 1, string.Join("; ", both.Select(s => s.Text)));
+        Assert.Single(await EntriesAsync(lib.Id));
+    }
+
+    [Fact]
     public async Task ChangedFiles_KnownByPath_UpdateTheirEntryInPlace_AndAnIgnoredOneStaysIgnored()
     {
         var (lib, root) = await fx.LibraryAsync("Scan Changed");

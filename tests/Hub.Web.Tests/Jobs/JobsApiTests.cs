@@ -42,6 +42,45 @@ public sealed class JobsApiTests(PipelineAppFactory app) : IClassFixture<Pipelin
     }
 
     [Fact]
+    public async Task Pages_MergeFinishedAndUnfinishedJobs_InActivityOrder()
+    {
+        // The list reads finished and unfinished jobs through separate indexes and merges them: interleaved in time,
+        // every job comes exactly once, newest activity first across page boundaries.
+        var (client, key) = await app.CallerAsync("user");
+        var all = new HashSet<Guid>();
+        for (var i = 0; i < 30; i++)
+        {
+            var job = await app.ParkedJobAsync(key, kind: "merge");
+            all.Add(job.Id);
+            if (i % 2 == 1)
+            {
+                await app.Get<JobQueue>().CancelAsync(job.Id, "test", CancellationToken.None);
+            }
+        }
+
+        var seen = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"/api/v1/jobs?kind=merge&limit=7{(cursor is null ? "" : "&cursor=" + cursor)}");
+            seen.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        var ids = seen.Select(j => j.GetProperty("id").GetGuid()).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal(all.OrderBy(g => g), ids.OrderBy(g => g));
+        var times = seen.Select(j => j.GetProperty("updatedAt").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.OrderByDescending(t => t), times);
+        var states = seen.Select(j => j.GetProperty("state").GetString()).ToList();
+        Assert.Equal(15, states.Count(s => s == JobStates.Cancelled));
+        Assert.Equal(15, states.Count(s => s == JobStates.Queued));
+        // Interleaved, as they were made: no run of more than one of each state.
+        Assert.All(states.Zip(states.Skip(1)), pair => Assert.NotEqual(pair.First, pair.Second));
+    }
+
+    [Fact]
     public async Task Filters_ByState_Kind_Door_AndComma_Lists()
     {
         var (client, key) = await app.CallerAsync("user");

@@ -38,26 +38,29 @@ export function shareChart(title, rows, { format = String, id } = {}) {
     })) : el('p', { class: 'muted' }, 'Nothing yet.'));
 }
 
-/** The last n days (oldest first) with a value for each, zero where the series has none. */
-export function lastDays(series, n, pick) {
+const DAY = 86400000;
+const isoDay = (t) => new Date(t).toISOString().slice(0, 10);
+
+/** n days (oldest first) ending with `to` (YYYY-MM-DD, default today, UTC) with a value for each, zero where the series has none. */
+export function lastDays(series, n, pick, to = isoDay(Date.now())) {
   const byDay = new Map(series.map((d) => [String(d.day).slice(0, 10), d]));
+  const end = Date.parse(to);
   const out = [];
   for (let i = n - 1; i >= 0; i--) {
-    const day = new Date(Date.now() - i * 86400000).toISOString().slice(0, 10);
+    const day = isoDay(end - i * DAY);
     const d = byDay.get(day);
-    out.push({ label: day.slice(5), value: d ? pick(d) : 0 });
+    out.push({ label: day.slice(5), day, value: d ? pick(d) : 0 });
   }
   return out;
 }
 
 /**
- * Every day from `from` (YYYY-MM-DD) to today with a value for each, zero where the series has none; past about four
- * months the bars become months (summed), so "all time" stays readable.
+ * Every day from `from` to `to` (YYYY-MM-DD, both included; `to` defaults to today) with a value for each, zero where
+ * the series has none; past about four months the bars become months (summed), so long ranges stay readable.
  */
-export function daysSince(series, from, pick) {
-  const today = new Date().toISOString().slice(0, 10);
-  const n = Math.max(1, Math.round((Date.parse(today) - Date.parse(from || today)) / 86400000) + 1);
-  const days = lastDays(series, n, pick).map((p, i) => ({ ...p, day: new Date(Date.now() - (n - 1 - i) * 86400000).toISOString().slice(0, 10) }));
+export function daysBetween(series, from, pick, to = isoDay(Date.now())) {
+  const n = Math.max(1, Math.round((Date.parse(to) - Date.parse(from || to)) / DAY) + 1);
+  const days = lastDays(series, n, pick, to);
   if (n <= 120) return days;
   const months = new Map();
   for (const d of days) {

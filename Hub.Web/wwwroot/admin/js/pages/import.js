@@ -1,6 +1,6 @@
 // Import: a link with a preview first (title, length, uploader, formats, already-in-library), library/format/mode
 // pickers, then the job's progress live on this page.
-import { el, api, post, state, fmtBytes, fmtDuration, errorBox, pageHeader, stateBadge, TERMINAL } from '../core.js';
+import { el, api, post, state, fmtBytes, fmtDuration, errorBox, pageHeader, stateBadge, thumb, TERMINAL } from '../core.js';
 import { follow } from '../live.js';
 import { progressText } from '../jobview.js';
 import { searchPanel, batchPanel, uploadPanel } from '../import-more.js';
@@ -43,12 +43,19 @@ export async function render(main) {
     if (!url.reportValidity()) return;
     preview.replaceChildren(el('p', { class: 'muted' }, 'Looking at the link…'));
     try {
-      const p = await post('/imports/probe', { url: url.value });
+      const link = url.value;
+      const p = await post('/imports/probe', { url: link });
+      const there = p.alreadyInLibrary;
+      // The picture comes through Hub (the page's CSP allows no remote image), fetched with the token like entry thumbnails.
       preview.replaceChildren(el('div', { class: 'panel probe' },
-        el('h2', { class: 'remote' }, p.title || '(no title)'),
-        el('p', {}, [p.platform, p.uploader, fmtDuration(p.durationSeconds), p.sizeBytes ? fmtBytes(p.sizeBytes) : '', p.isPlaylist ? `playlist of ${p.entryCount}` : '']
-          .filter(Boolean).join(' · ')),
-        p.formats?.length ? el('p', { class: 'muted' }, `${p.formats.length} formats, up to ${Math.max(0, ...p.formats.map((f) => f.height || 0)) || '?'}p`) : ''));
+        p.thumbnailUrl ? thumb(`/api/v1/imports/probe/thumbnail?url=${encodeURIComponent(link)}`) : '',
+        el('div', { class: 'probe-text' },
+          el('h2', { class: 'remote' }, p.title || '(no title)'),
+          el('p', {}, [p.platform, p.uploader, fmtDuration(p.durationSeconds), p.sizeBytes ? fmtBytes(p.sizeBytes) : '', p.isPlaylist ? `playlist of ${p.entryCount}` : '']
+            .filter(Boolean).join(' · ')),
+          p.formats?.length ? el('p', { class: 'muted' }, `${p.formats.length} formats, up to ${Math.max(0, ...p.formats.map((f) => f.height || 0)) || '?'}p`) : '',
+          there ? el('p', { class: 'notice', id: 'probe-existing' }, 'Already in the library: ',
+            el('a', { class: 'remote', href: `#entry/${there.entryId}` }, there.title), '. Importing it again adds nothing.') : '')));
     } catch (e) { preview.replaceChildren(errorBox(e)); }
   }
 

@@ -1,5 +1,6 @@
-// Jobs: filters (state, door, library, words), system jobs hidden unless asked, pages of 25, and live updates.
-import { el, api, post, act, state, stateName, doorName, empty, errorBox, debounce, pageHeader } from '../core.js';
+// Jobs: filters (state, door, library, words), system jobs hidden unless asked, pages of 25, and live updates; for
+// admins, finished jobs can be ticked and deleted (the records only: what they imported stays), or cleared in bulk.
+import { el, api, post, act, state, stateName, doorName, empty, errorBox, debounce, pageHeader, toast, TERMINAL } from '../core.js';
 import { follow } from '../live.js';
 import { jobCard } from '../jobview.js';
 
@@ -20,7 +21,37 @@ export async function render(main) {
     await load();
     return results;
   }, 'Failed jobs are back in line') }, 'Retry all failed');
-  main.append(pageHeader('Jobs', retryAll),
+  const admin = state.me.role === 'admin';
+  const selected = () => [...list.querySelectorAll('input[data-select]:checked')].map((c) => c.closest('[data-job]').dataset.job);
+  // One request: the ids ticked (all or nothing), or every job in these states (families still running are skipped).
+  const remove = (body, ask) => (e) => {
+    if (!confirm(ask())) return;
+    act(e.currentTarget, async () => {
+      const r = await post('/jobs/delete', { ...body(), system: f.system });
+      await load();
+      return r;
+    }).then((r) => r && toastDeleted(r));
+  };
+  const deleteSelected = el('button', { type: 'button', id: 'jobs-delete-selected', class: 'secondary', disabled: true,
+    onclick: remove(() => ({ ids: selected() }), () => `Delete ${selected().length} finished jobs from the list? What they imported stays in the library.`) },
+  'Delete selected');
+  const deleteFailed = el('button', { type: 'button', id: 'jobs-delete-failed', class: 'secondary',
+    onclick: remove(() => ({ states: ['failed'] }), () => 'Delete every failed job from the list?') }, 'Delete all failed');
+  const clearFinished = el('button', { type: 'button', id: 'jobs-clear-finished', class: 'secondary',
+    onclick: remove(() => ({ states: TERMINAL }), () => 'Delete every finished job (done, failed, cancelled) from the list? What they imported stays in the library.') },
+  'Clear finished');
+  const syncBulk = () => {
+    const n = selected().length;
+    deleteSelected.disabled = n === 0;
+    deleteSelected.textContent = n ? `Delete ${n} selected` : 'Delete selected';
+  };
+  const card = (j) => {
+    const c = jobCard(j, () => load());
+    if (admin && TERMINAL.includes(j.state)) c.querySelector('.job-main').prepend(el('label', { class: 'check card-select' },
+      el('input', { type: 'checkbox', 'data-select': '', onchange: syncBulk }), el('span', { class: 'sr' }, `Select ${j.title || j.source || j.kind}`)));
+    return c;
+  };
+  main.append(pageHeader('Jobs', retryAll, ...(admin ? [deleteSelected, deleteFailed, clearFinished] : [])),
     el('form', { class: 'filters', role: 'search', onsubmit: (e) => e.preventDefault() },
       el('label', { class: 'field grow' }, el('span', {}, 'Search'),
         el('input', { type: 'search', id: 'job-q', placeholder: 'title, link or error', oninput: debounce((e) => { f.q = e.target.value; load(); }) })),
@@ -45,10 +76,11 @@ export async function render(main) {
     try {
       const page = await api(`/jobs?${query}`);
       if (!older) { shown.clear(); list.replaceChildren(); }
-      for (const j of page.items) { shown.set(j.id, j); list.append(jobCard(j, () => load())); }
+      for (const j of page.items) { shown.set(j.id, j); list.append(card(j)); }
       cursor = page.nextCursor;
       more.hidden = !cursor;
       retryAll.hidden = ![...shown.values()].some((j) => j.state === 'failed' || j.state === 'cancelled');
+      syncBulk();
       if (!shown.size) list.replaceChildren(f.q || f.state || f.door || f.library
         ? empty('No job matches these filters.', 'Clear the search or choose "Any state".')
         : empty('No jobs yet.', 'Start one from the Import page; it shows up here with live progress.'));
@@ -58,12 +90,23 @@ export async function render(main) {
   // Live: update cards in place; a new matching job goes on top.
   const onEvent = (event, job) => {
     const old = list.querySelector(`[data-job="${CSS.escape(job.id)}"]`);
-    if (old) { old.replaceWith(jobCard(job, () => load())); shown.set(job.id, job); return; }
+    if (old) {
+      const ticked = old.querySelector('input[data-select]')?.checked;
+      const fresh = card(job);
+      if (ticked && fresh.querySelector('input[data-select]')) fresh.querySelector('input[data-select]').checked = true;
+      old.replaceWith(fresh); shown.set(job.id, job); syncBulk(); return;
+    }
     if (!matches(job)) return;
     list.querySelector('.empty')?.remove();
     shown.set(job.id, job);
-    list.prepend(jobCard(job, () => load()));
+    list.prepend(card(job));
   };
   await load();
   return follow('/jobs/stream', onEvent, { onResync: () => load() });
+}
+
+/** What a delete did, in words: how many went, and how many were left because they still run. */
+function toastDeleted(r) {
+  const left = r.active.length ? `; ${r.active.length} still running, left alone` : '';
+  toast(`${r.deleted.length} ${r.deleted.length === 1 ? 'job' : 'jobs'} deleted${left}`);
 }

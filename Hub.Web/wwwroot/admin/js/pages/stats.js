@@ -1,8 +1,8 @@
-// Statistics: the stats API's charts in detail over a chosen range (7, 30, 90 days or all time): imports, bytes
-// imported, bytes streamed and downloaded per day, the most played entries, and what the library holds by library,
-// platform, media kind and format.
+// Statistics: the stats API's charts in detail over a chosen range (7, 30, 90 days, all time, or from one day to
+// another): imports, bytes imported, bytes streamed and downloaded per day (per month for long ranges), the most played
+// entries, and what the library holds by library, platform, media kind and format.
 import { el, api, fmtBytes, empty, errorBox, pageHeader } from '../core.js';
-import { barChart, shareChart, daysSince } from '../charts.js';
+import { barChart, shareChart, daysBetween } from '../charts.js';
 
 const RANGES = [['7', '7 days'], ['30', '30 days'], ['90', '90 days'], ['all', 'All time']];
 
@@ -13,30 +13,53 @@ export async function render(main) {
   const top = el('div', { id: 'stats-top' });
   const buttons = RANGES.map(([value, label]) => el('button', { type: 'button', class: 'secondary', 'data-range': value, 'aria-pressed': 'false',
     onclick: () => load(value) }, label));
+  // A range of days of one's own: both ends included, UTC days as the API counts them.
+  const today = new Date().toISOString().slice(0, 10);
+  const rangeError = el('p', { class: 'error', id: 'stats-range-error', role: 'alert' });
+  const dateField = (id, label) => el('div', { class: 'field' }, el('label', { for: id }, label),
+    el('input', { type: 'date', id, required: true, max: today, 'aria-describedby': 'stats-range-error' }));
+  const custom = el('form', { class: 'row-form', id: 'stats-range', 'aria-label': 'Choose days', noValidate: true, onsubmit: (e) => {
+    e.preventDefault();
+    const [from, to] = [custom.elements['stats-from'], custom.elements['stats-to']];
+    const problem = !from.value || !to.value ? 'Choose both a first and a last day.'
+      : from.value > to.value ? `The first day (${from.value}) is after the last (${to.value}); choose a first day on or before the last.` : '';
+    rangeError.textContent = problem;
+    for (const input of [from, to]) {
+      if (problem && (!input.value || input === from)) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+    }
+    if (!problem) load({ from: from.value, to: to.value });
+  } }, dateField('stats-from', 'From'), dateField('stats-to', 'To'), el('button', { type: 'submit', class: 'secondary', id: 'stats-range-show' }, 'Show'));
   main.append(pageHeader('Statistics', el('div', { class: 'segmented', role: 'group', 'aria-label': 'Range' }, ...buttons)),
+    custom, rangeError,
     figures,
     el('section', { 'aria-labelledby': 'h-time' }, el('h2', { id: 'h-time' }, 'Over time'), charts),
     el('section', { 'aria-labelledby': 'h-top' }, el('h2', { id: 'h-top' }, 'Most played'), top),
     el('section', { 'aria-labelledby': 'h-holds' }, el('h2', { id: 'h-holds' }, 'What the library holds'), shares));
 
+  /** range: '7', '30', '90', 'all', or { from, to } (YYYY-MM-DD). */
   async function load(range) {
+    const days = typeof range === 'string';
     for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.range === range));
     main.setAttribute('aria-busy', 'true');
     try {
-      const s = await api(`/stats?days=${range}`);
-      // Streams and downloads over the same days as the imports; "all" starts at the first import.
-      const from = s.importsFrom ?? new Date().toISOString().slice(0, 10);
-      const [streams, downloads] = await Promise.all(['stream', 'download'].map((kind) => api(`/stats/downloads?kind=${kind}&from=${from}`)));
+      const s = await api(days ? `/stats?days=${range}` : `/stats?from=${range.from}&to=${range.to}`);
+      // Streams and downloads over the same days as the imports ("all" starts at the first import); their end is exclusive.
+      const from = s.importsFrom ?? s.importsTo ?? today;
+      const to = s.importsTo ?? today;
+      const end = days ? '' : `&to=${new Date(Date.parse(to) + 86400000).toISOString().slice(0, 10)}`;
+      const [streams, downloads] = await Promise.all(['stream', 'download'].map((kind) => api(`/stats/downloads?kind=${kind}&from=${from}${end}`)));
+      const series = (list, pick) => daysBetween(list, from, pick, to);
+      const per = (Date.parse(to) - Date.parse(from)) / 86400000 >= 120 ? 'per month' : 'per day'; // as daysBetween groups them
       const imports = s.importsPerDay.reduce((a, d) => ({ count: a.count + d.count, bytes: a.bytes + d.bytes }), { count: 0, bytes: 0 });
       figures.replaceChildren(
         figure('Imports', String(imports.count)), figure('Imported', fmtBytes(imports.bytes)),
         figure('Streamed', `${fmtBytes(streams.totals.bytes)} · ${streams.totals.events} plays`),
         figure('Downloaded', `${fmtBytes(downloads.totals.bytes)} · ${downloads.totals.events} files`));
       charts.replaceChildren(
-        barChart('Imports per day', daysSince(s.importsPerDay, from, (d) => d.count), { id: 'imports' }),
-        barChart('Bytes imported per day', daysSince(s.importsPerDay, from, (d) => d.bytes), { format: fmtBytes, id: 'imported-bytes' }),
-        barChart('Bytes streamed per day', daysSince(streams.perDay, from, (d) => d.bytes), { format: fmtBytes, id: 'streamed' }),
-        barChart('Bytes downloaded per day', daysSince(downloads.perDay, from, (d) => d.bytes), { format: fmtBytes, id: 'downloaded' }));
+        barChart(`Imports ${per}`, series(s.importsPerDay, (d) => d.count), { id: 'imports' }),
+        barChart(`Bytes imported ${per}`, series(s.importsPerDay, (d) => d.bytes), { format: fmtBytes, id: 'imported-bytes' }),
+        barChart(`Bytes streamed ${per}`, series(streams.perDay, (d) => d.bytes), { format: fmtBytes, id: 'streamed' }),
+        barChart(`Bytes downloaded ${per}`, series(downloads.perDay, (d) => d.bytes), { format: fmtBytes, id: 'downloaded' }));
       const played = mergeTop(streams.topEntries, downloads.topEntries);
       top.replaceChildren(played.length ? el('ol', { class: 'panel top-list' }, ...played.map((t) => el('li', {},
         el('a', { class: 'remote', href: `#entry/${t.entryId}` }, t.title || 'Deleted entry'), ' ',
@@ -47,7 +70,9 @@ export async function render(main) {
         shareChart('Entries by platform', s.byPlatform.map((r) => ({ label: r.key, value: r.entries })), { id: 'by-platform' }),
         shareChart('Entries by media kind', s.byMediaKind.map((r) => ({ label: r.key, value: r.entries })), { id: 'by-kind' }),
         shareChart('Storage by format', s.byContainer.map((r) => ({ label: r.key, value: r.bytes })), { format: fmtBytes, id: 'by-format' }));
-      charts.dataset.range = range; // what is drawn (the browser tests wait for it)
+      // The picker shows the days drawn, whichever way they were chosen.
+      [custom.elements['stats-from'].value, custom.elements['stats-to'].value, rangeError.textContent] = [from, to, ''];
+      charts.dataset.range = days ? range : `${range.from}..${range.to}`; // what is drawn (the browser tests wait for it)
     } catch (e) {
       charts.replaceChildren(errorBox(e, () => load(range)));
     } finally {
