@@ -15,14 +15,14 @@ namespace Hub.Domain.Imports;
 /// The second step of an import: download through the engine the probe chose, then process (ffprobe, hash,
 /// de-duplicate), place the file by the library's path template, and write the entry in the same transaction that
 /// completes the job. A thumbnail the engine fetched is moved in; otherwise one is made afterwards by a follow-up
-/// <see cref="ThumbnailHandler"/> job, so the entry never waits for an ffmpeg start.
+/// <see cref="ThumbnailHandler"/> job, enqueued in that same transaction, so the entry never waits for an ffmpeg start
+/// and no crash can leave it without its thumbnail job.
 /// </summary>
 public sealed class DownloadHandler(
     EngineRegistry engines,
     UploadEngine upload,
     Engines.Torrent.TorrentEngine torrents,
     FfprobeClient ffprobe,
-    JobQueue queue,
     MediaServerFiles mediaServer,
     SubtitleFiles subtitles,
     AudioExtractor audio,
@@ -201,7 +201,10 @@ public sealed class DownloadHandler(
                     db.Entries.Add(entry);
                     await db.SaveChangesAsync(ct).ConfigureAwait(false);
                     await Entries.SubtitleSearch.SetAsync(db, entryId, spoken, ct).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false);
+                    // Before the commit: whoever sees the job completed finds the media-server sidecars in place (a
+                    // failure to write them is logged and loses nothing; a failed commit removes them below).
+                    mediaServer.Write(entry, meta?.Description, meta?.UploadDate);
+                }, thumbnail is null ? [ThumbnailHandler.For(entryId, context.Job.Door)] : [], cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -209,6 +212,7 @@ public sealed class DownloadHandler(
             // stray copy in the library nor fetches the file again (the marker still describes it).
             TryMoveBack(finalPath, downloaded.FilePath);
             if (thumbnail is not null) TryDelete(thumbnail);
+            foreach (var sidecar in MediaServerFiles.PathsFor(finalPath).Where(File.Exists)) TryDelete(sidecar);
             if (ex is DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: "23505" } })
             {
                 await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -220,12 +224,6 @@ public sealed class DownloadHandler(
                 }
             }
             throw;
-        }
-        // After the commit: media-server sidecars describe an entry that exists (and failing to write them loses nothing).
-        mediaServer.Write(entry, meta?.Description, meta?.UploadDate);
-        if (thumbnail is null)
-        {
-            await EnqueueThumbnailAsync(entryId, context.Job.Door).ConfigureAwait(false);
         }
     }
 
@@ -279,22 +277,6 @@ public sealed class DownloadHandler(
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.Move(thumb, target, overwrite: true);
         return target;
-    }
-
-    /// <summary>
-    /// The entry is written and the job completed: the thumbnail follows in its own job. Not cancellable and never
-    /// failing the import: a lost request only leaves the entry without a picture, as a file with none would.
-    /// </summary>
-    private async Task EnqueueThumbnailAsync(Guid entryId, string door)
-    {
-        try
-        {
-            await queue.EnqueueAsync(ThumbnailHandler.For(entryId, door), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
-        {
-            logger.LogWarning("Could not ask for the thumbnail of entry {EntryId}: {Error}", entryId, ex.Message);
-        }
     }
 
     private static Task CompleteDuplicateAsync(JobContext context, Entries.Entry dup, CancellationToken cancellationToken) =>

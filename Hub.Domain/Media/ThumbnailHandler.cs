@@ -76,14 +76,17 @@ public sealed class ThumbnailHandler(
         {
             updated = await db.Entries.Where(e => e.Id == entryId && e.ThumbnailPath == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.ThumbnailPath, made), ct).ConfigureAwait(false);
+            if (updated == 1)
+            {
+                // Before the commit, as the import writes its sidecars: once the job is seen completed the poster is there.
+                entry.ThumbnailPath = made;
+                mediaServer.WritePoster(entry);
+            }
         }, cancellationToken).ConfigureAwait(false);
         if (updated == 0)
         {
             File.Delete(made); // deleted (or given another picture) meanwhile
-            return;
         }
-        entry.ThumbnailPath = made;
-        mediaServer.WritePoster(entry);
     }
 
     private sealed record ThumbnailRequest(Guid EntryId);

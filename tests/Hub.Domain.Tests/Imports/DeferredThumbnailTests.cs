@@ -1,6 +1,8 @@
+using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
 using Hub.Domain.Media;
 using Hub.Testing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Domain.Tests.Imports;
 
@@ -39,6 +41,12 @@ public sealed class DeferredThumbnailTests(SlowThumbnailFixture fx) : IClassFixt
         var job = await fx.ImportAsync(fx.Site.Url("clip.mp4").AbsoluteUri);
         var done = await fx.WaitAsync(job.Id);
         Assert.True(done.State == JobStates.Completed, done.Error);
+        // The follow-up was committed with the completion: it exists the moment the import is seen completed.
+        await using (var db = fx.CreateDb())
+        {
+            var key = ThumbnailHandler.For(done.EntryId!.Value, Doors.Api).IdempotencyKey;
+            Assert.True(await db.Jobs.AnyAsync(j => j.IdempotencyKey == key), "no thumbnail job beside the completed import");
+        }
 
         // ffmpeg is held: the entry is written, its file in the library, and it has no thumbnail yet.
         await Eventually.UntilAsync(() => Task.FromResult(File.Exists(SlowThumbnailFixture.Started)), "the thumbnail to start", TimeSpan.FromSeconds(60));
