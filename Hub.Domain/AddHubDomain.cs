@@ -102,6 +102,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<FfprobeClient>();
         services.AddSingleton<ThumbnailExtractor>();
         services.AddSingleton<MediaServerFiles>();
+        services.AddSingleton<PendingThumbnails>();
         services.AddSingleton<SubtitleFiles>();
         services.AddSingleton<SubtitleSearch>();
         services.AddSingleton<Notifications.DiskSpaceWatch>();
