@@ -102,6 +102,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<FfprobeClient>();
         services.AddSingleton<ThumbnailExtractor>();
         services.AddSingleton<MediaServerFiles>();
+        services.AddSingleton<PendingThumbnails>();
         services.AddSingleton<SubtitleFiles>();
         services.AddSingleton<SubtitleSearch>();
         services.AddSingleton<Notifications.DiskSpaceWatch>();
@@ -161,6 +162,7 @@ public static class HubDomainServiceCollectionExtensions
         services.AddSingleton<IJobHandler, Notifications.WebhookDeliveryHandler>();
         services.AddHostedService<Notifications.WebhookPublisher>();
         services.AddSingleton<IJobHandler, LibraryScanHandler>();
+        services.AddSingleton<IJobHandler, ThumbnailHandler>();
         services.AddSingleton<IJobHandler, Subscriptions.SubscriptionCheckHandler>();
         services.AddSingleton<LibraryWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<LibraryWatcher>());

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hub.Bot.Telegram;
 using Hub.Domain.Entries;
+using Hub.Domain.Media;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Bot.Notifications;
@@ -10,15 +11,21 @@ namespace Hub.Bot.Notifications;
 /// <c>Telegram:UploadLimitBytes</c> with a local Bot API server): video with duration, size, cover and streaming,
 /// audio with title, performer, duration and cover, the title as caption. Bigger files are reached by their link.
 /// </summary>
-public sealed class EntryMedia(BotSender sender, IOptions<TelegramOptions> options)
+public sealed class EntryMedia(BotSender sender, PendingThumbnails thumbnails, IOptions<TelegramOptions> options)
 {
     /// <summary>Telegram takes a thumbnail only as a JPEG under 200 KB; a bigger one is left out.</summary>
     private const long MaxThumbnailBytes = 200 * 1024;
 
+    /// <summary>How long a file just imported waits for its thumbnail (made by a follow-up job) before it goes without.</summary>
+    private static readonly TimeSpan ThumbnailWait = TimeSpan.FromSeconds(15);
+
     public bool Fits(Entry entry) => entry.SizeBytes <= options.Value.UploadLimitBytes && File.Exists(entry.FilePath);
 
-    public Task SendAsync(long chatId, Entry entry, CancellationToken cancellationToken) =>
-        sender.SendMediaAsync(chatId, Upload(entry), cancellationToken);
+    public async Task SendAsync(long chatId, Entry entry, CancellationToken cancellationToken)
+    {
+        entry = await thumbnails.AwaitAsync(entry, ThumbnailWait, cancellationToken).ConfigureAwait(false);
+        await sender.SendMediaAsync(chatId, Upload(entry), cancellationToken).ConfigureAwait(false);
+    }
 
     public static MediaUpload Upload(Entry entry)
     {

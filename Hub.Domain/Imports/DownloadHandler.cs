@@ -13,15 +13,16 @@ namespace Hub.Domain.Imports;
 
 /// <summary>
 /// The second step of an import: download through the engine the probe chose, then process (ffprobe, hash,
-/// de-duplicate, thumbnail), place the file by the library's path template, and write the entry in the same
-/// transaction that completes the job.
+/// de-duplicate), place the file by the library's path template, and write the entry in the same transaction that
+/// completes the job. A thumbnail the engine fetched is moved in; otherwise one is made afterwards by a follow-up
+/// <see cref="ThumbnailHandler"/> job, enqueued in that same transaction, so the entry never waits for an ffmpeg start
+/// and no crash can leave it without its thumbnail job.
 /// </summary>
 public sealed class DownloadHandler(
     EngineRegistry engines,
     UploadEngine upload,
     Engines.Torrent.TorrentEngine torrents,
     FfprobeClient ffprobe,
-    ThumbnailExtractor thumbnails,
     MediaServerFiles mediaServer,
     SubtitleFiles subtitles,
     AudioExtractor audio,
@@ -137,12 +138,14 @@ public sealed class DownloadHandler(
         var subtitleFiles = downloaded.Subtitles.Concat(
             await subtitles.ExtractEmbeddedAsync(downloaded.FilePath, media, context.WorkDir, cancellationToken).ConfigureAwait(false)).ToList();
         var finalPath = await placer.PlaceAsync(downloaded.FilePath, root, relative, cancellationToken).ConfigureAwait(false);
-        var tracks = subtitles.PlaceBeside(finalPath, subtitleFiles);
-        var spoken = await Entries.SubtitleSearch.TextOfAsync(finalPath, tracks, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SubtitleTrack> tracks;
+        string spoken;
         string? thumbnail;
         try
         {
-            thumbnail = await PlaceThumbnailAsync(entryId, downloaded, finalPath, media, cancellationToken).ConfigureAwait(false);
+            tracks = subtitles.PlaceBeside(finalPath, subtitleFiles);
+            spoken = await Entries.SubtitleSearch.TextOfAsync(finalPath, tracks, cancellationToken).ConfigureAwait(false);
+            thumbnail = PlaceFetchedThumbnail(entryId, downloaded);
         }
         catch
         {
@@ -198,7 +201,10 @@ public sealed class DownloadHandler(
                     db.Entries.Add(entry);
                     await db.SaveChangesAsync(ct).ConfigureAwait(false);
                     await Entries.SubtitleSearch.SetAsync(db, entryId, spoken, ct).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false);
+                    // Before the commit: whoever sees the job completed finds the media-server sidecars in place (a
+                    // failure to write them is logged and loses nothing; a failed commit removes them below).
+                    mediaServer.Write(entry, meta?.Description, meta?.UploadDate);
+                }, thumbnail is null ? [ThumbnailHandler.For(entryId, context.Job.Door)] : [], cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -206,6 +212,7 @@ public sealed class DownloadHandler(
             // stray copy in the library nor fetches the file again (the marker still describes it).
             TryMoveBack(finalPath, downloaded.FilePath);
             if (thumbnail is not null) TryDelete(thumbnail);
+            foreach (var sidecar in MediaServerFiles.PathsFor(finalPath).Where(File.Exists)) TryDelete(sidecar);
             if (ex is DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: "23505" } })
             {
                 await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -218,8 +225,6 @@ public sealed class DownloadHandler(
             }
             throw;
         }
-        // After the commit: media-server sidecars describe an entry that exists (and failing to write them loses nothing).
-        mediaServer.Write(entry, meta?.Description, meta?.UploadDate);
     }
 
     private async Task<DownloadResult> DownloadAsync(JobContext context, ImportJobData data, string format, Progress progress, CancellationToken cancellationToken)
@@ -261,25 +266,17 @@ public sealed class DownloadHandler(
             ?? throw ImportFailedException.Permanent("no-library", "There is no library to file this into; create one first.");
     }
 
-    private async Task<string?> PlaceThumbnailAsync(Guid entryId, DownloadResult downloaded, string finalPath, MediaInfo media, CancellationToken cancellationToken)
+    /// <summary>The picture the engine fetched alongside (yt-dlp's), moved to the entry's thumbnail path; else null.</summary>
+    private string? PlaceFetchedThumbnail(Guid entryId, DownloadResult downloaded)
     {
-        var dir = Path.Combine(options.Value.FullDataDir, "thumbnails");
-        Directory.CreateDirectory(dir);
-        var target = Path.Combine(dir, entryId.ToString("N") + ".jpg");
-        if (downloaded.ThumbnailPath is { } thumb && File.Exists(thumb))
+        if (downloaded.ThumbnailPath is not { } thumb || !File.Exists(thumb))
         {
-            File.Move(thumb, target, overwrite: true);
-            return target;
-        }
-        try
-        {
-            return await thumbnails.ExtractAsync(finalPath, target, media.DurationSeconds, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning("No thumbnail for {File}: {Error}", finalPath, ex.Message);
             return null;
         }
+        var target = ThumbnailHandler.PathFor(options.Value, entryId);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(thumb, target, overwrite: true);
+        return target;
     }
 
     private static Task CompleteDuplicateAsync(JobContext context, Entries.Entry dup, CancellationToken cancellationToken) =>

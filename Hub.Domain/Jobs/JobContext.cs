@@ -80,11 +80,19 @@ public sealed class JobContext
         Job = await _store.PatchAsync(Job, Owner, patch, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Completes the job; <paramref name="writeInTransaction"/> commits with it (e.g. the entry row) or not at all.</summary>
+    public Task CompleteAsync(Guid? entryId, object? result, string message,
+        Func<HubDbContext, CancellationToken, Task>? writeInTransaction, CancellationToken cancellationToken) =>
+        CompleteAsync(entryId, result, message, writeInTransaction, [], cancellationToken);
+
+    /// <summary>
+    /// Completes the job and enqueues <paramref name="followUps"/> in the same transaction: they exist exactly when the
+    /// completion does (see <see cref="JobStore.CompleteAsync"/>).
+    /// </summary>
     public async Task CompleteAsync(Guid? entryId, object? result, string message,
-        Func<HubDbContext, CancellationToken, Task>? writeInTransaction, CancellationToken cancellationToken)
+        Func<HubDbContext, CancellationToken, Task>? writeInTransaction, IReadOnlyList<NewJob> followUps, CancellationToken cancellationToken)
     {
         await FlushProgressAsync(cancellationToken).ConfigureAwait(false);
-        Job = await _store.CompleteAsync(Job, Owner, entryId, result, message, writeInTransaction, cancellationToken).ConfigureAwait(false);
+        Job = await _store.CompleteAsync(Job, Owner, entryId, result, message, writeInTransaction, followUps, cancellationToken).ConfigureAwait(false);
         Finished = true;
         DeleteWorkDir();
     }

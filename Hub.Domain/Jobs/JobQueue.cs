@@ -17,6 +17,29 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, IDbContextFactory<HubD
 
     public async Task<IReadOnlyList<Job>> EnqueueManyAsync(IReadOnlyList<NewJob> specs, CancellationToken cancellationToken)
     {
+        List<Job?> created;
+        await using (var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            created = await InsertAsync(conn, null, specs, options.Value.MaxAttempts, cancellationToken).ConfigureAwait(false);
+        }
+        broadcaster.Published(created.OfType<Job>().ToList());
+        var jobs = new List<Job>(specs.Count);
+        for (var i = 0; i < specs.Count; i++)
+        {
+            jobs.Add(created[i] ?? await GetByIdempotencyKeyAsync(specs[i].IdempotencyKey!, cancellationToken).ConfigureAwait(false));
+        }
+        return jobs;
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="specs"/> on <paramref name="conn"/>, inside <paramref name="tx"/> when given (a job's
+    /// completion and its follow-ups commit together, see <see cref="JobStore.CompleteAsync"/>). Publishes nothing: the
+    /// caller does once the rows are committed. One element per spec: its new row, or null when a job with its
+    /// idempotency key already exists.
+    /// </summary>
+    internal static async Task<List<Job?>> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<NewJob> specs, int defaultMaxAttempts,
+        CancellationToken cancellationToken)
+    {
         foreach (var s in specs)
         {
             if (s.State is not (JobStates.Queued or JobStates.AwaitingReview))
@@ -24,8 +47,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, IDbContextFactory<HubD
                 throw new ArgumentException($"A new job starts queued or awaiting review, not {s.State}.", nameof(specs));
             }
         }
-        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(conn);
+        await using var batch = new NpgsqlBatch(conn, tx);
         foreach (var s in specs)
         {
             var cmd = new NpgsqlBatchCommand("""
@@ -51,7 +73,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, IDbContextFactory<HubD
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.Format ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter { Value = s.Mode });
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(s.Request ?? new { }, JobJson.Options) });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = s.MaxAttempts ?? options.Value.MaxAttempts });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = s.MaxAttempts ?? defaultMaxAttempts });
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)s.RunAfter ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.IdempotencyKey ?? DBNull.Value });
             batch.BatchCommands.Add(cmd);
@@ -73,13 +95,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, IDbContextFactory<HubD
             }
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
         }
-        broadcaster.Published(created.OfType<Job>().ToList());
-        var jobs = new List<Job>(specs.Count);
-        for (var i = 0; i < specs.Count; i++)
-        {
-            jobs.Add(created[i] ?? await GetByIdempotencyKeyAsync(specs[i].IdempotencyKey!, cancellationToken).ConfigureAwait(false));
-        }
-        return jobs;
+        return created;
     }
 
     private async Task<Job> GetByIdempotencyKeyAsync(string key, CancellationToken cancellationToken)

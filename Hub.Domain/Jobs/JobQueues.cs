@@ -13,10 +13,10 @@ public static class JobQueues
 
     /// <summary>
     /// Queues of Hub's own work (housekeeping, webhook deliveries, subscription checks, library scans, tool updates):
-    /// nobody's imports, hidden from people's job lists unless asked for. "scan" and "tools" are <c>ScanService.Queue</c>
-    /// and <c>ToolUpdateHandler.ToolsQueue</c>.
+    /// nobody's imports, hidden from people's job lists unless asked for. "scan", "tools" and "thumbnails" are
+    /// <c>ScanService.Queue</c>, <c>ToolUpdateHandler.ToolsQueue</c> and <c>ThumbnailHandler.QueueName</c>.
     /// </summary>
-    public static readonly IReadOnlyList<string> System = [Maintenance, Notify, Subscriptions, "scan", "tools"];
+    public static readonly IReadOnlyList<string> System = [Maintenance, Notify, Subscriptions, "scan", "tools", "thumbnails"];
 
     public static bool IsSystem(string queue) => System.Contains(queue);
 }

@@ -187,11 +187,20 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
     /// Completes a running job. <paramref name="writeInTransaction"/> (e.g. the entry row) commits together with the
     /// completion or not at all; if the lease was lost meanwhile, nothing is written.
     /// </summary>
+    public Task<Job> CompleteAsync(Job job, string owner, Guid? entryId, object? result, string message,
+        Func<HubDbContext, CancellationToken, Task>? writeInTransaction, CancellationToken cancellationToken) =>
+        CompleteAsync(job, owner, entryId, result, message, writeInTransaction, [], cancellationToken);
+
+    /// <summary>
+    /// Completes the job, fenced by its lease. <paramref name="writeInTransaction"/> (e.g. the entry row) and
+    /// <paramref name="followUps"/> (jobs that continue its work, e.g. an entry's thumbnail) commit with the completion
+    /// or not at all, so no crash can leave a completed job without the follow-up it asked for.
+    /// </summary>
     public async Task<Job> CompleteAsync(Job job, string owner, Guid? entryId, object? result, string message,
-        Func<HubDbContext, CancellationToken, Task>? writeInTransaction, CancellationToken cancellationToken)
+        Func<HubDbContext, CancellationToken, Task>? writeInTransaction, IReadOnlyList<NewJob> followUps, CancellationToken cancellationToken)
     {
         JobStates.EnsureCanMove(job.State, JobStates.Completed);
-        if (writeInTransaction is null)
+        if (writeInTransaction is null && followUps.Count == 0)
         {
             // Nothing else to commit with it: one fenced statement.
             await using var single = new NpgsqlCommand(CompleteSql);
@@ -216,10 +225,13 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
             await writeInTransaction(db, cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
+        var followed = followUps.Count == 0 ? []
+            : await JobQueue.InsertAsync(conn, ntx, followUps, options.Value.MaxAttempts, cancellationToken).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand(CompleteSql, conn, ntx);
         AddCompleteParameters(cmd, job, owner, entryId, result, message);
         var done = Single(await JobRow.ReadPreparedAsync(Db, cmd, cancellationToken, job).ConfigureAwait(false), job);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        broadcaster.Published(followed.OfType<Job>().ToList());
         return Publish(done);
     }
 

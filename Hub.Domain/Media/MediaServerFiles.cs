@@ -38,13 +38,35 @@ public sealed class MediaServerFiles(IOptions<HubOptions> options, ILogger<Media
         {
             return;
         }
-        try
+        Try(entry, () =>
         {
             Nfo(entry, description, uploadDate).Save(NfoPath(entry.FilePath));
-            if (entry.ThumbnailPath is { } thumbnail && File.Exists(thumbnail))
-            {
-                File.Copy(thumbnail, PosterPath(entry.FilePath), overwrite: true);
-            }
+            CopyPoster(entry);
+        });
+    }
+
+    /// <summary>The poster alone, for a thumbnail made after the entry (<see cref="ThumbnailHandler"/>).</summary>
+    public void WritePoster(Entry entry)
+    {
+        if (options.Value.MediaServer.WriteNfo && entry.MediaKind == "video")
+        {
+            Try(entry, () => CopyPoster(entry));
+        }
+    }
+
+    private static void CopyPoster(Entry entry)
+    {
+        if (entry.ThumbnailPath is { } thumbnail && File.Exists(thumbnail))
+        {
+            File.Copy(thumbnail, PosterPath(entry.FilePath), overwrite: true);
+        }
+    }
+
+    private void Try(Entry entry, Action write)
+    {
+        try
+        {
+            write();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or XmlException)
         {

@@ -89,7 +89,7 @@ try
     var hubMedian = hub.Order().ElementAt(hub.Count / 2);
     Console.WriteLine();
     Console.WriteLine($"median: curl {curlMedian * 1000:0} ms ({size / 1e6 / curlMedian:0} MB/s)   Hub request→entry {hubMedian * 1000:0} ms ({size / 1e6 / hubMedian:0} MB/s)");
-    Console.WriteLine($"ratio Hub/curl time: {hubMedian / curlMedian:0.00} (Hub also probes, hashes, ffprobes, makes a thumbnail and places the file)");
+    Console.WriteLine($"ratio Hub/curl time: {hubMedian / curlMedian:0.00} (Hub also probes, hashes, ffprobes and places the file; the thumbnail follows in its own job, untimed)");
 
     // Many at once: `parallel` different files, all requested together; the time until the last one is done, against
     // as many curls started together writing into the same data folder.

@@ -28,10 +28,13 @@ public sealed class ImportPipelineTests(PipelineFixture fx) : IClassFixture<Pipe
         Assert.True(File.Exists(entry.FilePath));
         Assert.StartsWith(Path.Combine(fx.DataDir, "media", "videos"), entry.FilePath);
         Assert.Equal(Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(await TestMedia.VideoAsync()))).ToLowerInvariant(), entry.ContentHash);
-        Assert.True(entry.ThumbnailPath is not null && File.Exists(entry.ThumbnailPath));
         Assert.False(Directory.Exists(Path.Combine(fx.DataDir, "tmp", "jobs", job.Id.ToString("N"))));
         var events = await fx.Get<JobQueue>().EventsAsync(job.Id, CancellationToken.None);
         Assert.Equal(["queued", "probing", "queued", "downloading", "processing", "completed"], events.Select(e => e.ToState!).ToArray());
+        // The thumbnail follows in its own job.
+        Assert.Equal(JobStates.Completed, (await fx.ThumbnailJobAsync(entry.Id)).State);
+        entry = await fx.EntryAsync(entry.Id);
+        Assert.True(entry.ThumbnailPath is not null && File.Exists(entry.ThumbnailPath));
     }
 
     [Fact]

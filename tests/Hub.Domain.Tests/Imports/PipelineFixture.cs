@@ -1,6 +1,7 @@
 using Hub.Domain.Entries;
 using Hub.Domain.Imports;
 using Hub.Domain.Jobs;
+using Hub.Domain.Media;
 using Hub.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,5 +78,19 @@ public class PipelineFixture : DatabaseFixture
     {
         await using var db = CreateDb();
         return await db.Entries.AsNoTracking().SingleAsync(e => e.Id == id);
+    }
+
+    /// <summary>The follow-up thumbnail job of an entry (enqueued just after its import completed), once it has ended.</summary>
+    public async Task<Job> ThumbnailJobAsync(Guid entryId)
+    {
+        var key = ThumbnailHandler.For(entryId, Doors.Api).IdempotencyKey;
+        Job? job = null;
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var db = CreateDb();
+            job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.IdempotencyKey == key);
+            return job is not null && JobStates.IsTerminal(job.State);
+        }, $"the thumbnail job of entry {entryId} to end", TimeSpan.FromSeconds(120));
+        return job!;
     }
 }

@@ -1,6 +1,7 @@
 using Hub.Domain.Jobs;
 using Hub.Testing;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Hub.Domain.Tests.Jobs;
 
@@ -202,6 +203,40 @@ public sealed class JobStoreTests(DatabaseFixture db) : IClassFixture<DatabaseFi
         }
         Assert.Equal(created.Select(j => j.Id).Order(), seen.Order());
         Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task CompleteWithFollowUps_CommitsThemWithTheCompletion_OrNotAtAll()
+    {
+        var q = NewQueue();
+        var next = NewQueue();
+        var job = await Queue.EnqueueAsync(new NewJob("import", q, "api"), CancellationToken.None);
+        var claimed = Assert.Single(await Store.ClaimAsync(q, JobStates.Processing, 1, "w1", CancellationToken.None));
+        NewJob FollowUp(string key) => new("noop", next, "api") { IdempotencyKey = key + Guid.NewGuid().ToString("N") };
+
+        // A worker that lost the lease completes nothing and asks for nothing.
+        await Assert.ThrowsAsync<JobLeaseLostException>(() =>
+            Store.CompleteAsync(claimed, "not-the-owner", null, null, "late", null, [FollowUp("lost:")], CancellationToken.None));
+        // A follow-up that cannot be written (its parent does not exist) takes the completion back with it.
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => Store.CompleteAsync(claimed, "w1", null, null, "done", null,
+            [new NewJob("noop", next, "api") { ParentId = Guid.NewGuid() }], CancellationToken.None));
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, refused.SqlState);
+        Assert.Equal(JobStates.Processing, (await Queue.GetAsync(job.Id, CancellationToken.None)).State);
+        Assert.Empty(await JobsInAsync(next));
+
+        var done = await Store.CompleteAsync(claimed, "w1", null, null, "done", null, [FollowUp("next:")], CancellationToken.None);
+
+        Assert.Equal(JobStates.Completed, done.State);
+        var follow = Assert.Single(await JobsInAsync(next));
+        Assert.Equal(JobStates.Queued, follow.State);
+        Assert.StartsWith("next:", follow.IdempotencyKey);
+        Assert.Single(await Store.ClaimAsync(next, JobStates.Processing, 5, "w2", CancellationToken.None));
+    }
+
+    private async Task<List<Job>> JobsInAsync(string queue)
+    {
+        await using var ctx = db.CreateDb();
+        return await ctx.Jobs.AsNoTracking().Where(j => j.Queue == queue).ToListAsync();
     }
 
     private async Task ExpireLeaseAsync(Guid id)
