@@ -44,6 +44,7 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastEdit = new();
     private readonly ConcurrentDictionary<Guid, byte> _silenced = new();
     private readonly ConcurrentDictionary<Guid, string> _titles = new();
+    private readonly ConcurrentDictionary<Task, byte> _uploads = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private int _disposed;
@@ -141,7 +142,7 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_following.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(_following.Values.Concat(_uploads.Keys)).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -253,7 +254,7 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
             await messages.SaveAsync(message with { MessageId = messageId, LastText = text, Finished = u.IsFinal }, cancellationToken).ConfigureAwait(false);
             if (fileToSend is not null)
             {
-                await SendFileAsync(message.ChatId, fileToSend, cancellationToken).ConfigureAwait(false);
+                StartFileSend(message.ChatId, fileToSend, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -289,6 +290,17 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
         return fallback;
     }
 
+    /// <summary>
+    /// Sends the file on its own task, after the result it follows: its upload, and the wait (up to 15 s) for a
+    /// thumbnail still being made, must not hold up the progress edits of other chats, which a flush sends together.
+    /// </summary>
+    private void StartFileSend(long chatId, Entry entry, CancellationToken cancellationToken)
+    {
+        var send = SendFileAsync(chatId, entry, cancellationToken);
+        _uploads.TryAdd(send, 0);
+        _ = send.ContinueWith(t => _uploads.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     /// <summary>The media itself after its result, for people who chose files; a failed upload still leaves the link.</summary>
     private async Task SendFileAsync(long chatId, Entry entry, CancellationToken cancellationToken)
     {
@@ -300,6 +312,13 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
         {
             logger.LogInformation("Could not send entry {EntryId} into chat {ChatId}: {Error}", entry.Id, chatId, ex.Message);
             sender.Post(chatId, "I couldn't send the file itself; the link above plays it.");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not send entry {EntryId} into chat {ChatId}", entry.Id, chatId);
         }
     }
 
