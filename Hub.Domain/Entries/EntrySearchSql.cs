@@ -28,75 +28,89 @@ internal static class EntrySearchSql
         var cmd = new NpgsqlCommand();
         var filters = Filters(q, cmd);
         var where = filters.Count == 0 ? "" : " AND " + string.Join(" AND ", filters);
-        var search = !string.IsNullOrWhiteSpace(q.Q);
-        var sql = new System.Text.StringBuilder();
-        string? text = null;
-        if (search)
-        {
-            // Accents are ignored on both sides (hub_unaccent, migration 0009): "sangerin" finds "Sängerin".
-            text = $"hub_unaccent({Param(cmd, q.Q!.Trim(), NpgsqlDbType.Text)})";
-            // The partial-word leg sees only the wanted words: titles containing each of them (ILIKE, served by the
-            // trigram index), the newest CandidateLimit (a deterministic order, so pages stay stable), scored by trigram word similarity.
-            // Words the text excludes ("-live") exclude there too.
-            var (wanted, excluded) = SplitWords(q.Q);
-            var likes = new List<string>();
-            foreach (var word in wanted.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3).Distinct().Take(8))
-            {
-                likes.Add($"hub_unaccent(e.title) ILIKE hub_unaccent({Param(cmd, "%" + EscapeLike(word) + "%", NpgsqlDbType.Text)})");
-            }
-            var partial = "";
-            if (likes.Count > 0)
-            {
-                var wantedText = $"hub_unaccent({Param(cmd, wanted, NpgsqlDbType.Text)})";
-                var exclude = "";
-                if (excluded.Length > 0)
-                {
-                    exclude = $" AND NOT e.search_vector @@ to_tsquery('simple', hub_unaccent({Param(cmd, excluded, NpgsqlDbType.Text)}))";
-                }
-                partial = $"""
-
-                        UNION ALL
-                        (SELECT x.id, word_similarity({wantedText}, hub_unaccent(x.title))::float8 AS score FROM
-                            (SELECT e.id, e.title FROM entries e WHERE {string.Join(" AND ", likes)}{exclude}{where} ORDER BY e.created_at DESC, e.id DESC LIMIT {CandidateLimit}) x)
-                """;
-            }
-            // Full-text matches ranked by cover density (the best CandidateLimit of the newest RankLimit matches, so a
-            // very common word costs the same as a rare one), exact title matches (always, whatever their age), and
-            // the partial-word ones; an entry's score is the sum.
-            sql.Append($"""
-                WITH cand AS (
-                    SELECT id, sum(score) AS score FROM (
-                        (SELECT s.id, ts_rank_cd(s.search_vector, query, 32)::float8 AS score
-                         FROM (SELECT e.id, e.search_vector FROM entries e, websearch_to_tsquery('simple', {text}) query
-                               WHERE e.search_vector @@ query{where} ORDER BY e.created_at DESC, e.id DESC LIMIT {RankLimit}) s,
-                              websearch_to_tsquery('simple', {text}) query
-                         ORDER BY 2 DESC, s.id LIMIT {CandidateLimit})
-                        UNION ALL
-                        (SELECT e.id, 0::float8 FROM entries e WHERE lower(hub_unaccent(e.title)) = lower({text}){where}){partial}
-                    ) m GROUP BY id)
-                """).Append('\n');
-        }
-        var keyExpr = sortKey switch
+        var dir = descending ? "DESC" : "ASC";
+        // The sort key of a row of entries e; relevance is the candidates' score.
+        var rowKey = sortKey switch
         {
             "created" => "e.created_at",
             "title" => "e.title",
             "duration" => "coalesce(e.duration_seconds, -1)",
             "size" => "e.size_bytes",
-            // An exact title match outranks everything else.
-            _ => $"(c.score + CASE WHEN lower(hub_unaccent(e.title)) = lower({text}) THEN 10 ELSE 0 END)",
+            _ => "NULL::int",
         };
-        sql.Append($"SELECT {Columns}, {keyExpr} AS sort_key FROM entries e");
-        sql.Append(search ? " JOIN cand c ON c.id = e.id WHERE true" : " WHERE true" + where);
-        if (cursor is not null)
+        var sql = new System.Text.StringBuilder();
+        if (string.IsNullOrWhiteSpace(q.Q))
         {
-            var key = Param(cmd, cursor.TypedKey(sortKey));
-            var id = Param(cmd, cursor.Id, NpgsqlDbType.Uuid);
-            sql.Append($" AND ({keyExpr}, e.id) {(descending ? "<" : ">")} ({key}, {id})");
+            sql.Append($"SELECT {Columns}, {rowKey} AS sort_key FROM entries e WHERE true{where}");
+            AppendKeyset(sql, cmd, cursor, sortKey, descending, rowKey, "e.id");
+            sql.Append($" ORDER BY {rowKey} {dir}, e.id {dir} LIMIT {limit + 1}");
+            cmd.CommandText = sql.ToString();
+            return cmd;
         }
-        var dir = descending ? "DESC" : "ASC";
-        sql.Append($" ORDER BY {keyExpr} {dir}, e.id {dir} LIMIT {limit + 1}");
+
+        // Accents are ignored on both sides (hub_unaccent, migration 0009): "sangerin" finds "Sängerin".
+        var text = $"hub_unaccent({Param(cmd, q.Q!.Trim(), NpgsqlDbType.Text)})";
+        // The partial-word leg sees only the wanted words: titles containing each of them (ILIKE, served by the
+        // trigram index), the newest CandidateLimit (a deterministic order, so pages stay stable), scored by trigram word similarity.
+        // Words the text excludes ("-live") exclude there too.
+        var (wanted, excluded) = SplitWords(q.Q);
+        var likes = new List<string>();
+        foreach (var word in wanted.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3).Distinct().Take(8))
+        {
+            likes.Add($"hub_unaccent(e.title) ILIKE hub_unaccent({Param(cmd, "%" + EscapeLike(word) + "%", NpgsqlDbType.Text)})");
+        }
+        var partial = "";
+        if (likes.Count > 0)
+        {
+            var wantedText = $"hub_unaccent({Param(cmd, wanted, NpgsqlDbType.Text)})";
+            var exclude = "";
+            if (excluded.Length > 0)
+            {
+                exclude = $" AND NOT e.search_vector @@ to_tsquery('simple', hub_unaccent({Param(cmd, excluded, NpgsqlDbType.Text)}))";
+            }
+            partial = $"""
+
+                    UNION ALL
+                    (SELECT x.id, word_similarity({wantedText}, hub_unaccent(x.title))::float8 AS score, x.key FROM
+                        (SELECT e.id, e.title, {rowKey} AS key FROM entries e WHERE {string.Join(" AND ", likes)}{exclude}{where} ORDER BY e.created_at DESC, e.id DESC LIMIT {CandidateLimit}) x)
+            """;
+        }
+        // Full-text matches ranked by cover density (the best CandidateLimit of the newest RankLimit matches, so a
+        // very common word costs the same as a rare one), exact title matches (always, whatever their age; they
+        // outrank everything else: 10 on top of their other scores), and the partial-word ones; an entry's score is
+        // the sum. Each leg carries the sort key from the row it already read, so only the page's rows are fetched
+        // again, for their columns: at 1,000,000 entries a common word has 2,000 candidates for a page of 50.
+        var candKey = sortKey == EntrySort.Relevance ? "c.score" : "c.key";
+        sql.Append($"""
+            WITH cand AS (
+                SELECT id, sum(score) AS score, min(key) AS key FROM (
+                    (SELECT s.id, ts_rank_cd(s.search_vector, query, 32)::float8 AS score, s.key
+                     FROM (SELECT e.id, e.search_vector, {rowKey} AS key FROM entries e, websearch_to_tsquery('simple', {text}) query
+                           WHERE e.search_vector @@ query{where} ORDER BY e.created_at DESC, e.id DESC LIMIT {RankLimit}) s,
+                          websearch_to_tsquery('simple', {text}) query
+                     ORDER BY 2 DESC, s.id LIMIT {CandidateLimit})
+                    UNION ALL
+                    (SELECT e.id, 10::float8, {rowKey} FROM entries e WHERE lower(hub_unaccent(e.title)) = lower({text}){where}){partial}
+                ) m GROUP BY id),
+            page AS (
+                SELECT c.id, {candKey} AS sort_key FROM cand c WHERE true
+            """);
+        AppendKeyset(sql, cmd, cursor, sortKey, descending, candKey, "c.id");
+        sql.Append($"""
+             ORDER BY {candKey} {dir}, c.id {dir} LIMIT {limit + 1})
+            SELECT {Columns}, p.sort_key FROM page p JOIN entries e ON e.id = p.id ORDER BY p.sort_key {dir}, e.id {dir}
+            """);
         cmd.CommandText = sql.ToString();
         return cmd;
+    }
+
+    /// <summary>Rows strictly after the cursor's, in the query's order.</summary>
+    private static void AppendKeyset(System.Text.StringBuilder sql, NpgsqlCommand cmd, EntryCursor? cursor, string sortKey, bool descending, string keyExpr, string idExpr)
+    {
+        if (cursor is null) return;
+        var key = Param(cmd, cursor.TypedKey(sortKey));
+        var id = Param(cmd, cursor.Id, NpgsqlDbType.Uuid);
+        sql.Append($" AND ({keyExpr}, {idExpr}) {(descending ? "<" : ">")} ({key}, {id})");
     }
 
     /// <summary>

@@ -122,4 +122,40 @@ public sealed class EntrySearchTests(EntrySearchTests.Fixture fx) : IClassFixtur
         var newest = await Entries.QueryAsync(new EntryQuery { Q = "storm", Sort = "-title", Limit = 5 }, default);
         Assert.Equal(newest.Items.Select(e => e.Title).OrderByDescending(t => t, StringComparer.Ordinal), newest.Items.Select(e => e.Title));
     }
+
+    [Theory]
+    [InlineData("relevance")]
+    [InlineData("newest")]
+    [InlineData("oldest")]
+    [InlineData("title")]
+    [InlineData("-duration")]
+    [InlineData("size")]
+    public async Task Search_PagedInAnySort_ReadsAsOneLongPage(string sort)
+    {
+        // Keyset paging over the search's candidates (their sort key comes from the legs, not from a second read):
+        // small pages, one after another, give the rows of one long page in the same order, ties (no duration, size 0)
+        // broken by id.
+        var whole = await Entries.QueryAsync(new EntryQuery { Q = "river", Sort = sort, Limit = 200 }, default);
+        Assert.Equal(200, whole.Items.Count);
+        Assert.NotNull(whole.NextCursor);
+        var paged = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = await Entries.QueryAsync(new EntryQuery { Q = "river", Sort = sort, Limit = 7, Cursor = cursor }, default);
+            Assert.InRange(page.Items.Count, 1, 7);
+            paged.AddRange(page.Items.Select(e => e.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && paged.Count < 200);
+        Assert.Equal(whole.Items.Select(e => e.Id), paged.Take(200));
+        if (sort == "title")
+        {
+            Assert.Equal(whole.Items.Select(e => e.Title).Order(StringComparer.Ordinal), whole.Items.Select(e => e.Title));
+        }
+        if (sort == "newest")
+        {
+            Assert.Equal(whole.Items.Select(e => e.CreatedAt).OrderDescending(), whole.Items.Select(e => e.CreatedAt));
+        }
+    }
 }
