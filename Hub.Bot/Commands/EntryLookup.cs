@@ -6,7 +6,7 @@ namespace Hub.Bot.Commands;
 
 /// <summary>
 /// Library search for the chat, over <see cref="EntryService"/> (full-text and partial words, by relevance; no words
-/// lists the newest), with library names for display.
+/// lists the newest), with library names for display (<see cref="LibraryService.NamesAsync"/>: kept in memory, forgotten when a library changes).
 /// </summary>
 public sealed class EntryLookup(EntryService entries, LibraryService libraries)
 {
@@ -19,7 +19,7 @@ public sealed class EntryLookup(EntryService entries, LibraryService libraries)
             Cursor = cursor,
             Limit = limit,
         }, cancellationToken).ConfigureAwait(false);
-        var names = (await libraries.ListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(l => l.Id, l => l.Name);
+        var names = await libraries.NamesAsync(cancellationToken).ConfigureAwait(false);
         return new EntryHits([.. page.Items.Select(e => new EntryHit(e.Id, e.Title, e.MediaKind, e.DurationSeconds, e.SizeBytes, names.GetValueOrDefault(e.LibraryId)))],
             page.NextCursor);
     }
@@ -29,8 +29,8 @@ public sealed class EntryLookup(EntryService entries, LibraryService libraries)
         try
         {
             var entry = await entries.GetAsync(id, cancellationToken).ConfigureAwait(false);
-            var library = await libraries.GetAsync(entry.LibraryId, cancellationToken).ConfigureAwait(false);
-            return (entry, library.Name);
+            var names = await libraries.NamesAsync(cancellationToken).ConfigureAwait(false);
+            return (entry, names.GetValueOrDefault(entry.LibraryId));
         }
         catch (HubNotFoundException)
         {

@@ -21,7 +21,7 @@ public sealed class UnmatchedFiles(ScanService scans, LibraryService libraries, 
     /// <summary>Posts a card per file (up to <see cref="MaxShown"/>); returns how many.</summary>
     public async Task<int> PostAsync(BotContext ctx, IReadOnlyList<UnmatchedFile> files, CancellationToken ct)
     {
-        var names = (await libraries.ListAsync(ct).ConfigureAwait(false)).ToDictionary(l => l.Id, l => l.Name);
+        var names = await libraries.NamesAsync(ct).ConfigureAwait(false);
         foreach (var f in files.Take(MaxShown))
         {
             var library = names.GetValueOrDefault(f.LibraryId, "its library");

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Hub.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Hub.Domain.Access;
 
@@ -7,21 +9,59 @@ namespace Hub.Domain.Access;
 /// The people allowed to use the bot and their roles. An unknown writer becomes pending until an admin allows them;
 /// the last allowed admin can be neither demoted, blocked nor deleted, so nobody locks the bot out by mistake.
 /// </summary>
-public sealed class ContactService(IDbContextFactory<HubDbContext> dbFactory, TimeProvider time)
+public sealed class ContactService
 {
+    private readonly IDbContextFactory<HubDbContext> dbFactory;
+    private readonly NpgsqlDataSource dataSource;
+    private readonly TimeProvider time;
+
+    public ContactService(IDbContextFactory<HubDbContext> dbFactory, NpgsqlDataSource dataSource, CacheInvalidation caches, TimeProvider time)
+    {
+        this.dbFactory = dbFactory;
+        this.dataSource = dataSource;
+        this.time = time;
+        caches.InvalidatedNumber += (kind, telegramId) =>
+        {
+            if (kind is null) Forget(null);
+            else if (kind == CacheInvalidation.Contact) Forget(telegramId);
+        };
+    }
+
+    /// <summary>
+    /// How long the contact gate trusts an allowed contact it has just read, and so how stale their last-seen time may
+    /// be. Every bot update passes the gate, and one statement per update was the largest single cost of a busy bot.
+    /// A change to a contact (block, role, settings, link) forgets them at once in this process and, through
+    /// <see cref="CacheInvalidation"/>'s NOTIFY at commit, in every other one; this lifetime only bounds a notification
+    /// that got lost (a lost LISTEN connection forgets everything when it comes back). Only allowed contacts are kept:
+    /// pending and blocked ones are read every time.
+    /// </summary>
+    public static readonly TimeSpan GateCacheFor = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<long, (Contact Contact, TelegramIdentity Who, DateTimeOffset At)> _gate = new();
+    // Bumped by every forget: a gate read that began before a forget must not store what it read (it may predate the change).
+    private long _generation;
+
     /// <summary>Records that someone wrote: creates them as pending when unknown, refreshes names and last seen.</summary>
+    /// <remarks>An allowed contact seen within <see cref="GateCacheFor"/> under the same names is answered from memory
+    /// (the same <see cref="Contact"/> instance each time: read it, do not change it).</remarks>
     public async Task<ContactSeen> SeenAsync(TelegramIdentity who, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(who);
         ValidateId(who.Id);
         var now = time.GetUtcNow();
+        if (_gate.TryGetValue(who.Id, out var hit) && now - hit.At < GateCacheFor && hit.Who == who)
+        {
+            return new ContactSeen(hit.Contact, false);
+        }
+        var generation = Interlocked.Read(ref _generation);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        // Every update of the bot passes here, so the usual case (someone known) is one statement: refresh and read
-        // back. Only when nobody was there does the insert-or-nothing follow (two updates from a new user at once must
-        // not both create them); the one that lost that race refreshes the row the winner made.
+        // The usual uncached case (someone known) is one statement: refresh and read back. Only when nobody was there
+        // does the insert-or-nothing follow (two updates from a new user at once must not both create them); the one
+        // that lost that race refreshes the row the winner made.
         var known = await RefreshAsync(db, who, now, cancellationToken).ConfigureAwait(false);
         if (known is not null)
         {
+            Remember(known, who, now, generation);
             return new ContactSeen(known, false);
         }
         var created = await db.Contacts.FromSql($"""
@@ -34,6 +74,49 @@ public sealed class ContactService(IDbContextFactory<HubDbContext> dbFactory, Ti
             ? new ContactSeen(created[0], true)
             : new ContactSeen(await RefreshAsync(db, who, now, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Contact {who.Id} vanished while being recorded."), false);
+    }
+
+    private void Remember(Contact contact, TelegramIdentity who, DateTimeOffset at, long generation)
+    {
+        if (contact.Status != ContactStatuses.Allowed)
+        {
+            return;
+        }
+        if (_gate.Count > 10_000)
+        {
+            _gate.Clear();
+        }
+        _gate[contact.TelegramId] = (contact, who, at);
+        // Stored first, checked second: a forget that ran since the read either bumped the generation before this
+        // check (so this removes it) or removes it itself after its bump.
+        if (Interlocked.Read(ref _generation) != generation)
+        {
+            _gate.TryRemove(contact.TelegramId, out _);
+        }
+    }
+
+    /// <summary>Drops one contact (or, with null, all) from the gate's memory in this process.</summary>
+    private void Forget(long? telegramId)
+    {
+        Interlocked.Increment(ref _generation);
+        if (telegramId is { } id)
+        {
+            _gate.TryRemove(id, out _);
+        }
+        else
+        {
+            _gate.Clear();
+        }
+    }
+
+    /// <summary>
+    /// After a committed change to a contact's row (anyone's code that writes it must call this): this process's gate
+    /// forgets them now, every other process when the NOTIFY arrives.
+    /// </summary>
+    public async Task ChangedAsync(long telegramId, CancellationToken cancellationToken)
+    {
+        Forget(telegramId);
+        await CacheInvalidation.NotifyAsync(dataSource, CacheInvalidation.Contact, telegramId, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<Contact?> RefreshAsync(HubDbContext db, TelegramIdentity who, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -100,6 +183,7 @@ public sealed class ContactService(IDbContextFactory<HubDbContext> dbFactory, Ti
         contact.Status = status;
         contact.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await ChangedAsync(telegramId, cancellationToken).ConfigureAwait(false);
         return contact;
     }
 
@@ -132,6 +216,7 @@ public sealed class ContactService(IDbContextFactory<HubDbContext> dbFactory, Ti
         await EnsureNotLastAdminAsync(db, contact, Roles.User, ContactStatuses.Blocked, cancellationToken).ConfigureAwait(false);
         db.Contacts.Remove(contact);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await ChangedAsync(telegramId, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Contact> ChangeAsync(long telegramId, string? role, string? status, CancellationToken cancellationToken)
@@ -152,6 +237,7 @@ public sealed class ContactService(IDbContextFactory<HubDbContext> dbFactory, Ti
         contact.Status = status ?? contact.Status;
         contact.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await ChangedAsync(telegramId, cancellationToken).ConfigureAwait(false);
         return contact;
     }
 

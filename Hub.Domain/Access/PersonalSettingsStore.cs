@@ -18,7 +18,7 @@ public sealed record PersonalSettings(string? DefaultLibrary, string? DefaultFor
 public sealed record PersonalSettingsPatch(string? DefaultFormat = null, string? Confirm = null, string? Delivery = null, bool? AdminNotices = null);
 
 /// <summary>Each contact's own bot settings (format, confirm, files or links; admins: notices), stored on the contact row.</summary>
-public sealed class PersonalSettingsStore(IDbContextFactory<HubDbContext> dbFactory, TelegramSettingsStore globals)
+public sealed class PersonalSettingsStore(IDbContextFactory<HubDbContext> dbFactory, TelegramSettingsStore globals, ContactService contacts)
 {
     public async Task<PersonalSettings> GetAsync(long telegramId, CancellationToken cancellationToken)
     {
@@ -67,6 +67,7 @@ public sealed class PersonalSettingsStore(IDbContextFactory<HubDbContext> dbFact
             }
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
+        await contacts.ChangedAsync(telegramId, cancellationToken).ConfigureAwait(false);
         return await GetAsync(telegramId, cancellationToken).ConfigureAwait(false);
     }
 

@@ -10,8 +10,26 @@ namespace Hub.Domain.Libraries;
 /// Libraries: list, find, create, update, delete, and the two defaults of a fresh install.
 /// Returns detached entities (no tracking context outlives a call).
 /// </summary>
-public sealed class LibraryService(IDbContextFactory<HubDbContext> dbFactory, IOptions<HubOptions> options, TimeProvider time)
+public sealed class LibraryService
 {
+    private readonly IDbContextFactory<HubDbContext> dbFactory;
+    private readonly NpgsqlDataSource dataSource;
+    private readonly IOptions<HubOptions> options;
+    private readonly TimeProvider time;
+
+    public LibraryService(IDbContextFactory<HubDbContext> dbFactory, NpgsqlDataSource dataSource, CacheInvalidation caches, IOptions<HubOptions> options,
+        TimeProvider time)
+    {
+        this.dbFactory = dbFactory;
+        this.dataSource = dataSource;
+        this.options = options;
+        this.time = time;
+        caches.Invalidated += (kind, _) =>
+        {
+            if (kind is null or CacheInvalidation.Library) ForgetNames();
+        };
+    }
+
     /// <summary>Serialises <see cref="EnsureDefaultsAsync"/> across processes sharing the database.</summary>
     private const long DefaultsLockKey = 0x4875624C69627331; // "HubLibs1"
     private const int MaxRaceRetries = 5;
@@ -24,6 +42,54 @@ public sealed class LibraryService(IDbContextFactory<HubDbContext> dbFactory, IO
         var libraries = await db.Libraries.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
         // Sorted here, not by the database's collation, so every installation lists in the same order.
         return [.. libraries.OrderBy(l => l.Name, StringComparer.OrdinalIgnoreCase).ThenBy(l => l.Id)];
+    }
+
+    /// <summary>
+    /// Every library's name by id, for showing where entries live (the bot puts one beside each search result, so a
+    /// busy bot asked for them many times a second). Kept in memory: a change made here (create, update, delete,
+    /// defaults) forgets them at once, and a change in another process through <see cref="CacheInvalidation"/>'s NOTIFY,
+    /// sent with the change's commit; <see cref="NamesCacheFor"/> only bounds a notification that got lost. Libraries
+    /// change rarely and the whole map is small, so any change drops all of it rather than one row.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_names is { } hit && now - hit.At < NamesCacheFor)
+        {
+            return hit.Names;
+        }
+        var generation = Interlocked.Read(ref _namesGeneration);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var names = await db.Libraries.AsNoTracking().ToDictionaryAsync(l => l.Id, l => l.Name, cancellationToken).ConfigureAwait(false);
+        var fresh = new NamesSnapshot(names, now);
+        _names = fresh;
+        // Stored first, checked second: a change since the read either bumped the generation before this check (so
+        // this drops what it stored) or drops it itself after its bump.
+        if (Interlocked.Read(ref _namesGeneration) != generation)
+        {
+            Interlocked.CompareExchange(ref _names, null, fresh);
+        }
+        return names;
+    }
+
+    public static readonly TimeSpan NamesCacheFor = TimeSpan.FromSeconds(10);
+
+    private sealed record NamesSnapshot(IReadOnlyDictionary<Guid, string> Names, DateTimeOffset At);
+
+    private NamesSnapshot? _names;
+    private long _namesGeneration;
+
+    private void ForgetNames()
+    {
+        Interlocked.Increment(ref _namesGeneration);
+        _names = null;
+    }
+
+    /// <summary>After a committed change to a library: forgets the names here now and in other processes by NOTIFY.</summary>
+    private async Task ChangedAsync(Guid id, CancellationToken cancellationToken)
+    {
+        ForgetNames();
+        await CacheInvalidation.NotifyAsync(dataSource, CacheInvalidation.Library, id, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Library> GetAsync(Guid id, CancellationToken cancellationToken)
@@ -135,8 +201,12 @@ public sealed class LibraryService(IDbContextFactory<HubDbContext> dbFactory, IO
     /// Deletes a library. By default refuses while it has entries ("library-not-empty"); can instead move them
     /// (rows and files) into another library, or remove them (rows and files).
     /// </summary>
-    public Task<LibraryDeleteResult> DeleteAsync(Guid id, LibraryDeleteMode? mode, CancellationToken cancellationToken) =>
-        new LibraryDeleter(dbFactory, Options, time).DeleteAsync(id, mode ?? LibraryDeleteMode.Refuse, cancellationToken);
+    public async Task<LibraryDeleteResult> DeleteAsync(Guid id, LibraryDeleteMode? mode, CancellationToken cancellationToken)
+    {
+        var result = await new LibraryDeleter(dbFactory, Options, time).DeleteAsync(id, mode ?? LibraryDeleteMode.Refuse, cancellationToken).ConfigureAwait(false);
+        await ChangedAsync(id, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
 
     /// <summary>
     /// On a fresh install (no libraries at all) creates "Videos" and "Music", both defaults. Idempotent, and safe when
@@ -182,6 +252,7 @@ public sealed class LibraryService(IDbContextFactory<HubDbContext> dbFactory, IO
         });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await ChangedAsync(Guid.Empty, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -214,6 +285,7 @@ public sealed class LibraryService(IDbContextFactory<HubDbContext> dbFactory, IO
                 }
             }
         }
+        await ChangedAsync(id, cancellationToken).ConfigureAwait(false);
         return await GetAsync(id, cancellationToken).ConfigureAwait(false);
     }
 

@@ -96,6 +96,7 @@ public sealed class PairingService(NpgsqlDataSource dataSource, TokenService tok
         {
             throw new HubNotFoundException("contact", $"No Telegram contact {telegramId}.");
         }
+        await contacts.ChangedAsync(telegramId, cancellationToken).ConfigureAwait(false);
         var contact = await contacts.FindAsync(telegramId, cancellationToken).ConfigureAwait(false)
             ?? throw new HubNotFoundException("contact", $"No Telegram contact {telegramId}.");
         return new LinkedContact(contact, ownerName);

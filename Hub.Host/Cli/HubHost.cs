@@ -49,9 +49,17 @@ public static class HubHost
         }
     }
 
+    /// <summary>
+    /// appsettings.json is read once, at start (nothing in Hub reloads options). Reloading on change, the hosts' default,
+    /// puts a file watcher on the content root and every folder under it; a published install keeps its data folder
+    /// (the embedded PostgreSQL's files among it) under the program's, so each write there woke the watcher: ~11% of the
+    /// CPU of a busy bot in a profile. First in the arguments, so a command line can still turn it back on.
+    /// </summary>
+    public const string NoConfigReload = "--hostBuilder:reloadConfigOnChange=false";
+
     public static IHost Build(HubRole role, IEnumerable<string> args)
     {
-        var argv = args.ToArray();
+        string[] argv = [NoConfigReload, .. args];
         var host = role == HubRole.Serve ? BuildWeb(argv) : BuildGeneric(role, argv);
         if (Program.RunsWorkers(role, host.Services.GetRequiredService<IConfiguration>()))
         {

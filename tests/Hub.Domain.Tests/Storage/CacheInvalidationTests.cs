@@ -3,7 +3,6 @@ using Hub.Domain.Entries;
 using Hub.Domain.Jobs;
 using Hub.Domain.Storage;
 using Hub.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -17,20 +16,7 @@ public sealed class CacheInvalidationTests(DatabaseFixture db) : IClassFixture<D
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    /// <summary>Another Hub process on the same database, the way `hub token revoke` runs: its own services, no listener.</summary>
-    private async Task<ServiceProvider> OtherProcessAsync()
-    {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Hub"] = db.ConnectionString,
-            ["Hub:DataDir"] = db.DataDir,
-        }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(config);
-        services.AddHubDomain(config);
-        var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<HubDatabase>().StartAsync(CancellationToken.None);
-        return provider;
-    }
+    private Task<ServiceProvider> OtherProcessAsync() => OtherHubProcess.StartAsync(db.ConnectionString, db.DataDir);
 
     private async Task<Task> ListenForAsync(string kind, Guid id)
     {
