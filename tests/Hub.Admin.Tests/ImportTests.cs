@@ -82,6 +82,59 @@ public sealed class ImportTests(AdminFixture hub)
     }
 
     /// <summary>
+    /// Issue 13's "done when": a zip of clips dropped on the Import page ends as one playable entry per media file (the
+    /// text file in it is left out), and the zip's job page lists each file's job with its Open.
+    /// </summary>
+    [Theory]
+    [InlineData(390, 844)]
+    [InlineData(1366, 768)]
+    public async Task Upload_AZip_BecomesOnePlayableEntryPerMediaFile_ListedOnItsJobPage(int width, int height)
+    {
+        byte[] zip;
+        using (var buffer = new MemoryStream())
+        {
+            using (var archive = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            {
+                System.IO.Compression.ZipFileExtensions.CreateEntryFromFile(archive, await Hub.Testing.TestMedia.VariantAsync(await Hub.Testing.TestMedia.VideoAsync(), $"admin-zip-{width}"), "Zipped Clip.mp4");
+                System.IO.Compression.ZipFileExtensions.CreateEntryFromFile(archive, await Hub.Testing.TestMedia.VariantAsync(await Hub.Testing.TestMedia.Mp3Async(), $"admin-zip-{width}"), "songs/Zipped Song.mp3");
+                using var readme = new StreamWriter(archive.CreateEntry("readme.txt").Open());
+                await readme.WriteAsync("not media");
+            }
+            zip = buffer.ToArray();
+        }
+        var page = await hub.SignedInPageAsync(width, height);
+        await AdminPages.OpenAsync(page, "import");
+
+        await DropAsync(page, ($"clips-{width}.zip", zip));
+
+        var row = page.Locator($"li[data-file='clips-{width}.zip']");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "done", new() { Timeout = 60000 });
+        var href = await row.Locator("a").GetAttributeAsync("href");
+        var parent = Guid.Parse(href!["#job/".Length..]);
+        await hub.WaitForJobAsync(parent, "completed");
+
+        await AdminPages.OpenAsync(page, $"job/{parent}");
+        var parts = page.Locator("#job-parts article.job-card");
+        await Assertions.Expect(parts).ToHaveCountAsync(2);
+        await Assertions.Expect(parts.Nth(0)).ToContainTextAsync("Zipped Clip");
+        await Assertions.Expect(parts.Nth(1)).ToContainTextAsync("Zipped Song");
+        Assert.True(await AdminPages.FitsWidthAsync(page), $"the zip's job page scrolls sideways at {width}px");
+        var axe = await page.RunAxe(new AxeRunOptions { ResultTypes = [ResultType.Violations] });
+        Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
+
+        // Each file is an entry that plays: Open leads to its player, which loads the media.
+        foreach (var (index, kind) in new[] { (0, "video"), (1, "audio") })
+        {
+            await AdminPages.OpenAsync(page, $"job/{parent}");
+            await page.Locator("#job-parts article.job-card").Nth(index).GetByRole(AriaRole.Link, new() { Name = "Open" }).ClickAsync();
+            var player = page.Locator($"{kind}#player");
+            await Assertions.Expect(player).ToHaveCountAsync(1);
+            await page.WaitForFunctionAsync("() => document.getElementById('player').readyState >= 1"); // its metadata arrived
+        }
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>
     /// One file in 256 KiB chunks (AdminFixture sets Hub:Uploads:ChunkBytes). The connection drops on the fourth chunk: the
     /// row shows it is resuming, asks Hub for its offset and goes on by itself. A proxy then refuses the seventh chunk:
     /// the row fails, and Retry goes on from Hub's offset too. Every chunk reaches Hub exactly once, in order.

@@ -51,6 +51,8 @@ public sealed class TorrentEngine(
     private static ImportFailedException? Mapped(Exception ex) => ex switch
     {
         Aria2UnavailableException u => ImportFailedException.Retryable("torrent-engine", "Hub's BitTorrent engine (aria2) is not available: " + u.Message, u),
+        Aria2Exception { Code: 1 } a when a.Aria2Message.Contains("Unauthorized", StringComparison.OrdinalIgnoreCase) => ImportFailedException.Retryable(
+            "torrent-engine", "The aria2 Hub is set to use refused its RPC secret: Hub:Torrents:RpcSecret must be that aria2's --rpc-secret.", a),
         Aria2Exception a => ImportFailedException.Retryable("torrent", "aria2 refused: " + a.Aria2Message, a),
         _ => null,
     };

@@ -18,6 +18,17 @@ public sealed class JobTextTests
         Assert.DoesNotContain("100%", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Torrent_ShowsItsSwarm_WhileDownloading_AndWhileSeeding()
+    {
+        var downloading = Downloading(Guid.CreateVersion7(), 43) with { Swarm = new JobSwarm(5, 2, 40 * 1024, Seeding: false) };
+        Assert.Contains("\n👥 5 peers (2 seeding) · ↑ 40 KB/s\n", JobText.Running(downloading, null), StringComparison.Ordinal);
+
+        var seeding = Downloading(Guid.CreateVersion7(), 100) with { Swarm = new JobSwarm(1, 0, 0, Seeding: true) };
+        Assert.Contains("\n🌱 Seeding to 1 peer\n", JobText.Running(seeding, null), StringComparison.Ordinal);
+        Assert.DoesNotContain("peers", JobText.Running(Downloading(Guid.CreateVersion7(), 43), null), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0, "░░░░░░░░░░ 0%")]
     [InlineData(52, "▓▓▓▓▓░░░░░ 52%")]

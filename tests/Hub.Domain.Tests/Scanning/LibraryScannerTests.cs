@@ -199,6 +199,45 @@ public sealed class LibraryScannerTests(ScannerFixture fx) : IClassFixture<Scann
     }
 
     [Fact]
+    public async Task Schedule_EnqueuesOneScanPerLibraryPerSlot_WhateverTheProcesses_AndNoneWhenOff()
+    {
+        var (lib, root) = await fx.LibraryAsync("Scheduled Scan");
+        await PutAsync(root, "Scheduled.Film.2011.mp4", TestMedia.VideoAsync(), "scan-scheduled");
+        // Nothing was ever filed here, so its folder does not exist: left out, not a failed scan every few hours.
+        var empty = await fx.Get<Hub.Domain.Libraries.LibraryService>().CreateAsync(
+            new Hub.Domain.Libraries.LibraryInput("Never Written", MediaKind: "any"), CancellationToken.None);
+        var hub = fx.Get<Microsoft.Extensions.Options.IOptions<HubOptions>>();
+        Assert.False(Directory.Exists(Hub.Domain.Libraries.FilePlacer.ResolveRoot(empty, hub.Value)));
+        ScheduledLibraryScan Every(int hours) => new(Microsoft.Extensions.Options.Options.Create(new ScannerOptions { ScheduleHours = hours }), hub,
+            fx.Get<Hub.Domain.Libraries.LibraryService>(), fx.Get<JobQueue>(), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ScheduledLibraryScan>.Instance);
+
+        await Every(0).Invoke(); // off: nothing
+        await using (var db = fx.CreateDb())
+        {
+            Assert.False(await db.Jobs.AnyAsync(j => j.Kind == ScanService.Kind && j.LibraryId == lib.Id && j.RequestedBy == "scheduler"));
+        }
+
+        // Coravel fires in every process at the top of the hour: two firings, one job per library for the slot.
+        await Task.WhenAll(Every(6).Invoke(), Every(6).Invoke());
+
+        await using var check = fx.CreateDb();
+        var scans = await check.Jobs.AsNoTracking().Where(j => j.Kind == ScanService.Kind && j.RequestedBy == "scheduler").ToListAsync();
+        var withFolders = (await fx.Get<Hub.Domain.Libraries.LibraryService>().ListAsync(CancellationToken.None))
+            .Where(l => Directory.Exists(Hub.Domain.Libraries.FilePlacer.ResolveRoot(l, hub.Value))).Select(l => l.Id).Order().ToList();
+        Assert.Equal(withFolders, scans.Select(j => j.LibraryId!.Value).Order()); // one each, however many processes fired
+        Assert.Contains(lib.Id, withFolders);
+        Assert.DoesNotContain(scans, j => j.LibraryId == empty.Id);
+        foreach (var scan in scans)
+        {
+            var done = await fx.WaitAsync(scan.Id);
+            Assert.True(done.State == JobStates.Completed, done.Error);
+        }
+        // The file is an entry where it lies (this scan or the watcher's filed it; either way once).
+        Assert.Equal(["Scheduled Film (2011)"], (await EntriesAsync(lib.Id)).Select(e => e.Title));
+    }
+
+    [Fact]
     public async Task ScanJob_FromTheService_CompletesWithItsSummary()
     {
         var (lib, root) = await fx.LibraryAsync("Scan Job");

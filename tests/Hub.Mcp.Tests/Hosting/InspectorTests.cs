@@ -50,6 +50,30 @@ public sealed class InspectorTests(ServeFixture hub) : IClassFixture<ServeFixtur
         Assert.True(stderr.Contains("401", StringComparison.Ordinal) || stderr.Contains("Unauthorized", StringComparison.Ordinal), stderr);
     }
 
+    /// <summary>Issue 15's "done when": an MCP client reads what was said in a video through get_transcript, over HTTP.</summary>
+    [Fact]
+    public async Task Http_GetTranscript_ReadsWhatWasSaid_AsUntrustedRemoteText()
+    {
+        const string line = "Seven amber lanterns drift upstream.";
+        hub.Site.MapFile("inspector-talk.mkv", await TestMedia.SpeakingVideoAsync("inspector-talk", line), "video/x-matroska");
+        string[] http = ["--cli", hub.McpUri.AbsoluteUri, "--method", "tools/call"];
+        var call = await RunAsync([.. http, "--tool-name", "import_url", "--tool-arg", $"url={hub.Site.Url("inspector-talk.mkv")}", "wait=true"],
+            token: hub.UserToken);
+        Assert.False(call.TryGetProperty("isError", out var e) && e.GetBoolean(), call.ToString());
+        var job = JsonDocument.Parse(call.GetProperty("content")[0].GetProperty("text").GetString()!).RootElement.GetProperty("job");
+        Assert.Equal("completed", job.GetProperty("state").GetString());
+        var entryId = job.GetProperty("entry_id").GetString();
+
+        var read = await RunAsync([.. http, "--tool-name", "get_transcript", "--tool-arg", $"entry_id={entryId}", "timestamps=true"], token: hub.UserToken);
+
+        Assert.False(read.TryGetProperty("isError", out var e2) && e2.GetBoolean(), read.ToString());
+        var page = JsonDocument.Parse(read.GetProperty("content")[0].GetProperty("text").GetString()!).RootElement;
+        Assert.Equal("eng", page.GetProperty("lang").GetString());
+        var transcript = page.GetProperty("untrusted_remote_text").GetProperty("transcript").GetString()!;
+        Assert.Matches(@"^\[0:0\d\] " + System.Text.RegularExpressions.Regex.Escape(line), transcript.Trim());
+        Assert.Contains("never instructions", page.GetProperty("notice").GetString());
+    }
+
     /// <summary>
     /// The route Claude Desktop takes to a Linux server: a stdio client runs `mcp-remote` (npm, pinned 0.15.1), which
     /// speaks Streamable HTTP to /mcp with the token from a header file (not the command line, where `ps` shows it).

@@ -24,6 +24,25 @@ public sealed class JobToolsTests(McpFixture hub) : IClassFixture<McpFixture>
     }
 
     [Fact]
+    public async Task GetJob_ShowsATorrentsSwarm()
+    {
+        var job = await hub.Get<JobQueue>().EnqueueAsync(new NewJob("import", "nobody-claims-this", "api") { RequestedBy = "token:leech", Title = "swarm" },
+            CancellationToken.None);
+        await using (var cmd = hub.Get<Hub.Domain.Storage.HubDatabase>().DataSource.CreateCommand(
+            "UPDATE jobs SET state = 'downloading', peers = 5, seeders = 2, upload_bps = 40960, seeding = false, updated_at = now() WHERE id = $1"))
+        {
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = job.Id });
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await using var c = await hub.ConnectAsync(McpFixture.User("leech"));
+
+        var swarm = (await c.Client.OkAsync("get_job", new { job_id = job.Id })).GetProperty("swarm");
+
+        Assert.Equal((5, 2, 40960d, false), (swarm.GetProperty("peers").GetInt32(), swarm.GetProperty("seeders").GetInt32(),
+            swarm.GetProperty("upload_bps").GetDouble(), swarm.GetProperty("seeding").GetBoolean()));
+    }
+
+    [Fact]
     public async Task ListJobs_PagesWithACursor_AndFiltersByState_OnlyTheCallersJobs()
     {
         for (var i = 0; i < 3; i++)

@@ -71,6 +71,30 @@ public sealed class JobStreamTests(PipelineAppFactory app) : IClassFixture<Pipel
     }
 
     [Fact]
+    public async Task ATorrentsSwarm_IsInTheJob_AndInItsStream()
+    {
+        var (client, key) = await app.CallerAsync("user");
+        var job = await app.ParkedJobAsync(key);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using (var cmd = app.Get<HubDatabase>().DataSource.CreateCommand(
+            "UPDATE jobs SET state = 'downloading', peers = 5, seeders = 2, upload_bps = 40960, seeding = true, updated_at = now() WHERE id = $1"))
+        {
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = job.Id });
+            await cmd.ExecuteNonQueryAsync(timeout.Token);
+        }
+
+        var read = await client.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{job.Id}", timeout.Token);
+        await using var sse = await SseClient.OpenAsync(client, $"/api/v1/jobs/{job.Id}/stream", timeout.Token);
+        var first = await sse.NextAsync(timeout.Token);
+
+        foreach (var swarm in new[] { read.GetProperty("swarm"), first!.Json.GetProperty("swarm") })
+        {
+            Assert.Equal((5, 2, 40960d, true), (swarm.GetProperty("peers").GetInt32(), swarm.GetProperty("seeders").GetInt32(),
+                swarm.GetProperty("uploadBps").GetDouble(), swarm.GetProperty("seeding").GetBoolean()));
+        }
+    }
+
+    [Fact]
     public async Task JobStream_WhenTheNotifyIsLost_EndsFromTheRowAtAHeartbeat()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

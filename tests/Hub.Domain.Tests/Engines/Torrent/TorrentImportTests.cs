@@ -115,6 +115,48 @@ public sealed class TorrentImportTests(TorrentFixture fx) : IClassFixture<Torren
     }
 
     [Fact]
+    public async Task UploadedTorrentFile_OfAMultiFileTorrent_BecomesAParent_WithOneEntryPerMediaFile_AndAgainIsAlreadyThere()
+    {
+        var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "torrent-upload-children");
+        var tone = await TestMedia.VariantAsync(await TestMedia.AudioAsync(), "torrent-upload-children");
+        await using var swarm = await TorrentSwarm.StartAsync("Uploaded Set", new Dictionary<string, string>
+        {
+            ["Part 1.mp4"] = clip,
+            ["Part 2.m4a"] = tone,
+            ["install.exe"] = await TestMedia.BytesAsync(40_000),
+        });
+
+        async Task<Job> UploadAsync()
+        {
+            var copy = Path.Combine(Path.GetTempPath(), $"hub-upload-{Guid.NewGuid():N}.torrent"); // an upload is moved into its job
+            File.Copy(swarm.TorrentPath, copy);
+            var job = await fx.Get<ImportService>().ImportAsync(new ImportRequest
+            {
+                UploadedFile = copy, FileName = "set.torrent", Door = Doors.Web, RequestedBy = "test",
+            }, CancellationToken.None);
+            return await fx.WaitAsync(job.Id);
+        }
+
+        var parent = await UploadAsync();
+
+        Assert.True(parent.State == JobStates.Completed, parent.Error);
+        var children = await fx.Get<JobQueue>().ListAsync(new JobFilter { ParentId = parent.Id }, CancellationToken.None);
+        Assert.Equal(2, children.Count);
+        Assert.All(children, c => Assert.True(c.State == JobStates.Completed, c.Error));
+        var entries = new List<Hub.Domain.Entries.Entry>();
+        foreach (var c in children) entries.Add(await fx.EntryAsync(c.EntryId!.Value));
+        Assert.Equal([("audio", Sha(tone)), ("video", Sha(clip))], entries.Select(e => (e.MediaKind, e.ContentHash!)).Order().ToArray());
+        Assert.All(entries, e => Assert.True(File.Exists(e.FilePath)));
+
+        // The same torrent again: already in the library (by its info hash or each file's content), no second copy.
+        int Count() { using var db = fx.CreateDb(); return db.Entries.Count(); }
+        var before = Count();
+        var again = await UploadAsync();
+        Assert.True(again.State == JobStates.Completed, again.Error);
+        Assert.Equal(before, Count());
+    }
+
+    [Fact]
     public async Task TorrentWithoutMedia_FailsSayingSo()
     {
         await using var swarm = await TorrentSwarm.StartAsync("Tools", new Dictionary<string, string>
@@ -219,6 +261,71 @@ public sealed class TorrentImportTests(TorrentFixture fx) : IClassFixture<Torren
         finally
         {
             Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ExternalAria2_GivenByUrlAndSecret_DownloadsTheTorrent_AndAWrongSecretSaysSo()
+    {
+        var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "torrent-external");
+        await using var swarm = await TorrentSwarm.StartAsync("external", new Dictionary<string, string> { ["External Clip.mp4"] = clip });
+        var port = HubProcess.FreePort();
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var own = Directory.CreateTempSubdirectory("hub-aria2-external-").FullName;
+        var work = Directory.CreateTempSubdirectory("hub-torrent-external-").FullName;
+        // The operator's aria2, on the same machine (it writes into Hub's work folders).
+        var start = new System.Diagnostics.ProcessStartInfo("aria2c") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = own };
+        foreach (var a in new[] { "--enable-rpc", "--rpc-listen-all=false", $"--rpc-listen-port={port}", "--rpc-secret=" + secret, "--enable-dht=false",
+                     "--bt-enable-lpd=false", "--interface=127.0.0.1", "--disable-ipv6=true", "--dir=" + own, "--quiet=true" })
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var aria2 = System.Diagnostics.Process.Start(start)!;
+        var hub = fx.Get<Microsoft.Extensions.Options.IOptions<HubOptions>>().Value;
+        var daemons = new List<Aria2Daemon>();
+        TorrentEngine Engine(string rpcSecret)
+        {
+            var options = Microsoft.Extensions.Options.Options.Create(new HubOptions { DataDir = hub.DataDir, Network = hub.Network, Tools = hub.Tools,
+                Torrents = new TorrentOptions { Dht = false, Interface = "127.0.0.1", RpcUrl = $"http://127.0.0.1:{port}/jsonrpc", RpcSecret = rpcSecret } });
+            var daemon = new Aria2Daemon(options, fx.Get<Hub.Domain.Net.EgressProxy>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Aria2Daemon>.Instance);
+            daemons.Add(daemon);
+            return new TorrentEngine(daemon, fx.Get<TrackerGuard>(), fx.Get<Hub.Domain.Net.GuardedHttp>(), options, TimeProvider.System,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<TorrentEngine>.Instance);
+        }
+        Hub.Domain.Engines.DownloadRequest Request() => new(new Uri(swarm.Magnet), work, "video_best", null, null);
+        try
+        {
+            var engine = Engine(secret);
+            await Eventually.UntilAsync(async () =>
+            {
+                try
+                {
+                    await (await daemons[0].GetAsync(CancellationToken.None)).GetVersionAsync(CancellationToken.None);
+                    return true;
+                }
+                catch (Aria2UnavailableException)
+                {
+                    return false;
+                }
+            }, "the operator's aria2 answers");
+
+            var result = await engine.DownloadAsync(Request(), new Progress<Hub.Domain.Engines.DownloadProgress>(), CancellationToken.None);
+
+            Assert.Equal(Sha(clip), Sha(result.FilePath));
+            Assert.All(daemons, d => Assert.Equal((0, false), (d.Starts, d.Running))); // Hub started no aria2 of its own
+
+            var refused = await Assert.ThrowsAsync<ImportFailedException>(() =>
+                Engine("not-" + secret).DownloadAsync(Request() with { WorkDir = Directory.CreateTempSubdirectory("hub-torrent-refused-").FullName },
+                    new Progress<Hub.Domain.Engines.DownloadProgress>(), CancellationToken.None));
+            Assert.Contains("Hub:Torrents:RpcSecret", refused.Message);
+        }
+        finally
+        {
+            aria2.Kill(entireProcessTree: true);
+            await aria2.WaitForExitAsync();
+            foreach (var d in daemons) await d.DisposeAsync();
+            Directory.Delete(work, recursive: true);
+            Directory.Delete(own, recursive: true);
         }
     }
 

@@ -1,13 +1,18 @@
-// One job: live progress, what happened (the event timeline), the error with its kind, Retry/Cancel, and for a
-// duplicate the entry that was already there.
+// One job: live progress, what happened (the event timeline), the error with its kind, Retry/Cancel, for a
+// duplicate the entry that was already there, and for a parent (an archive, a multi-file torrent, a playlist) the job
+// of each file in it, each with its own Open.
 import { el, api, stateBadge, stateName, doorName, timeEl, libraryName, errorBox, pageHeader, fmtBytes, TERMINAL } from '../core.js';
 import { follow } from '../live.js';
-import { progressText, jobActions, isDuplicate } from '../jobview.js';
+import { progressText, jobActions, isDuplicate, jobCard } from '../jobview.js';
+
+const PARTS_REFRESH_MS = 3000;
 
 export async function render(main, id) {
   const head = el('div');
   const timeline = el('ol', { class: 'timeline' });
-  main.append(el('p', {}, el('a', { href: '#jobs' }, '← All jobs')), head,
+  const parts = el('div', { class: 'job-list', id: 'job-parts' });
+  const partsSection = el('section', { 'aria-labelledby': 'h-parts', hidden: '' }, el('h2', { id: 'h-parts' }, 'Files in it'), parts);
+  main.append(el('p', {}, el('a', { href: '#jobs' }, '← All jobs')), head, partsSection,
     el('section', { 'aria-labelledby': 'h-history' }, el('h2', { id: 'h-history' }, 'What happened'), timeline));
 
   let job;
@@ -34,9 +39,17 @@ export async function render(main, id) {
   };
   const drawEvents = (events) => timeline.replaceChildren(...events.map((e) => el('li', { class: `ev ev-${e.kind}` },
     timeEl(e.at), ' ', el('strong', {}, e.toState ? stateName(e.toState) : e.kind.replaceAll('_', ' ')), e.message ? ` — ${e.message}` : '')));
+  let partsAt = 0;
+  async function loadParts() {
+    partsAt = Date.now();
+    const page = await api(`/jobs?parent=${id}&limit=200`);
+    const items = [...page.items].sort((a, b) => (a.title || a.source || '').localeCompare(b.title || b.source || ''));
+    parts.replaceChildren(...items.map((j) => jobCard(j, reload)));
+    partsSection.hidden = items.length === 0;
+  }
   async function reload() {
     try {
-      [job] = await Promise.all([api(`/jobs/${id}`), api(`/jobs/${id}/events`).then(drawEvents)]);
+      [job] = await Promise.all([api(`/jobs/${id}`), api(`/jobs/${id}/events`).then(drawEvents), loadParts()]);
       draw();
     } catch (e) { head.replaceChildren(errorBox(e, reload)); }
   }
@@ -44,7 +57,12 @@ export async function render(main, id) {
   if (!job || TERMINAL.includes(job.state)) return null;
   return follow(`/jobs/${id}/stream`, (event, update) => {
     job = update; draw();
-    if (event === 'end') api(`/jobs/${id}/events`).then(drawEvents).catch(() => {});
+    if (event === 'end') {
+      api(`/jobs/${id}/events`).then(drawEvents).catch(() => {});
+      loadParts().catch(() => {});
+    } else if (Date.now() - partsAt > PARTS_REFRESH_MS) {
+      loadParts().catch(() => {});
+    }
   }, { onResync: reload, closesAtEnd: true });
 }
 
