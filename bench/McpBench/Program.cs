@@ -36,22 +36,16 @@ foreach (var build in builds)
     {
         var uri = new Uri($"http://127.0.0.1:{HubProcess.FreePort()}");
         string[] serve = ["serve", $"--urls={uri}", $"--Hub:Mcp:HttpSessions={mode}", "--Hub:Mcp:MaxSessionsPerToken=100"];
-        processes.Add(build.Length == 0 ? HubProcess.Start(serve, env)
-            : HubProcess.StartProgram("dotnet", [baseDll!, .. serve], env, Path.GetDirectoryName(baseDll)));
+        var process = build.Length == 0 ? HubProcess.Start(serve, env)
+            : HubProcess.StartProgram("dotnet", [baseDll!, .. serve], env, Path.GetDirectoryName(baseDll));
+        processes.Add(process);
         servers[build + mode] = uri;
+        await LiveAsync(process, uri); // one at a time: servers starting together on one fresh database can trip over each other
     }
 }
 var baseUri = servers["stateless"];
 using var http = new HttpClient { BaseAddress = baseUri };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-foreach (var uri in servers.Values)
-{
-    while (true)
-    {
-        try { if ((await http.GetAsync(new Uri(uri, "/health/live"))).IsSuccessStatusCode) break; } catch (HttpRequestException) { }
-        await Task.Delay(100);
-    }
-}
 
 // An entry to read: one real import through the pipeline.
 await using (var setup = await HttpClientAsync(baseUri))
@@ -156,6 +150,17 @@ Console.WriteLine("Targets (HTTP, wrk table): p50 <= 3x and p95 <= 5x those of G
 foreach (var p in processes) await p.DisposeAsync();
 try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
 return 0;
+
+static async Task LiveAsync(HubProcess process, Uri uri)
+{
+    using var probe = new HttpClient();
+    while (true)
+    {
+        if (process.HasExited) throw new InvalidOperationException($"hub serve on {uri} exited ({process.ExitCode}):\n{process.Stderr}");
+        try { if ((await probe.GetAsync(new Uri(uri, "/health/live"))).IsSuccessStatusCode) return; } catch (HttpRequestException) { }
+        await Task.Delay(100);
+    }
+}
 
 async Task<WrkResult> WrkAsync(Uri url, int conns, string? body, string? session)
 {
