@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Hub.Domain;
 using Microsoft.AspNetCore.Authorization;
@@ -68,14 +69,43 @@ public static class McpGuards
     /// <summary>
     /// Whether the caller may use <paramref name="tool"/>: the same attributes the SDK's authorization filters read, so
     /// refusing here only spares the log (and <see cref="ToolListCache"/> keys its lists by it); it decides the same.
+    /// <paramref name="decided"/>, when given, remembers each outcome by the tool's attributes for one caller, so a list
+    /// of 60 tools under three kinds of <c>[Authorize]</c> asks the authorization service three times, not 60.
     /// </summary>
-    public static async Task<bool> MayUseAsync(MessageContext context, McpServerTool tool)
+    public static async Task<bool> MayUseAsync(MessageContext context, McpServerTool tool, Dictionary<string, bool>? decided = null)
     {
         var services = context.Server.Services ?? throw new InvalidOperationException("The MCP server has no services.");
-        var policy = await AuthorizationPolicy.CombineAsync(services.GetRequiredService<IAuthorizationPolicyProvider>(),
-            tool.Metadata.OfType<IAuthorizeData>()).ConfigureAwait(false);
-        return policy is null || tool.Metadata.OfType<IAllowAnonymous>().Any() || (await services.GetRequiredService<IAuthorizationService>()
-            .AuthorizeAsync(context.User ?? new(), context, policy).ConfigureAwait(false)).Succeeded;
+        var rule = await RuleAsync(services, tool).ConfigureAwait(false);
+        if (rule.Policy is null)
+        {
+            return true;
+        }
+        if (decided is not null && decided.TryGetValue(rule.Signature, out var known))
+        {
+            return known;
+        }
+        var allowed = (await services.GetRequiredService<IAuthorizationService>()
+            .AuthorizeAsync(context.User ?? new(), context, rule.Policy).ConfigureAwait(false)).Succeeded;
+        decided?.Add(rule.Signature, allowed);
+        return allowed;
+    }
+
+    /// <summary>A tool's combined policy (null: anyone), built once per tool: the attributes and the policies they name are fixed at startup.</summary>
+    private sealed record Rule(AuthorizationPolicy? Policy, string Signature);
+
+    private static readonly ConditionalWeakTable<McpServerTool, Rule> Rules = new();
+
+    private static async ValueTask<Rule> RuleAsync(IServiceProvider services, McpServerTool tool)
+    {
+        if (Rules.TryGetValue(tool, out var rule))
+        {
+            return rule;
+        }
+        var data = tool.Metadata.OfType<IAuthorizeData>().ToList();
+        var policy = tool.Metadata.OfType<IAllowAnonymous>().Any() ? null
+            : await AuthorizationPolicy.CombineAsync(services.GetRequiredService<IAuthorizationPolicyProvider>(), data).ConfigureAwait(false);
+        rule = new Rule(policy, string.Join('\n', data.Select(d => $"{d.Policy}|{d.Roles}|{d.AuthenticationSchemes}")));
+        return Rules.GetValue(tool, _ => rule);
     }
 
     private static bool ContainsNul(JsonNode? node) => node switch

@@ -63,9 +63,10 @@ public sealed class ToolListCache
     private static async Task<string> KeyAsync(MessageContext context, McpServerPrimitiveCollection<McpServerTool> tools)
     {
         var key = new System.Text.StringBuilder(context.Server.NegotiatedProtocolVersion ?? "-");
+        var decided = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var tool in tools)
         {
-            if (await McpGuards.MayUseAsync(context, tool).ConfigureAwait(false))
+            if (await McpGuards.MayUseAsync(context, tool, decided).ConfigureAwait(false))
             {
                 key.Append('\n').Append(tool.ProtocolTool.Name);
             }

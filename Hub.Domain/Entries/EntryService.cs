@@ -117,9 +117,13 @@ public sealed class EntryService
     public async Task<Entry> GetAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await db.Entries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken).ConfigureAwait(false)
+        return await EntryById(db, id, cancellationToken).ConfigureAwait(false)
             ?? throw new HubNotFoundException("entry", $"No entry {id}.");
     }
+
+    /// <summary>The read behind every entry lookup (API, MCP get_entry, serving), compiled once instead of looked up in EF's query cache per call.</summary>
+    private static readonly Func<HubDbContext, Guid, CancellationToken, Task<Entry?>> EntryById =
+        EF.CompileAsyncQuery((HubDbContext db, Guid id, CancellationToken _) => db.Entries.AsNoTracking().FirstOrDefault(e => e.Id == id));
 
     /// <summary>Changes title, tags or properties: the entry's owner or an admin (<see cref="EntryAccess"/>).</summary>
     public async Task<Entry> UpdateAsync(Requester requester, Guid id, EntryPatch patch, CancellationToken cancellationToken)

@@ -27,23 +27,25 @@ var token = (await HubProcess.RunAsync(["token", "create", "--name", "bench", "-
 var modes = new[] { "stateless", "stateful" };
 var servers = new Dictionary<string, Uri>();
 var processes = new List<HubProcess>();
-foreach (var mode in modes)
+// BENCH_BASE_HUB_DLL: another build's hub.dll (e.g. main's) served beside this one on the same database, for an A/B in one run.
+var baseDll = Environment.GetEnvironmentVariable("BENCH_BASE_HUB_DLL") is { Length: > 0 } b ? Path.GetFullPath(b) : null;
+var builds = baseDll is null ? new[] { "" } : ["", "base "];
+foreach (var build in builds)
 {
-    var uri = new Uri($"http://127.0.0.1:{HubProcess.FreePort()}");
-    processes.Add(HubProcess.Start(["serve", $"--urls={uri}", $"--Hub:Mcp:HttpSessions={mode}", "--Hub:Mcp:MaxSessionsPerToken=100"], env));
-    servers[mode] = uri;
+    foreach (var mode in modes)
+    {
+        var uri = new Uri($"http://127.0.0.1:{HubProcess.FreePort()}");
+        string[] serve = ["serve", $"--urls={uri}", $"--Hub:Mcp:HttpSessions={mode}", "--Hub:Mcp:MaxSessionsPerToken=100"];
+        var process = build.Length == 0 ? HubProcess.Start(serve, env)
+            : HubProcess.StartProgram("dotnet", [baseDll!, .. serve], env, Path.GetDirectoryName(baseDll));
+        processes.Add(process);
+        servers[build + mode] = uri;
+        await LiveAsync(process, uri); // one at a time: servers starting together on one fresh database can trip over each other
+    }
 }
 var baseUri = servers["stateless"];
 using var http = new HttpClient { BaseAddress = baseUri };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-foreach (var uri in servers.Values)
-{
-    while (true)
-    {
-        try { if ((await http.GetAsync(new Uri(uri, "/health/live"))).IsSuccessStatusCode) break; } catch (HttpRequestException) { }
-        await Task.Delay(100);
-    }
-}
 
 // An entry to read: one real import through the pipeline.
 await using (var setup = await HttpClientAsync(baseUri))
@@ -59,22 +61,59 @@ await using (var setup = await HttpClientAsync(baseUri))
     var statefulSession = await OpenSessionAsync(servers["stateful"]);
     var getEntryBody = JsonSerializer.Serialize(new { jsonrpc = "2.0", id = 2, method = "tools/call", @params = new { name = "get_entry", arguments = new { entry_id = entryId } } });
     const string ListBody = """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""";
-    var worst = (P50: 0.0, P95: 0.0);
+    if (Environment.GetEnvironmentVariable("BENCH_TRACE") is { Length: > 0 } traceDir)
+    {
+        // A CPU profile of the stateless server under get_entry at 20 connections (dotnet-trace, 15 s), then stop.
+        Directory.CreateDirectory(traceDir);
+        var stateless = processes[0];
+        await WrkAsync(new Uri(baseUri, "/mcp"), 20, getEntryBody, null);
+        var file = Path.Combine(traceDir, $"mcp-get-entry-{DateTime.UtcNow:HHmmss}.nettrace");
+        var trace = Process.Start(new ProcessStartInfo(Environment.GetEnvironmentVariable("BENCH_DOTNET_TRACE") ?? "dotnet-trace",
+            ["collect", "-p", stateless.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--profile", "dotnet-common,dotnet-sampled-thread-time",
+             "--duration", "00:00:00:15", "-o", file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var load = Wrk.RunAsync(new Uri(baseUri, "/mcp"), 20, 20, 0, 0, token, getEntryBody, McpHeaders(null));
+        var traceOutput = await trace.StandardOutput.ReadToEndAsync() + await trace.StandardError.ReadToEndAsync();
+        await trace.WaitForExitAsync();
+        var traced = await load;
+        if (!File.Exists(file)) Console.WriteLine($"dotnet-trace wrote no trace (exit {trace.ExitCode}):\n{traceOutput}");
+        Console.WriteLine($"trace: {file} (get_entry stateless, 20 conns: p50 {traced.P50Ms:0.00} ms, p95 {traced.P95Ms:0.00} ms, {traced.Requests / traced.Seconds:0} req/s)");
+        foreach (var p in processes) await p.DisposeAsync();
+        return 0;
+    }
+    var worst = builds.ToDictionary(x => x, _ => (P50: 0.0, P95: 0.0));
+    var sessions = new Dictionary<string, string>();
+    foreach (var build in builds)
+    {
+        sessions[build] = build.Length == 0 ? statefulSession : await OpenSessionAsync(servers[build + "stateful"]);
+    }
     foreach (var conns in new[] { 1, 20 })
     {
-        var reference = await WrkAsync(new Uri(baseUri, "/api/v1/me"), conns, null, null);
-        PrintWrk("reference: GET /api/v1/me (bearer)", conns, reference, reference);
-        foreach (var (mode, session) in new[] { ("stateless", (string?)null), ("stateful", statefulSession) })
+        // With a base build, its runs alternate with this build's case by case, so load on the machine falls on both alike.
+        foreach (var build in builds)
         {
-            foreach (var (what, body) in new[] { ("tools/list", ListBody), ("tools/call get_entry", getEntryBody) })
+            var reference = await WrkAsync(new Uri(servers[build + "stateless"], "/api/v1/me"), conns, null, null);
+            PrintWrk($"{build}reference: GET /api/v1/me (bearer)", conns, reference, reference);
+            foreach (var (mode, session) in new[] { ("stateless", (string?)null), ("stateful", sessions[build]) })
             {
-                var w = await WrkAsync(new Uri(servers[mode], "/mcp"), conns, body, session);
-                PrintWrk($"MCP HTTP {mode} {what}", conns, w, reference);
-                worst = (Math.Max(worst.P50, w.P50Ms / reference.P50Ms), Math.Max(worst.P95, w.P95Ms / reference.P95Ms));
+                foreach (var (what, body) in new[] { ("tools/list", ListBody), ("tools/call get_entry", getEntryBody) })
+                {
+                    var w = await WrkAsync(new Uri(servers[build + mode], "/mcp"), conns, body, session);
+                    PrintWrk($"{build}MCP HTTP {mode} {what}", conns, w, reference);
+                    worst[build] = (Math.Max(worst[build].P50, w.P50Ms / reference.P50Ms), Math.Max(worst[build].P95, w.P95Ms / reference.P95Ms));
+                }
             }
         }
     }
-    Console.WriteLine($"worst ratio to /me: p50 {worst.P50:0.00} (target <= 3) {(worst.P50 <= 3 ? "met" : "MISSED")}, p95 {worst.P95:0.00} (target <= 5) {(worst.P95 <= 5 ? "met" : "MISSED")}");
+    foreach (var (build, w) in worst)
+    {
+        Console.WriteLine($"{build}worst ratio to /me: p50 {w.P50:0.00} (target <= 3) {(w.P50 <= 3 ? "met" : "MISSED")}, p95 {w.P95:0.00} (target <= 5) {(w.P95 <= 5 ? "met" : "MISSED")}");
+    }
+    Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
+    if (Environment.GetEnvironmentVariable("BENCH_WRK_ONLY") == "1")
+    {
+        foreach (var p in processes) await p.DisposeAsync();
+        return 0;
+    }
     Console.WriteLine();
 
     Console.WriteLine($"McpBench: {perClient} calls per client after a warm-up; {Environment.ProcessorCount} cores; stateless {servers["stateless"]}, stateful {servers["stateful"]}");
@@ -112,18 +151,34 @@ foreach (var p in processes) await p.DisposeAsync();
 try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
 return 0;
 
+static async Task LiveAsync(HubProcess process, Uri uri)
+{
+    using var probe = new HttpClient();
+    while (true)
+    {
+        if (process.HasExited) throw new InvalidOperationException($"hub serve on {uri} exited ({process.ExitCode}):\n{process.Stderr}");
+        try { if ((await probe.GetAsync(new Uri(uri, "/health/live"))).IsSuccessStatusCode) return; } catch (HttpRequestException) { }
+        await Task.Delay(100);
+    }
+}
+
 async Task<WrkResult> WrkAsync(Uri url, int conns, string? body, string? session)
 {
-    var headers = new Dictionary<string, string>();
-    if (body is not null)
-    {
-        headers["Content-Type"] = "application/json";
-        headers["Accept"] = "application/json, text/event-stream";
-        headers["MCP-Protocol-Version"] = "2025-06-18";
-    }
-    if (session is not null) headers["Mcp-Session-Id"] = session;
+    var headers = body is null ? new Dictionary<string, string>() : McpHeaders(session);
     await Wrk.RunAsync(url, conns, 2, 0, 0, token, body, headers); // warm-up (JIT, pools)
     return await Wrk.RunAsync(url, conns, WrkSeconds, 0, 0, token, body, headers);
+}
+
+static Dictionary<string, string> McpHeaders(string? session)
+{
+    var headers = new Dictionary<string, string>
+    {
+        ["Content-Type"] = "application/json",
+        ["Accept"] = "application/json, text/event-stream",
+        ["MCP-Protocol-Version"] = "2025-06-18",
+    };
+    if (session is not null) headers["Mcp-Session-Id"] = session;
+    return headers;
 }
 
 static void PrintWrk(string name, int conns, WrkResult r, WrkResult reference) =>
