@@ -9,9 +9,10 @@ mkdir -p "$out"
 declare -A ARGS=(
   [StreamBench]="8" [McpBench]="300" [QueueBench]="15" [ImportBench]="3 20" [HttpEngineBench]=""
   [SearchBench]="1000000" [ScanBench]="10000 10" [BotBench]="1000" [SubscriptionBench]="1000 20"
+  [TorrentBench]="512" [ArchiveBench]="512"
 )
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(StreamBench McpBench BotBench QueueBench ImportBench HttpEngineBench SubscriptionBench SearchBench ScanBench)
+[ ${#names[@]} -eq 0 ] && names=(StreamBench McpBench BotBench QueueBench ImportBench HttpEngineBench SubscriptionBench TorrentBench ArchiveBench SearchBench ScanBench)
 for name in "${names[@]}"; do
   dotnet build "bench/$name" -c Release -nologo -v q -clp:ErrorsOnly || { echo "build of $name failed"; exit 1; }
 done
