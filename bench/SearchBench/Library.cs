@@ -85,7 +85,7 @@ internal sealed class Library
         {
             while (await reader.ReadAsync()) indexes.Add((reader.GetString(0), reader.GetString(1)));
         }
-        // Statistics targets set on index expressions (migration 0019) are not part of the definition: kept apart.
+        // Statistics targets set on index expressions (migration 0018) are not part of the definition: kept apart.
         var targets = new List<string>();
         await using (var list = new NpgsqlCommand(
             "SELECT format('ALTER INDEX %I ALTER COLUMN %s SET STATISTICS %s', c.relname, a.attnum, a.attstattarget) FROM pg_index i " +
