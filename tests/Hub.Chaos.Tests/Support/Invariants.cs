@@ -28,7 +28,8 @@ public sealed class Invariants(string connectionString, string dataDir)
     /// Jobs people asked for: not Hub's own (housekeeping fires at the top of every hour, the tools check weekly; a run
     /// that spans 01:00 met a completed housekeeping job here and took it for an import without its entry).
     /// </summary>
-    private const string PeopleJobs = "queue NOT IN ('maintenance', 'tools')";
+    /// <summary>Jobs of people's imports: not Hub's own (housekeeping, tools, the thumbnail that follows an import, …).</summary>
+    private static readonly string PeopleJobs = $"queue NOT IN ({string.Join(", ", Hub.Domain.Jobs.JobQueues.System.Select(q => $"'{q}'"))})";
 
     public async Task<List<(Guid Id, string Source, string State, string? ErrorKind, Guid? EntryId)>> RootJobsAsync()
     {
