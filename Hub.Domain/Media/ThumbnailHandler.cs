@@ -72,17 +72,26 @@ public sealed class ThumbnailHandler(
         }
 
         var updated = 0;
-        await context.CompleteAsync(null, new { entryId, made = true }, "thumbnail made", async (db, ct) =>
+        try
         {
-            updated = await db.Entries.Where(e => e.Id == entryId && e.ThumbnailPath == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.ThumbnailPath, made), ct).ConfigureAwait(false);
-            if (updated == 1)
+            await context.CompleteAsync(null, new { entryId, made = true }, "thumbnail made", async (db, ct) =>
             {
-                // Before the commit, as the import writes its sidecars: once the job is seen completed the poster is there.
-                entry.ThumbnailPath = made;
-                mediaServer.WritePoster(entry);
-            }
-        }, cancellationToken).ConfigureAwait(false);
+                updated = await db.Entries.Where(e => e.Id == entryId && e.ThumbnailPath == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.ThumbnailPath, made), ct).ConfigureAwait(false);
+                if (updated == 1)
+                {
+                    // Before the commit, as the import writes its sidecars: once the job is seen completed the poster is there.
+                    entry.ThumbnailPath = made;
+                    mediaServer.WritePoster(entry);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not committed (database gone, lease lost): no entry names the picture, so it must not stay behind; a retry makes it again.
+            File.Delete(made);
+            throw;
+        }
         if (updated == 0)
         {
             File.Delete(made); // deleted (or given another picture) meanwhile

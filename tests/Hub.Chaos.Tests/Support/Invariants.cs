@@ -160,6 +160,10 @@ public sealed class Invariants(string connectionString, string dataDir)
     public async Task AssertAllAsync(IReadOnlyDictionary<string, string> expected)
     {
         await AssertOneJobPerImportAsync(expected);
+        // The thumbnail follows an import in its own job: the folders are compared once those have ended too.
+        await Wait.UntilAsync(async () => await ScalarAsync<long>(
+                "SELECT count(*) FROM jobs WHERE queue = 'thumbnails' AND state NOT IN ('completed', 'failed', 'cancelled')") == 0,
+            "the thumbnail jobs to end", TimeSpan.FromSeconds(60));
         await AssertLibraryMatchesEntriesAsync();
         await AssertEventsInOrderAsync();
     }
