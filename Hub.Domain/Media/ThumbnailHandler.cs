@@ -10,7 +10,7 @@ namespace Hub.Domain.Media;
 /// Makes an entry's thumbnail after its import completed: a follow-up job in its own low-priority queue (one at a
 /// time), so an import's entry is written, visible and playable without waiting for an ffmpeg start, and a burst of
 /// imports does not spend its CPU on pictures first. Until this job ran the entry has no thumbnail (the API answers
-/// <c>thumbnailUrl: null</c> and 404 <c>no-thumbnail</c>; the admin shows its placeholder).
+/// <c>thumbnailUrl: null</c> and 404 <c>no-thumbnail</c>; the admin draws its gradient card in place of a picture).
 /// </summary>
 public sealed class ThumbnailHandler(
     ThumbnailExtractor thumbnails,
