@@ -157,6 +157,16 @@ public sealed class FourDoorsTests(FourDoorsFixture fx) : IClassFixture<FourDoor
         var popup = await fx.OpenExtensionPageAsync($"popup/popup.html?tab={tabId}");
         await Expect(popup.Locator($"#found input[value='{fileUrl}']")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
         await popup.CheckAsync($"#found input[value='{fileUrl}']");
+        // The popup's own record of when its state changed (its clock is this machine's): reading the page every few
+        // milliseconds over the DevTools protocol would add that round trip, slow on a loaded machine, to the popup's lag.
+        await popup.EvaluateAsync(@"() => {
+            window.__states = [];
+            const el = document.querySelector('#job-state');
+            new MutationObserver(() => {
+                const s = el.dataset.state;
+                if (s && (window.__states.length === 0 || window.__states[window.__states.length - 1][0] !== s)) window.__states.push([s, Date.now()]);
+            }).observe(el, { attributes: true, attributeFilter: ['data-state'] });
+        }");
         await popup.ClickAsync("#send");
         var sent = await WaitForAsync(async () =>
             (await user.GetFromJsonAsync<JsonElement>("/api/v1/jobs?door=extension")).GetProperty("items").EnumerateArray()
@@ -173,8 +183,7 @@ public sealed class FourDoorsTests(FourDoorsFixture fx) : IClassFixture<FourDoor
             var result = await mcp.CallToolAsync("get_job", new Dictionary<string, object?> { ["job_id"] = sent });
             return result.StructuredContent?.GetProperty("state").GetString();
         }, stop.Token));
-        var inPopup = Task.Run(() => PollAsync(seen["popup"], () => popup.EvaluateAsync<string?>("() => document.querySelector('#job-state').dataset.state ?? null"),
-            stop.Token));
+        var inPopup = Task.Run(() => WatchPopupAsync(popup, seen["popup"], stop.Token));
 
         if (cancelFromBot)
         {
@@ -304,6 +313,29 @@ public sealed class FourDoorsTests(FourDoorsFixture fx) : IClassFixture<FourDoor
                     Record(seen, state);
                     if (state is "completed" or "failed" or "cancelled") return;
                 }
+                await Task.Delay(Sampling / 3, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Collects the states the popup recorded itself, each with the time it showed it.</summary>
+    private static async Task WatchPopupAsync(IPage popup, List<(string State, DateTime At)> seen, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var states = await popup.EvaluateAsync<JsonElement>("() => window.__states");
+                lock (seen)
+                {
+                    seen.Clear();
+                    seen.AddRange(states.EnumerateArray().Select(s =>
+                        (s[0].GetString()!, DateTimeOffset.FromUnixTimeMilliseconds((long)s[1].GetDouble()).UtcDateTime)));
+                }
+                if (seen.Count > 0 && seen[^1].State is "completed" or "failed" or "cancelled") return;
                 await Task.Delay(Sampling / 3, ct);
             }
         }
