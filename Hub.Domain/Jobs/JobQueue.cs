@@ -47,53 +47,89 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, IDbContextFactory<HubD
                 throw new ArgumentException($"A new job starts queued or awaiting review, not {s.State}.", nameof(specs));
             }
         }
-        await using var batch = new NpgsqlBatch(conn, tx);
-        foreach (var s in specs)
+        // One statement for every spec (their values as arrays, one element each), prepared (see
+        // JobRow.ReadPreparedAsync): planned once per connection and run once per call, however many specs.
+        var n = specs.Count;
+        var ids = new Guid[n];
+        var parents = new Guid?[n];
+        var kinds = new string[n];
+        var queues = new string[n];
+        var states = new string[n];
+        var doors = new string[n];
+        var requestedBy = new string?[n];
+        var sources = new string?[n];
+        var titles = new string?[n];
+        var libraries = new Guid?[n];
+        var formats = new string?[n];
+        var modes = new string[n];
+        var requests = new string[n];
+        var maxAttempts = new int[n];
+        var runAfter = new DateTimeOffset?[n];
+        var keys = new string?[n];
+        for (var i = 0; i < n; i++)
         {
-            var cmd = new NpgsqlBatchCommand("""
-                WITH u AS (
-                    INSERT INTO jobs (id, parent_id, kind, queue, state, door, requested_by, source, title, library_id, format, mode,
-                                      request, max_attempts, run_after, idempotency_key)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, coalesce($15, now()), $16)
-                    ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                    RETURNING *)
-                , e AS (INSERT INTO job_events (job_id, kind, from_state, to_state, message) SELECT id, 'transition', NULL, state, 'created' FROM u)
-                SELECT * FROM u
-                """);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)s.ParentId ?? DBNull.Value });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = s.Kind });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = s.Queue });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = s.State });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = s.Door });
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.RequestedBy ?? DBNull.Value });
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.Source ?? DBNull.Value });
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.Title ?? DBNull.Value });
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)s.LibraryId ?? DBNull.Value });
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.Format ?? DBNull.Value });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = s.Mode });
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(s.Request ?? new { }, JobJson.Options) });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = s.MaxAttempts ?? defaultMaxAttempts });
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)s.RunAfter ?? DBNull.Value });
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)s.IdempotencyKey ?? DBNull.Value });
-            batch.BatchCommands.Add(cmd);
+            var s = specs[i];
+            ids[i] = Guid.CreateVersion7();
+            parents[i] = s.ParentId;
+            kinds[i] = s.Kind;
+            queues[i] = s.Queue;
+            states[i] = s.State;
+            doors[i] = s.Door;
+            requestedBy[i] = s.RequestedBy;
+            sources[i] = s.Source;
+            titles[i] = s.Title;
+            libraries[i] = s.LibraryId;
+            formats[i] = s.Format;
+            modes[i] = s.Mode;
+            requests[i] = JsonSerializer.Serialize(s.Request ?? new { }, JobJson.Options);
+            maxAttempts[i] = s.MaxAttempts ?? defaultMaxAttempts;
+            runAfter[i] = s.RunAfter;
+            keys[i] = s.IdempotencyKey;
         }
-        // Prepared (see JobRow.ReadPreparedAsync): one statement, planned once per connection, however many specs.
-        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        // One result set per spec: its new row, or none when a job with its idempotency key already exists.
-        var created = new List<Job?>(specs.Count);
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        // A spec whose idempotency key a job already has (or an earlier spec of the same call) inserts nothing.
+        await using var cmd = new NpgsqlCommand("""
+            WITH u AS (
+                INSERT INTO jobs (id, parent_id, kind, queue, state, door, requested_by, source, title, library_id, format, mode,
+                                  request, max_attempts, run_after, idempotency_key)
+                SELECT id, parent_id, kind, queue, state, door, requested_by, source, title, library_id, format, mode,
+                       request, max_attempts, coalesce(run_after, now()), idempotency_key
+                FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                            $10::uuid[], $11::text[], $12::text[], $13::jsonb[], $14::int[], $15::timestamptz[], $16::text[])
+                    WITH ORDINALITY AS s (id, parent_id, kind, queue, state, door, requested_by, source, title, library_id, format, mode,
+                                          request, max_attempts, run_after, idempotency_key, n)
+                ORDER BY n
+                ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                RETURNING *)
+            , e AS (INSERT INTO job_events (job_id, kind, from_state, to_state, message) SELECT id, 'transition', NULL, state, 'created' FROM u)
+            SELECT * FROM u
+            """, conn, tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ids });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = parents });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = kinds });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = queues });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = states });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = doors });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = requestedBy });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = sources });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = titles });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = libraries });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = formats });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = modes });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = requests });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = maxAttempts });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = runAfter });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = keys });
+        await cmd.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        var inserted = new Dictionary<Guid, Job>(n);
+        foreach (var job in await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false))
         {
-            do
-            {
-                Job? row = null;
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    row = JobRow.Read(reader);
-                }
-                created.Add(row);
-            }
-            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+            inserted[job.Id] = job;
+        }
+        // One element per spec: its new row, or null when a job with its idempotency key already exists.
+        var created = new List<Job?>(n);
+        foreach (var id in ids)
+        {
+            created.Add(inserted.GetValueOrDefault(id));
         }
         return created;
     }

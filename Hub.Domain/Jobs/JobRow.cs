@@ -30,6 +30,12 @@ internal static class JobRow
     public const string Changing = "state, queue, progress, bytes_done, bytes_total, speed_bps, eta_seconds, peers, seeders, upload_bps, seeding, " +
         "error, error_kind, attempt, failures, run_after, lease_owner, lease_expires_at, cancel_requested, entry_id, result, updated_at, started_at, finished_at";
 
+    /// <summary>How many <see cref="Changing"/> columns there are: the ordinal of a column a statement returns after them.</summary>
+    public const int ChangingCount = 24;
+
+    /// <summary>The <see cref="Changing"/> columns, each qualified with <paramref name="alias"/> (for a statement where other tables have such names).</summary>
+    public static string ChangingOf(string alias) => string.Join(", ", Changing.Split(", ").Select(c => alias + "." + c));
+
     /// <summary>A row of <see cref="Changing"/> columns (in that order) over the rest of <paramref name="before"/>.</summary>
     public static Job ReadChanged(NpgsqlDataReader r, Job before) => new()
     {
