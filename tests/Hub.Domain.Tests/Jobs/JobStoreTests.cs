@@ -233,6 +233,69 @@ public sealed class JobStoreTests(DatabaseFixture db) : IClassFixture<DatabaseFi
         Assert.Single(await Store.ClaimAsync(next, JobStates.Processing, 5, "w2", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task EnqueueMany_WithIdempotencyKeys_CreatesEachKeyOnce_AndAnswersInOrder()
+    {
+        var q = NewQueue();
+        var key = "k:" + Guid.NewGuid().ToString("N");
+        var existing = await Queue.EnqueueAsync(new NewJob("noop", q, "api") { IdempotencyKey = key + "a" }, CancellationToken.None);
+
+        var jobs = await Queue.EnqueueManyAsync([
+            new NewJob("noop", q, "api") { IdempotencyKey = key + "b", Title = "first b" },
+            new NewJob("noop", q, "api") { IdempotencyKey = key + "a", Title = "a again" },
+            new NewJob("noop", q, "api") { Title = "no key" },
+            new NewJob("noop", q, "api") { IdempotencyKey = key + "b", Title = "second b" },
+        ], CancellationToken.None);
+
+        Assert.Equal(existing.Id, jobs[1].Id);
+        Assert.Equal("first b", jobs[0].Title);
+        Assert.Equal(jobs[0].Id, jobs[3].Id);
+        Assert.Equal("no key", jobs[2].Title);
+        Assert.Equal(3, (await JobsInAsync(q)).Count);
+        foreach (var job in jobs.DistinctBy(j => j.Id))
+        {
+            var created = Assert.Single(await Queue.EventsAsync(job.Id, CancellationToken.None));
+            Assert.Equal((null, "queued", "created"), (created.FromState, created.ToState, created.Message));
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentCompletions_AreEachFenced_AndOneFailingDoesNotTakeTheOthers()
+    {
+        var q = NewQueue();
+        await Queue.EnqueueManyAsync(Enumerable.Range(0, 40).Select(_ => new NewJob("noop", q, "cli")).ToList(), CancellationToken.None);
+        var claimed = await Store.ClaimAsync(q, JobStates.Processing, 40, "w1", CancellationToken.None);
+        Assert.Equal(40, claimed.Count);
+        var stale = claimed[0];
+        var badEntry = claimed[1];
+
+        // All at once, so they are written in groups: a stale owner and an entry that does not exist among them.
+        var attempts = claimed.Select(j => j == stale
+                ? Store.CompleteAsync(j, "not-the-owner", null, null, "late", null, CancellationToken.None)
+                : Store.CompleteAsync(j, "w1", j == badEntry ? Guid.NewGuid() : null, new { n = j.Id }, "done " + j.Id, null, CancellationToken.None))
+            .ToList();
+        await Assert.ThrowsAsync<JobLeaseLostException>(() => attempts[0]);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => attempts[1]);
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, refused.SqlState);
+
+        foreach (var (job, attempt) in claimed.Zip(attempts).Skip(2))
+        {
+            var done = await attempt;
+            Assert.Equal((job.Id, JobStates.Completed, 100d), (done.Id, done.State, done.Progress));
+            Assert.Null(done.LeaseOwner);
+            Assert.Contains(job.Id.ToString(), done.Result!.RootElement.GetRawText());
+            var finished = (await Queue.EventsAsync(job.Id, CancellationToken.None))[^1];
+            Assert.Equal((JobStates.Processing, JobStates.Completed, "done " + job.Id), (finished.FromState, finished.ToState, finished.Message));
+            Assert.Contains(job.Id.ToString(), finished.Payload!.RootElement.GetRawText());
+        }
+        foreach (var left in new[] { stale, badEntry })
+        {
+            var now = await Queue.GetAsync(left.Id, CancellationToken.None);
+            Assert.Equal((JobStates.Processing, "w1"), (now.State, now.LeaseOwner));
+            Assert.Equal(2, (await Queue.EventsAsync(left.Id, CancellationToken.None)).Count);
+        }
+    }
+
     private async Task<List<Job>> JobsInAsync(string queue)
     {
         await using var ctx = db.CreateDb();
