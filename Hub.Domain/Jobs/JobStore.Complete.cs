@@ -108,7 +108,18 @@ public sealed partial class JobStore
                     _completions.RemoveRange(0, MaxGroup);
                 }
             }
-            await CompleteGroupAsync(group).ConfigureAwait(false);
+            try
+            {
+                await CompleteGroupAsync(group).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Whatever went wrong after the write (publishing), no caller is left waiting.
+                foreach (var p in group)
+                {
+                    p.Done.TrySetException(ex);
+                }
+            }
         }
     }
 

@@ -71,13 +71,15 @@ static async Task<Result> HubQueueAsync(string cs, string root, int postmaster, 
     await using var sp = services.BuildServiceProvider();
     await HostedServices.StartAllAsync(sp);
 
+    var db = sp.GetRequiredService<HubDatabase>();
+    // The previous run's leftovers go before any worker starts (deleted under a worker, a job it runs loses its lease).
+    await using (var clear = db.DataSource.CreateCommand("DELETE FROM jobs")) await clear.ExecuteNonQueryAsync();
+
     // 4 workers: separate JobWorker instances, each with its own lease owner, as separate processes would be.
     var workers = Enumerable.Range(0, 4).Select(_ => ActivatorUtilities.CreateInstance<JobWorker>(sp)).ToList();
     foreach (var w in workers) await w.StartAsync(CancellationToken.None);
 
     var queue = sp.GetRequiredService<JobQueue>();
-    var db = sp.GetRequiredService<HubDatabase>();
-    await using (var clear = db.DataSource.CreateCommand("DELETE FROM jobs")) await clear.ExecuteNonQueryAsync();
     var profile = new Profile(db.DataSource, postmaster);
     await profile.StartAsync();
     var walBefore = await WalAsync(db.DataSource);
