@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Hub.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -17,7 +16,8 @@ public sealed record JobPatch(string? Title = null, Guid? LibraryId = null, stri
 /// <summary>
 /// The worker side of the queue, in hand-written SQL for speed: claim with FOR UPDATE SKIP LOCKED, fenced writes
 /// (every write names the job's attempt and lease owner, so a worker whose lease expired can never finish a job),
-/// transitions with their job_events row in the same statement; the reaper is in JobStore.Reap.cs.
+/// transitions with their job_events row in the same statement; completion is in JobStore.Complete.cs, the reaper in
+/// JobStore.Reap.cs.
 /// </summary>
 public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFactory<HubDbContext> dbFactory, IOptions<JobOptions> options, JobBroadcaster broadcaster)
 {
