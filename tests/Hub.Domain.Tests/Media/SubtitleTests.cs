@@ -1,5 +1,6 @@
 using Hub.Domain.Entries;
 using Hub.Domain.Jobs;
+using Hub.Domain.Libraries;
 using Hub.Domain.Media;
 using Hub.Domain.Tests.Imports;
 using Hub.Testing;
@@ -78,6 +79,65 @@ public sealed class SubtitleTests(PipelineFixture fx) : IClassFixture<PipelineFi
         var track = Assert.Single(EntrySubtitles.Of(entry));
         Assert.Equal(("en", "site"), (track.Lang, track.Source));
         Assert.Equal("Welcome to the talk. Second line.", (await EntrySubtitles.ReadAsync(entry, track, 0, false, CancellationToken.None)).Text);
+    }
+
+    [Fact]
+    public async Task SrtTrack_IsConvertedByYtDlp_ToWebVtt()
+    {
+        var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "subtitles-srt");
+        fx.Site.MapFile("lecture.mp4", clip, "video/mp4")
+            .MapText("lecture.en.srt", "1\n00:00:00,000 --> 00:00:02,000\nThe first <i>lecture</i> line.\n\n2\n00:00:02,000 --> 00:00:04,000\nAnd the second.\n", "application/x-subrip")
+            .MapText("lecture.html", """
+                <html><head><title>Lecture</title></head>
+                <body><video src="lecture.mp4"><track kind="subtitles" srclang="en" label="English" src="lecture.en.srt"></video></body></html>
+                """);
+        var done = await fx.WaitAsync((await fx.ImportAsync(fx.Site.Url("lecture.html").AbsoluteUri)).Id);
+        Assert.True(done.State == JobStates.Completed, done.Error);
+
+        var entry = await fx.EntryAsync(done.EntryId!.Value);
+        var track = Assert.Single(EntrySubtitles.Of(entry));
+        Assert.Equal(("en", "site"), (track.Lang, track.Source));
+        var vtt = await File.ReadAllTextAsync(track.PathFor(entry.FilePath));
+        Assert.StartsWith("WEBVTT", vtt, StringComparison.Ordinal);
+        Assert.Contains("00:02.000 --> 00:04.000", vtt, StringComparison.Ordinal); // SubRip's "00:00:02,000" as WebVTT writes it
+        Assert.Equal("The first lecture line. And the second.", (await EntrySubtitles.ReadAsync(entry, track, 0, false, CancellationToken.None)).Text);
+    }
+
+    [Fact]
+    public async Task LibraryLanguages_DecideWhichTracksYtDlpFetches_AndNullFollowsHubsSetting()
+    {
+        var libraries = fx.Get<LibraryService>();
+        var german = await libraries.CreateAsync(new LibraryInput("German talks", SubtitleLanguages: ["de"]), CancellationToken.None);
+        var hubs = await libraries.CreateAsync(new LibraryInput("Talks as Hub is set"), CancellationToken.None);
+        Assert.Null(hubs.SubtitleLanguages);
+
+        // Two pages (two videos), each offering the same English and German tracks; Hub's own setting is English.
+        foreach (var page in new[] { "bilingual-de", "bilingual-hub" })
+        {
+            fx.Site.MapFile(page + ".mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), page), "video/mp4")
+                .MapText(page + ".en.vtt", "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nGood morning.\n", "text/vtt")
+                .MapText(page + ".de.vtt", "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nGuten Morgen.\n", "text/vtt")
+                .MapText(page + ".html", $"""
+                    <html><head><title>Bilingual</title></head><body><video src="{page}.mp4">
+                    <track kind="subtitles" srclang="en" label="English" src="{page}.en.vtt">
+                    <track kind="subtitles" srclang="de" label="Deutsch" src="{page}.de.vtt"></video></body></html>
+                    """);
+        }
+        async Task<Entry> Import(string page, Library library)
+        {
+            var done = await fx.WaitAsync((await fx.ImportAsync(fx.Site.Url(page + ".html").AbsoluteUri, library.Slug)).Id);
+            Assert.True(done.State == JobStates.Completed, done.Error);
+            return await fx.EntryAsync(done.EntryId!.Value);
+        }
+
+        var inGerman = await Import("bilingual-de", german);
+        var track = Assert.Single(EntrySubtitles.Of(inGerman));
+        Assert.Equal("de", track.Lang);
+        Assert.Equal("Guten Morgen.", (await EntrySubtitles.ReadAsync(inGerman, track, 0, false, CancellationToken.None)).Text);
+        Assert.False(File.Exists(Path.ChangeExtension(inGerman.FilePath, null) + ".en.vtt"));
+
+        var asHub = await Import("bilingual-hub", hubs);
+        Assert.Equal(["en"], EntrySubtitles.Of(asHub).Select(t => t.Lang).ToArray());
     }
 
     [Fact]
