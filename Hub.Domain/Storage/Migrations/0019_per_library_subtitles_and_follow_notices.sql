@@ -3,3 +3,8 @@
 ALTER TABLE libraries
     ADD COLUMN subtitle_languages  text[],
     ADD COLUMN automatic_captions  boolean;
+
+-- A chat follower hears when an item of a subscription they follow lands (LinkedJobs): on unless they turn it off in
+-- /settings. The job's message remembers which subscription it came from, so every edit (and a restart) keeps saying so.
+ALTER TABLE contacts ADD COLUMN follow_notices boolean NOT NULL DEFAULT true;
+ALTER TABLE telegram_job_messages ADD COLUMN origin text;
