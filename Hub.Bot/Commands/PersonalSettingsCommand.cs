@@ -10,7 +10,7 @@ namespace Hub.Bot.Commands;
 
 /// <summary>
 /// /settings for everyone: their own default format, confirm on/off, files or links (and, for admins, whether they
-/// hear about work waiting for them). "Default" follows the admin's global settings.
+/// hear about work waiting for them), and whether new items of what they follow are told here. "Default" follows the admin's global settings.
 /// </summary>
 public sealed class PersonalSettingsCommand(PersonalSettingsStore store, BotSender sender)
 {
@@ -21,7 +21,7 @@ public sealed class PersonalSettingsCommand(PersonalSettingsStore store, BotSend
         return "shown own settings";
     }
 
-    /// <summary>us:f:{index|-}, us:c:{on|off|-}, us:d:{files|links|-}, us:n:{1|0}</summary>
+    /// <summary>us:f:{index|-}, us:c:{on|off|-}, us:d:{files|links|-}, us:n:{1|0}, us:s:{1|0}</summary>
     public async Task<string> OnButtonAsync(BotContext ctx, CallbackQuery cb, string[] parts, CancellationToken ct)
     {
         var value = parts.ElementAtOrDefault(2) ?? "";
@@ -33,6 +33,7 @@ public sealed class PersonalSettingsCommand(PersonalSettingsStore store, BotSend
             "c" when value == "-" || BotConfirm.IsValid(value) => new(Confirm: cleared),
             "d" when value == "-" || BotDelivery.IsValid(value) => new(Delivery: cleared),
             "n" when ctx.IsAdmin => new(AdminNotices: value == "1"),
+            "s" when value is "1" or "0" => new(FollowNotices: value == "1"),
             _ => null,
         };
         if (patch is null || cb.Message is null)
@@ -44,7 +45,7 @@ public sealed class PersonalSettingsCommand(PersonalSettingsStore store, BotSend
         await sender.AnswerAsync(cb.Id, "Saved", ct).ConfigureAwait(false);
         var (text, buttons) = Render(saved, ctx.IsAdmin);
         await sender.EditAsync(cb.Message.Chat.Id, cb.Message.MessageId, text, buttons, ct).ConfigureAwait(false);
-        return $"own settings: {saved.DefaultFormat ?? "default"}, confirm {saved.Confirm}, {saved.Delivery}, notices {saved.AdminNotices}";
+        return $"own settings: {saved.DefaultFormat ?? "default"}, confirm {saved.Confirm}, {saved.Delivery}, notices {saved.AdminNotices}, follow notices {saved.FollowNotices}";
     }
 
     private static (string, InlineKeyboardMarkup) Render(PersonalSettings s, bool isAdmin)
@@ -60,6 +61,8 @@ public sealed class PersonalSettingsCommand(PersonalSettingsStore store, BotSend
         rows.Add(Labels.Heading("📤 When an import is done"));
         rows.Add([Button(!own.Contains("delivery"), "Default", "d", "-"), Button(own.Contains("delivery") && s.SendFiles, "Send me files", "d", BotDelivery.Files),
             Button(own.Contains("delivery") && !s.SendFiles, "Links only", "d", BotDelivery.Links)]);
+        rows.Add(Labels.Heading("📡 New items from what I follow"));
+        rows.Add([Button(s.FollowNotices, "Tell me", "s", "1"), Button(!s.FollowNotices, "Quiet", "s", "0")]);
         if (isAdmin)
         {
             rows.Add(Labels.Heading("🔔 Tell me about work waiting for me"));
@@ -68,7 +71,8 @@ public sealed class PersonalSettingsCommand(PersonalSettingsStore store, BotSend
         var text = "👤 Your settings\n"
             + $"Format: {Labels.Format(s.DefaultFormat)}{Source(own, "format")}\n"
             + $"Preview links first: {(s.ConfirmFirst ? "on" : "off")}{Source(own, "confirm")}\n"
-            + $"When done: {(s.SendFiles ? "send the file when Telegram allows, else a link" : "links only")}{Source(own, "delivery")}"
+            + $"When done: {(s.SendFiles ? "send the file when Telegram allows, else a link" : "links only")}{Source(own, "delivery")}\n"
+            + $"New items from what I follow: {(s.FollowNotices ? "on" : "off")}"
             + (isAdmin ? $"\nNotices about the inbox, approved items and failures: {(s.AdminNotices ? "on" : "off")}" : "");
         return (text, new InlineKeyboardMarkup(rows));
     }

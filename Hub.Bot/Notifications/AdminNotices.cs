@@ -74,10 +74,7 @@ public sealed class AdminNotices(IServiceProvider services, BotSender sender, Bo
             var who = await services.GetRequiredService<RequesterNames>().NameAsync(u.RequestedBy, ct).ConfigureAwait(false);
             text = $"📥 Waiting for your approval: {Texts.Trim(u.Title ?? "an import", 200)}{(who is null ? "" : " (from " + who + ")")}. See /inbox.";
             // The same buttons as /inbox: "ia" without a library index approves into the library it was classified into.
-            buttons = new InlineKeyboardMarkup([[
-                InlineKeyboardButton.WithCallbackData("✅ Approve", CallbackData.Build("ia", CallbackData.Id(u.JobId))),
-                InlineKeyboardButton.WithCallbackData("✖ Reject", CallbackData.Build("ir", CallbackData.Id(u.JobId))),
-            ]]);
+            buttons = JobText.ReviewButtons(u.JobId);
         }
         else if (u.State == JobStates.Failed)
         {

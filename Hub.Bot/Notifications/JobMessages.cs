@@ -11,20 +11,21 @@ public sealed class JobMessages(HubDatabase database)
 {
     private readonly ConcurrentDictionary<Guid, JobMessage> _cache = new();
 
-    public async Task TrackAsync(Guid jobId, long chatId, long messageId, long userId, string? text, CancellationToken cancellationToken)
+    public async Task TrackAsync(Guid jobId, long chatId, long messageId, long userId, string? text, CancellationToken cancellationToken, string? origin = null)
     {
         await using var cmd = database.DataSource.CreateCommand("""
-            INSERT INTO telegram_job_messages (job_id, chat_id, message_id, user_id, last_text) VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO telegram_job_messages (job_id, chat_id, message_id, user_id, last_text, origin) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (job_id) DO UPDATE SET chat_id = excluded.chat_id, message_id = excluded.message_id, user_id = excluded.user_id,
-                last_text = excluded.last_text, finished = false, updated_at = now()
+                last_text = excluded.last_text, finished = false, origin = excluded.origin, updated_at = now()
             """);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(chatId);
         cmd.Parameters.AddWithValue(messageId);
         cmd.Parameters.AddWithValue(userId);
         cmd.Parameters.AddWithValue((object?)text ?? DBNull.Value);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)origin ?? DBNull.Value });
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        _cache[jobId] = new JobMessage(jobId, chatId, messageId, userId, text, false);
+        _cache[jobId] = new JobMessage(jobId, chatId, messageId, userId, text, false, origin);
     }
 
     public async Task<JobMessage?> FindAsync(Guid jobId, CancellationToken cancellationToken)
@@ -34,7 +35,7 @@ public sealed class JobMessages(HubDatabase database)
             return cached;
         }
         await using var cmd = database.DataSource.CreateCommand(
-            "SELECT job_id, chat_id, message_id, user_id, last_text, finished FROM telegram_job_messages WHERE job_id = $1");
+            "SELECT job_id, chat_id, message_id, user_id, last_text, finished, origin FROM telegram_job_messages WHERE job_id = $1");
         cmd.Parameters.AddWithValue(jobId);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -50,7 +51,7 @@ public sealed class JobMessages(HubDatabase database)
     public async Task<IReadOnlyList<JobMessage>> OpenAsync(CancellationToken cancellationToken)
     {
         await using var cmd = database.DataSource.CreateCommand(
-            "SELECT job_id, chat_id, message_id, user_id, last_text, finished FROM telegram_job_messages WHERE NOT finished ORDER BY created_at LIMIT 1000");
+            "SELECT job_id, chat_id, message_id, user_id, last_text, finished, origin FROM telegram_job_messages WHERE NOT finished ORDER BY created_at LIMIT 1000");
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var list = new List<JobMessage>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -73,7 +74,7 @@ public sealed class JobMessages(HubDatabase database)
     public async Task<IReadOnlyList<JobMessage>> OpenOfUserAsync(long userId, CancellationToken cancellationToken)
     {
         await using var cmd = database.DataSource.CreateCommand(
-            "SELECT job_id, chat_id, message_id, user_id, last_text, finished FROM telegram_job_messages WHERE NOT finished AND user_id = $1 LIMIT 1000");
+            "SELECT job_id, chat_id, message_id, user_id, last_text, finished, origin FROM telegram_job_messages WHERE NOT finished AND user_id = $1 LIMIT 1000");
         cmd.Parameters.AddWithValue(userId);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var list = new List<JobMessage>();
@@ -105,5 +106,5 @@ public sealed class JobMessages(HubDatabase database)
     }
 
     private static JobMessage Read(Npgsql.NpgsqlDataReader r) =>
-        new(r.GetGuid(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetBoolean(5));
+        new(r.GetGuid(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetBoolean(5), r.IsDBNull(6) ? null : r.GetString(6));
 }

@@ -229,13 +229,20 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
             if (u.IsFinal)
             {
                 (text, buttons, fileToSend) = await FinishedAsync(u.JobId, message.UserId, cancellationToken).ConfigureAwait(false);
+                if (message.Origin is { } origin)
+                {
+                    text += "\n" + BotSender.Html(JobText.NewFrom(origin));
+                }
                 _titles.TryRemove(u.JobId, out _);
                 _lastEdit.TryRemove(u.JobId, out _);
             }
             else
             {
-                text = JobText.Running(u, await BestTitleAsync(u, cancellationToken).ConfigureAwait(false));
-                buttons = JobText.RunningButtons(u);
+                text = JobText.Running(u, await BestTitleAsync(u, cancellationToken).ConfigureAwait(false), message.Origin);
+                // A followed subscription's item waiting in the inbox: an admin decides it here, as in /inbox.
+                buttons = u.State == JobStates.AwaitingReview && message.Origin is not null && await IsAdminAsync(message.UserId, cancellationToken).ConfigureAwait(false)
+                    ? JobText.ReviewButtons(u.JobId)
+                    : JobText.RunningButtons(u);
             }
             if (text == message.LastText && !u.IsFinal)
             {
@@ -264,6 +271,13 @@ public sealed class JobNotifier(IServiceProvider services, JobMessages messages,
         {
             logger.LogWarning("Could not update the message of job {JobId}: {Error}", u.JobId, ex.Message);
         }
+    }
+
+    private async Task<bool> IsAdminAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var db = await DbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.TelegramId == userId, cancellationToken).ConfigureAwait(false);
+        return contact?.IsAdmin == true;
     }
 
     /// <summary>

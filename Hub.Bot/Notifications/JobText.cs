@@ -14,7 +14,8 @@ namespace Hub.Bot.Notifications;
 /// <summary>How a job reads in the chat: its state while it runs, its result when done.</summary>
 public static class JobText
 {
-    public static string Running(JobUpdate u, string? fallbackTitle)
+    /// <param name="origin">The subscription it came from (<see cref="LinkedJobs"/>), said on every state of the message.</param>
+    public static string Running(JobUpdate u, string? fallbackTitle, string? origin = null)
     {
         var title = Texts.Trim(u.Title ?? fallbackTitle ?? "your import", 200);
         var sb = new StringBuilder();
@@ -53,6 +54,10 @@ public static class JobText
         {
             sb.Append("\n🌐 Sent from your browser"); // shown in a linked chat (LinkedJobs): why a job came that was not sent here
         }
+        if (origin is not null)
+        {
+            sb.Append('\n').Append(NewFrom(origin));
+        }
         sb.Append("\nJob ").Append(Texts.ShortId(u.JobId));
         return sb.ToString();
     }
@@ -65,6 +70,15 @@ public static class JobText
             : $"👥 {s.Peers} {(s.Peers == 1 ? "peer" : "peers")} ({s.Seeders} seeding)";
         return Texts.Speed(s.UploadBps) is { Length: > 0 } up ? line + " · ↑ " + up : line;
     }
+
+    /// <summary>"📡 New from {subscription}": why a job the person did not send appeared in their chat.</summary>
+    public static string NewFrom(string subscription) => "📡 New from " + Texts.Trim(subscription, 100);
+
+    /// <summary>Approve (into the library it was classified into) and Reject, as /inbox decides an item.</summary>
+    public static InlineKeyboardMarkup ReviewButtons(Guid jobId) => new([[
+        InlineKeyboardButton.WithCallbackData("✅ Approve", CallbackData.Build("ia", CallbackData.Id(jobId))),
+        InlineKeyboardButton.WithCallbackData("✖ Reject", CallbackData.Build("ir", CallbackData.Id(jobId))),
+    ]]);
 
     public static InlineKeyboardMarkup? RunningButtons(JobUpdate u) => JobStates.IsTerminal(u.State) || u.CancelRequested ? null
         : new InlineKeyboardMarkup([[InlineKeyboardButton.WithCallbackData("✖ Cancel", CallbackData.Build("jc", CallbackData.Id(u.JobId)))]]);

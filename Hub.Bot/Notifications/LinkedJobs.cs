@@ -16,7 +16,9 @@ namespace Hub.Bot.Notifications;
 /// <summary>
 /// Imports started from a linked browser (the extension, with a token whose owner a Telegram contact linked with
 /// <c>/link</c>) get a job message in that contact's private chat, kept current by <see cref="JobNotifier"/> with its
-/// Cancel button, as if they had been sent to the bot. Watches new jobs of this process and, through NOTIFY, of others.
+/// Cancel button, as if they had been sent to the bot. So do the imports a subscription's check starts for a Telegram
+/// contact who followed it (<c>/follow</c>), with a line saying which subscription it came from, unless they turned
+/// that off in /settings. Watches new jobs of this process and, through NOTIFY, of others.
 /// </summary>
 public sealed class LinkedJobs(IServiceProvider services, JobMessages messages, JobNotifier notifier, BotSender sender, BotStartup startup,
     IOptions<TelegramOptions> options, ILogger<LinkedJobs> logger) : BackgroundService
@@ -35,7 +37,8 @@ public sealed class LinkedJobs(IServiceProvider services, JobMessages messages, 
         }
         await startup.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
         using var subscription = services.GetRequiredService<JobUpdates>().Subscribe(u =>
-            u.Kind == "import" && u.ParentId is null && u.RequestedBy is not null && FollowedDoors.Contains(u.Door) && !u.IsFinal);
+            u.Kind == "import" && u.ParentId is null && u.RequestedBy is not null && !u.IsFinal
+            && (FollowedDoors.Contains(u.Door) || u.RequestedBy.StartsWith(TelegramPrefix, StringComparison.Ordinal)));
         try
         {
             await foreach (var u in subscription.ReadAllAsync(stoppingToken).ConfigureAwait(false))
@@ -57,6 +60,8 @@ public sealed class LinkedJobs(IServiceProvider services, JobMessages messages, 
         }
     }
 
+    private const string TelegramPrefix = "telegram:";
+
     private async Task AnnounceAsync(JobUpdate u, CancellationToken ct)
     {
         if (await messages.FindAsync(u.JobId, ct).ConfigureAwait(false) is not null)
@@ -65,20 +70,38 @@ public sealed class LinkedJobs(IServiceProvider services, JobMessages messages, 
         }
         var dbFactory = services.GetRequiredService<IDbContextFactory<HubDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
-        // One message per job: the linked contact seen last, when several linked the same person.
-        var contact = (await db.Contacts.AsNoTracking().Where(c => c.OwnerKey == u.RequestedBy && c.Status == ContactStatuses.Allowed)
-            .ToListAsync(ct).ConfigureAwait(false)).OrderByDescending(c => c.LastSeenAt).FirstOrDefault();
+        Contact? contact;
+        Job? job = null;
+        string? origin = null;
+        if (FollowedDoors.Contains(u.Door))
+        {
+            // One message per job: the linked contact seen last, when several linked the same person.
+            contact = (await db.Contacts.AsNoTracking().Where(c => c.OwnerKey == u.RequestedBy && c.Status == ContactStatuses.Allowed)
+                .ToListAsync(ct).ConfigureAwait(false)).OrderByDescending(c => c.LastSeenAt).FirstOrDefault();
+        }
+        else
+        {
+            // A chat person's job: only a subscription's item is news to them (what they sent has its message already).
+            job = await services.GetRequiredService<JobQueue>().GetAsync(u.JobId, ct).ConfigureAwait(false);
+            origin = ImportJobs.Read(job).Subscription?.Name;
+            if (origin is null || !long.TryParse(u.RequestedBy![TelegramPrefix.Length..], out var telegramId))
+            {
+                return;
+            }
+            contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.TelegramId == telegramId && c.Status == ContactStatuses.Allowed && c.FollowNotices, ct)
+                .ConfigureAwait(false);
+        }
         if (contact is null)
         {
             return;
         }
-        var job = await services.GetRequiredService<JobQueue>().GetAsync(u.JobId, ct).ConfigureAwait(false);
+        job ??= await services.GetRequiredService<JobQueue>().GetAsync(u.JobId, ct).ConfigureAwait(false);
         var now = JobUpdate.From(job, DateTimeOffset.UtcNow);
         var shown = job.Title ?? job.Source;
-        var text = JobText.Running(now, shown);
+        var text = JobText.Running(now, shown, origin);
         var sent = await sender.SendAsync(contact.TelegramId, text, JobText.RunningButtons(now), ct).ConfigureAwait(false);
-        await messages.TrackAsync(job.Id, contact.TelegramId, sent.MessageId, contact.TelegramId, text, ct).ConfigureAwait(false);
+        await messages.TrackAsync(job.Id, contact.TelegramId, sent.MessageId, contact.TelegramId, text, ct, origin).ConfigureAwait(false);
         notifier.Follow(job.Id, shown);
-        logger.LogInformation("Job {JobId} from the browser is shown in chat {ChatId}", job.Id, contact.TelegramId);
+        logger.LogInformation("Job {JobId} ({Why}) is shown in chat {ChatId}", job.Id, origin is null ? "from the browser" : "a followed subscription's item", contact.TelegramId);
     }
 }

@@ -24,6 +24,8 @@ public sealed class Contact
     public string? Delivery { get; set; }
     /// <summary>An admin who asked to hear when items reach the inbox and when approved items finish.</summary>
     public bool AdminNotices { get; set; }
+    /// <summary>Hears in the chat when a subscription they follow imports something (on unless turned off).</summary>
+    public bool FollowNotices { get; set; } = true;
 
     public bool Allowed => Status == ContactStatuses.Allowed;
     public bool IsAdmin => Allowed && Role == Roles.Admin;

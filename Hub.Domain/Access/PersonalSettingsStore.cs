@@ -8,14 +8,15 @@ namespace Hub.Domain.Access;
 /// <param name="Own">Which of format, confirm and delivery the person chose themselves (the rest follow the defaults).</param>
 /// <param name="ImportMode">The admin's setting for everyone (see <see cref="TelegramSettings.ImportModeFor"/> for one sender).</param>
 public sealed record PersonalSettings(string? DefaultLibrary, string? DefaultFormat, string Confirm, string Delivery, bool AdminNotices,
-    IReadOnlySet<string> Own, string ImportMode = Imports.ImportModes.Auto)
+    IReadOnlySet<string> Own, string ImportMode = Imports.ImportModes.Auto, bool FollowNotices = true)
 {
     public bool ConfirmFirst => Confirm == BotConfirm.On;
     public bool SendFiles => Delivery == BotDelivery.Files;
 }
 
 /// <summary>A change to one person's settings: null leaves a value, "" goes back to the global default.</summary>
-public sealed record PersonalSettingsPatch(string? DefaultFormat = null, string? Confirm = null, string? Delivery = null, bool? AdminNotices = null);
+public sealed record PersonalSettingsPatch(string? DefaultFormat = null, string? Confirm = null, string? Delivery = null, bool? AdminNotices = null,
+    bool? FollowNotices = null);
 
 /// <summary>Each contact's own bot settings (format, confirm, files or links; admins: notices), stored on the contact row.</summary>
 public sealed class PersonalSettingsStore(IDbContextFactory<HubDbContext> dbFactory, TelegramSettingsStore globals, ContactService contacts)
@@ -35,7 +36,8 @@ public sealed class PersonalSettingsStore(IDbContextFactory<HubDbContext> dbFact
         if (contact?.Confirm is not null) own.Add("confirm");
         if (contact?.Delivery is not null) own.Add("delivery");
         return new PersonalSettings(global.DefaultLibrary, contact?.DefaultFormat ?? global.DefaultFormat, contact?.Confirm ?? global.Confirm,
-            contact?.Delivery ?? global.Delivery, contact is { IsAdmin: true, AdminNotices: true }, own, global.ImportMode);
+            contact?.Delivery ?? global.Delivery, contact is { IsAdmin: true, AdminNotices: true }, own, global.ImportMode,
+            contact?.FollowNotices ?? true);
     }
 
     /// <exception cref="HubNotFoundException">No such contact.</exception>
@@ -64,6 +66,10 @@ public sealed class PersonalSettingsStore(IDbContextFactory<HubDbContext> dbFact
             if (patch.AdminNotices is { } notices)
             {
                 contact.AdminNotices = notices;
+            }
+            if (patch.FollowNotices is { } follow)
+            {
+                contact.FollowNotices = follow;
             }
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }

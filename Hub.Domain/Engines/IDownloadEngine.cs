@@ -28,6 +28,9 @@ public sealed record DownloadRequest(Uri Url, string WorkDir, string FormatPrese
 {
     /// <summary>Only this section is wanted. An engine that can fetch just that says so (<see cref="DownloadResult.Clipped"/>); otherwise the whole file is cut after download.</summary>
     public ClipRange? Clip { get; init; }
+
+    /// <summary>The subtitles to fetch beside a video, for engines that can (the library's choice); null: Hub's setting.</summary>
+    public Media.SubtitleChoice? Subtitles { get; init; }
 }
 
 /// <summary>A progress report. Totals may be unknown; speed in bytes per second, ETA in seconds.</summary>

@@ -57,7 +57,7 @@ public sealed class DownloadHandler(
         }
         else
         {
-            downloaded = await DownloadAsync(context, data, format, progress, cancellationToken).ConfigureAwait(false);
+            downloaded = await DownloadAsync(context, data, library, format, progress, cancellationToken).ConfigureAwait(false);
             if (downloaded.Files is { Count: > 0 } several)
             {
                 await fileSet.ExpandAsync(context, several, FirstNonBlank(context.Job.Title, downloaded.FileName)!, fromArchive: false, null, cancellationToken)
@@ -227,7 +227,8 @@ public sealed class DownloadHandler(
         }
     }
 
-    private async Task<DownloadResult> DownloadAsync(JobContext context, ImportJobData data, string format, Progress progress, CancellationToken cancellationToken)
+    private async Task<DownloadResult> DownloadAsync(JobContext context, ImportJobData data, Libraries.Library library, string format, Progress progress,
+        CancellationToken cancellationToken)
     {
         var maxBytes = options.Value.Network.MaxDownloadBytes;
         if (data.UploadedFile is { } uploaded && Engines.Torrent.TorrentEngine.LooksLikeTorrent(uploaded))
@@ -243,7 +244,8 @@ public sealed class DownloadHandler(
         var url = new Uri(data.Url ?? throw ImportFailedException.Permanent("validation", "This import has no URL."));
         var engine = engines.EngineFor(new ImportSource(url, data.Probe?.Kind ?? SourceKind.Unknown));
         logger.LogInformation("Job {JobId}: downloading with {Engine} as {Format}", context.Id, engine.Name, format);
-        return await engine.DownloadAsync(new DownloadRequest(url, context.WorkDir, format, maxBytes, data.Probe) { Clip = data.Clip }, progress, cancellationToken)
+        var fetch = new DownloadRequest(url, context.WorkDir, format, maxBytes, data.Probe) { Clip = data.Clip, Subtitles = options.Value.Subtitles.For(library) };
+        return await engine.DownloadAsync(fetch, progress, cancellationToken)
             .ConfigureAwait(false);
     }
 

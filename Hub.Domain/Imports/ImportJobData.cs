@@ -21,6 +21,8 @@ public sealed record ImportJobData
     public ClassificationNote? Classification { get; init; }
     /// <summary>The file was unpacked from an archive: it is imported as it is, never unpacked again.</summary>
     public bool FromArchive { get; init; }
+    /// <summary>See <see cref="ImportRequest.Subscription"/>.</summary>
+    public SubscriptionRef? Subscription { get; init; }
 }
 
 public sealed record ClassificationNote(Guid? LibraryId, string? LibraryName, double Confidence, bool NeedsReview, string Reason);

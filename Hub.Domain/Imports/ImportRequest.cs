@@ -40,4 +40,10 @@ public sealed record ImportRequest
     public string? RequestedBy { get; init; }
 
     public Guid? ParentId { get; init; }
+
+    /// <summary>The subscription whose check asked for this item; null for everything a person asked for.</summary>
+    public SubscriptionRef? Subscription { get; init; }
 }
+
+/// <summary>Which subscription made an import (its name as it was then), so the follower can be told where it came from.</summary>
+public sealed record SubscriptionRef(Guid Id, string Name);

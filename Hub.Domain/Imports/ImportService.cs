@@ -158,6 +158,7 @@ public sealed class ImportService(
                 WholePlaylist = request.WholePlaylist && request.Clip is null,
                 Clip = request.Clip,
                 Engine = request.UploadedFile is null ? null : "upload",
+                Subscription = request.Subscription,
             },
         };
     }

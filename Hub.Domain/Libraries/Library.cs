@@ -17,6 +17,10 @@ public sealed class Library
     public bool IsDefault { get; set; }
     public double ReviewThreshold { get; set; } = 0.5;
     public JsonDocument Rules { get; set; } = JsonDocument.Parse("[]");
+    /// <summary>Subtitle languages yt-dlp fetches for this library (empty: none); null follows <c>Hub:Subtitles:Languages</c>.</summary>
+    public List<string>? SubtitleLanguages { get; set; }
+    /// <summary>Whether a site's automatic captions are taken for this library; null follows <c>Hub:Subtitles:AutomaticCaptions</c>.</summary>
+    public bool? AutomaticCaptions { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

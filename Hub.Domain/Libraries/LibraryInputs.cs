@@ -12,9 +12,12 @@ public sealed record LibraryInput(
     string MediaKind = "video",
     bool IsDefault = false,
     double? ReviewThreshold = null,
-    IReadOnlyList<LibraryRule>? Rules = null);
+    IReadOnlyList<LibraryRule>? Rules = null,
+    IReadOnlyList<string>? SubtitleLanguages = null,
+    bool? AutomaticCaptions = null);
 
 /// <summary>Changes to a library; null leaves a value as it is. Renaming changes the slug too.</summary>
+/// <remarks>The subtitle settings can go back to Hub's setting (null), so a change to them is a <see cref="Change{T}"/>: null leaves them.</remarks>
 /// <remarks>Changing the root folder does not move files already placed; entries keep their absolute paths.</remarks>
 public sealed record LibraryPatch(
     string? Name = null,
@@ -24,7 +27,12 @@ public sealed record LibraryPatch(
     string? MediaKind = null,
     bool? IsDefault = null,
     double? ReviewThreshold = null,
-    IReadOnlyList<LibraryRule>? Rules = null);
+    IReadOnlyList<LibraryRule>? Rules = null,
+    Change<IReadOnlyList<string>?>? SubtitleLanguages = null,
+    Change<bool?>? AutomaticCaptions = null);
+
+/// <summary>A new value for a setting that may be null (follow Hub's own setting): a patch leaves the setting alone when it has no change.</summary>
+public sealed record Change<T>(T Value);
 
 public enum LibraryDeleteAction
 {

@@ -139,6 +139,8 @@ public sealed class LibraryService
             IsDefault = input.IsDefault,
             ReviewThreshold = LibraryValidation.ReviewThreshold(input.ReviewThreshold ?? 0.5),
             Rules = LibraryRules.ToJson(input.Rules ?? []),
+            SubtitleLanguages = LibraryValidation.SubtitleLanguages(input.SubtitleLanguages),
+            AutomaticCaptions = input.AutomaticCaptions,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -168,6 +170,7 @@ public sealed class LibraryService
         var format = patch.DefaultFormat is null ? null : LibraryValidation.DefaultFormat(patch.DefaultFormat);
         var threshold = patch.ReviewThreshold is { } t ? LibraryValidation.ReviewThreshold(t) : (double?)null;
         var rules = patch.Rules is null ? null : LibraryRules.ToJson(patch.Rules);
+        var subtitleLanguages = patch.SubtitleLanguages is { } langs ? new Change<List<string>?>(LibraryValidation.SubtitleLanguages(langs.Value)) : null;
 
         return await SaveWithRetriesAsync(id, async (db, ct) =>
         {
@@ -189,6 +192,8 @@ public sealed class LibraryService
             library.ReviewThreshold = threshold ?? library.ReviewThreshold;
             library.Rules = rules ?? library.Rules;
             library.IsDefault = patch.IsDefault ?? library.IsDefault;
+            if (subtitleLanguages is not null) library.SubtitleLanguages = subtitleLanguages.Value;
+            if (patch.AutomaticCaptions is { } captions) library.AutomaticCaptions = captions.Value;
             if (library.IsDefault)
             {
                 await ClearDefaultAsync(db, library.MediaKind, id, ct).ConfigureAwait(false);

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Hub.Domain.Engines;
 
 namespace Hub.Domain.Libraries;
 
 /// <summary>The pure checks behind library create and update; each throws naming its field.</summary>
-public static class LibraryValidation
+public static partial class LibraryValidation
 {
     public const int MaxNameLength = 100;
     public const int MaxSlugLength = 60;
@@ -39,6 +40,42 @@ public static class LibraryValidation
         double.IsFinite(threshold) && threshold is >= 0 and <= 1
             ? threshold
             : throw new HubValidationException("reviewThreshold", "The review threshold must be between 0 and 1.");
+
+    public const int MaxSubtitleLanguages = 20;
+
+    /// <summary>
+    /// Subtitle languages as yt-dlp's <c>--sub-langs</c> takes them, each a language code (<c>en</c>, <c>pt-BR</c>, <c>yue-Hant</c>),
+    /// optionally with <c>.*</c> for its variants (<c>en.*</c>), or <c>all</c>. Codes only: a list item is never a yt-dlp
+    /// pattern of its own (commas, exclusions). Null stays null (Hub's setting); duplicates go.
+    /// </summary>
+    public static List<string>? SubtitleLanguages(IReadOnlyList<string?>? languages)
+    {
+        const string Field = "subtitleLanguages";
+        if (languages is null)
+        {
+            return null;
+        }
+        if (languages.Count > MaxSubtitleLanguages)
+        {
+            throw new HubValidationException(Field, $"At most {MaxSubtitleLanguages} subtitle languages.");
+        }
+        var list = new List<string>();
+        foreach (var raw in languages)
+        {
+            var lang = (raw ?? "").Trim();
+            if (!LanguageCode().IsMatch(lang))
+            {
+                throw new HubValidationException(Field, $"'{Shorten(lang)}' is not a language code: use codes such as en, pt-BR or de.* (with its variants), or all.");
+            }
+            if (!list.Contains(lang, StringComparer.OrdinalIgnoreCase)) list.Add(lang);
+        }
+        return list;
+    }
+
+    private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
+
+    [GeneratedRegex(@"^(all|[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8}){0,3}(\.\*|-\.\*)?)$")]
+    private static partial Regex LanguageCode();
 
     /// <summary>
     /// A root folder: relative (to the media folder, and staying inside it) or absolute but not a system folder,

@@ -18,7 +18,14 @@ public sealed class SubtitleOptions
 
     /// <summary>Text subtitle streams inside downloaded or uploaded files are extracted to WebVTT.</summary>
     public bool ExtractEmbedded { get; set; } = true;
+
+    /// <summary>What an import into <paramref name="library"/> fetches: the library's own choice where it made one, this setting elsewhere.</summary>
+    public SubtitleChoice For(Libraries.Library? library) =>
+        new(library?.SubtitleLanguages ?? Languages, library?.AutomaticCaptions ?? AutomaticCaptions);
 }
+
+/// <summary>The subtitles yt-dlp fetches for one import (<see cref="SubtitleOptions.For"/>); no languages fetches none.</summary>
+public sealed record SubtitleChoice(IReadOnlyList<string> Languages, bool AutomaticCaptions);
 
 /// <summary>A subtitle track of an entry, stored beside its file as <c>NAME.LANG.vtt</c>.</summary>
 /// <param name="Source">site (the page's own), auto (its automatic captions) or embedded (a stream inside the file).</param>

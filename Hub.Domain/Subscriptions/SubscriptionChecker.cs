@@ -174,6 +174,7 @@ public sealed class SubscriptionChecker(
                     Mode = sub.Mode,
                     Door = sub.Door,
                     RequestedBy = sub.CreatedBy,
+                    Subscription = new SubscriptionRef(sub.Id, sub.Name),
                 }, ct).ConfigureAwait(false);
                 specs.Add(spec with { Title = item.Title ?? spec.Title, IdempotencyKey = ImportKey(sub.Id, item.Key) });
                 keys.Add(item.Key);

@@ -9,15 +9,42 @@ using Microsoft.AspNetCore.Routing;
 namespace Hub.Web.Libraries;
 
 public sealed record LibraryDto(Guid Id, string Name, string Slug, string RootFolder, string PathTemplate, string DefaultFormat, string MediaKind,
-    bool IsDefault, double ReviewThreshold, IReadOnlyList<LibraryRule> Rules, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    bool IsDefault, double ReviewThreshold, IReadOnlyList<LibraryRule> Rules, IReadOnlyList<string>? SubtitleLanguages, bool? AutomaticCaptions,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static LibraryDto From(Library l) => new(l.Id, l.Name, l.Slug, l.RootFolder, l.PathTemplate, l.DefaultFormat, l.MediaKind, l.IsDefault,
-        l.ReviewThreshold, LibraryRules.FromJsonOrEmpty(l.Rules), l.CreatedAt, l.UpdatedAt);
+        l.ReviewThreshold, LibraryRules.FromJsonOrEmpty(l.Rules), l.SubtitleLanguages, l.AutomaticCaptions, l.CreatedAt, l.UpdatedAt);
 }
 
-/// <summary>A new library, or (for PATCH) changes to one: null leaves a value as it is. Rules are validated field by field.</summary>
+/// <summary>
+/// A new library, or (for PATCH) changes to one: a field left out stays as it is. Rules are validated field by field.
+/// subtitleLanguages: language codes yt-dlp fetches (["en", "pt-BR", "de.*"], ["all"], [] for none); automaticCaptions:
+/// true/false; either null follows Hub's setting (Hub:Subtitles).
+/// </summary>
 public sealed record LibraryBody(string? Name = null, string? RootFolder = null, string? PathTemplate = null, string? DefaultFormat = null,
-    string? MediaKind = null, bool? IsDefault = null, double? ReviewThreshold = null, JsonElement? Rules = null);
+    string? MediaKind = null, bool? IsDefault = null, double? ReviewThreshold = null, JsonElement? Rules = null, JsonDocument? SubtitleLanguages = null,
+    JsonDocument? AutomaticCaptions = null)
+{
+    // JsonDocument, not JsonElement?: its converter is handed a JSON null (JsonElement? reads it as "left out").
+
+    /// <summary>Left out: null (no change); JSON null: back to Hub's setting.</summary>
+    public Change<IReadOnlyList<string>?>? SubtitleLanguagesChange() => SubtitleLanguages?.RootElement switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Null } => new(null),
+        { ValueKind: JsonValueKind.Array } a when a.EnumerateArray().All(i => i.ValueKind == JsonValueKind.String) =>
+            new([.. a.EnumerateArray().Select(i => i.GetString()!)]),
+        _ => throw new HubValidationException("subtitleLanguages", "subtitleLanguages is a list of language codes such as [\"en\", \"pt-BR\"], [] for none, or null for Hub's setting."),
+    };
+
+    public Change<bool?>? AutomaticCaptionsChange() => AutomaticCaptions?.RootElement switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Null } => new(null),
+        { ValueKind: JsonValueKind.True or JsonValueKind.False } b => new(b.GetBoolean()),
+        _ => throw new HubValidationException("automaticCaptions", "automaticCaptions is true, false, or null for Hub's setting."),
+    };
+}
 
 public sealed record LibraryDeletedDto(Guid Id, int EntriesMoved, int EntriesRemoved, int FilesMissing);
 
@@ -37,9 +64,11 @@ public static class LibrariesApi
         g.MapGet("/{id}", GetLibrary).WithName("GetLibrary").WithSummary("One library, by id or slug.").ProducesProblem(StatusCodes.Status404NotFound);
         var admin = g.MapGroup("").RequireAuthorization(HubWebServiceCollectionExtensions.AdminPolicy).ProducesProblem(StatusCodes.Status403Forbidden);
         admin.MapPost("/", CreateLibrary).WithName("CreateLibrary")
-            .WithSummary("Create a library (admin). Left out: root folder = slug, template and format by media kind, threshold 0.5, no rules.")
+            .WithSummary("Create a library (admin). Left out: root folder = slug, template and format by media kind, threshold 0.5, no rules, "
+                + "subtitleLanguages and automaticCaptions null (Hub's setting).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
-        admin.MapPatch("/{id}", UpdateLibrary).WithName("UpdateLibrary").WithSummary("Change a library (admin); fields left out stay as they are.")
+        admin.MapPatch("/{id}", UpdateLibrary).WithName("UpdateLibrary").WithSummary("Change a library (admin); fields left out stay as they are, "
+            + "subtitleLanguages or automaticCaptions null go back to Hub's setting.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapDelete("/{id}", DeleteLibrary).WithName("DeleteLibrary")
             .WithSummary("Delete a library (admin). mode=refuse (default: 409 while it has entries), move (into target=<id>) or remove (entries and files).")
@@ -56,7 +85,8 @@ public static class LibrariesApi
     private static async Task<Created<LibraryDto>> CreateLibrary(LibraryBody body, LibraryService libraries, CancellationToken ct)
     {
         var created = await libraries.CreateAsync(new LibraryInput(body.Name ?? "", body.RootFolder, body.PathTemplate, body.DefaultFormat,
-            body.MediaKind ?? "video", body.IsDefault ?? false, body.ReviewThreshold, Rules(body.Rules)), ct);
+            body.MediaKind ?? "video", body.IsDefault ?? false, body.ReviewThreshold, Rules(body.Rules), body.SubtitleLanguagesChange()?.Value,
+            body.AutomaticCaptionsChange()?.Value), ct);
         return TypedResults.Created($"/api/v1/libraries/{created.Id}", LibraryDto.From(created));
     }
 
@@ -64,7 +94,8 @@ public static class LibrariesApi
     {
         var library = await FindAsync(libraries, id, ct);
         return TypedResults.Ok(LibraryDto.From(await libraries.UpdateAsync(library.Id, new LibraryPatch(body.Name, body.RootFolder, body.PathTemplate,
-            body.DefaultFormat, body.MediaKind, body.IsDefault, body.ReviewThreshold, Rules(body.Rules)), ct)));
+            body.DefaultFormat, body.MediaKind, body.IsDefault, body.ReviewThreshold, Rules(body.Rules), body.SubtitleLanguagesChange(),
+            body.AutomaticCaptionsChange()), ct)));
     }
 
     private static async Task<Ok<LibraryDeletedDto>> DeleteLibrary(string id, string? mode, string? target, LibraryService libraries, CancellationToken ct)

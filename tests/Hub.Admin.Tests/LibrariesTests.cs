@@ -89,6 +89,51 @@ public sealed class LibrariesTests(AdminFixture hub)
         await page.Context.CloseAsync();
     }
 
+    [Theory]
+    [InlineData(390, 844)]
+    [InlineData(1366, 768)]
+    public async Task Library_SubtitleLanguages_AreChosenInTheForm_AndCanGoBackToHubsSetting(int width, int height)
+    {
+        var name = $"Subtitled {width} " + Guid.NewGuid().ToString("N")[..6];
+        var page = await hub.SignedInPageAsync(width, height);
+        await AdminPages.OpenAsync(page, "libraries");
+        await page.ClickAsync("#new-library");
+        await page.FillAsync("#lib-name", name);
+        await Assertions.Expect(page.Locator("#lib-sub-langs")).ToBeDisabledAsync(); // "As Hub is set" needs no languages
+        await page.SelectOptionAsync("#lib-subs", "list");
+        await page.FillAsync("#lib-sub-langs", "de, pt-BR");
+        await page.SelectOptionAsync("#lib-captions", "on");
+        await AxeAsync(page, "library editor with subtitles");
+        Assert.True(await AdminPages.FitsWidthAsync(page));
+        await page.ClickAsync("#lib-form button[type=submit]");
+        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("Library created");
+
+        var created = (await hub.Admin.GetFromJsonAsync<JsonElement>("/api/v1/libraries")).EnumerateArray().Single(l => l.GetProperty("name").GetString() == name);
+        Assert.Equal(["de", "pt-BR"], created.GetProperty("subtitleLanguages").EnumerateArray().Select(l => l.GetString()));
+        Assert.True(created.GetProperty("automaticCaptions").GetBoolean());
+        var slug = created.GetProperty("slug").GetString()!;
+        await Assertions.Expect(page.Locator($"[data-library='{slug}']")).ToContainTextAsync("de, pt-BR; automatic captions taken");
+
+        // A bad code is refused with the field named, and nothing changes.
+        await page.ClickAsync($"[data-library='{slug}'] button:has-text('Edit')");
+        Assert.Equal("list", await page.InputValueAsync("#lib-subs"));
+        await page.FillAsync("#lib-sub-langs", "de, not a code");
+        await page.ClickAsync("#lib-form button[type=submit]");
+        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("not a language code");
+
+        // Back to Hub's setting for both.
+        await page.SelectOptionAsync("#lib-subs", "");
+        await page.SelectOptionAsync("#lib-captions", "");
+        await page.ClickAsync("#lib-form button[type=submit]");
+        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("Saved");
+        var edited = await hub.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/libraries/{created.GetProperty("id").GetGuid()}");
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (edited.GetProperty("subtitleLanguages").ValueKind, edited.GetProperty("automaticCaptions").ValueKind));
+        await Assertions.Expect(page.Locator($"[data-library='{slug}']")).ToContainTextAsync("as Hub is set");
+        await AxeAsync(page, "libraries with subtitle settings");
+        Assert.Equal(HttpStatusCode.OK, (await hub.Admin.DeleteAsync($"/api/v1/libraries/{slug}")).StatusCode);
+        await page.Context.CloseAsync();
+    }
+
     private static async Task AxeAsync(IPage page, string what)
     {
         var axe = await page.RunAxe(new AxeRunOptions { ResultTypes = [ResultType.Violations] });

@@ -39,7 +39,7 @@ internal static class YtDlpArguments
     /// <param name="ffmpegLocation">Passed as --ffmpeg-location when Hub is configured with a specific ffmpeg; null to use PATH.</param>
     /// <param name="subtitles">Which subtitle languages to fetch beside a video (as WebVTT); null or none fetches none.</param>
     public static List<string> Download(Uri url, string workDir, string preset, YtDlpSiteOptions site, long? maxBytes, string? ffmpegLocation,
-        Media.SubtitleOptions? subtitles = null, ClipRange? clip = null)
+        Media.SubtitleChoice? subtitles = null, ClipRange? clip = null)
     {
         var args = Common();
         args.AddRange([

@@ -60,7 +60,8 @@ public sealed class YtDlpClient(ProcessRunner runner, EgressProxy proxy, IOption
 
     /// <summary>Downloads one item into <paramref name="workDir"/>, reporting progress from yt-dlp's PROG lines.</summary>
     /// <param name="clip">Only this section of the video (yt-dlp's --download-sections); null for all of it.</param>
-    public async Task<YtDlpDownload> DownloadAsync(Uri url, string workDir, string preset, long? maxBytes, ClipRange? clip,
+    /// <param name="subtitles">The subtitles to fetch (the library's choice); null for Hub's setting.</param>
+    public async Task<YtDlpDownload> DownloadAsync(Uri url, string workDir, string preset, long? maxBytes, ClipRange? clip, Media.SubtitleChoice? subtitles,
         IProgress<DownloadProgress> progress, CancellationToken cancellationToken)
     {
         CheckUrl(url);
@@ -71,7 +72,8 @@ public sealed class YtDlpClient(ProcessRunner runner, EgressProxy proxy, IOption
         var dir = Path.GetFullPath(workDir);
         Directory.CreateDirectory(dir);
         var ffmpeg = options.Value.Tools.FFmpeg;
-        var args = YtDlpArguments.Download(url, dir, preset, Settings.ForHost(url.Host), maxBytes, ffmpeg == "ffmpeg" ? null : ffmpeg, options.Value.Subtitles, clip);
+        var args = YtDlpArguments.Download(url, dir, preset, Settings.ForHost(url.Host), maxBytes, ffmpeg == "ffmpeg" ? null : ffmpeg,
+            subtitles ?? options.Value.Subtitles.For(null), clip);
 
         var tracker = new ProgressTracker(progress);
         string? file = null;

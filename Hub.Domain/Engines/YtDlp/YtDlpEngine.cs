@@ -16,7 +16,7 @@ public sealed class YtDlpEngine(YtDlpClient client) : IDownloadEngine
 
     public async Task<DownloadResult> DownloadAsync(DownloadRequest request, IProgress<DownloadProgress> progress, CancellationToken cancellationToken)
     {
-        var download = await client.DownloadAsync(request.Url, request.WorkDir, request.FormatPreset, request.MaxBytes, request.Clip, progress, cancellationToken)
+        var download = await client.DownloadAsync(request.Url, request.WorkDir, request.FormatPreset, request.MaxBytes, request.Clip, request.Subtitles, progress, cancellationToken)
             .ConfigureAwait(false);
         var size = new FileInfo(download.FilePath).Length;
         if (request.MaxBytes is { } max && size > max)

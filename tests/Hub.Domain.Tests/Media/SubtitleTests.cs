@@ -1,5 +1,6 @@
 using Hub.Domain.Entries;
 using Hub.Domain.Jobs;
+using Hub.Domain.Libraries;
 using Hub.Domain.Media;
 using Hub.Domain.Tests.Imports;
 using Hub.Testing;
@@ -64,20 +65,78 @@ public sealed class SubtitleTests(PipelineFixture fx) : IClassFixture<PipelineFi
     [Fact]
     public async Task PageTrack_IsFetchedByYtDlp_AsWebVtt()
     {
-        var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "subtitles-page");
-        fx.Site.MapFile("talk.mp4", clip, "video/mp4")
-            .MapText("talk.en.vtt", "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nWelcome to <b>the talk</b>.\n\n00:00:02.000 --> 00:00:04.000\nSecond line.\n", "text/vtt")
-            .MapText("talk.html", """
-                <html><head><title>Talk</title><meta property="og:title" content="A Talk With Captions"></head>
-                <body><video src="talk.mp4"><track kind="subtitles" srclang="en" label="English" src="talk.en.vtt"></video></body></html>
-                """);
-        var done = await fx.WaitAsync((await fx.ImportAsync(fx.Site.Url("talk.html").AbsoluteUri)).Id);
-        Assert.True(done.State == JobStates.Completed, done.Error);
+        var (entry, track) = await ImportPageWithEnglishTrackAsync("talk", "vtt",
+            "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nWelcome to <b>the talk</b>.\n\n00:00:02.000 --> 00:00:04.000\nSecond line.\n", "text/vtt");
+        Assert.Equal("Welcome to the talk. Second line.", (await EntrySubtitles.ReadAsync(entry, track, 0, false, CancellationToken.None)).Text);
+    }
 
+    [Fact]
+    public async Task SrtTrack_IsConvertedByYtDlp_ToWebVtt()
+    {
+        var (entry, track) = await ImportPageWithEnglishTrackAsync("lecture", "srt",
+            "1\n00:00:00,000 --> 00:00:02,000\nThe first <i>lecture</i> line.\n\n2\n00:00:02,000 --> 00:00:04,000\nAnd the second.\n", "application/x-subrip");
+        var vtt = await File.ReadAllTextAsync(track.PathFor(entry.FilePath));
+        Assert.StartsWith("WEBVTT", vtt, StringComparison.Ordinal);
+        Assert.Contains("00:02.000 --> 00:04.000", vtt, StringComparison.Ordinal); // SubRip's "00:00:02,000" as WebVTT writes it
+        Assert.Equal("The first lecture line. And the second.", (await EntrySubtitles.ReadAsync(entry, track, 0, false, CancellationToken.None)).Text);
+    }
+
+    /// <summary>
+    /// Serves NAME.html with a video and one English &lt;track&gt; (NAME.en.EXT), imports the page through the real yt-dlp,
+    /// and returns the entry with its one track, which must be that English site track.
+    /// </summary>
+    private async Task<(Entry Entry, SubtitleTrack Track)> ImportPageWithEnglishTrackAsync(string name, string ext, string trackBody, string contentType)
+    {
+        var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "subtitles-page-" + name);
+        fx.Site.MapFile(name + ".mp4", clip, "video/mp4")
+            .MapText($"{name}.en.{ext}", trackBody, contentType)
+            .MapText(name + ".html", $"""
+                <html><head><title>{name}</title><meta property="og:title" content="A Page With Captions"></head>
+                <body><video src="{name}.mp4"><track kind="subtitles" srclang="en" label="English" src="{name}.en.{ext}"></video></body></html>
+                """);
+        var done = await fx.WaitAsync((await fx.ImportAsync(fx.Site.Url(name + ".html").AbsoluteUri)).Id);
+        Assert.True(done.State == JobStates.Completed, done.Error);
         var entry = await fx.EntryAsync(done.EntryId!.Value);
         var track = Assert.Single(EntrySubtitles.Of(entry));
         Assert.Equal(("en", "site"), (track.Lang, track.Source));
-        Assert.Equal("Welcome to the talk. Second line.", (await EntrySubtitles.ReadAsync(entry, track, 0, false, CancellationToken.None)).Text);
+        return (entry, track);
+    }
+
+    [Fact]
+    public async Task LibraryLanguages_DecideWhichTracksYtDlpFetches_AndNullFollowsHubsSetting()
+    {
+        var libraries = fx.Get<LibraryService>();
+        var german = await libraries.CreateAsync(new LibraryInput("German talks", SubtitleLanguages: ["de"]), CancellationToken.None);
+        var hubs = await libraries.CreateAsync(new LibraryInput("Talks as Hub is set"), CancellationToken.None);
+        Assert.Null(hubs.SubtitleLanguages);
+
+        // Two pages (two videos), each offering the same English and German tracks; Hub's own setting is English.
+        foreach (var page in new[] { "bilingual-de", "bilingual-hub" })
+        {
+            fx.Site.MapFile(page + ".mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), page), "video/mp4")
+                .MapText(page + ".en.vtt", "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nGood morning.\n", "text/vtt")
+                .MapText(page + ".de.vtt", "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nGuten Morgen.\n", "text/vtt")
+                .MapText(page + ".html", $"""
+                    <html><head><title>Bilingual</title></head><body><video src="{page}.mp4">
+                    <track kind="subtitles" srclang="en" label="English" src="{page}.en.vtt">
+                    <track kind="subtitles" srclang="de" label="Deutsch" src="{page}.de.vtt"></video></body></html>
+                    """);
+        }
+        async Task<Entry> Import(string page, Library library)
+        {
+            var done = await fx.WaitAsync((await fx.ImportAsync(fx.Site.Url(page + ".html").AbsoluteUri, library.Slug)).Id);
+            Assert.True(done.State == JobStates.Completed, done.Error);
+            return await fx.EntryAsync(done.EntryId!.Value);
+        }
+
+        var inGerman = await Import("bilingual-de", german);
+        var track = Assert.Single(EntrySubtitles.Of(inGerman));
+        Assert.Equal("de", track.Lang);
+        Assert.Equal("Guten Morgen.", (await EntrySubtitles.ReadAsync(inGerman, track, 0, false, CancellationToken.None)).Text);
+        Assert.False(File.Exists(Path.ChangeExtension(inGerman.FilePath, null) + ".en.vtt"));
+
+        var asHub = await Import("bilingual-hub", hubs);
+        Assert.Equal(["en"], EntrySubtitles.Of(asHub).Select(t => t.Lang).ToArray());
     }
 
     [Fact]

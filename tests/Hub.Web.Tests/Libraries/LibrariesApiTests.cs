@@ -59,6 +59,37 @@ public sealed class LibrariesApiTests(HubAppFactory app) : IClassFixture<HubAppF
     }
 
     [Fact]
+    public async Task SubtitleSettings_AreSetPerLibrary_KeptByOtherChanges_AndNullGoesBackToHubsSetting()
+    {
+        var admin = await app.CreateClientAsync("admin");
+        var created = await admin.PostAsJsonAsync("/api/v1/libraries", new { name = "Films", subtitleLanguages = new[] { "pt-BR", "en.*", " pt-BR " }, automaticCaptions = true });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var films = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var url = $"/api/v1/libraries/{films.GetProperty("id").GetGuid()}";
+        Assert.Equal(["pt-BR", "en.*"], films.GetProperty("subtitleLanguages").EnumerateArray().Select(l => l.GetString()));
+        Assert.True(films.GetProperty("automaticCaptions").GetBoolean());
+
+        async Task<JsonElement> Patch(string json)
+        {
+            var response = await admin.PatchAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+        var renamed = await Patch("""{"name":"Feature films"}""");
+        Assert.Equal(2, renamed.GetProperty("subtitleLanguages").GetArrayLength());
+        var none = await Patch("""{"subtitleLanguages":[]}""");
+        Assert.Equal(0, none.GetProperty("subtitleLanguages").GetArrayLength());
+        var asHub = await Patch("""{"subtitleLanguages":null}""");
+        Assert.Equal(JsonValueKind.Null, asHub.GetProperty("subtitleLanguages").ValueKind);
+        Assert.True(asHub.GetProperty("automaticCaptions").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, (await Patch("""{"automaticCaptions":null}""")).GetProperty("automaticCaptions").ValueKind);
+
+        await ProblemAssert.IsAsync(await admin.PatchAsync(url, new StringContent("""{"subtitleLanguages":["en","x y"]}""", Encoding.UTF8, "application/json")),
+            400, "validation", "subtitleLanguages");
+        Assert.Equal(JsonValueKind.Null, (await admin.GetFromJsonAsync<JsonElement>(url)).GetProperty("subtitleLanguages").ValueKind); // nothing changed
+    }
+
+    [Fact]
     public async Task TemplateExample_RendersASampleEntry_OrNamesTheFault()
     {
         var user = await app.CreateClientAsync("user");
@@ -85,6 +116,11 @@ public sealed class LibrariesApiTests(HubAppFactory app) : IClassFixture<HubAppF
     [InlineData("""{"name":"X","defaultFormat":"8k"}""", "defaultFormat")]
     [InlineData("""{"name":"X","reviewThreshold":2}""", "reviewThreshold")]
     [InlineData("""{"name":"X","rules":[{"mediaKind":"audio","colour":"red"}]}""", "rules[0].colour")]
+    [InlineData("""{"name":"X","subtitleLanguages":"en"}""", "subtitleLanguages")]
+    [InlineData("""{"name":"X","subtitleLanguages":["en,de"]}""", "subtitleLanguages")]
+    [InlineData("""{"name":"X","subtitleLanguages":["-live_chat"]}""", "subtitleLanguages")]
+    [InlineData("""{"name":"X","subtitleLanguages":[1]}""", "subtitleLanguages")]
+    [InlineData("""{"name":"X","automaticCaptions":"yes"}""", "automaticCaptions")]
     public async Task Create_Invalid_Is400NamingTheField(string json, string field)
     {
         var admin = await app.CreateClientAsync("admin");

@@ -68,6 +68,26 @@ public sealed class YtDlpArgumentsTests
     }
 
     [Fact]
+    public void Download_FetchesTheLibrarysSubtitles_OrHubsWhereTheLibraryHasNone()
+    {
+        var hub = new Hub.Domain.Media.SubtitleOptions { Languages = ["en", "en-.*"], AutomaticCaptions = true };
+        var own = new Hub.Domain.Libraries.Library { Name = "L", Slug = "l", RootFolder = "l", PathTemplate = "{title}.{ext}", SubtitleLanguages = ["de", "pt-BR"], AutomaticCaptions = false };
+        var args = YtDlpArguments.Download(Url, "/work", FormatPresets.VideoBest, NoSite, null, null, hub.For(own));
+        Assert.Equal("de,pt-BR", args[args.IndexOf("--sub-langs") + 1]);
+        Assert.Equal("vtt", args[args.IndexOf("--convert-subs") + 1]);
+        Assert.DoesNotContain("--write-auto-subs", args);
+
+        var following = new Hub.Domain.Libraries.Library { Name = "F", Slug = "f", RootFolder = "f", PathTemplate = "{title}.{ext}" };
+        args = YtDlpArguments.Download(Url, "/work", FormatPresets.VideoBest, NoSite, null, null, hub.For(following));
+        Assert.Equal("en,en-.*", args[args.IndexOf("--sub-langs") + 1]);
+        Assert.Contains("--write-auto-subs", args);
+
+        own.SubtitleLanguages = [];
+        args = YtDlpArguments.Download(Url, "/work", FormatPresets.VideoBest, NoSite, null, null, hub.For(own));
+        Assert.DoesNotContain("--write-subs", args);
+    }
+
+    [Fact]
     public void Options_ForHost_MostSpecificSiteWins_FallsBackToGlobals()
     {
         var o = new YtDlpOptions

@@ -25,7 +25,7 @@ export async function render(main) {
       el('h2', {}, l.name, l.isDefault ? el('span', { class: 'badge' }, 'Default') : ''),
       el('dl', { class: 'facts' }, fact('Holds', l.mediaKind), fact('Entries', n ? `${n.entries} · ${fmtBytes(n.bytes)}` : '0'),
         fact('Folder', el('code', { class: 'break' }, l.rootFolder)), fact('Files named', el('code', { class: 'break' }, l.pathTemplate)),
-        fact('Format', l.defaultFormat), fact('Rules', l.rules.length ? l.rules.map(ruleText).join('; ') : 'none')),
+        fact('Format', l.defaultFormat), fact('Subtitles', subtitleText(l)), fact('Rules', l.rules.length ? l.rules.map(ruleText).join('; ') : 'none')),
       admin ? el('div', { class: 'row-actions' },
         el('button', { type: 'button', class: 'secondary', onclick: (e) => act(e.currentTarget, () => post(`/libraries/${encodeURIComponent(l.slug)}/scan`), `Scanning ${l.name}`) }, 'Scan now'),
         el('button', { type: 'button', class: 'secondary', onclick: () => edit(l) }, 'Edit'),
@@ -43,6 +43,16 @@ export async function render(main) {
     const isDefault = el('input', { type: 'checkbox', id: 'lib-default', checked: l?.isDefault ?? false });
     const threshold = el('input', { id: 'lib-threshold', type: 'number', min: '0', max: '1', step: '0.05', value: String(l?.reviewThreshold ?? 0.5) });
     const rules = el('div', { class: 'stack', id: 'lib-rules' }, ...(l?.rules ?? []).map(ruleRow));
+    // Subtitles: Hub's setting (null), these languages, or none ([]); automatic captions likewise.
+    const langs = l?.subtitleLanguages;
+    const subs = el('select', { id: 'lib-subs' }, ...[['', 'As Hub is set'], ['list', 'These languages'], ['none', 'None']]
+      .map(([v, t]) => el('option', { value: v, selected: v === (langs == null ? '' : langs.length ? 'list' : 'none') }, t)));
+    const subLangs = el('input', { id: 'lib-sub-langs', value: langs?.join(', ') ?? '', placeholder: 'en, pt-BR, de.* (with variants), all' });
+    const captions = el('select', { id: 'lib-captions' }, ...[['', 'As Hub is set'], ['on', 'Take them'], ['off', 'Leave them']]
+      .map(([v, t]) => el('option', { value: v, selected: v === (l?.automaticCaptions == null ? '' : l.automaticCaptions ? 'on' : 'off') }, t)));
+    const showLangs = () => { subLangs.disabled = subs.value !== 'list'; };
+    subs.addEventListener('change', showLangs);
+    showLangs();
     const field = (label, control, id) => el('label', { class: 'field grow', for: id }, el('span', {}, label), control);
     const showExample = debounce(async () => {
       const t = template.value.trim();
@@ -62,7 +72,9 @@ export async function render(main) {
       el('form', { id: 'lib-form', class: 'stack', onsubmit: async (e) => {
         e.preventDefault();
         const body = { name: name.value.trim(), mediaKind: kind.value, isDefault: isDefault.checked, reviewThreshold: Number(threshold.value),
-          rules: [...rules.children].map(readRule) };
+          rules: [...rules.children].map(readRule),
+          subtitleLanguages: subs.value === '' ? null : subs.value === 'none' ? [] : list(subLangs.value),
+          automaticCaptions: captions.value === '' ? null : captions.value === 'on' };
         if (folder.value.trim()) body.rootFolder = folder.value.trim();
         if (template.value.trim()) body.pathTemplate = template.value.trim();
         if (format.value) body.defaultFormat = format.value;
@@ -76,6 +88,8 @@ export async function render(main) {
           el('p', { class: 'muted' }, 'Tokens: {platform} {uploader} {title} {id} {year} {month} {ext} {library} {kind}; "/" makes folders; the file name needs {ext}.'), example),
         el('div', { class: 'row-form' }, el('label', { class: 'check' }, isDefault, ' Default library (used when no rule matches)'),
           field('Ask for review below this confidence', threshold, 'lib-threshold')),
+        el('div', { class: 'row-form' }, field('Subtitles fetched with videos', subs, 'lib-subs'), field('Languages', subLangs, 'lib-sub-langs'),
+          field('Automatic captions (speech recognition)', captions, 'lib-captions')),
         el('fieldset', { class: 'rules' }, el('legend', {}, 'Rules: an import goes here when one of them matches'), rules,
           el('button', { type: 'button', class: 'secondary', id: 'lib-add-rule', onclick: () => rules.append(ruleRow({})) }, 'Add a rule')),
         el('div', { class: 'row-actions' }, el('button', { type: 'submit' }, l ? 'Save' : 'Create'),
@@ -141,6 +155,11 @@ function ruleText(r) {
   return [r.platforms?.length && `from ${r.platforms.join('/')}`, r.domains?.length && `on ${r.domains.join('/')}`, r.mediaKind,
     r.titleKeywords?.length && `title has "${r.titleKeywords.join('" or "')}"`,
     r.minDurationSeconds != null && `≥ ${r.minDurationSeconds}s`, r.maxDurationSeconds != null && `≤ ${r.maxDurationSeconds}s`].filter(Boolean).join(', ');
+}
+
+function subtitleText(l) {
+  const langs = l.subtitleLanguages == null ? 'as Hub is set' : l.subtitleLanguages.length ? l.subtitleLanguages.join(', ') : 'none';
+  return l.automaticCaptions == null ? langs : `${langs}; automatic captions ${l.automaticCaptions ? 'taken' : 'left'}`;
 }
 
 const fact = (k, v) => el('div', {}, el('dt', {}, k), el('dd', {}, v));
