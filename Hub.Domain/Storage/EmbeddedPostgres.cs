@@ -262,7 +262,6 @@ public sealed partial class EmbeddedPostgres(string rootDir, ProcessRunner runne
             $"unix_socket_directories = '{socket}'",
             "unix_socket_permissions = 0700",
             "max_connections = 200",
-            $"shared_buffers = {SharedBuffersMegabytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)}MB",
         };
         if (_settings.Fast)
         {
@@ -277,14 +276,6 @@ public sealed partial class EmbeddedPostgres(string rootDir, ProcessRunner runne
             ChownToServiceUser(path);
         }
     }
-
-    /// <summary>
-    /// PostgreSQL's own default is 128 MB whatever the machine; Hub's library search reads the entries table and its
-    /// indexes (about 1 GB at 1,000,000 entries), so its cluster gets an eighth of the memory the process may use
-    /// (the machine's, or its container's limit), from 128 MB up to 1 GB. <c>ALTER SYSTEM SET shared_buffers</c>
-    /// overrides it (postgresql.auto.conf is read after this file).
-    /// </summary>
-    internal static long SharedBuffersMegabytes(long availableBytes) => Math.Clamp(availableBytes / 8 / (1024 * 1024), 128, 1024);
 
     private async Task RunPgAsync(string tool, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -44,33 +44,6 @@ public sealed class EmbeddedPostgresTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Start_SizesSharedBuffersFromMemory()
-    {
-        var pg = NewCluster();
-        await pg.StartAsync(CancellationToken.None);
-        try
-        {
-            await using var conn = new NpgsqlConnection(pg.ConnectionString("postgres"));
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'", conn);
-            var expected = EmbeddedPostgres.SharedBuffersMegabytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
-            Assert.Equal(expected, (long)(await cmd.ExecuteScalarAsync())!);
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await pg.StopAsync(CancellationToken.None);
-        }
-    }
-
-    [Theory]
-    [InlineData(512L << 20, 128)]   // small machine: PostgreSQL's own default stays the floor
-    [InlineData(4L << 30, 512)]     // an eighth of the memory
-    [InlineData(24L << 30, 1024)]   // capped at 1 GB
-    public void SharedBuffers_IsAnEighthOfMemory_Between128MbAnd1Gb(long available, long expectedMb) =>
-        Assert.Equal(expectedMb, EmbeddedPostgres.SharedBuffersMegabytes(available));
-
-    [Fact]
     public async Task Restart_KeepsData()
     {
         var first = NewCluster();
