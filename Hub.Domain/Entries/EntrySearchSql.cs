@@ -10,11 +10,12 @@ namespace Hub.Domain.Entries;
 /// </summary>
 internal static class EntrySearchSql
 {
-    /// <summary>How many rows each search method may contribute before sorting: bounds the cost of common terms.</summary>
-    public const int CandidateLimit = 1000;
-
-    /// <summary>How many of the newest full-text matches are ranked at most.</summary>
-    public const int RankLimit = 5000;
+    /// <summary>
+    /// How many of the newest full-text matches, and of the newest partial-word matches, a relevance search ranks at
+    /// most (exact title matches always, whatever their age). They are found newest first, so a word in a tenth of
+    /// the titles costs ten times this many rows, and a rare one only its matches.
+    /// </summary>
+    public const int RankLimit = 1000;
 
     public const string Columns = "e.id, e.library_id, e.title, e.source_url, e.normalized_url, e.source_id, e.platform, e.uploader, e.media_kind, " +
         "e.container, e.duration_seconds, e.size_bytes, e.content_hash, e.file_path, e.thumbnail_path, e.properties::text, e.tags, e.created_at, e.updated_at, " +
@@ -48,56 +49,65 @@ internal static class EntrySearchSql
             return cmd;
         }
 
-        // Accents are ignored on both sides (hub_unaccent, migration 0009): "sangerin" finds "Sängerin".
-        var text = $"hub_unaccent({Param(cmd, q.Q!.Trim(), NpgsqlDbType.Text)})";
-        // The partial-word leg sees only the wanted words: titles containing each of them (ILIKE, served by the
-        // trigram index), the newest CandidateLimit (a deterministic order, so pages stay stable), scored by trigram word similarity.
-        // Words the text excludes ("-live") exclude there too.
+        // Accents and case are ignored on both sides (hub_unaccent, migration 0009; the stored search_title, 0021):
+        // "sangerin" finds "Sängerin".
+        var raw = Param(cmd, q.Q!.Trim(), NpgsqlDbType.Text);
+        var tsquery = $"websearch_to_tsquery('simple', hub_unaccent({raw}))";
+        string Fts(string t) => $"{t}.search_vector @@ {tsquery}";
+        string Exact(string t) => $"{t}.search_title = lower(hub_unaccent({raw}))";
+        // Partial words: titles containing each wanted word of 3 letters or more (quotes and "or" dropped; served by the
+        // trigram index), unless they hold a word the text excludes ("-live").
         var (wanted, excluded) = SplitWords(q.Q);
-        var likes = new List<string>();
-        foreach (var word in wanted.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3).Distinct().Take(8))
+        var patterns = wanted.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3).Distinct().Take(8)
+            .Select(word => Param(cmd, "%" + EscapeLike(word) + "%", NpgsqlDbType.Text)).ToList();
+        var exclusion = excluded.Length == 0 ? null : $"to_tsquery('simple', hub_unaccent({Param(cmd, excluded, NpgsqlDbType.Text)}))";
+        string Partial(string t) => string.Join(" AND ", patterns.Select(p => $"{t}.search_title LIKE lower(hub_unaccent({p}))"))
+            + (exclusion is null ? "" : $" AND NOT {t}.search_vector @@ {exclusion}");
+        var hasPartial = patterns.Count > 0;
+        var matches = hasPartial ? $"({Fts("e")} OR ({Partial("e")}) OR {Exact("e")})" : $"({Fts("e")} OR {Exact("e")})";
+
+        if (sortKey != EntrySort.Relevance)
         {
-            likes.Add($"hub_unaccent(e.title) ILIKE hub_unaccent({Param(cmd, "%" + EscapeLike(word) + "%", NpgsqlDbType.Text)})");
+            // Every match in the asked order: the planner walks the order's index while matches are common and sorts the
+            // matches the indexes find while they are rare, so neither costs more than a few thousand rows.
+            sql.Append($"SELECT {Columns}, {rowKey} AS sort_key FROM entries e WHERE {matches}{where}");
+            AppendKeyset(sql, cmd, cursor, sortKey, descending, rowKey, "e.id");
+            sql.Append($" ORDER BY {rowKey} {dir}, e.id {dir} LIMIT {limit + 1}");
+            cmd.CommandText = sql.ToString();
+            return cmd;
         }
-        var partial = "";
-        if (likes.Count > 0)
-        {
-            var wantedText = $"hub_unaccent({Param(cmd, wanted, NpgsqlDbType.Text)})";
-            var exclude = "";
-            if (excluded.Length > 0)
-            {
-                exclude = $" AND NOT e.search_vector @@ to_tsquery('simple', hub_unaccent({Param(cmd, excluded, NpgsqlDbType.Text)}))";
-            }
-            partial = $"""
+
+        // Relevance: the newest RankLimit full-text matches and the newest RankLimit partial-word matches (a
+        // deterministic order, so pages stay stable) and the exact title matches of any age. Each leg is planned on
+        // its own predicate (the planner walks the newest-first index for a common one and sorts what the index finds
+        // for a rare one; an OR of both would be estimated as their sum) and carries the two columns the score needs,
+        // so every candidate is scored alike without reading its row again: cover density over the full-text match,
+        // trigram word similarity over the partial-word match, and 10 on top for an exact title, which outranks
+        // everything else. Only the page's rows are read again, for their columns.
+        var similarity = hasPartial
+            ? $" + CASE WHEN {Partial("m")} THEN word_similarity(lower(hub_unaccent({Param(cmd, wanted, NpgsqlDbType.Text)})), m.search_title)::float8 ELSE 0 END"
+            : "";
+        var partialLeg = hasPartial ? $"""
 
                     UNION ALL
-                    (SELECT x.id, word_similarity({wantedText}, hub_unaccent(x.title))::float8 AS score, x.key FROM
-                        (SELECT e.id, e.title, {rowKey} AS key FROM entries e WHERE {string.Join(" AND ", likes)}{exclude}{where} ORDER BY e.created_at DESC, e.id DESC LIMIT {CandidateLimit}) x)
-            """;
-        }
-        // Full-text matches ranked by cover density (the best CandidateLimit of the newest RankLimit matches, so a
-        // very common word costs the same as a rare one), exact title matches (always, whatever their age; they
-        // outrank everything else: 10 on top of their other scores), and the partial-word ones; an entry's score is
-        // the sum. Each leg carries the sort key from the row it already read, so only the page's rows are fetched
-        // again, for their columns: at 1,000,000 entries a common word has 2,000 candidates for a page of 50.
-        var candKey = sortKey == EntrySort.Relevance ? "c.score" : "c.key";
+                    (SELECT e.id, e.search_vector, e.search_title FROM entries e WHERE {Partial("e")}{where} ORDER BY e.created_at DESC, e.id DESC LIMIT {RankLimit})
+            """ : "";
         sql.Append($"""
-            WITH cand AS (
-                SELECT id, sum(score) AS score, min(key) AS key FROM (
-                    (SELECT s.id, ts_rank_cd(s.search_vector, query, 32)::float8 AS score, s.key
-                     FROM (SELECT e.id, e.search_vector, {rowKey} AS key FROM entries e, websearch_to_tsquery('simple', {text}) query
-                           WHERE e.search_vector @@ query{where} ORDER BY e.created_at DESC, e.id DESC LIMIT {RankLimit}) s,
-                          websearch_to_tsquery('simple', {text}) query
-                     ORDER BY 2 DESC, s.id LIMIT {CandidateLimit})
+            WITH m AS (
+                    (SELECT e.id, e.search_vector, e.search_title FROM entries e WHERE {Fts("e")}{where} ORDER BY e.created_at DESC, e.id DESC LIMIT {RankLimit}){partialLeg}
                     UNION ALL
-                    (SELECT e.id, 10::float8, {rowKey} FROM entries e WHERE lower(hub_unaccent(e.title)) = lower({text}){where}){partial}
-                ) m GROUP BY id),
+                    (SELECT e.id, e.search_vector, e.search_title FROM entries e WHERE {Exact("e")}{where})),
+            cand AS (
+                SELECT DISTINCT ON (m.id) m.id,
+                    CASE WHEN {Fts("m")} THEN ts_rank_cd(m.search_vector, {tsquery}, 32)::float8 ELSE 0 END{similarity}
+                    + CASE WHEN {Exact("m")} THEN 10 ELSE 0 END AS score
+                FROM m),
             page AS (
-                SELECT c.id, {candKey} AS sort_key FROM cand c WHERE true
+                SELECT c.id, c.score AS sort_key FROM cand c WHERE true
             """);
-        AppendKeyset(sql, cmd, cursor, sortKey, descending, candKey, "c.id");
+        AppendKeyset(sql, cmd, cursor, sortKey, descending, "c.score", "c.id");
         sql.Append($"""
-             ORDER BY {candKey} {dir}, c.id {dir} LIMIT {limit + 1})
+             ORDER BY c.score {dir}, c.id {dir} LIMIT {limit + 1})
             SELECT {Columns}, p.sort_key FROM page p JOIN entries e ON e.id = p.id ORDER BY p.sort_key {dir}, e.id {dir}
             """);
         cmd.CommandText = sql.ToString();
