@@ -49,7 +49,7 @@ internal static class EntrySearchSql
             return cmd;
         }
 
-        // Accents and case are ignored on both sides (hub_unaccent, migration 0009; the stored search_title, 0021):
+        // Accents and case are ignored on both sides (hub_unaccent, migration 0009; the stored search_title, 0020):
         // "sangerin" finds "Sängerin".
         var raw = Param(cmd, q.Q!.Trim(), NpgsqlDbType.Text);
         var tsquery = $"websearch_to_tsquery('simple', hub_unaccent({raw}))";
