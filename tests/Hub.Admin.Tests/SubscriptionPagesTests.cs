@@ -88,6 +88,8 @@ public sealed class SubscriptionPagesTests(AdminFixture hub)
         await card.GetByRole(AriaRole.Button, new() { Name = "Send test" }).ClickAsync();
         for (var i = 0; i < 100 && received.Count == 0; i++) await Task.Delay(100);
         Assert.Single(received);
+        // The delivery is logged once the receiver's answer is in, a moment after the body arrived.
+        await WaitForDeliveryAsync("Phone", "delivered");
         await ReloadAsync(page);
         await Assertions.Expect(card.Locator(".delivery[data-outcome=delivered]")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
 
@@ -102,8 +104,7 @@ public sealed class SubscriptionPagesTests(AdminFixture hub)
         await AddAsync(page, "Broken", hub.Site.Url("admin-hook-broken").ToString(), "discord");
         var broken = page.Locator("#webhook-list article", new() { HasText = "Broken" });
         await broken.GetByRole(AriaRole.Button, new() { Name = "Send test" }).ClickAsync();
-        for (var i = 0; i < 100 && hub.Site.Count("admin-hook-broken") == 0; i++) await Task.Delay(100);
-        await Task.Delay(500);
+        await WaitForDeliveryAsync("Broken", "retrying");
         await ReloadAsync(page);
         await Assertions.Expect(page.Locator("#delivery-failures .delivery", new() { HasText = "Broken" }).First).ToContainTextAsync("HTTP 500");
         await AssertNoSeriousAxeFindingsAsync(page);
@@ -115,6 +116,20 @@ public sealed class SubscriptionPagesTests(AdminFixture hub)
         }
         Assert.Empty((await hub.Admin.GetFromJsonAsync<JsonElement>("/api/v1/webhooks")).EnumerateArray());
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Waits until the webhook's delivery log (the API the page reads) has an attempt with that outcome.</summary>
+    private async Task WaitForDeliveryAsync(string webhook, string outcome)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var hook = (await hub.Admin.GetFromJsonAsync<JsonElement>("/api/v1/webhooks")).EnumerateArray()
+                .First(w => w.GetProperty("name").GetString() == webhook);
+            var deliveries = await hub.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{hook.GetProperty("id").GetGuid()}/deliveries");
+            if (deliveries.EnumerateArray().Any(d => d.GetProperty("outcome").GetString() == outcome)) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"no {outcome} delivery for {webhook} within 30 s");
     }
 
     /// <summary>Renders the page again (opening the same hash again would change nothing).</summary>
