@@ -7,7 +7,9 @@ public sealed class JobOptions
     public Dictionary<string, int> Concurrency { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
         [JobQueues.Probe] = 6,
-        [JobQueues.Download] = 3,
+        // Each download slot also runs its job's processing (ffprobe, placement, the entry write), so a slot is busy
+        // about twice as long as the bytes take; 3 left 20 small loopback imports queued behind each other.
+        [JobQueues.Download] = 6,
         [JobQueues.Expand] = 2,
         [JobQueues.Maintenance] = 1,
         [JobQueues.Notify] = 4,

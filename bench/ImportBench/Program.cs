@@ -50,7 +50,9 @@ try
         ["ConnectionStrings:Hub"] = pg.ConnectionString("bench"),
         ["Hub:DataDir"] = Path.Combine(root, "data"),
         ["Hub:Network:AllowPrivateNetworks"] = "true",
-    }).Build();
+    }.Concat(Environment.GetEnvironmentVariable("BENCH_DOWNLOAD_SLOTS") is { Length: > 0 } slots
+        ? [new("Hub:Jobs:Concurrency:download", slots)] // A/B against another default
+        : Array.Empty<KeyValuePair<string, string?>>())).Build();
     var services = new ServiceCollection();
     services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());
     services.AddSingleton<IConfiguration>(config);
@@ -96,16 +98,21 @@ try
     if (parallel > 0)
     {
         var files = Enumerable.Range(runs, parallel).Select(i => nginx.Url($"run{i}.mkv")).ToList();
+        var curlCpuBefore = ChildCpu();
         var curlAll = Stopwatch.StartNew();
         await Task.WhenAll(files.Select((u, i) => CurlAsync(u, Path.Combine(root, "data", $"curl{i}.out"))));
         var curlTime = curlAll.Elapsed.TotalSeconds;
+        var curlCpu = ChildCpu() - curlCpuBefore;
         using var sub = updates.Subscribe();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var childBefore = ChildCpu();
         var hubAll = Stopwatch.StartNew();
         var jobs = new HashSet<Guid>();
         foreach (var u in files)
         {
             jobs.Add((await imports.ImportAsync(new ImportRequest { Url = u.AbsoluteUri, Door = Doors.Cli }, CancellationToken.None)).Id);
         }
+        var allJobs = jobs.ToList();
         await foreach (var u in sub.ReadAllAsync(CancellationToken.None))
         {
             if (u.IsFinal && jobs.Remove(u.JobId))
@@ -115,6 +122,25 @@ try
             }
         }
         var hubTime = hubAll.Elapsed.TotalSeconds;
+        var cpuAll = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var childCpu = ChildCpu() - childBefore;
+        // Where the wall time went: per state, the time the jobs spent in it (summed over jobs, and the mean).
+        var inState = new Dictionary<string, List<double>>();
+        var queue = sp.GetRequiredService<JobQueue>();
+        foreach (var id in allJobs)
+        {
+            var ev = await queue.EventsAsync(id, CancellationToken.None);
+            for (var k = 0; k + 1 < ev.Count; k++)
+            {
+                var st = ev[k].ToState ?? "?";
+                if (!inState.TryGetValue(st, out var l)) inState[st] = l = [];
+                l.Add((ev[k + 1].At - ev[k].At).TotalMilliseconds);
+            }
+        }
+        Console.WriteLine("time in each state over the " + parallel + " jobs (mean / max ms): " + string.Join(", ",
+            inState.Select(kv => $"{kv.Key} {kv.Value.Average():0}/{kv.Value.Max():0}")));
+        Console.WriteLine($"CPU per import: Hub {cpuAll.TotalMilliseconds / parallel:0} ms in process + {childCpu * 1000 / parallel:0} ms in its children (ffprobe)"
+            + $"   curl {curlCpu * 1000 / parallel:0} ms   (load average {File.ReadAllText("/proc/loadavg")[..14]})");
         Console.WriteLine($"{parallel} at once: curl {curlTime:F2} s   Hub request→all entries {hubTime:F2} s   ratio {hubTime / curlTime:F2}" +
             $"   target ≤ 1.5× curl + 1 s = {curlTime * 1.5 + 1:F2} s");
     }
@@ -135,4 +161,13 @@ static async Task<double> CurlAsync(Uri url, string output)
     await p.WaitForExitAsync();
     File.Delete(output);
     return double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+}
+
+// CPU seconds (user + system) of this process's children that have exited and been waited for: /proc/self/stat's
+// cutime and cstime, in clock ticks (100 a second on Linux).
+static double ChildCpu()
+{
+    var stat = File.ReadAllText("/proc/self/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[13]) + long.Parse(fields[14])) / 100.0; // fields 16 and 17 of the whole line
 }
