@@ -67,13 +67,5 @@ public class SubscriptionFixture : PipelineFixture
 /// <summary>The subscription pipeline with Hub's global <c>Hub:MediaServer:WriteNfo</c> on.</summary>
 public sealed class NfoSubscriptionFixture : SubscriptionFixture
 {
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            settings["Hub:MediaServer:WriteNfo"] = "true";
-            return settings;
-        }
-    }
+    protected override IDictionary<string, string?> Settings => Media.NfoPipelineFixture.WithNfo(base.Settings);
 }
