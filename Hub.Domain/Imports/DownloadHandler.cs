@@ -107,6 +107,7 @@ public sealed class DownloadHandler(
         var probe = data.Probe ?? downloaded.Metadata;
         var meta = downloaded.Metadata ?? probe;
 
+        bool? mediaServerChoice = null;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
         {
             var dup = await ImportService.FindDuplicateAsync(db, null, meta?.Platform, meta?.SourceId, sha, data.Clip, cancellationToken).ConfigureAwait(false);
@@ -114,6 +115,12 @@ public sealed class DownloadHandler(
             {
                 await CompleteDuplicateAsync(context, dup, cancellationToken).ConfigureAwait(false);
                 return;
+            }
+            // A subscription's own media-server option (null: Hub's setting; a deleted subscription counts as null).
+            if (data.Subscription is { } from)
+            {
+                mediaServerChoice = await db.Subscriptions.Where(x => x.Id == from.Id).Select(x => x.MediaServerFiles)
+                    .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         context.Report(new JobProgress(97, downloaded.SizeBytes, downloaded.SizeBytes, null, 0));
@@ -203,8 +210,8 @@ public sealed class DownloadHandler(
                     await Entries.SubtitleSearch.SetAsync(db, entryId, spoken, ct).ConfigureAwait(false);
                     // Before the commit: whoever sees the job completed finds the media-server sidecars in place (a
                     // failure to write them is logged and loses nothing; a failed commit removes them below).
-                    mediaServer.Write(entry, meta?.Description, meta?.UploadDate);
-                }, thumbnail is null ? [ThumbnailHandler.For(entryId, context.Job.Door)] : [], cancellationToken).ConfigureAwait(false);
+                    mediaServer.Write(entry, meta?.Description, meta?.UploadDate, mediaServerChoice);
+                }, thumbnail is null ? [ThumbnailHandler.For(entryId, context.Job.Door, mediaServerChoice)] : [], cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -31,10 +31,16 @@ public sealed class MediaServerFiles(IOptions<HubOptions> options, ILogger<Media
     /// <summary>Both sidecar paths of a media file (whether or not they exist).</summary>
     public static IEnumerable<string> PathsFor(string mediaPath) => [NfoPath(mediaPath), PosterPath(mediaPath)];
 
-    /// <summary>Writes the sidecars when the option is on; a failure is logged, never fails the import.</summary>
-    public void Write(Entry entry, string? description, DateOnly? uploadDate)
+    /// <summary>
+    /// Whether an import writes the sidecars: <paramref name="choice"/> is its subscription's option
+    /// (<see cref="Subscriptions.Subscription.MediaServerFiles"/>), null (or no subscription) follows <see cref="MediaServerOptions.WriteNfo"/>.
+    /// </summary>
+    public bool Wanted(Entry entry, bool? choice) => (choice ?? options.Value.MediaServer.WriteNfo) && entry.MediaKind == "video";
+
+    /// <summary>Writes the sidecars when wanted (<see cref="Wanted"/>); a failure is logged, never fails the import.</summary>
+    public void Write(Entry entry, string? description, DateOnly? uploadDate, bool? choice = null)
     {
-        if (!options.Value.MediaServer.WriteNfo || entry.MediaKind != "video")
+        if (!Wanted(entry, choice))
         {
             return;
         }
@@ -46,9 +52,9 @@ public sealed class MediaServerFiles(IOptions<HubOptions> options, ILogger<Media
     }
 
     /// <summary>The poster alone, for a thumbnail made after the entry (<see cref="ThumbnailHandler"/>).</summary>
-    public void WritePoster(Entry entry)
+    public void WritePoster(Entry entry, bool? choice = null)
     {
-        if (options.Value.MediaServer.WriteNfo && entry.MediaKind == "video")
+        if (Wanted(entry, choice))
         {
             Try(entry, () => CopyPoster(entry));
         }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Hub.Domain.Jobs;
 using Hub.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -25,11 +26,14 @@ public sealed class ThumbnailHandler(
     public string Queue => QueueName;
     public string RunningState => JobStates.Processing;
 
-    /// <summary>The follow-up job for <paramref name="entryId"/>; its idempotency key makes a second request a no-op.</summary>
-    public static NewJob For(Guid entryId, string door) => new(Kind, QueueName, door)
+    /// <summary>
+    /// The follow-up job for <paramref name="entryId"/>; its idempotency key makes a second request a no-op.
+    /// <paramref name="mediaServerFiles"/>: the import's subscription option for the poster (<see cref="MediaServerFiles.Wanted"/>).
+    /// </summary>
+    public static NewJob For(Guid entryId, string door, bool? mediaServerFiles = null) => new(Kind, QueueName, door)
     {
         Title = "Thumbnail",
-        Request = new ThumbnailRequest(entryId),
+        Request = new ThumbnailRequest(entryId, mediaServerFiles),
         IdempotencyKey = $"thumbnail:{entryId:N}",
         MaxAttempts = 2,
     };
@@ -41,6 +45,8 @@ public sealed class ThumbnailHandler(
     public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
     {
         var entryId = context.Job.Request.RootElement.GetProperty("entryId").GetGuid();
+        bool? mediaServerFiles = context.Job.Request.RootElement.TryGetProperty("mediaServerFiles", out var choice) && choice.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? choice.GetBoolean() : null;
         Entries.Entry? entry;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -82,7 +88,7 @@ public sealed class ThumbnailHandler(
                 {
                     // Before the commit, as the import writes its sidecars: once the job is seen completed the poster is there.
                     entry.ThumbnailPath = made;
-                    mediaServer.WritePoster(entry);
+                    mediaServer.WritePoster(entry, mediaServerFiles);
                 }
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -98,5 +104,5 @@ public sealed class ThumbnailHandler(
         }
     }
 
-    private sealed record ThumbnailRequest(Guid EntryId);
+    private sealed record ThumbnailRequest(Guid EntryId, bool? MediaServerFiles);
 }

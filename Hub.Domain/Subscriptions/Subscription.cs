@@ -25,6 +25,8 @@ public sealed class Subscription
     public int? KeepLast { get; set; }
     /// <summary>Retention: keep only entries this subscription imported in the last D days.</summary>
     public int? KeepDays { get; set; }
+    /// <summary>Media-server sidecars (<see cref="Media.MediaServerFiles"/>) for its imports: null follows <c>Hub:MediaServer:WriteNfo</c>.</summary>
+    public bool? MediaServerFiles { get; set; }
     public bool Paused { get; set; }
     public required string Door { get; set; }
     /// <summary>The owner's requester key: imports are theirs, and only they (or an admin) see the subscription.</summary>
@@ -65,6 +67,29 @@ public static class SubscriptionStart
     public const string Last = "last";
 
     public static readonly IReadOnlyList<string> All = [Now, Date, Last];
+}
+
+/// <summary>
+/// A subscription's media-server option on the wire, the same in every door: <c>default</c> (Hub's
+/// <c>Hub:MediaServer:WriteNfo</c>), <c>on</c> or <c>off</c>.
+/// </summary>
+public static class MediaServerSetting
+{
+    public const string Default = "default";
+    public const string On = "on";
+    public const string Off = "off";
+
+    public static readonly IReadOnlyList<string> All = [Default, On, Off];
+
+    public static string Name(bool? value) => value switch { true => On, false => Off, null => Default };
+
+    public static bool? Parse(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        Default => null,
+        On => true,
+        Off => false,
+        _ => throw new HubValidationException("mediaServerFiles", "Media-server files are 'default' (Hub's setting), 'on' or 'off'."),
+    };
 }
 
 public static class SourceKinds

@@ -23,5 +23,7 @@ public sealed record SubscriptionInput
     public int? MaxPerCheck { get; init; }
     public SubscriptionFilters? Filters { get; init; }
     public RetentionInput? Retention { get; init; }
+    /// <summary><see cref="MediaServerSetting"/>: default, on or off.</summary>
+    public string? MediaServerFiles { get; init; }
     public bool? Paused { get; init; }
 }

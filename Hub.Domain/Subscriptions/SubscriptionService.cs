@@ -169,6 +169,10 @@ public sealed class SubscriptionService(IDbContextFactory<HubDbContext> dbFactor
             if (r.KeepLast is not null) sub.KeepLast = r.KeepLast == 0 ? null : r.KeepLast;
             if (r.KeepDays is not null) sub.KeepDays = r.KeepDays == 0 ? null : r.KeepDays;
         }
+        if (input.MediaServerFiles is { } mediaServerFiles)
+        {
+            sub.MediaServerFiles = MediaServerSetting.Parse(mediaServerFiles);
+        }
         if (input.Paused is { } paused)
         {
             sub.Paused = paused;

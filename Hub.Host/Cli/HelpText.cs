@@ -29,7 +29,8 @@ public static class HelpText
         ("contacts allow|block|delete ID", "Allow, block or delete a contact."),
         ("subscriptions list", "List subscriptions: last and next check, items found and imported, errors."),
         ("subscriptions add URL [--library L] [--format F] [--interval MIN]",
-            "Follow a channel, playlist or feed: --start now (default: only items that appear from now on), last:N or date:YYYY-MM-DD; --mode auto|review; --max N per check."),
+            "Follow a channel, playlist or feed: --start now (default: only items that appear from now on), last:N or date:YYYY-MM-DD; --mode auto|review; --max N per check; "
+            + "--media-server-files on|off|default (.nfo and poster beside its videos; default: Hub's setting)."),
         ("subscriptions check ID|--all", "Check now and print what was found (the server's workers run the imports)."),
         ("subscriptions remove ID", "Stop following; what was imported stays."),
         ("backup FILE [--media]", "Back up the database, signing key, settings and a media manifest (--media: the files too)."),

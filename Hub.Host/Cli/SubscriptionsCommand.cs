@@ -61,6 +61,7 @@ public static class SubscriptionsCommand
             IntervalMinutes = Int(args, "interval"),
             MaxPerCheck = Int(args, "max"),
             Start = Start(args.Option("start")),
+            MediaServerFiles = args.Option("media-server-files"),
         }, ct);
         Console.WriteLine($"Following {created.Url} every {created.IntervalMinutes} minutes ({created.Id}).");
         Console.WriteLine(created.StartFrom == SubscriptionStart.Now

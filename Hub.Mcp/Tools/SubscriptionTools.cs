@@ -11,7 +11,7 @@ namespace Hub.Mcp.Tools;
 
 /// <summary>A subscription as MCP clients see it. Its name may be a feed's own title, so it is kept apart as remote text.</summary>
 public sealed record SubscriptionView(Guid Id, string Url, string? SourceKind, Guid? LibraryId, string? Format, string Mode, int IntervalMinutes,
-    int MaxPerCheck, string Start, bool Paused, DateTimeOffset? LastCheckAt, DateTimeOffset NextCheckAt, int ItemsFound, int ItemsImported,
+    int MaxPerCheck, string Start, string MediaServerFiles, bool Paused, DateTimeOffset? LastCheckAt, DateTimeOffset NextCheckAt, int ItemsFound, int ItemsImported,
     int ItemsSkipped, string? LastError, int ConsecutiveFailures, RemoteText? UntrustedRemoteText)
 {
     public static SubscriptionView From(Subscription s) => new(s.Id, s.Url, s.SourceKind, s.LibraryId, s.Format, s.Mode, s.IntervalMinutes,
@@ -20,7 +20,7 @@ public sealed record SubscriptionView(Guid Id, string Url, string? SourceKind, G
             SubscriptionStart.Date => $"date {s.StartDate:yyyy-MM-dd}",
             SubscriptionStart.Last => $"last {s.StartCount}",
             _ => SubscriptionStart.Now,
-        }, s.Paused, s.LastCheckAt, s.NextCheckAt, s.ItemsFound, s.ItemsImported, s.ItemsSkipped, s.LastError, s.ConsecutiveFailures,
+        }, MediaServerSetting.Name(s.MediaServerFiles), s.Paused, s.LastCheckAt, s.NextCheckAt, s.ItemsFound, s.ItemsImported, s.ItemsSkipped, s.LastError, s.ConsecutiveFailures,
         RemoteText.Of(s.Name));
 }
 
@@ -57,11 +57,14 @@ public sealed class SubscriptionTools(SubscriptionService subscriptions, ClaimsP
         [Description("Skip live streams and upcoming premieres.")] bool skip_live = false,
         [Description("Skip shorts (a /shorts/ link or a minute or less).")] bool skip_shorts = false,
         [Description("A name for it; leave out to use the feed's or channel's title.")] string? name = null,
+        [Description("'on' writes .nfo files and posters beside its imported videos for Jellyfin, Plex and Kodi, 'off' never does; "
+            + "'default' (or left out) follows Hub's setting.")] string? media_server_files = null,
         CancellationToken cancellationToken = default)
     {
         var created = await subscriptions.CreateAsync(Caller, Doors.Mcp, new SubscriptionInput
         {
             Url = url, Name = name, Library = library, Format = format, IntervalMinutes = interval_minutes, Mode = mode, MaxPerCheck = max_per_check,
+            MediaServerFiles = media_server_files,
             Start = new StartInput(start, start_date, start_count),
             Filters = new SubscriptionFilters
             {

@@ -16,29 +16,31 @@ public sealed record StartDto(string From, DateTimeOffset? Date, int? Count);
 /// <summary>Retention: keep the newest keepLast entries, or those of the last keepDays days; only entries this subscription imported.</summary>
 public sealed record RetentionDto(int? KeepLast, int? KeepDays);
 
-/// <summary>A subscription on the wire, with how its checks went.</summary>
+/// <summary>A subscription on the wire, with how its checks went. mediaServerFiles: default (Hub's setting), on or off.</summary>
 public sealed record SubscriptionDto(Guid Id, string Name, string Url, string? SourceKind, Guid? LibraryId, string? Format, string Mode, int IntervalMinutes,
-    int MaxPerCheck, StartDto Start, SubscriptionFilters Filters, RetentionDto Retention, bool Paused, string? CreatedBy, DateTimeOffset CreatedAt,
+    int MaxPerCheck, StartDto Start, SubscriptionFilters Filters, RetentionDto Retention, string MediaServerFiles, bool Paused, string? CreatedBy, DateTimeOffset CreatedAt,
     DateTimeOffset? LastCheckAt, DateTimeOffset NextCheckAt, int Checks, int ItemsFound, int ItemsImported, int ItemsSkipped, string? LastError,
     int ConsecutiveFailures)
 {
     public static SubscriptionDto From(Subscription s) => new(s.Id, s.Name, s.Url, s.SourceKind, s.LibraryId, s.Format, s.Mode, s.IntervalMinutes,
-        s.MaxPerCheck, new StartDto(s.StartFrom, s.StartDate, s.StartCount), s.Filters, new RetentionDto(s.KeepLast, s.KeepDays), s.Paused, s.CreatedBy,
+        s.MaxPerCheck, new StartDto(s.StartFrom, s.StartDate, s.StartCount), s.Filters, new RetentionDto(s.KeepLast, s.KeepDays),
+        MediaServerSetting.Name(s.MediaServerFiles), s.Paused, s.CreatedBy,
         s.CreatedAt, s.LastCheckAt, s.NextCheckAt, s.Checks, s.ItemsFound, s.ItemsImported, s.ItemsSkipped, s.LastError, s.ConsecutiveFailures);
 }
 
 /// <summary>
 /// A new subscription, or (PATCH) the fields to change; fields left out stay. <c>paused: true|false</c> pauses and resumes.
 /// url and start are set when subscribing only. library: id, slug or name ("" for the rules to decide per item).
+/// mediaServerFiles: default (Hub's Hub:MediaServer:WriteNfo), on or off: .nfo and poster beside its imported videos.
 /// </summary>
 public sealed record SubscriptionBody(string? Url = null, string? Name = null, string? Library = null, string? Format = null, int? IntervalMinutes = null,
     StartInput? Start = null, string? Mode = null, int? MaxPerCheck = null, SubscriptionFilters? Filters = null, RetentionInput? Retention = null,
-    bool? Paused = null)
+    string? MediaServerFiles = null, bool? Paused = null)
 {
     public SubscriptionInput ToInput() => new()
     {
         Url = Url, Name = Name, Library = Library, Format = Format, IntervalMinutes = IntervalMinutes, Start = Start, Mode = Mode,
-        MaxPerCheck = MaxPerCheck, Filters = Filters, Retention = Retention, Paused = Paused,
+        MaxPerCheck = MaxPerCheck, Filters = Filters, Retention = Retention, MediaServerFiles = MediaServerFiles, Paused = Paused,
     };
 }
 
@@ -55,7 +57,8 @@ public static class SubscriptionsApi
         g.MapPost("/", Create).WithName("CreateSubscription")
             .WithSummary("Follow a URL (a channel or playlist yt-dlp expands, or an RSS/Atom feed): library, format, intervalMinutes (default 60), "
                 + "start {from: now|date|last, date, count} (default now: remember what exists, import only what comes later), mode auto|review, "
-                + "maxPerCheck (default 10), filters {include, exclude, minDurationSeconds, maxDurationSeconds, skipLive, skipShorts}, retention {keepLast, keepDays}.")
+                + "maxPerCheck (default 10), filters {include, exclude, minDurationSeconds, maxDurationSeconds, skipLive, skipShorts}, retention {keepLast, keepDays}, "
+                + "mediaServerFiles default|on|off (.nfo and poster beside its imported videos for Jellyfin, Plex and Kodi; default follows Hub's setting).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         g.MapGet("/{id:guid}", Get).WithName("GetSubscription").WithSummary("One subscription.").ProducesProblem(StatusCodes.Status404NotFound);
         g.MapPatch("/{id:guid}", Update).WithName("UpdateSubscription")

@@ -11,14 +11,13 @@ namespace Hub.Domain.Tests.Media;
 
 public sealed class NfoPipelineFixture : PipelineFixture
 {
-    protected override IDictionary<string, string?> Settings
+    protected override IDictionary<string, string?> Settings => WithNfo(base.Settings);
+
+    /// <summary>A fixture's settings with Hub's global <c>Hub:MediaServer:WriteNfo</c> on.</summary>
+    public static IDictionary<string, string?> WithNfo(IDictionary<string, string?> settings)
     {
-        get
-        {
-            var settings = base.Settings;
-            settings["Hub:MediaServer:WriteNfo"] = "true";
-            return settings;
-        }
+        settings["Hub:MediaServer:WriteNfo"] = "true";
+        return settings;
     }
 }
 

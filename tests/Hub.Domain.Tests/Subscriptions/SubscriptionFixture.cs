@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Hub.Domain.Tests.Subscriptions;
 
 /// <summary>The pipeline (workers on) with helpers to serve feeds on the loopback site and to subscribe and check.</summary>
-public sealed class SubscriptionFixture : PipelineFixture
+public class SubscriptionFixture : PipelineFixture
 {
     public static readonly Requester Alice = new("token:alice", "alice", IsAdmin: false);
     public static readonly Requester Bob = new("token:bob", "bob", IsAdmin: false);
@@ -39,10 +39,11 @@ public sealed class SubscriptionFixture : PipelineFixture
     }
 
     public Task<Subscription> SubscribeAsync(string path, StartInput? start = null, int? cap = null, SubscriptionFilters? filters = null, Requester? who = null,
-        RetentionInput? retention = null) =>
+        RetentionInput? retention = null, string? mediaServerFiles = null) =>
         Get<SubscriptionService>().CreateAsync(who ?? Alice, Doors.Api, new SubscriptionInput
         {
             Url = Site.Url(path).AbsoluteUri, Start = start, MaxPerCheck = cap, Filters = filters, Retention = retention,
+            MediaServerFiles = mediaServerFiles,
         }, CancellationToken.None);
 
     public Task<CheckOutcome> CheckAsync(Subscription sub) => Get<SubscriptionChecker>().CheckAsync(sub.Id, null, CancellationToken.None);
@@ -61,4 +62,10 @@ public sealed class SubscriptionFixture : PipelineFixture
             .ToListAsync();
         return await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id)).OrderBy(j => j.CreatedAt).ToListAsync();
     }
+}
+
+/// <summary>The subscription pipeline with Hub's global <c>Hub:MediaServer:WriteNfo</c> on.</summary>
+public sealed class NfoSubscriptionFixture : SubscriptionFixture
+{
+    protected override IDictionary<string, string?> Settings => Media.NfoPipelineFixture.WithNfo(base.Settings);
 }

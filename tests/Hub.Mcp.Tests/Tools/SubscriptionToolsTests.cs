@@ -27,4 +27,18 @@ public sealed class SubscriptionToolsTests(McpFixture hub) : IClassFixture<McpFi
         Assert.True((await alice.Client.OkAsync("unsubscribe", new { subscription_id = id })).GetProperty("deleted").GetBoolean());
         Assert.Empty((await alice.Client.OkAsync("list_subscriptions")).GetProperty("items").EnumerateArray());
     }
+
+    [Fact]
+    public async Task Subscribe_MediaServerFiles_IsListed_AndABadValueNamesTheArgument()
+    {
+        await using var carol = await hub.ConnectAsync(McpFixture.User("mcp-carol"));
+        Assert.Equal("default", (await carol.Client.OkAsync("subscribe", new { url = "http://127.0.0.1:9/nfo-default.xml" })).GetProperty("media_server_files").GetString());
+        var sub = await carol.Client.OkAsync("subscribe", new { url = "http://127.0.0.1:9/nfo-on.xml", media_server_files = "on" });
+        Assert.Equal("on", sub.GetProperty("media_server_files").GetString());
+        var listed = (await carol.Client.OkAsync("list_subscriptions")).GetProperty("items").EnumerateArray()
+            .Single(s => s.GetProperty("id").GetString() == sub.GetProperty("id").GetString());
+        Assert.Equal("on", listed.GetProperty("media_server_files").GetString());
+        Assert.Contains("mediaServerFiles", await carol.Client.ErrorAsync("subscribe", new { url = "http://127.0.0.1:9/nfo-bad.xml", media_server_files = "maybe" }),
+            StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -57,6 +57,7 @@ public sealed class SubscriptionsApiTests(LanAppFactory app) : IClassFixture<Lan
     [InlineData("""{"url":"http://127.0.0.1:9/d.xml","library":"no such library"}""", "library")]
     [InlineData("""{"url":"ftp://127.0.0.1/e.xml"}""", "url")]
     [InlineData("""{}""", "url")]
+    [InlineData("""{"url":"http://127.0.0.1:9/f.xml","mediaServerFiles":"sometimes"}""", "mediaServerFiles")]
     public async Task InvalidSubscription_IsAValidationProblem(string json, string field)
     {
         var user = await app.CreateClientAsync("user");
@@ -64,6 +65,32 @@ public sealed class SubscriptionsApiTests(LanAppFactory app) : IClassFixture<Lan
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task MediaServerFiles_DefaultsToHubsSetting_IsSetOnCreate_ChangedAndResetByPatch()
+    {
+        var user = await app.CreateClientAsync("user");
+        var plain = await (await user.PostAsJsonAsync("/api/v1/subscriptions", new { url = "http://127.0.0.1:9/nfo-a.xml" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("default", plain.GetProperty("mediaServerFiles").GetString());
+
+        var response = await user.PostAsJsonAsync("/api/v1/subscriptions", new { url = "http://127.0.0.1:9/nfo-b.xml", mediaServerFiles = "on" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        Assert.Equal("on", (await user.GetFromJsonAsync<JsonElement>($"/api/v1/subscriptions/{id}")).GetProperty("mediaServerFiles").GetString());
+
+        var off = await (await user.PatchAsJsonAsync($"/api/v1/subscriptions/{id}", new { mediaServerFiles = "OFF" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("off", off.GetProperty("mediaServerFiles").GetString());
+        var paused = await (await user.PatchAsJsonAsync($"/api/v1/subscriptions/{id}", new { paused = true })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("off", paused.GetProperty("mediaServerFiles").GetString()); // left out: unchanged
+
+        var bad = await user.PatchAsJsonAsync($"/api/v1/subscriptions/{id}", new { mediaServerFiles = "maybe" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("mediaServerFiles", out _));
+        Assert.Equal("off", (await user.GetFromJsonAsync<JsonElement>($"/api/v1/subscriptions/{id}")).GetProperty("mediaServerFiles").GetString());
+
+        var reset = await (await user.PatchAsJsonAsync($"/api/v1/subscriptions/{id}", new { mediaServerFiles = "default" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("default", reset.GetProperty("mediaServerFiles").GetString());
     }
 
     [Fact]
