@@ -36,6 +36,7 @@ public sealed class SubscriptionPagesTests(AdminFixture hub)
         await page.GetByLabel("Name").FillAsync("Admin radio");
         await page.GetByLabel("The newest few items").CheckAsync();
         await page.GetByLabel("How many").FillAsync("1");
+        await page.Locator("#sub-media-server").SelectOptionAsync("on");
         await page.GetByRole(AriaRole.Button, new() { Name = "Follow" }).ClickAsync();
         var card = page.Locator("#subscription-list article", new() { HasText = "Admin radio" });
         await Assertions.Expect(card).ToHaveCountAsync(1);
@@ -49,6 +50,12 @@ public sealed class SubscriptionPagesTests(AdminFixture hub)
         card = page.Locator("#subscription-list article", new() { HasText = "Admin radio" });
         await Assertions.Expect(card.Locator("dd").Nth(3)).ToHaveTextAsync("1"); // Imported
         Assert.True(await AdminPages.FitsWidthAsync(page), "the Subscriptions page scrolls sideways at 390 px with a subscription listed");
+        // Its .nfo/poster choice, made in the form, shows on its card and goes back to Hub's setting from there.
+        Assert.Equal("on", sub.GetProperty("mediaServerFiles").GetString());
+        var mediaServer = card.GetByLabel("Media-server files");
+        await Assertions.Expect(mediaServer).ToHaveValueAsync("on");
+        await mediaServer.SelectOptionAsync("default");
+        Assert.Equal("default", (await WaitAsync("Admin radio", s => s.GetProperty("mediaServerFiles").GetString() == "default")).GetProperty("mediaServerFiles").GetString());
         await AssertNoSeriousAxeFindingsAsync(page);
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();

@@ -6,6 +6,10 @@ import { el, api, post, act, state, timeEl, empty, errorBox, pageHeader, library
 const FORMATS = [['', 'Library default'], ['video_best', 'Best video'], ['video_1080', 'Video up to 1080p'], ['video_720', 'Video up to 720p'],
   ['audio_best', 'Best audio'], ['audio_mp3', 'Audio as MP3']];
 
+// Jellyfin/Plex/Kodi .nfo and poster beside each file: Hub's setting (Hub:MediaServer:WriteNfo) or this subscription's.
+const MEDIA_SERVER = [['default', "As Hub is set"], ['on', 'Write .nfo and poster'], ['off', 'Do not write them']];
+const mediaServerSelect = (id, value) => el('select', { id }, ...MEDIA_SERVER.map(([v, t]) => el('option', { value: v, selected: v === value }, t)));
+
 const field = (label, input, cls = 'field') => el('div', { class: cls }, el('label', { for: input.id }, label), input);
 
 export async function render(main) {
@@ -32,6 +36,7 @@ function form(reload) {
   const format = el('select', { id: 'sub-format' }, ...FORMATS.map(([v, t]) => el('option', { value: v }, t)));
   const mode = el('select', { id: 'sub-mode' }, el('option', { value: 'auto' }, 'Download at once'), el('option', { value: 'review' }, 'Send to the inbox first'));
   const interval = el('input', { id: 'sub-interval', type: 'number', min: '5', step: '1', value: '60', inputmode: 'numeric' });
+  const mediaServer = mediaServerSelect('sub-media-server', 'default');
   const max = el('input', { id: 'sub-max', type: 'number', min: '1', max: '500', step: '1', value: '10', inputmode: 'numeric' });
   const date = el('input', { id: 'sub-start-date', type: 'date' });
   const count = el('input', { id: 'sub-start-count', type: 'number', min: '1', max: '500', step: '1', value: '5', inputmode: 'numeric' });
@@ -55,6 +60,7 @@ function form(reload) {
     const created = await act(e.submitter, () => post('/subscriptions', {
       url: url.value, name: name.value || null, library: library.value || null, format: format.value || null, mode: mode.value,
       intervalMinutes: Number(interval.value), maxPerCheck: Number(max.value), start,
+      mediaServerFiles: mediaServer.value,
     }), 'Following');
     if (!created) return;
     status.textContent = `Following ${created.name}. The first check runs now.`;
@@ -63,7 +69,7 @@ function form(reload) {
   } },
   el('div', { class: 'row-form' }, field('Link', url, 'field grow'), field('Name', name)),
   el('div', { class: 'row-form' }, field('Library', library), field('Format', format), field('New items', mode)),
-  el('div', { class: 'row-form' }, field('Check every (minutes)', interval), field('At most per check', max)),
+  el('div', { class: 'row-form' }, field('Check every (minutes)', interval), field('At most per check', max), field('Media-server files', mediaServer)),
   starts, el('button', { type: 'submit' }, 'Follow'), status);
 }
 
@@ -84,6 +90,12 @@ function row(s, reload) {
     el('p', { class: 'muted break' }, s.url),
     el('dl', { class: 'facts' }, ...facts.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, v)))),
     s.lastError ? el('p', { class: 'job-error', role: 'note' }, `Last error${failing ? ` (${s.consecutiveFailures} in a row)` : ''}: `, s.lastError) : '',
+    el('div', { class: 'row-form' }, field('Media-server files', (() => {
+      const select = mediaServerSelect(`sub-media-server-${s.id}`, s.mediaServerFiles);
+      select.onchange = () => act(select, () => api(`/subscriptions/${s.id}`, { method: 'PATCH', body: JSON.stringify({ mediaServerFiles: select.value }) }),
+        'Saved: media-server files');
+      return select;
+    })())),
     el('div', { class: 'job-actions' },
       el('button', { type: 'button', class: 'secondary', onclick: (e) => act(e.currentTarget,
         () => api(`/subscriptions/${s.id}`, { method: 'PATCH', body: JSON.stringify({ paused: !s.paused }) }), s.paused ? 'Resumed' : 'Paused').then(reload) },
