@@ -24,6 +24,19 @@ ensure_packages() {
   fi
 }
 
+# The npm peers the tests talk to (telegram-test-api, the MCP Inspector), installed once before the test assemblies
+# start in parallel: each would otherwise run npm ci itself, and npm ci deletes node_modules first.
+ensure_npm_peers() {
+  command -v npm >/dev/null || ensure_packages nodejs npm
+  for dir in tests/e2e/*/; do
+    [ -f "$dir/package-lock.json" ] || continue
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      echo "hub.sh: npm ci in $dir" >&2
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
+  done
+}
+
 ensure_dotnet() {
   command -v dotnet >/dev/null || { echo "hub.sh: the .NET 10 SDK is required (https://dot.net)" >&2; exit 1; }
 }
@@ -40,6 +53,7 @@ case "$cmd" in
   test)
     ensure_dotnet
     ensure_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    ensure_npm_peers
     dotnet build Hub.sln -c Release -nologo -v quiet -clp:ErrorsOnly
     log=$(mktemp)
     set +e

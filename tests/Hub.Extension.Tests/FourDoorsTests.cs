@@ -24,13 +24,7 @@ public sealed class FourDoorsFixture : BrowserFixture
 
     protected override async Task<IDictionary<string, string?>> ExtraEnvironmentAsync()
     {
-        var dir = Path.Combine(RepoRoot(), "tests", "e2e", "telegram");
-        if (!Directory.Exists(Path.Combine(dir, "node_modules", "telegram-test-api")))
-        {
-            var ci = await TestPostgres.Runner.RunAsync(new Hub.Domain.Processes.ProcessSpec("npm", ["ci", "--no-audit", "--no-fund"])
-                { WorkingDirectory = dir, Timeout = TimeSpan.FromMinutes(5) }, CancellationToken.None);
-            Assert.True(ci.Succeeded, "npm ci failed: " + ci.Stderr);
-        }
+        var dir = await NpmFolder.EnsureAsync("telegram", "telegram-test-api");
         var port = HubProcess.FreePort();
         _node = Process.Start(new ProcessStartInfo("node", ["server.js", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
@@ -88,13 +82,6 @@ public sealed class FourDoorsFixture : BrowserFixture
     public static string TextOf(JsonElement item) =>
         System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(
             item.GetProperty("message").TryGetProperty("text", out var t) ? t.GetString() ?? "" : "", "<[^>]+>", ""));
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Hub.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Hub.sln not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>

@@ -32,13 +32,7 @@ public sealed class EmulatorFixture : BotFixture
 
     public override async Task InitializeAsync()
     {
-        var dir = Path.Combine(RepoRoot(), "tests", "e2e", "telegram");
-        if (!Directory.Exists(Path.Combine(dir, "node_modules", "telegram-test-api")))
-        {
-            var ci = await TestPostgres.Runner.RunAsync(new Hub.Domain.Processes.ProcessSpec("npm", ["ci", "--no-audit", "--no-fund"])
-                { WorkingDirectory = dir, Timeout = TimeSpan.FromMinutes(5) }, CancellationToken.None);
-            Assert.True(ci.Succeeded, "npm ci failed: " + ci.Stderr);
-        }
+        var dir = await NpmFolder.EnsureAsync("telegram", "telegram-test-api");
         var port = FreePort();
         _node = Process.Start(new ProcessStartInfo("node", ["server.js", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
@@ -112,16 +106,6 @@ public sealed class EmulatorFixture : BotFixture
         var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
         l.Stop();
         return port;
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Hub.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("Hub.sln not found above " + AppContext.BaseDirectory);
     }
 }
 

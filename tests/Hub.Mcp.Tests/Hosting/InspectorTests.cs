@@ -143,28 +143,6 @@ public sealed class InspectorTests(ServeFixture hub) : IClassFixture<ServeFixtur
         return (p.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>tests/e2e/mcp, with `npm ci` run once when node_modules is missing.</summary>
-    private static async Task<string> InstallAsync()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Hub.sln")))
-        {
-            dir = dir.Parent;
-        }
-        var folder = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Hub.sln not found above the test folder."), "tests", "e2e", "mcp");
-        if (!Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "inspector"))
-            || !Directory.Exists(Path.Combine(folder, "node_modules", "mcp-remote")))
-        {
-            var psi = new ProcessStartInfo("npm") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add("ci");
-            psi.ArgumentList.Add("--no-audit");
-            psi.ArgumentList.Add("--no-fund");
-            using var p = Process.Start(psi)!;
-            var err = p.StandardError.ReadToEndAsync();
-            await p.StandardOutput.ReadToEndAsync();
-            await p.WaitForExitAsync();
-            Assert.True(p.ExitCode == 0, "npm ci failed: " + await err);
-        }
-        return folder;
-    }
+    /// <summary>tests/e2e/mcp, installed.</summary>
+    private static Task<string> InstallAsync() => NpmFolder.EnsureAsync("mcp", "@modelcontextprotocol/inspector", "mcp-remote");
 }
