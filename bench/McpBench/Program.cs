@@ -93,6 +93,9 @@ await using (var setup = await HttpClientAsync(baseUri))
         {
             var reference = await WrkAsync(new Uri(servers[build + "stateless"], "/api/v1/me"), conns, null, null);
             PrintWrk($"{build}reference: GET /api/v1/me (bearer)", conns, reference, reference);
+            // Not a target: the same entry read over REST, to tell MCP's own cost from the database read's.
+            var rest = await WrkAsync(new Uri(servers[build + "stateless"], $"/api/v1/entries/{entryId}"), conns, null, null);
+            PrintWrk($"{build}(same read) GET /api/v1/entries/{{id}}", conns, rest, reference);
             foreach (var (mode, session) in new[] { ("stateless", (string?)null), ("stateful", sessions[build]) })
             {
                 foreach (var (what, body) in new[] { ("tools/list", ListBody), ("tools/call get_entry", getEntryBody) })
