@@ -64,19 +64,10 @@ await using (var setup = await HttpClientAsync(baseUri))
     if (Environment.GetEnvironmentVariable("BENCH_TRACE") is { Length: > 0 } traceDir)
     {
         // A CPU profile of the stateless server under get_entry at 20 connections (dotnet-trace, 15 s), then stop.
-        Directory.CreateDirectory(traceDir);
-        var stateless = processes[0];
         await WrkAsync(new Uri(baseUri, "/mcp"), 20, getEntryBody, null);
         var file = Path.Combine(traceDir, $"mcp-get-entry-{DateTime.UtcNow:HHmmss}.nettrace");
-        var trace = Process.Start(new ProcessStartInfo(Environment.GetEnvironmentVariable("BENCH_DOTNET_TRACE") ?? "dotnet-trace",
-            ["collect", "-p", stateless.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--profile", "dotnet-common,dotnet-sampled-thread-time",
-             "--duration", "00:00:00:15", "-o", file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var load = Wrk.RunAsync(new Uri(baseUri, "/mcp"), 20, 20, 0, 0, token, getEntryBody, McpHeaders(null));
-        var traceOutput = await trace.StandardOutput.ReadToEndAsync() + await trace.StandardError.ReadToEndAsync();
-        await trace.WaitForExitAsync();
-        var traced = await load;
-        if (!File.Exists(file)) Console.WriteLine($"dotnet-trace wrote no trace (exit {trace.ExitCode}):\n{traceOutput}");
-        Console.WriteLine($"trace: {file} (get_entry stateless, 20 conns: p50 {traced.P50Ms:0.00} ms, p95 {traced.P95Ms:0.00} ms, {traced.Requests / traced.Seconds:0} req/s)");
+        var traced = await DotnetTrace.CollectAsync(processes[0].Pid, 15, file, () => Wrk.RunAsync(new Uri(baseUri, "/mcp"), 20, 17, 0, 0, token, getEntryBody, McpHeaders(null)));
+        Console.WriteLine($"traced: get_entry stateless, 20 conns: p50 {traced.P50Ms:0.00} ms, p95 {traced.P95Ms:0.00} ms, {traced.Requests / traced.Seconds:0} req/s");
         foreach (var p in processes) await p.DisposeAsync();
         return 0;
     }
