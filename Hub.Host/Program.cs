@@ -111,6 +111,7 @@ public partial class Program
     {
         var (services, configuration) = (builder.Services, builder.Configuration);
         services.AddHubDomain(configuration);
+        services.AddHostedService<Hub.Host.Hosting.StartupGarbage>();
         if (RunsWorkers(role, configuration))
         {
             services.AddHubWorkers();
