@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Web.Tests.Auth;
 
@@ -57,5 +58,13 @@ public sealed class AuthTests(HubAppFactory app) : IClassFixture<HubAppFactory>
         await admin.DeleteAsync($"/api/v1/tokens/{created.GetProperty("token").GetProperty("id").GetString()}");
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
+    public void DataProtectionsKeyRing_IsNotLoadedAtStartUp_HubProtectsNothingWithIt()
+    {
+        var hosted = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Select(h => h.GetType().FullName).ToList();
+        Assert.Contains(hosted, n => n!.StartsWith("Hub.", StringComparison.Ordinal)); // the list is the real one
+        Assert.DoesNotContain("Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService", hosted);
     }
 }
