@@ -76,11 +76,25 @@ public sealed class DownloadHandler(
             await archives.ExpandAsync(context, downloaded, archiveFormat, cancellationToken).ConfigureAwait(false);
             return;
         }
-        await context.TransitionAsync(JobStates.Processing, "downloaded; reading media metadata",
-            new { bytes = downloaded.SizeBytes, file = Path.GetFileName(downloaded.FilePath) }, cancellationToken).ConfigureAwait(false);
+        // ffprobe starts while the state change is written (its start-up alone is ~0.1 s of loading libraries): the
+        // file is complete and nothing below the transition changes it. Should the transition fail, ffprobe is stopped.
+        using var probeCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var probing = ffprobe.ProbeAsync(downloaded.FilePath, probeCancel.Token);
+        try
+        {
+            await context.TransitionAsync(JobStates.Processing, "downloaded; reading media metadata",
+                new { bytes = downloaded.SizeBytes, file = Path.GetFileName(downloaded.FilePath) }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await probeCancel.CancelAsync().ConfigureAwait(false);
+            await probing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                .ConfigureAwait(false); // observed and gone before the job's failure is handled; the transition's error is the one that counts
+            throw;
+        }
         context.Report(new JobProgress(96, downloaded.SizeBytes, downloaded.SizeBytes, null, 0));
 
-        var media = await ffprobe.ProbeAsync(downloaded.FilePath, cancellationToken).ConfigureAwait(false);
+        var media = await probing.ConfigureAwait(false);
         if (media.MediaKind == "other")
         {
             throw ImportFailedException.Permanent("not-media", $"'{downloaded.FileName}' has no audio or video Hub can play.");

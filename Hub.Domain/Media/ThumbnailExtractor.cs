@@ -49,7 +49,9 @@ public sealed class ThumbnailExtractor(ProcessRunner runner, IOptions<HubOptions
         ProcessResult result;
         try
         {
-            result = await runner.RunAsync(new ProcessSpec(options.Value.Tools.FFmpeg, args) { Timeout = Timeout }, cancellationToken).ConfigureAwait(false);
+            // Below normal priority: a thumbnail is made after its entry is visible; a burst of imports goes first.
+            result = await runner.RunAsync(new ProcessSpec(options.Value.Tools.FFmpeg, args) { Timeout = Timeout, Background = true }, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (ProcessTimeoutException ex)
         {

@@ -50,6 +50,10 @@ public sealed class ProcessRunner(ILogger<ProcessRunner> logger)
         {
             throw new ToolNotFoundException(spec.FileName, ex);
         }
+        if (spec.Background)
+        {
+            LowerPriority(process);
+        }
         process.StandardInput.Close();
         logger.LogDebug("Started {Tool} (pid {Pid})", Path.GetFileName(spec.FileName), process.Id);
 
@@ -100,6 +104,21 @@ public sealed class ProcessRunner(ILogger<ProcessRunner> logger)
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
             onLine(line);
+        }
+    }
+
+    private void LowerPriority(Process process)
+    {
+        try
+        {
+            // setpriority(2) on Linux: BelowNormal is nice 10 (Idle, nice 19, could starve it past its timeout on a
+            // machine that stays busy). A child's own threads and children inherit it.
+            process.PriorityClass = ProcessPriorityClass.BelowNormal;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Exited already, or not allowed here: it runs at normal priority, which is only slower for others.
+            logger.LogDebug("Could not lower the priority of pid {Pid}: {Error}", process.Id, ex.Message);
         }
     }
 

@@ -11,6 +11,11 @@ public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argument
     public Action<string>? OnStderrLine { get; init; }
     /// <summary>Upper bound on the captured text of each stream, so a chatty tool cannot eat memory.</summary>
     public int MaxCapturedChars { get; init; } = 4 * 1024 * 1024;
+    /// <summary>
+    /// Work nobody waits for (thumbnails): the tool runs below normal priority (nice 10), so while imports, streaming
+    /// or the database want the CPU it takes only what they leave, and when the machine is idle it runs at full speed.
+    /// </summary>
+    public bool Background { get; init; }
 }
 
 public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)

@@ -98,19 +98,35 @@ try
     if (parallel > 0)
     {
         var files = Enumerable.Range(runs, parallel).Select(i => nginx.Url($"run{i}.mkv")).ToList();
-        var curlCpuBefore = ChildCpu();
-        var curlAll = Stopwatch.StartNew();
-        await Task.WhenAll(files.Select((u, i) => CurlAsync(u, Path.Combine(root, "data", $"curl{i}.out"))));
-        var curlTime = curlAll.Elapsed.TotalSeconds;
-        var curlCpu = ChildCpu() - curlCpuBefore;
+        // The curls' files stay until both sides ran, as the imported files do: page cache that one side frees is not
+        // handed to the other (on this VM writing into freshly freed memory costs a fraction of writing into other memory).
+        var curlOut = Enumerable.Range(0, parallel).Select(i => Path.Combine(root, "data", $"curl{i}.out")).ToList();
+        var keepCurl = Environment.GetEnvironmentVariable("BENCH_KEEP_CURL") != "0";
+        var hubFirst = Environment.GetEnvironmentVariable("BENCH_HUB_FIRST") == "1";
+        async Task<(double Time, double Cpu)> CurlsAsync()
+        {
+            var curlCpuBefore = ChildCpu();
+            var curlAll = Stopwatch.StartNew();
+            await Task.WhenAll(files.Select((u, i) => CurlAsync(u, curlOut[i], keep: keepCurl)));
+            return (curlAll.Elapsed.TotalSeconds, ChildCpu() - curlCpuBefore);
+        }
+        var (curlTime, curlCpu) = hubFirst ? (0.0, 0.0) : await CurlsAsync();
         using var sub = updates.Subscribe();
+        var (busyBefore, allBefore) = MachineCpu();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var childBefore = ChildCpu();
         var hubAll = Stopwatch.StartNew();
+        // Requested together, as the curls are started together (one after another, the 20 requests alone took 0.3–1 s
+        // on the busy machine while the first imports already ran). BENCH_SEQUENTIAL_REQUESTS=1: the old way.
+        var requests = files.Select(u => new ImportRequest { Url = u.AbsoluteUri, Door = Doors.Cli }).ToList();
         var jobs = new HashSet<Guid>();
-        foreach (var u in files)
+        if (Environment.GetEnvironmentVariable("BENCH_SEQUENTIAL_REQUESTS") == "1")
         {
-            jobs.Add((await imports.ImportAsync(new ImportRequest { Url = u.AbsoluteUri, Door = Doors.Cli }, CancellationToken.None)).Id);
+            foreach (var r in requests) jobs.Add((await imports.ImportAsync(r, CancellationToken.None)).Id);
+        }
+        else
+        {
+            jobs.UnionWith((await Task.WhenAll(requests.Select(r => imports.ImportAsync(r, CancellationToken.None)))).Select(j => j.Id));
         }
         var allJobs = jobs.ToList();
         await foreach (var u in sub.ReadAllAsync(CancellationToken.None))
@@ -124,12 +140,23 @@ try
         var hubTime = hubAll.Elapsed.TotalSeconds;
         var cpuAll = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var childCpu = ChildCpu() - childBefore;
+        var (busyAfter, allAfter) = MachineCpu();
+        if (hubFirst) (curlTime, curlCpu) = await CurlsAsync();
+        curlOut.ForEach(File.Delete);
         // Where the wall time went: per state, the time the jobs spent in it (summed over jobs, and the mean).
         var inState = new Dictionary<string, List<double>>();
         var queue = sp.GetRequiredService<JobQueue>();
+        var timeline = Environment.GetEnvironmentVariable("BENCH_TIMELINE") == "1";
+        DateTimeOffset? first = null;
         foreach (var id in allJobs)
         {
             var ev = await queue.EventsAsync(id, CancellationToken.None);
+            first ??= ev[0].At;
+            if (timeline)
+            {
+                // Each job's state changes, in seconds from the first job's creation: where the slots and the waits are.
+                Console.WriteLine($"  job {allJobs.IndexOf(id),2}: " + string.Join(" ", ev.Select(e => $"{e.ToState}@{(e.At - first.Value).TotalSeconds:0.00}")));
+            }
             for (var k = 0; k + 1 < ev.Count; k++)
             {
                 var st = ev[k].ToState ?? "?";
@@ -140,7 +167,8 @@ try
         Console.WriteLine("time in each state over the " + parallel + " jobs (mean / max ms): " + string.Join(", ",
             inState.Select(kv => $"{kv.Key} {kv.Value.Average():0}/{kv.Value.Max():0}")));
         Console.WriteLine($"CPU per import: Hub {cpuAll.TotalMilliseconds / parallel:0} ms in process + {childCpu * 1000 / parallel:0} ms in its children (ffprobe)"
-            + $"   curl {curlCpu * 1000 / parallel:0} ms   (load average {File.ReadAllText("/proc/loadavg")[..14]})");
+            + $"   curl {curlCpu * 1000 / parallel:0} ms   (load average {File.ReadAllText("/proc/loadavg")[..14]}; machine CPU busy"
+            + $" {(busyAfter - busyBefore) * 100.0 / Math.Max(1, allAfter - allBefore):0}% during Hub's run)");
         Console.WriteLine($"{parallel} at once: curl {curlTime:F2} s   Hub request→all entries {hubTime:F2} s   ratio {hubTime / curlTime:F2}" +
             $"   target ≤ 1.5× curl + 1 s = {curlTime * 1.5 + 1:F2} s");
     }
@@ -152,14 +180,14 @@ finally
     await pg.StopAsync(CancellationToken.None);
 }
 
-static async Task<double> CurlAsync(Uri url, string output)
+static async Task<double> CurlAsync(Uri url, string output, bool keep = false)
 {
     var psi = new ProcessStartInfo("curl") { RedirectStandardOutput = true, UseShellExecute = false };
     foreach (var a in new[] { "-s", "-o", output, "-w", "%{time_total}", url.AbsoluteUri }) psi.ArgumentList.Add(a);
     using var p = Process.Start(psi)!;
     var text = await p.StandardOutput.ReadToEndAsync();
     await p.WaitForExitAsync();
-    File.Delete(output);
+    if (!keep) File.Delete(output);
     return double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 }
 
@@ -170,4 +198,12 @@ static double ChildCpu()
     var stat = File.ReadAllText("/proc/self/stat");
     var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     return (long.Parse(fields[13]) + long.Parse(fields[14])) / 100.0; // fields 16 and 17 of the whole line
+}
+
+// The machine's busy and total CPU ticks so far (/proc/stat's first line; idle and iowait count as not busy).
+static (long Busy, long All) MachineCpu()
+{
+    var f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(long.Parse).ToArray();
+    var all = f.Sum();
+    return (all - f[3] - f[4], all);
 }

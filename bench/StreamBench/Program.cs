@@ -14,7 +14,7 @@ using StreamBench;
 // import by URL vs `curl -o` to the same disk; random 1 MiB ranges and whole-file reads at 1 and 16 connections (bearer
 // and signed link); seek latency (64 KiB ranges) p95 at 16 connections; RSS of hub serve idle and while streaming.
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 8;
-var root = "/tmp/hub-bench-stream";
+var root = Environment.GetEnvironmentVariable("BENCH_ROOT") is { Length: > 0 } own ? own : "/tmp/hub-bench-stream"; // another folder: two runs at once
 var www = Path.Combine(root, "www");
 var size = await MediaFile.EnsureAsync(Path.Combine(www, "media.mkv"), 1024);
 var rows = new List<string>();

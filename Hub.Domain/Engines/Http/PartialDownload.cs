@@ -90,7 +90,12 @@ internal sealed class HashingWriter : IAsyncDisposable
         {
             if (!resume)
             {
-                file.SetLength(0);
+                // Only a leftover needs cutting. Truncating even an empty new file makes ext4 (auto_da_alloc) push the
+                // whole file to disk when it is closed, in the closing thread: ~0.35 s of CPU and wall time for 1 GiB.
+                if (file.Length != 0)
+                {
+                    file.SetLength(0);
+                }
                 return writer;
             }
             var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);

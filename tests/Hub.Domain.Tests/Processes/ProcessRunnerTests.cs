@@ -15,6 +15,19 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task Run_Background_RunsAtNiceTenAndOthersAtNormal()
+    {
+        // The child waits for stdin's end, which comes after the runner set its priority: no race with the check.
+        var script = new[] { "-c", "cat >/dev/null; nice" };
+        var background = await _runner.RunAsync(new ProcessSpec("sh", script) { Background = true }, CancellationToken.None);
+        var normal = await _runner.RunAsync(new ProcessSpec("sh", script), CancellationToken.None);
+        var stat = File.ReadAllText("/proc/self/stat");
+        var own = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16]; // field 19: this test process's nice value
+        Assert.Equal("10", background.Stdout.Trim());
+        Assert.Equal(own, normal.Stdout.Trim());
+    }
+
+    [Fact]
     public async Task Run_Timeout_KillsWholeTree()
     {
         var marker = Path.Combine(Path.GetTempPath(), "hub-pr-" + Guid.NewGuid().ToString("N"));

@@ -113,4 +113,20 @@ public sealed class HttpDownloadEngineResumeTests : HttpEngineTestBase
         Assert.Equal(data, await File.ReadAllBytesAsync(result.FilePath));
         Assert.Equal($"bytes={data.Length}-", Assert.Single(_server.Requests).Headers["Range"]);
     }
+
+    [Fact]
+    public async Task Download_LeftoverPartWithoutSidecar_IsCutNotSpliced()
+    {
+        // A part file nothing describes (its sidecar lost) and longer than the new download: none of its bytes may stay.
+        var data = RandomBytes(700_000, 9);
+        _server.Map("stale.mp4", new RangeFile(data).HandleAsync);
+        Directory.CreateDirectory(_workDir);
+        await File.WriteAllBytesAsync(Path.Combine(_workDir, "stale.mp4.part"), RandomBytes(2 * 1024 * 1024, 10));
+
+        var result = await DownloadAsync("stale.mp4");
+
+        Assert.Equal(data, await File.ReadAllBytesAsync(result.FilePath));
+        Assert.Equal(Sha256(data), result.Sha256);
+        Assert.False(Assert.Single(_server.Requests).Headers.ContainsKey("Range"));
+    }
 }
