@@ -120,6 +120,23 @@ try
         return;
     }
 
+    if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_RANGES_AB"), out var pairs) && pairs > 0)
+    {
+        // Random 1 MiB ranges at 1 connection: nginx, bearer and signed link in turn, `pairs` times, instead of the
+        // table (is a gap between the two doors real or the order they run in?).
+        for (var i = 0; i < pairs; i++)
+        {
+            foreach (var (name, url, token) in new[] { ("nginx", nginxUrl, (string?)null), ("bearer", hubUrl, hub.Token), ("signed", signedUrl, null) })
+            {
+                var (r, cpu) = await Measured(name == "nginx" ? nginx.ProcessId : hub.ProcessId, () => Wrk.RunAsync(url, 1, seconds, name == "nginx" ? size : hubFile, 1 << 20, token));
+                Console.WriteLine($"  pass {i + 1} {name,-6} {r.MiBs,6:F0} MiB/s  server CPU {cpu:F2} s/GiB");
+            }
+        }
+        return;
+    }
+
+    // What the imports and the warm-up left resident, apart from what the streaming runs below add to it.
+    Console.WriteLine($"  RSS of hub serve after the imports and the warm-up: {Rss.Of(hub.ProcessId):F0} MiB ({Rss.Parts(hub.ProcessId)})");
     var peak = idle;
     foreach (var c in new[] { 1, 16 })
     {
