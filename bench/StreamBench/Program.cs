@@ -111,6 +111,9 @@ try
     await Wrk.RunAsync(hubUrl, 4, 2, hubFile, 1 << 20, hub.Token);
     await Wrk.RunAsync(signedUrl, 4, 2, hubFile, 1 << 20);
 
+    // What the imports and the warm-up left resident, apart from what the streaming runs below add to it.
+    Console.WriteLine($"  RSS of hub serve after the imports and the warm-up: {Rss.Of(hub.ProcessId):F0} MiB ({Rss.Parts(hub.ProcessId)})");
+
     if (Environment.GetEnvironmentVariable("BENCH_TRACE") is { Length: > 0 } traceDir)
     {
         // A CPU profile of hub serve under random 1 MiB ranges at 1 connection (bearer), 10 s, instead of the table.
@@ -135,8 +138,6 @@ try
         return;
     }
 
-    // What the imports and the warm-up left resident, apart from what the streaming runs below add to it.
-    Console.WriteLine($"  RSS of hub serve after the imports and the warm-up: {Rss.Of(hub.ProcessId):F0} MiB ({Rss.Parts(hub.ProcessId)})");
     var peak = idle;
     foreach (var c in new[] { 1, 16 })
     {
