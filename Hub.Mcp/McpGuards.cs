@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hub.Domain;
 using Microsoft.AspNetCore.Authorization;
@@ -39,9 +40,18 @@ public static class McpGuards
         await next(context, cancellationToken).ConfigureAwait(false);
     };
 
-    /// <summary>Hub's errors and our own <see cref="McpException"/>s as tool errors the model reads (no stack trace in the log).</summary>
+    /// <summary>
+    /// Client mistakes and Hub's errors as tool errors the model reads (no stack trace in the log): arguments the tool's
+    /// input schema refuses (<see cref="ToolArguments"/>), any the SDK still fails to bind, Hub's domain errors and our
+    /// own <see cref="McpException"/>s.
+    /// </summary>
     public static McpRequestFilter<CallToolRequestParams, CallToolResult> ReportHubErrors => next => async (context, cancellationToken) =>
     {
+        var tool = context.MatchedPrimitive as McpServerTool;
+        if (tool is not null && ToolArguments.Problem(tool.ProtocolTool.InputSchema, context.Params?.Arguments) is { } problem)
+        {
+            return Error(context, new McpException(problem));
+        }
         try
         {
             return await next(context, cancellationToken).ConfigureAwait(false);
@@ -54,7 +64,31 @@ public static class McpGuards
         {
             return Error(context, ex);
         }
+        catch (Exception ex) when (ex is JsonException or ArgumentException && !ThrownByHub(ex))
+        {
+            // Binding the arguments to the method's parameters (the SDK's serializer) failed in a way the schema
+            // check above did not foresee; a tool's own ArgumentException or JsonException is a bug and stays one.
+            return Error(context, new McpException($"Invalid arguments for '{context.Params?.Name}': {ex.Message}", ex));
+        }
     };
+
+    /// <summary>Whether a frame of Hub's code (other than these filters) threw or passed on <paramref name="ex"/>.</summary>
+    private static bool ThrownByHub(Exception ex) =>
+        new System.Diagnostics.StackTrace(ex).GetFrames().Any(f => f.GetMethod()?.DeclaringType is { } type
+            && (type.Namespace ?? "").StartsWith("Hub.", StringComparison.Ordinal)
+            && !IsOrIsNestedIn(type, typeof(McpGuards)));
+
+    private static bool IsOrIsNestedIn(Type type, Type outer)
+    {
+        for (var t = type; t is not null; t = t.DeclaringType)
+        {
+            if (t == outer)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static CallToolResult Error(RequestContext<CallToolRequestParams> context, McpException ex)
     {

@@ -86,6 +86,32 @@ public sealed class CatalogTests(McpFixture hub) : IClassFixture<McpFixture>
     }
 
     [Fact]
+    public async Task MissingOrMistypedArguments_AreToolErrorsNamingTheArgumentAndWhatItTakes_NotServerErrors()
+    {
+        await using var c = await hub.ConnectAsync(McpFixture.User("typo"));
+
+        var notAnId = await c.Client.ErrorAsync("get_entry", new { entry_id = "nope" });
+        Assert.Contains("Invalid 'entry_id'", notAnId);
+        Assert.Contains("UUID", notAnId);
+        Assert.Contains("\"nope\"", notAnId);
+        var missing = await c.Client.ErrorAsync("get_entry", new { });
+        Assert.StartsWith("Missing 'entry_id': The entry id", missing);
+        Assert.Contains("Invalid 'job_id'", await c.Client.ErrorAsync("get_job", new { job_id = "xyz" }));
+        var notANumber = await c.Client.ErrorAsync("list_recent_entries", new { limit = "many" });
+        Assert.Contains("Invalid 'limit': expected a whole number, got \"many\"", notANumber);
+        Assert.Contains("Invalid 'confirm': expected true or false", await c.Client.ErrorAsync("delete_entry",
+            new { entry_id = Guid.NewGuid(), confirm = "sure" }));
+
+        foreach (var tool in new[] { "get_entry", "get_job", "list_recent_entries", "delete_entry" })
+        {
+            Assert.DoesNotContain(hub.Logs.Lines, l => l.Message.Contains(tool) && (l.Level >= LogLevel.Warning || l.Exception is not null));
+        }
+        // Well-formed arguments reach the tool: an unknown id is "not found", a number given as text is read as one.
+        Assert.Contains("Not found", await c.Client.ErrorAsync("get_entry", new { entry_id = Guid.NewGuid() }));
+        await c.Client.OkAsync("list_recent_entries", new { limit = "5" });
+    }
+
+    [Fact]
     public async Task Prompts_AreListed_AndKeepRemoteTextOut()
     {
         await using var c = await hub.ConnectAsync(McpFixture.User());
