@@ -130,15 +130,5 @@ public static class JobText
         }
     }
 
-    private static ImportOutcome? Outcome(Job job)
-    {
-        try
-        {
-            return job.Result?.Deserialize<ImportOutcome>(new JsonSerializerOptions(JsonSerializerDefaults.Web));
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static ImportOutcome? Outcome(Job job) => ImportOutcome.Of(job);
 }

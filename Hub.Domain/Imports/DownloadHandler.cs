@@ -302,9 +302,13 @@ public sealed class DownloadHandler(
         return target;
     }
 
-    private static Task CompleteDuplicateAsync(JobContext context, Entries.Entry dup, CancellationToken cancellationToken) =>
-        context.CompleteAsync(dup.Id, new ImportOutcome(dup.Id, true, $"Already in the library: {dup.Title}", dup.FilePath, null),
-            "already in library (same content)", null, cancellationToken);
+    private static async Task CompleteDuplicateAsync(JobContext context, Entries.Entry dup, CancellationToken cancellationToken)
+    {
+        // The job is named and filed like the entry it found (see ProbeHandler's duplicate).
+        await context.PatchAsync(new JobPatch(Title: dup.Title, LibraryId: dup.LibraryId), cancellationToken).ConfigureAwait(false);
+        await context.CompleteAsync(dup.Id, new ImportOutcome(dup.Id, true, $"Already in the library: {dup.Title}", dup.FilePath, null),
+            "already in library (same content)", null, cancellationToken).ConfigureAwait(false);
+    }
 
 
     /// <summary>

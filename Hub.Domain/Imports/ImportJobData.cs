@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Hub.Domain.Imports;
 
 /// <summary>What is stored in a job's <c>request</c> column for import jobs, and grows as the pipeline learns.</summary>
@@ -28,4 +30,19 @@ public sealed record ImportJobData
 public sealed record ClassificationNote(Guid? LibraryId, string? LibraryName, double Confidence, bool NeedsReview, string Reason);
 
 /// <summary>What a finished import job's <c>result</c> says.</summary>
-public sealed record ImportOutcome(Guid EntryId, bool Duplicate, string Message, string? FilePath, string? LibraryName);
+public sealed record ImportOutcome(Guid EntryId, bool Duplicate, string Message, string? FilePath, string? LibraryName)
+{
+    /// <summary>The outcome a job's result holds; null for a job that is not a finished import (or another kind's result).</summary>
+    public static ImportOutcome? Of(Jobs.Job job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        try
+        {
+            return job.Result?.Deserialize<ImportOutcome>(Jobs.JobJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

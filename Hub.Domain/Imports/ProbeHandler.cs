@@ -82,6 +82,8 @@ public sealed class ProbeHandler(ImportService imports, LibraryService libraries
         {
             return false;
         }
+        // The job is named and filed like the entry it found, not left as a bare URL in no library.
+        await context.PatchAsync(new JobPatch(Title: existing.Title, LibraryId: existing.LibraryId), cancellationToken).ConfigureAwait(false);
         await context.CompleteAsync(existing.Id, new ImportOutcome(existing.Id, true, $"Already in the library: {existing.Title}", existing.FilePath, null),
             "already in library", null, cancellationToken).ConfigureAwait(false);
         return true;

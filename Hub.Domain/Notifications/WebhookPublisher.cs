@@ -66,7 +66,7 @@ public sealed class WebhookPublisher(JobUpdates updates, WebhookService webhooks
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
         var job = await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == update.JobId, ct).ConfigureAwait(false);
-        var outcome = job.Result?.Deserialize<ImportOutcome>(JobJson.Options);
+        var outcome = ImportOutcome.Of(job);
         WebhookEntry? entry = null;
         if (what == WebhookEvents.JobCompleted && job.EntryId is { } entryId
             && await db.Entries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, ct).ConfigureAwait(false) is { } e)

@@ -20,7 +20,7 @@ public static class HelpText
         ("mcp", "MCP over stdio for Claude Desktop and other local MCP clients (MCP_SETUP.md)."),
         ("import URL [--library L] [--format F] [--mode auto|review] [--wait]", "Import a URL or magnet link; --wait follows it to the end."),
         ("batch FILE [--dry-run] [--continue-on-error] [--library L] [--format F]", "Import the URLs of a file, one per line (# comments); --dry-run checks them first."),
-        ("jobs [--state S] [--limit N]", "List jobs, newest activity first."),
+        ("jobs [--state S] [--limit N] [--all]", "List imports, newest activity first (--all: Hub's own jobs too)."),
         ("token create --name NAME [--role admin|user]", "Create a token; prints its secret once, alone on the last line."),
         ("token list [--all]", "List live tokens (--all: revoked ones too)."),
         ("token revoke ID|NAME", "Revoke a token (not the last admin one)."),

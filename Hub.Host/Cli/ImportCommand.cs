@@ -42,6 +42,11 @@ public static class ImportCommand
             }
             var final = await new ProgressPrinter(Console.Out, !Console.IsOutputRedirected)
                 .FollowAsync(host.Services.GetRequiredService<JobFollower>(), job.Id, cancellationToken);
+            if (final.State == JobStates.Completed
+                && ImportOutcome.Of(await host.Services.GetRequiredService<JobQueue>().GetAsync(job.Id, cancellationToken)) is { Duplicate: true })
+            {
+                Console.WriteLine("It was already in the library: nothing new was downloaded.");
+            }
             return final.State == JobStates.Completed ? 0 : 1;
         }
         finally
@@ -95,6 +100,8 @@ public static class ImportCommand
             {
                 States = state is null ? null : [state],
                 Limit = int.TryParse(args.Option("limit"), out var n) ? n : 50,
+                // People's imports, as in the API and the admin; --all adds Hub's own (thumbnails, housekeeping, scans).
+                IncludeSystem = args.Flag("all"),
             }, ct);
             if (jobs.Count == 0)
             {

@@ -73,6 +73,25 @@ public sealed class ImportPipelineTests(PipelineFixture fx) : IClassFixture<Pipe
         Assert.True(second.Result!.RootElement.GetProperty("duplicate").GetBoolean());
         await using var db = fx.CreateDb();
         Assert.Equal(1, await db.Entries.CountAsync(e => e.Id == first.EntryId));
+        // The duplicate's job is named and filed like the entry it found, not a bare URL in no library.
+        var entry = await db.Entries.SingleAsync(e => e.Id == first.EntryId);
+        Assert.Equal(entry.Title, second.Title);
+        Assert.Equal(entry.LibraryId, second.LibraryId);
+    }
+
+    [Fact]
+    public async Task SameContentFromAnotherUrl_TheJobIsNamedAndFiledLikeTheEntry()
+    {
+        fx.Site.MapFile("named-a.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "named"), "video/mp4")
+            .MapFile("named-b.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "named"), "video/mp4");
+        var a = await fx.WaitAsync((await fx.ImportAsync(fx.Site.Url("named-a.mp4").AbsoluteUri)).Id);
+        var b = await fx.WaitAsync((await fx.ImportAsync(fx.Site.Url("named-b.mp4").AbsoluteUri)).Id);
+        Assert.Equal(a.EntryId, b.EntryId);
+        Assert.True(ImportOutcome.Of(b)!.Duplicate);
+        await using var db = fx.CreateDb();
+        var entry = await db.Entries.SingleAsync(e => e.Id == a.EntryId);
+        Assert.Equal(entry.Title, b.Title);
+        Assert.Equal(entry.LibraryId, b.LibraryId);
     }
 
     [Fact]

@@ -43,6 +43,17 @@ public sealed class ImportCommandTests : IAsyncLifetime
         var jobs = await HubProcess.RunAsync(["jobs", "--state", "completed"], _env);
         Assert.Contains("completed", jobs.Stdout);
         Assert.Contains("cli", jobs.Stdout);
+        // The thumbnail that follows the import is Hub's own job: listed with --all only, as the API and admin do.
+        var people = await HubProcess.RunAsync(["jobs"], _env);
+        Assert.Contains("cli", people.Stdout);
+        Assert.DoesNotContain("Thumbnail", people.Stdout);
+        Assert.Contains("Thumbnail", (await HubProcess.RunAsync(["jobs", "--all"], _env)).Stdout);
+
+        // The same URL again: done at once, and said to be the entry already there.
+        var again = await HubProcess.RunAsync(["import", _site.Url("cli.mp4").AbsoluteUri, "--wait"], _env);
+        Assert.True(again.ExitCode == 0, again.Stdout + again.Stderr);
+        Assert.Contains("Done: cli", again.Stdout);
+        Assert.Contains("already in the library", again.Stdout);
     }
 
     [Fact]
