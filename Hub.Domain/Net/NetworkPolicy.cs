@@ -159,6 +159,10 @@ public sealed class NetworkPolicy
         {
             return null;
         }
+        if (_allow.FirstOrDefault(r => r.Port is not null && (r with { Port = port }).Matches(effective, port)) is { } otherPort)
+        {
+            return $"{Describe(category)} address; Hub:Network:Allow opens it on port {otherPort.Port} only (entry {otherPort}), not on port {port}";
+        }
         return AddressClassifier.IsAllowed(category, allowPrivate: true)
             ? $"{Describe(category)} address; set Hub:Network:AllowPrivateNetworks or list it in Hub:Network:Allow to allow it"
             : $"{Describe(category)} address; list it in Hub:Network:Allow to allow it";

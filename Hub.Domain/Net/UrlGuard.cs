@@ -71,7 +71,9 @@ public sealed class UrlGuard(NetworkOptions options, IHostResolver resolver)
         {
             if (_policy.Refusal(address, port) is { } why)
             {
-                throw ImportFailedException.Permanent("blocked-address", $"'{host}' resolves to {address}, {why}.");
+                // "'10.0.0.1' is a private address" for an address written as itself; "resolves to" for names and other spellings.
+                throw ImportFailedException.Permanent("blocked-address", host.Trim('[', ']') == address.ToString() && why.StartsWith('a')
+                    ? $"'{host}' is {why}." : $"'{host}' resolves to {address}, {why}.");
             }
         }
         return addresses;

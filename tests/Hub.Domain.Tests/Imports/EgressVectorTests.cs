@@ -144,9 +144,9 @@ public sealed class EgressStrictFixture : EgressFixture
 public sealed class EgressDenyTests(EgressDenyFixture fx) : IClassFixture<EgressDenyFixture>
 {
     [Theory]
-    [InlineData("0.0.0.0", "redirect", "'0.0.0.0' resolves to 0.0.0.0, an unspecified address; such addresses are never fetched.")]
-    [InlineData("0.0.0.0", "video.html", "'0.0.0.0' resolves to 0.0.0.0, an unspecified address; such addresses are never fetched.")]
-    [InlineData("0.0.0.0", "index.m3u8", "'0.0.0.0' resolves to 0.0.0.0, an unspecified address; such addresses are never fetched.")]
+    [InlineData("0.0.0.0", "redirect", "'0.0.0.0' is an unspecified address; such addresses are never fetched.")]
+    [InlineData("0.0.0.0", "video.html", "'0.0.0.0' is an unspecified address; such addresses are never fetched.")]
+    [InlineData("0.0.0.0", "index.m3u8", "'0.0.0.0' is an unspecified address; such addresses are never fetched.")]
     [InlineData("127.0.0.1", "redirect", "which Hub:Network:Deny refuses on port")]
     [InlineData("127.0.0.1", "video.html", "which Hub:Network:Deny refuses on port")]
     [InlineData("127.0.0.1", "index.m3u8", "which Hub:Network:Deny refuses on port")]

@@ -86,7 +86,7 @@ public sealed class EgressProxyTests : IAsyncLifetime
 
         Assert.StartsWith("HTTP/1.1 403 ", head);
         Assert.Contains("X-Hub-Egress: [hub-egress ", head);
-        Assert.Contains("'0.0.0.0' resolves to 0.0.0.0", Encoding.UTF8.GetString(body));
+        Assert.Contains("'0.0.0.0' is an unspecified address", Encoding.UTF8.GetString(body));
         Assert.Empty(_target.Requests);
     }
 

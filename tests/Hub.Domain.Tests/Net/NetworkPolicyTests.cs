@@ -135,6 +135,17 @@ public sealed class NetworkPolicyTests
     }
 
     [Fact]
+    public void Refusal_OfAnAddressAllowedOnAnotherPort_SaysWhichPortTheEntryOpens()
+    {
+        var policy = NetworkPolicy.From(new NetworkOptions { Allow = ["127.0.0.1/32:8765"] });
+        Assert.Null(policy.Refusal(IPAddress.Loopback, 8765));
+        var refusal = policy.Refusal(IPAddress.Loopback, 8080);
+        Assert.Equal("a loopback address; Hub:Network:Allow opens it on port 8765 only (entry 127.0.0.1/32:8765), not on port 8080", refusal);
+        // An entry for another network says nothing about this one.
+        Assert.DoesNotContain("8765", NetworkPolicy.From(new NetworkOptions { Allow = ["10.0.0.0/8:8765"] }).Refusal(IPAddress.Loopback, 8080));
+    }
+
+    [Fact]
     public void Refusal_NeverAllowed_SaysSo() =>
         Assert.Contains("never fetched", NetworkPolicy.From(new NetworkOptions()).Refusal(IPAddress.Any, 80));
 

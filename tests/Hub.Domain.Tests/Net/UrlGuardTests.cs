@@ -94,6 +94,18 @@ public sealed class UrlGuardTests
         }
     }
 
+    [Theory]
+    [InlineData("http://10.0.0.1/x", "'10.0.0.1' is a private address; set Hub:Network:AllowPrivateNetworks")]
+    [InlineData("http://[::1]/x", "'::1' is a loopback address")]
+    [InlineData("http://2130706433/x", "'127.0.0.1' is a loopback address")] // the parser writes the address as itself
+    [InlineData("http://lan.test/x", "'lan.test' resolves to 10.0.0.1, a private address")]
+    public async Task EnsureAllowed_Refusal_SaysIsForAnAddress_AndResolvesToForAName(string url, string expected)
+    {
+        var ex = await Assert.ThrowsAsync<ImportFailedException>(() =>
+            new UrlGuard(new NetworkOptions(), Resolver()).EnsureAllowedAsync(UrlGuard.Parse(url), CancellationToken.None));
+        Assert.StartsWith(expected, ex.Message);
+    }
+
     [Fact]
     public async Task EnsureAllowed_PublicName_ReturnsItsAddresses()
     {
