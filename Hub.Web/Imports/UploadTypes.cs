@@ -67,7 +67,27 @@ public static class UploadTypes
             return null;
         }
         return actual is null
-            ? $"The file is named {extension} but its content is not a {expected} file."
-            : $"The file is named {extension} but its content is a {actual} file; rename it or upload the right file.";
+            ? $"The file is named {extension} but its content is not {Named(expected)} file."
+            : $"The file is named {extension} but its content is {Named(actual)} file; rename it or upload the right file.";
     }
+
+    /// <summary>A family as people know it, with its article: "an MP4/MOV", "a Matroska/WebM".</summary>
+    private static string Named(string family) => family switch
+    {
+        "iso-bmff" => "an MP4/MOV",
+        "ebml" => "a Matroska/WebM",
+        "mp3" => "an MP3",
+        "ogg" => "an Ogg",
+        "flac" => "a FLAC",
+        "wav" => "a WAV",
+        "avi" => "an AVI",
+        "zip" => "a zip",
+        "rar" => "a RAR",
+        "7z" => "a 7z",
+        "tar" => "a tar",
+        "gzip" => "a gzip",
+        "bzip2" => "a bzip2",
+        "xz" => "an xz",
+        _ => "a " + family,
+    };
 }

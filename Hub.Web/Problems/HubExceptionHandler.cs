@@ -31,13 +31,28 @@ public sealed class HubExceptionHandler(ILogger<HubExceptionHandler> logger, Rec
             ImportFailedException f => Problems.ImportFailed(f),
             _ when DatabaseOutage.Is(exception) => Problems.DatabaseUnavailable(context),
             HubException h => Problems.Create(StatusCodes.Status400BadRequest, h.Type, "Request failed", h.Message),
-            BadHttpRequestException b => Problems.Create(b.StatusCode, Problems.TypeForStatus(b.StatusCode) ?? "bad-request", "Bad request", b.Message),
+            BadHttpRequestException b => Problems.Create(b.StatusCode, Problems.TypeForStatus(b.StatusCode) ?? "bad-request", "Bad request", BadRequestDetail(b)),
             _ => Unexpected(context, exception),
         };
         context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         var writer = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         return await writer.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception })
             .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The framework's words for a body it could not read name Hub's C# parameter ("Failed to read parameter
+    /// \"ImportBody body\"…"); say what is wrong with the body instead, with the JSON reader's position.
+    /// </summary>
+    public static string BadRequestDetail(BadHttpRequestException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.InnerException switch
+        {
+            System.Text.Json.JsonException json => $"The request body is not the JSON this endpoint takes: {json.Message}",
+            _ when exception.Message.Contains("no body was provided", StringComparison.Ordinal) => "The request needs a JSON body (Content-Type: application/json).",
+            _ => exception.Message,
+        };
     }
 
     private ProblemDetails Unexpected(HttpContext context, Exception exception)

@@ -43,7 +43,7 @@ public sealed class UploadApiTests(PipelineAppFactory app) : IClassFixture<Pipel
         var (client, _) = await app.CallerAsync("user");
         var response = await client.PostAsync("/api/v1/imports/upload", Form(Encoding.UTF8.GetBytes(new string('x', 5000)), "fake.mp4"));
         var problem = await ProblemAssert.IsAsync(response, 415, "unsupported-media-type");
-        Assert.Contains(".mp4", problem.GetProperty("detail").GetString());
+        Assert.Equal("The file is named .mp4 but its content is not an MP4/MOV file.", problem.GetProperty("detail").GetString());
         Assert.Empty(Directory.Exists(UploadsDir) ? Directory.GetFiles(UploadsDir) : []);
     }
 

@@ -1,0 +1,23 @@
+using System.Text;
+using Hub.Testing;
+
+namespace Hub.Web.Tests.Problems;
+
+/// <summary>A body the API cannot read is a 400 that says what is wrong with it, not which C# parameter failed to bind.</summary>
+public sealed class MalformedBodyTests(HubAppFactory app) : IClassFixture<HubAppFactory>
+{
+    [Theory]
+    [InlineData("{\"url\": ", "The request body is not the JSON this endpoint takes")]
+    [InlineData("not json", "The request body is not the JSON this endpoint takes")]
+    [InlineData("{\"url\": 5}", "Path: $.url")]
+    [InlineData("", "The request needs a JSON body")]
+    public async Task ImportsPost_WithABodyItCannotRead_Is400SayingWhy(string body, string expected)
+    {
+        var admin = await app.CreateClientAsync("admin");
+        var response = await admin.PostAsync("/api/v1/imports", new StringContent(body, Encoding.UTF8, "application/json"));
+        var problem = await ProblemAssert.IsAsync(response, 400, "bad-request");
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains(expected, detail);
+        Assert.DoesNotContain("parameter", detail, StringComparison.OrdinalIgnoreCase);
+    }
+}
