@@ -38,10 +38,10 @@ public static class TokenCommand
             Console.WriteLine("No tokens.");
             return 0;
         }
-        Console.WriteLine($"{"ID",-36}  {"NAME",-20}  {"ROLE",-5}  {"PREFIX",-10}  {"CREATED",-16}  {"LAST USED",-16}  STATUS");
+        Console.WriteLine($"{"ID",-36}  {"NAME",-20}  {"ROLE",-5}  {"PREFIX",-12}  {"CREATED",-16}  {"LAST USED",-16}  STATUS");
         foreach (var t in tokens)
         {
-            Console.WriteLine($"{t.Id,-36}  {Trim(t.Name, 20),-20}  {t.Role,-5}  {t.Prefix + "…",-10}  {t.CreatedAt:yyyy-MM-dd HH:mm}  {(t.LastUsedAt is { } u ? u.ToString("yyyy-MM-dd HH:mm") : "never"),-16}  {(t.RevokedAt is null ? "live" : "revoked")}");
+            Console.WriteLine($"{t.Id,-36}  {Trim(t.Name, 20),-20}  {t.Role,-5}  {t.Prefix + "…",-12}  {t.CreatedAt:yyyy-MM-dd HH:mm}  {(t.LastUsedAt is { } u ? u.ToString("yyyy-MM-dd HH:mm") : "never"),-16}  {(t.RevokedAt is null ? "live" : "revoked")}");
         }
         return 0;
     }
