@@ -30,6 +30,7 @@ async function signIn(token, remember) {
   sessionStorage.removeItem(KEY); localStorage.removeItem(KEY);
   (remember ? localStorage : sessionStorage).setItem(KEY, token);
   $('who').textContent = `${state.me.name} · ${state.me.role}`;
+  $('logout').title = `Signed in as ${state.me.name} (${state.me.role})`; // shown as text only on wide screens
   for (const a of document.querySelectorAll('[data-admin]')) a.hidden = state.me.role !== 'admin';
   state.libraries = await api('/libraries').catch(() => []);
   $('login-view').hidden = true;
@@ -65,7 +66,13 @@ $('menu-button').addEventListener('click', () => {
   $('menu-button').setAttribute('aria-expanded', String(open));
   if (open) $('nav').querySelector('a')?.focus();
 });
-document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && document.body.classList.contains('menu-open')) { closeMenu(); $('menu-button').focus(); } });
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape') return;
+  if ($('nav-more').open) { $('nav-more').open = false; $('nav-more').querySelector('summary').focus(); return; }
+  if (document.body.classList.contains('menu-open')) { closeMenu(); $('menu-button').focus(); }
+});
+// The settings group closes on a click anywhere else, like any menu.
+document.addEventListener('click', (e) => { if ($('nav-more').open && !$('nav-more').contains(e.target)) $('nav-more').open = false; });
 $('login-form').addEventListener('submit', (e) => {
   e.preventDefault();
   $('login-error').textContent = '';

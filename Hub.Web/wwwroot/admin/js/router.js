@@ -17,6 +17,12 @@ export async function navigate(main, { isAdmin, fallback = 'dashboard' }) {
     a.classList.toggle('active', active);
     if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
+  // A settings page lights its group's summary; the group closes once its page opens.
+  const more = document.getElementById('nav-more');
+  if (more) {
+    more.querySelector('summary').classList.toggle('active', !!more.querySelector('a.active'));
+    more.open = false;
+  }
   document.title = `${r.title ?? key} · Hub`;
   main.replaceChildren();
   main.setAttribute('aria-busy', 'true');
