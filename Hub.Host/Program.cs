@@ -71,6 +71,12 @@ catch (DatabaseUnavailableException ex)
 catch (Hub.Domain.HubException ex)
 {
     Console.Error.WriteLine(ex.Message);
+    if (ex.Type == "blocked-address")
+    {
+        // The usual surprise: the setting was given to `hub serve` on its command line, which this process never saw.
+        Console.Error.WriteLine("This command reads its settings from appsettings.json, environment variables (e.g. "
+            + "Hub__Network__AllowPrivateNetworks=true) and its own --Hub:... options; what `hub serve` was given on its command line does not reach it.");
+    }
     return 65;
 }
 catch (OperationCanceledException) when (cts.IsCancellationRequested)
@@ -111,7 +117,13 @@ public partial class Program
     {
         var (services, configuration) = (builder.Services, builder.Configuration);
         services.AddHubDomain(configuration);
-        services.AddHostedService<Hub.Host.Hosting.StartupGarbage>();
+        if (role != HubRole.Command)
+        {
+            // The processes that stay up: one line on which yt-dlp they run (a warning when outdated), and their
+            // start-up garbage handed back. A one-shot command (hub import, hub jobs, ...) does neither.
+            services.AddHostedService<Hub.Domain.Tools.YtDlpStartupReport>();
+            services.AddHostedService<Hub.Host.Hosting.StartupGarbage>();
+        }
         if (RunsWorkers(role, configuration))
         {
             services.AddHubWorkers();

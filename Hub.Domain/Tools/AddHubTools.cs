@@ -15,7 +15,6 @@ public static class HubToolsServiceCollectionExtensions
         services.AddSingleton<YtDlpUpdater>();
         services.AddSingleton<YtDlpStatusReader>();
         services.AddTransient<ScheduledToolUpdate>();
-        services.AddHostedService<YtDlpStartupReport>();
         return services;
     }
 }

@@ -98,6 +98,8 @@ public sealed class ImportCommandTests : IAsyncLifetime
         var (code, _, stderr) = await HubProcess.RunAsync(["import", _site.Url("cli.mp4").AbsoluteUri], env);
         Assert.NotEqual(0, code);
         Assert.Contains("AllowPrivateNetworks", stderr);
+        Assert.Contains("what `hub serve` was given on its command line does not reach it", stderr);
+        Assert.DoesNotContain("yt-dlp", stderr); // a one-shot command does not report on the yt-dlp it never runs
         Assert.Equal(0, _site.Count("cli.mp4"));
     }
 
