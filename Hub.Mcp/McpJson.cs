@@ -20,6 +20,9 @@ public static class McpJson
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never, // the SDK's defaults leave nulls out
             WriteIndented = false,
+            // Results are read by models and MCP clients, never placed in an HTML page: quotes, apostrophes, '<', '&'
+            // and non-ASCII titles as themselves rather than \u0022-style escapes (shorter, and readable in a log).
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         o.MakeReadOnly(populateMissingResolver: true);
