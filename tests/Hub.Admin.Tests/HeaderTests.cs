@@ -15,18 +15,7 @@ public sealed class HeaderTests(AdminFixture hub)
         var page = await hub.SignedInPageAsync(width, height);
         await AdminPages.OpenAsync(page, "dashboard");
 
-        // Every visible thing in the header sits on one line (their vertical middles within a few pixels).
-        var middles = await page.EvaluateAsync<double[]>("""
-            () => [...document.querySelectorAll('#top > *, #nav > a, #nav-more > summary')]
-              .filter(e => e.id !== 'nav' && e.id !== 'nav-more' && e.getClientRects().length > 0)
-              .map(e => { const r = e.getBoundingClientRect(); return r.top + r.height / 2; })
-            """);
-        Assert.True(middles.Length >= 10, $"only {middles.Length} header items visible");
-        Assert.True(middles.Max() - middles.Min() <= 6, $"the header wraps at {width}px: " + await page.EvaluateAsync<string>("""
-            () => [...document.querySelectorAll('#top > *, #nav > a, #nav-more > summary')]
-              .filter(e => e.id !== 'nav' && e.id !== 'nav-more' && e.getClientRects().length > 0)
-              .map(e => { const r = e.getBoundingClientRect(); return `${(e.id || e.textContent).trim().slice(0, 14)} ${Math.round(r.left)}+${Math.round(r.width)}@${Math.round(r.top)}`; }).join(', ')
-            """));
+        await AssertOneRowAsync(page, width, minItems: 10);
         // The theme picker shows its whole label.
         Assert.True(await page.EvaluateAsync<bool>("() => { const s = document.getElementById('theme'); return s.scrollWidth <= s.clientWidth; }"));
         Assert.True(await AdminPages.FitsWidthAsync(page));
@@ -55,12 +44,18 @@ public sealed class HeaderTests(AdminFixture hub)
     [Theory]
     [InlineData(390, 844)]
     [InlineData(1024, 768)]
-    public async Task PhoneAndSmallTablet_TheMenuHoldsSettings_WhichOpensInPlace(int width, int height)
+    public async Task PhoneAndSmallTablet_TheBarIsOneRowOnEveryPage_AndTheMenuHoldsSettingsAndTheTheme(int width, int height)
     {
         var page = await hub.SignedInPageAsync(width, height, "dark");
-        await AdminPages.OpenAsync(page, "dashboard");
+        foreach (var hash in new[] { "import", "jobs", "dashboard" }) // the dashboard and jobs add the live badge
+        {
+            await AdminPages.OpenAsync(page, hash);
+            await AssertOneRowAsync(page, width, minItems: 3); // menu, name, sign-out (and the live badge where there is one)
+        }
         Assert.False(await page.IsVisibleAsync("#nav-more > summary"));
+        Assert.False(await page.IsVisibleAsync("#theme"));
         await page.ClickAsync("#menu-button");
+        Assert.True(await page.IsVisibleAsync("#theme"));
         await page.ClickAsync("#nav-more > summary");
         await page.ClickAsync("#nav a[href='#system']");
         await page.WaitForSelectorAsync("#view h1:has-text('System')");
@@ -68,5 +63,16 @@ public sealed class HeaderTests(AdminFixture hub)
         Assert.True(await AdminPages.FitsWidthAsync(page));
         Assert.Contains("admin", await page.GetAttributeAsync("#logout", "title") ?? ""); // who is signed in, where there is no room to show it
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Every visible thing in the header sits on one line (their vertical middles within a few pixels).</summary>
+    private static async Task AssertOneRowAsync(Microsoft.Playwright.IPage page, int width, int minItems)
+    {
+        const string Items = "[...document.querySelectorAll('#top > *, #nav > a, #nav-more > summary')]"
+            + ".filter(e => e.id !== 'nav' && e.id !== 'nav-more' && e.getClientRects().length > 0)";
+        var middles = await page.EvaluateAsync<double[]>($"() => {Items}.map(e => {{ const r = e.getBoundingClientRect(); return r.top + r.height / 2; }})");
+        Assert.True(middles.Length >= minItems, $"only {middles.Length} header items visible");
+        Assert.True(middles.Max() - middles.Min() <= 6, $"the header wraps at {width}px: " + await page.EvaluateAsync<string>(
+            $"() => {Items}.map(e => {{ const r = e.getBoundingClientRect(); return `${{(e.id || e.textContent).trim().slice(0, 14)}} ${{Math.round(r.left)}}+${{Math.round(r.width)}}@${{Math.round(r.top)}}`; }}).join(', ')"));
     }
 }

@@ -98,7 +98,7 @@ export const stateName = (s) => STATES[s] || (s ? s.replaceAll('_', ' ') : '');
 export const TERMINAL = ['completed', 'failed', 'cancelled'];
 export const stateBadge = (s) => el('span', { class: `badge st-${s}` }, stateName(s));
 
-const DOORS = { web: 'Web', api: 'API', telegram: 'Telegram', extension: 'Browser extension', mcp: 'MCP', cli: 'Command line', scan: 'Scanner' };
+const DOORS = { web: 'Web', api: 'API', bot: 'Telegram', extension: 'Browser extension', mcp: 'MCP', cli: 'Command line', scan: 'Scanner' };
 export const doorName = (d) => DOORS[d] || d || '';
 
 /** An empty state: what is missing and what to do about it. */

@@ -6,7 +6,7 @@ import { jobCard } from '../jobview.js';
 
 const STATE_GROUPS = { '': 'Any state', 'queued,probing,downloading,processing,stalled,retrying': 'Active', awaiting_review: stateName('awaiting_review'),
   completed: stateName('completed'), failed: stateName('failed'), cancelled: stateName('cancelled') };
-const DOORS = ['', 'web', 'api', 'telegram', 'extension', 'mcp', 'cli'];
+const DOORS = ['', 'web', 'api', 'bot', 'extension', 'mcp', 'cli']; // Doors.All: the values the API filters by
 
 export async function render(main) {
   const f = { state: '', door: '', library: '', q: '', system: false };
