@@ -42,7 +42,7 @@ public sealed class HelpCommand(BotSender sender)
             /cancel <id> — cancel an import
             /follow <url> — follow a channel, playlist or feed: new items arrive by themselves
             /following — what you follow, to pause or remove
-            /settings — your format, preview on or off, files or links
+            /settings — your format, confirm on or off, files or links
             /link <code> — link your browser (the code its Hub options show): its imports show up here too
             In any chat, type @ and my name, then words, to share something from the library.
             """;

@@ -55,7 +55,7 @@ public sealed class PersonalSettingsCommand(PersonalSettingsStore store, BotSend
         var formats = new List<InlineKeyboardButton> { Button(!own.Contains("format"), "Default", "f", "-") };
         formats.AddRange(FormatPresets.All.Select((f, i) => Button(own.Contains("format") && f == s.DefaultFormat, Labels.Format(f), "f", i.ToString(CultureInfo.InvariantCulture))));
         rows.AddRange(formats.Chunk(3));
-        rows.Add(Labels.Heading("✅ Preview links before importing"));
+        rows.Add(Labels.Heading("✅ Confirm before importing"));
         rows.Add([Button(!own.Contains("confirm"), "Default", "c", "-"), Button(own.Contains("confirm") && s.ConfirmFirst, "On", "c", BotConfirm.On),
             Button(own.Contains("confirm") && !s.ConfirmFirst, "Off", "c", BotConfirm.Off)]);
         rows.Add(Labels.Heading("📤 When an import is done"));
@@ -69,15 +69,15 @@ public sealed class PersonalSettingsCommand(PersonalSettingsStore store, BotSend
             rows.Add([Button(s.AdminNotices, "Notices on", "n", "1"), Button(!s.AdminNotices, "Notices off", "n", "0")]);
         }
         var text = "👤 Your settings\n"
-            + $"Format: {Labels.Format(s.DefaultFormat)}{Source(own, "format")}\n"
-            + $"Preview links first: {(s.ConfirmFirst ? "on" : "off")}{Source(own, "confirm")}\n"
+            + $"Format: {(string.IsNullOrEmpty(s.DefaultFormat) ? "each library's own" : Labels.Format(s.DefaultFormat))}{Source(own, "format")}\n"
+            + $"Confirm before importing: {(s.ConfirmFirst ? "on" : "off")}{Source(own, "confirm")}\n"
             + $"When done: {(s.SendFiles ? "send the file when Telegram allows, else a link" : "links only")}{Source(own, "delivery")}\n"
             + $"New items from what I follow: {(s.FollowNotices ? "on" : "off")}"
             + (isAdmin ? $"\nNotices about the inbox, approved items and failures: {(s.AdminNotices ? "on" : "off")}" : "");
         return (text, new InlineKeyboardMarkup(rows));
     }
 
-    private static string Source(IReadOnlySet<string> own, string key) => own.Contains(key) ? " (your choice)" : " (default)";
+    private static string Source(IReadOnlySet<string> own, string key) => own.Contains(key) ? " (your choice)" : " (as for everyone)";
 
     private static InlineKeyboardButton Button(bool selected, string label, string key, string value) =>
         InlineKeyboardButton.WithCallbackData((selected ? "✓ " : "") + label, CallbackData.Build("us", key, value));

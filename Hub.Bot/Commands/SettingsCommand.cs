@@ -61,7 +61,7 @@ public sealed class SettingsCommand(TelegramSettingsStore store, LibraryService 
         formatButtons.AddRange(FormatPresets.All.Select((f, i) => InlineKeyboardButton.WithCallbackData(Mark(f == s.DefaultFormat) + Labels.Format(f),
             CallbackData.Build("st", "f", i.ToString(CultureInfo.InvariantCulture)))));
         rows.AddRange(formatButtons.Chunk(3));
-        rows.Add(Labels.Heading("✅ Preview links before importing"));
+        rows.Add(Labels.Heading("✅ Confirm before importing"));
         rows.Add([
             InlineKeyboardButton.WithCallbackData(Mark(s.ConfirmFirst) + "Confirm: on", CallbackData.Build("st", "c", BotConfirm.On)),
             InlineKeyboardButton.WithCallbackData(Mark(!s.ConfirmFirst) + "Confirm: off", CallbackData.Build("st", "c", BotConfirm.Off)),

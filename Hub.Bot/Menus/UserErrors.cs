@@ -21,13 +21,19 @@ public static class UserErrors
             "children-failed" => "None of the items could be imported.",
             "no-library" => isAdmin ? "There is no library to put it in: create one in the admin page." : "There is no library to put it in yet.",
             "upload-missing" => "The file went missing before it could be imported. Please send it again.",
+            "http-404" or "http-410" => "The site says there is no such file (it may have moved or been removed). Check the link.",
+            "http-401" or "http-403" => "The site refuses to hand that file over (it may need a sign-in).",
+            "dns" => "I couldn't find that site. Check the address.",
+            "timeout" or "network" or "http-408" or "http-5xx" => "The site did not answer properly. Try again later.",
+            "http-429" => "The site asks to slow down. Try again in a while.",
+            "disk-full" or "disk" => "Hub's disk is full.",
             _ => "The import failed.",
         };
         if (isAdmin)
         {
             return string.IsNullOrWhiteSpace(technical) ? plain : plain + "\nDetail: " + Texts.Trim(technical, 400);
         }
-        return kind is "blocked-address" or "no-library" or null or "" || plain == "The import failed."
+        return kind is "blocked-address" or "no-library" or "disk-full" or "disk" or null or "" || plain == "The import failed."
             ? plain + " If it keeps happening, tell an admin."
             : plain;
     }

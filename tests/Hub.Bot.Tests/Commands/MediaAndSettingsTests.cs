@@ -89,10 +89,11 @@ public sealed class MediaAndSettingsTests(BotFixture fx) : IClassFixture<BotFixt
         await fx.SetConfirmAsync(BotConfirm.On);
         Api.PushUpdate(FakeBotApi.TextUpdate(user, "/settings"));
         var settings = await Api.WaitForTextAsync(user, "👤 Your settings");
-        Assert.Contains("Preview links first: on (default)", settings.Text, StringComparison.Ordinal);
+        Assert.Contains("Confirm before importing: on (as for everyone)", settings.Text, StringComparison.Ordinal);
+        Assert.Contains("Format: each library's own (as for everyone)", settings.Text, StringComparison.Ordinal);
         var offButton = settings.Buttons.Single(b => b.Data == "us:c:off");
         Api.PushUpdate(FakeBotApi.CallbackUpdate(user, FakeBotApi.MessageIdOf(settings), offButton.Data!));
-        await Api.WaitForAsync(c => c.Method == "editMessageText" && c.ChatId == user && c.Text!.Contains("Preview links first: off (your choice)", StringComparison.Ordinal),
+        await Api.WaitForAsync(c => c.Method == "editMessageText" && c.ChatId == user && c.Text!.Contains("Confirm before importing: off (your choice)", StringComparison.Ordinal),
             "confirm off saved");
 
         fx.Site.MapFile("own-confirm.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "own-confirm"), "video/mp4");
