@@ -179,10 +179,17 @@ public sealed class SubscriptionChecker(
                 specs.Add(spec with { Title = item.Title ?? spec.Title, IdempotencyKey = ImportKey(sub.Id, item.Key) });
                 keys.Add(item.Key);
             }
-            catch (HubValidationException ex)
+            catch (Exception ex) when (ex is HubValidationException or ImportFailedException { Transient: false })
             {
+                // One item Hub will never import (a link into a private network, a scheme it does not fetch) is skipped
+                // for good; the rest of the source goes on.
                 logger.LogInformation("Subscription {Name} skips {Url}: {Error}", sub.Name, item.Url, ex.Message);
                 refused.Add(item.Key);
+            }
+            catch (ImportFailedException ex)
+            {
+                // A passing failure (its host's name did not resolve just now): the item stays pending for the next check.
+                logger.LogInformation("Subscription {Name} leaves {Url} for the next check: {Error}", sub.Name, item.Url, ex.Message);
             }
         }
         var jobs = specs.Count == 0 ? [] : await queue.EnqueueManyAsync(specs, ct).ConfigureAwait(false);

@@ -44,6 +44,30 @@ public sealed class SubscriptionCheckTests(SubscriptionFixture fx) : IClassFixtu
     }
 
     [Fact]
+    public async Task AnItemHubNeverFetches_IsSkippedForGood_AndTheRestOfTheFeedGoesOn()
+    {
+        var good = await fx.EpisodeAsync("blocked/good.mp4");
+        var sub = await fx.SubscribeAsync("blocked/feed.xml", new StartInput("last", Count: 5));
+        // 0.0.0.0 is never fetched: refused by the address classifier before any connection (no packet is sent).
+        fx.ServeFeed("blocked/feed.xml", ("Good", good, Nov.AddDays(2)), ("Nowhere", "http://0.0.0.0:9/nowhere.mp4", Nov.AddDays(1)));
+
+        var first = await fx.CheckAsync(sub);
+        Assert.Null(first.Error);
+        var job = Assert.Single(await fx.ImportsOfAsync(sub));
+        Assert.Equal(fx.Site.Url(good).AbsoluteUri, job.Source);
+        var saved = await fx.ReloadAsync(sub);
+        Assert.Equal(1, saved.Checks);
+        Assert.Null(saved.LastError);
+        Assert.True(saved.NextCheckAt > saved.LastCheckAt);
+
+        // The refused item is remembered as such: the next check neither retries it nor fails on it.
+        var second = await fx.CheckAsync(sub);
+        Assert.Null(second.Error);
+        Assert.Single(await fx.ImportsOfAsync(sub));
+        Assert.Equal(2, (await fx.ReloadAsync(sub)).Checks);
+    }
+
+    [Fact]
     public async Task StartLast_TakesTheNewestN_CappedPerCheck_TheRestNextCheck()
     {
         var files = new List<string>();

@@ -27,12 +27,13 @@ public class SubscriptionFixture : PipelineFixture
     }
 
     /// <summary>Serves an RSS feed at <paramref name="path"/> whose items (newest first) enclose the named site files.</summary>
+    /// <summary>An RSS feed at <paramref name="path"/>; an item's file is a path on the loopback site, or an absolute URL as it is.</summary>
     public void ServeFeed(string path, params (string Title, string File, DateTimeOffset Published)[] items)
     {
         var xml = new StringBuilder("""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Loopback Feed</title>""");
         foreach (var (title, file, published) in items)
         {
-            xml.Append(CultureInfo.InvariantCulture, $"""<item><title>{title}</title><guid>{file}</guid><pubDate>{published.ToString("r", CultureInfo.InvariantCulture)}</pubDate><enclosure url="{Site.Url(file)}" type="video/mp4" length="1"/></item>""");
+            xml.Append(CultureInfo.InvariantCulture, $"""<item><title>{title}</title><guid>{file}</guid><pubDate>{published.ToString("r", CultureInfo.InvariantCulture)}</pubDate><enclosure url="{(file.Contains("://", StringComparison.Ordinal) ? file : Site.Url(file).AbsoluteUri)}" type="video/mp4" length="1"/></item>""");
         }
         xml.Append("</channel></rss>");
         Site.MapText(path, xml.ToString(), "application/rss+xml; charset=utf-8");
