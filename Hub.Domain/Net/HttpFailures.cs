@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Hub.Domain.Imports;
 
 namespace Hub.Domain.Net;
@@ -69,7 +68,9 @@ public static class HttpFailures
                 return policy;
             }
         }
-        var detail = exception.InnerException is SocketException socket ? socket.Message : exception.Message;
+        // The innermost cause ("Connection reset by peer"), not HttpClient's "An error occurred while sending the request".
+        var cause = exception.GetBaseException();
+        var detail = cause == exception || string.IsNullOrWhiteSpace(cause.Message) ? exception.Message : cause.Message;
         return ImportFailedException.Retryable("network", $"Could not fetch from {uri.Host}: {detail}", exception);
     }
 }

@@ -159,9 +159,11 @@ public sealed class NetworkPolicy
         {
             return null;
         }
-        if (_allow.FirstOrDefault(r => r.Port is not null && (r with { Port = port }).Matches(effective, port)) is { } otherPort)
+        if (_allow.Where(r => r.Port is not null && (r with { Port = port }).Matches(effective, port)).ToList() is { Count: > 0 } otherPorts)
         {
-            return $"{Describe(category)} address; Hub:Network:Allow opens it on port {otherPort.Port} only (entry {otherPort}), not on port {port}";
+            var ports = string.Join(", ", otherPorts.Select(r => r.Port).Distinct());
+            return $"{Describe(category)} address; Hub:Network:Allow opens it on port{(otherPorts.Count > 1 ? "s" : "")} {ports} only "
+                + $"(entr{(otherPorts.Count > 1 ? "ies" : "y")} {string.Join(", ", otherPorts)}), not on port {port}";
         }
         return AddressClassifier.IsAllowed(category, allowPrivate: true)
             ? $"{Describe(category)} address; set Hub:Network:AllowPrivateNetworks or list it in Hub:Network:Allow to allow it"

@@ -42,7 +42,7 @@ public sealed class UrlGuard(NetworkOptions options, IHostResolver resolver)
         }
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
         {
-            throw ImportFailedException.Permanent("blocked-scheme", $"Only http and https URLs can be imported, not '{uri.Scheme}:'.");
+            throw ImportFailedException.Permanent("blocked-scheme", $"Only http and https URLs are fetched, not '{uri.Scheme}:'.");
         }
         if (uri.UserInfo.Length > 0)
         {

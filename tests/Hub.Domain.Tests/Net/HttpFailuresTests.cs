@@ -26,6 +26,19 @@ public sealed class HttpFailuresTests
     }
 
     [Fact]
+    public void FromException_NamesTheInnermostCause_NotHttpClientsGenericWords()
+    {
+        var reset = new HttpRequestException("An error occurred while sending the request.",
+            new IOException("Unable to read data from the transport connection.", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionReset)));
+        var ex = HttpFailures.FromException(reset, new Uri("http://127.0.0.1:9/hook"));
+        Assert.Equal("network", ex.Type);
+        Assert.True(ex.Transient);
+        Assert.Equal("Could not fetch from 127.0.0.1: " + new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionReset).Message, ex.Message);
+        Assert.Equal("Could not fetch from 127.0.0.1: The response ended prematurely.",
+            HttpFailures.FromException(new HttpRequestException("The response ended prematurely."), new Uri("http://127.0.0.1:9/")).Message);
+    }
+
+    [Fact]
     public async Task ForStatus_429WithRetryAfter_CarriesTheDelay()
     {
         await using var server = await LoopbackServer.StartAsync();

@@ -141,6 +141,8 @@ public sealed class NetworkPolicyTests
         Assert.Null(policy.Refusal(IPAddress.Loopback, 8765));
         var refusal = policy.Refusal(IPAddress.Loopback, 8080);
         Assert.Equal("a loopback address; Hub:Network:Allow opens it on port 8765 only (entry 127.0.0.1/32:8765), not on port 8080", refusal);
+        Assert.EndsWith("opens it on ports 8765, 8766 only (entries 127.0.0.1/32:8765, 127.0.0.0/8:8766), not on port 8080",
+            NetworkPolicy.From(new NetworkOptions { Allow = ["127.0.0.1/32:8765", "127.0.0.0/8:8766", "10.0.0.0/8:8767"] }).Refusal(IPAddress.Loopback, 8080));
         // An entry for another network says nothing about this one.
         Assert.DoesNotContain("8765", NetworkPolicy.From(new NetworkOptions { Allow = ["10.0.0.0/8:8765"] }).Refusal(IPAddress.Loopback, 8080));
     }
