@@ -21,12 +21,15 @@ public sealed class SubscriptionEvents(WebhookService webhooks, TimeProvider tim
             {
                 return;
             }
-            var job = new WebhookJob(checkJobId ?? Guid.Empty, SubscriptionCheckHandler.Kind, error is null ? "completed" : "failed", title, sub.Url,
+            // A check run outside the queue (`hub subscriptions check`) has no job: its body names an id of its own, so
+            // a receiver tells its notices apart from every other check's, as it does a queued check's by the job id.
+            var checkId = checkJobId ?? Guid.CreateVersion7(time.GetUtcNow());
+            var job = new WebhookJob(checkId, SubscriptionCheckHandler.Kind, error is null ? "completed" : "failed", title, sub.Url,
                 error, error is null ? null : "subscription-failing", sub.Door, sub.CreatedBy, false);
             var message = new WebhookMessage(what, time.GetUtcNow(), job, null);
             foreach (var hook in targets)
             {
-                await webhooks.EnqueueAsync(hook, message, checkJobId, ct).ConfigureAwait(false);
+                await webhooks.EnqueueAsync(hook, message, checkJobId, ct).ConfigureAwait(false); // the delivery log links real jobs only
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -286,6 +286,9 @@ public sealed class SubscriptionEventTests(SubscriptionFixture fx) : IClassFixtu
         var titles = await db.Jobs.AsNoTracking().Where(j => j.Kind == Hub.Domain.Notifications.WebhookDeliveryHandler.Kind).Select(j => j.Title).ToListAsync();
         Assert.Contains("subscription.found → subs", titles);
         Assert.Contains("subscription.failing → subs", titles);
+        // Checks run outside the queue (as `hub subscriptions check` does) still name a check of their own, never an all-zero id.
+        var requests = await db.Jobs.AsNoTracking().Where(j => j.Kind == Hub.Domain.Notifications.WebhookDeliveryHandler.Kind).ToListAsync();
+        Assert.All(requests, j => Assert.DoesNotContain(Guid.Empty.ToString(), j.Request!.RootElement.GetRawText()));
         await Eventually.UntilAsync(() => Task.FromResult(fx.Site.Count("hooks/receiver") >= 2), "both deliveries received");
         Assert.Contains(fx.Site.Requests, r => r.PathAndQuery == "/hooks/receiver" && r.Headers.TryGetValue("Title", out var t) && t.StartsWith("New: ", StringComparison.Ordinal));
     }
