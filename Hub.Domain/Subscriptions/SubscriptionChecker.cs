@@ -78,6 +78,10 @@ public sealed class SubscriptionChecker(
         var baseline = claimed.Count(c => c == ItemDecisions.Baseline);
         var skipped = claimed.Count - imported - baseline;
         await RecordSuccessAsync(sub, listing, claimed.Count, imported, skipped, ct).ConfigureAwait(false);
+        if (sub.Name == sub.Url && listing.Title?.Trim() is { Length: > 0 } named)
+        {
+            sub.Name = named.Length > 200 ? named[..200] : named; // as just stored: the notices below name the source, not its URL
+        }
         var removed = sub.KeepLast is null && sub.KeepDays is null ? 0 : await retention.ApplyAsync(sub, ct).ConfigureAwait(false);
         if (imported > 0)
         {

@@ -290,6 +290,8 @@ public sealed class SubscriptionEventTests(SubscriptionFixture fx) : IClassFixtu
         var requests = await db.Jobs.AsNoTracking().Where(j => j.Kind == Hub.Domain.Notifications.WebhookDeliveryHandler.Kind).ToListAsync();
         Assert.All(requests, j => Assert.DoesNotContain(Guid.Empty.ToString(), j.Request!.RootElement.GetRawText()));
         await Eventually.UntilAsync(() => Task.FromResult(fx.Site.Count("hooks/receiver") >= 2), "both deliveries received");
-        Assert.Contains(fx.Site.Requests, r => r.PathAndQuery == "/hooks/receiver" && r.Headers.TryGetValue("Title", out var t) && t.StartsWith("New: ", StringComparison.Ordinal));
+        // Named after the feed from the first check on (the subscription was made without a name).
+        Assert.Contains(fx.Site.Requests, r => r.PathAndQuery == "/hooks/receiver" && r.Headers.TryGetValue("Title", out var t)
+            && t.StartsWith("New: ", StringComparison.Ordinal) && t.Contains("Loopback Feed", StringComparison.Ordinal));
     }
 }
