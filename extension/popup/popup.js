@@ -10,6 +10,7 @@ let conn = null;
 let target = null; // the URL Send imports
 let tabId = null; // the tab this popup serves
 let server = null; // what /info said
+let sent = false; // once Send is pressed, a late probe answer must not replace what the send shows
 
 function show(text, kind = '') {
   $('state').textContent = text;
@@ -144,6 +145,7 @@ async function detect(tab) {
 async function probe(url) {
   try {
     const p = await call(conn, '/imports/probe', { method: 'POST', body: { url } });
+    if (sent) return; // a slow probe (yt-dlp on a busy machine) answered after the user had already sent
     $('preview').hidden = false;
     $('title').textContent = p.title || url;
     $('facts').textContent = [p.platform, duration(p.durationSeconds), p.isPlaylist ? `playlist of ${p.entryCount ?? '?'}` : null, p.mediaKind]
@@ -158,6 +160,7 @@ async function probe(url) {
       show('Ready to send.');
     }
   } catch (err) {
+    if (sent) return;
     if (err.kind === 'not-importable' && $('found').children.length) {
       show(`Hub cannot import the page itself (${err.message}), but it can take a video found on it.`, 'bad');
       $('state').dataset.reason = 'not-importable';
@@ -171,6 +174,7 @@ async function probe(url) {
 $('send-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   $('send').disabled = true;
+  sent = true;
   try {
     const job = await call(conn, '/imports', {
       method: 'POST',

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Testing;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Hub.Extension.Tests;
@@ -40,6 +41,44 @@ public sealed class PopupClipTests(BrowserFixture fx) : IClassFixture<BrowserFix
         Assert.Equal((2.0, 5.0), (clip.GetProperty("startSeconds").GetDouble(), clip.GetProperty("endSeconds").GetDouble()));
         Assert.InRange(entry.GetProperty("durationSeconds").GetDouble(), 2.5, 3.6);
         await popup.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "popup-clip.png"), FullPage = true });
+    }
+
+    /// <summary>
+    /// A user who sends before Hub's probe of the page answered (yt-dlp on a busy machine takes seconds): the late answer
+    /// must not replace "Imported" with "Ready to send." (it did, in CI).
+    /// </summary>
+    [Fact]
+    public async Task Send_BeforeTheProbeAnswers_KeepsTheImportsOutcome_WhenTheProbeAnswersLate()
+    {
+        var (token, _) = await fx.CreateTokenAsync("user");
+        await fx.SetStorageAsync(new { connection = await fx.ConnectionAsync(token), defaults = new { library = "", format = "", mode = "auto" } });
+        var held = new TaskCompletionSource<IRoute>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await fx.Browser.RouteAsync("**/api/v1/imports/probe", async (route) => { held.TrySetResult(route); await release.Task; await route.ContinueAsync(); });
+        try
+        {
+            var (_, tabId) = await fx.OpenTabAsync(fx.Site.Url("page.html").AbsoluteUri);
+            var popup = await fx.OpenExtensionPageAsync($"popup/popup.html?tab={tabId}");
+            await held.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            var target = fx.Site.Url("clip.mp4?take=late-probe").AbsoluteUri;
+            await popup.EvaluateAsync("(u) => { document.querySelector('#found').append(Object.assign(document.createElement('input'), "
+                + "{ type: 'radio', name: 'target', value: u, id: 'late' })); document.querySelector('#late').click(); }", target);
+            await popup.ClickAsync("#send");
+            await Expect(popup.Locator("#state[data-reason=completed]")).ToContainTextAsync("Imported", new() { Timeout = 90_000 });
+
+            var answered = popup.WaitForResponseAsync("**/api/v1/imports/probe");
+            release.SetResult();
+            await answered;
+            // The popup reads the answer's body after the response event; give its continuation a moment to run.
+            await popup.EvaluateAsync("() => new Promise((ok) => setTimeout(ok, 500))");
+            await Expect(popup.Locator("#state")).ToContainTextAsync("Imported");
+            await Expect(popup.Locator("#state")).ToHaveAttributeAsync("data-reason", "completed");
+        }
+        finally
+        {
+            release.TrySetResult();
+            await fx.Browser.UnrouteAsync("**/api/v1/imports/probe");
+        }
     }
 
     /// <summary>Not a speed assertion (those live in bench/): prints the median of ten clicks on Send until Hub answered with the job.</summary>
