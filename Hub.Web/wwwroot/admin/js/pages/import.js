@@ -42,9 +42,10 @@ export async function render(main) {
   async function probe() {
     if (!url.reportValidity()) return;
     preview.replaceChildren(el('p', { class: 'muted' }, 'Looking at the link…'));
+    const link = url.value;
     try {
-      const link = url.value;
       const p = await post('/imports/probe', { url: link });
+      if (url.value !== link) return; // the link changed while Hub looked: that answer is for another link
       const there = p.alreadyInLibrary;
       // The picture comes through Hub (the page's CSP allows no remote image), fetched with the token like entry thumbnails.
       preview.replaceChildren(el('div', { class: 'panel probe' },
@@ -56,7 +57,7 @@ export async function render(main) {
           p.formats?.length ? el('p', { class: 'muted' }, `${p.formats.length} formats, up to ${Math.max(0, ...p.formats.map((f) => f.height || 0)) || '?'}p`) : '',
           there ? el('p', { class: 'notice', id: 'probe-existing' }, 'Already in the library: ',
             el('a', { class: 'remote', href: `#entry/${there.entryId}` }, there.title), '. Importing it again adds nothing.') : '')));
-    } catch (e) { preview.replaceChildren(errorBox(e)); }
+    } catch (e) { if (url.value === link) preview.replaceChildren(errorBox(e)); }
   }
 
   function watch(job) {
