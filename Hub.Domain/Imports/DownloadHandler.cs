@@ -214,6 +214,12 @@ public sealed class DownloadHandler(
             UpdatedAt = time.GetUtcNow(),
             RequestedBy = context.Job.RequestedBy,
         };
+        if (title != context.Job.Title)
+        {
+            // Every door names the job as the entry is named (a file's title tag beats its file name): patched before the
+            // completion, which returns only the columns a worker changes (JobRow.Changing), so the done message has it.
+            await context.PatchAsync(new JobPatch(Title: title), cancellationToken).ConfigureAwait(false);
+        }
         try
         {
             await context.CompleteAsync(entryId, new ImportOutcome(entryId, false, $"Imported into {library.Name}", finalPath, library.Name),

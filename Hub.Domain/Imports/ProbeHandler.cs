@@ -55,7 +55,8 @@ public sealed class ProbeHandler(ImportService imports, LibraryService libraries
         }
 
         var updated = data with { Probe = probe with { Entries = [] }, Engine = probe.Engine, Classification = note };
-        await context.PatchAsync(new JobPatch(Title: ClipRange.Name(probe.Title, data.Clip), LibraryId: note.LibraryId, Request: ImportJobs.Write(updated)), cancellationToken)
+        // The name the person (or a feed) gave keeps its place over the site's or the file's.
+        await context.PatchAsync(new JobPatch(Title: ClipRange.Name(string.IsNullOrWhiteSpace(data.Title) ? probe.Title : data.Title, data.Clip), LibraryId: note.LibraryId, Request: ImportJobs.Write(updated)), cancellationToken)
             .ConfigureAwait(false);
 
         if (note.LibraryId is null)

@@ -41,6 +41,7 @@ public sealed class AudioAndTitleTests(PipelineFixture fx) : IClassFixture<Pipel
         Assert.True(done.State == JobStates.Completed, done.Error);
         var entry = await fx.EntryAsync(done.EntryId!.Value);
         Assert.Equal("Die Sängerin (Live)", entry.Title);
+        Assert.Equal("Die Sängerin (Live)", done.Title); // the job is named as its entry, not "track-0042"
         Assert.Equal("Kapelle Nord", entry.Uploader);
         var found = await fx.Get<EntryService>().QueryAsync(new EntryQuery { Q = "sangerin" }, CancellationToken.None);
         Assert.Contains(found.Items, e => e.Id == entry.Id);
@@ -61,6 +62,7 @@ public sealed class AudioAndTitleTests(PipelineFixture fx) : IClassFixture<Pipel
 
         Assert.True(done.State == JobStates.Completed, done.Error);
         Assert.Equal("Grandma's birthday", (await fx.EntryAsync(done.EntryId!.Value)).Title);
+        Assert.Equal("Grandma's birthday", done.Title);
     }
 
     /// <summary>A copy of the test clip with title (and artist) tags; its bytes differ per name.</summary>

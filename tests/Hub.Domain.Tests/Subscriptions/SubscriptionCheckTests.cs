@@ -32,6 +32,7 @@ public sealed class SubscriptionCheckTests(SubscriptionFixture fx) : IClassFixtu
         var done = await fx.WaitAsync(job.Id);
         Assert.True(done.State == JobStates.Completed, done.Error);
         Assert.Equal("Episode 3", (await fx.EntryAsync(done.EntryId!.Value)).Title);
+        Assert.Equal("Episode 3", done.Title); // the job, as every door shows it, has the feed's name too (not ep3.mp4)
 
         var third = await fx.CheckAsync(sub);
         Assert.Equal((3, 0), (third.Listed, third.New));
