@@ -23,7 +23,7 @@ public static class ServeCommand
         var url = (hub.PublicUrl ?? app.Urls.FirstOrDefault() ?? HubHost.DefaultUrl).TrimEnd('/');
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Host.Serve");
         var botOn = app.Services.GetRequiredService<IOptions<TelegramOptions>>().Value.Enabled;
-        foreach (var warning in PublicUrlWarnings(app.Urls, hub.PublicUrl, botOn, mcpOn: true))
+        foreach (var warning in PublicUrlWarnings(app.Urls, hub.PublicUrl, botOn))
         {
             logger.LogWarning("{Warning}", warning);
         }
@@ -34,6 +34,7 @@ public static class ServeCommand
              API:        {url}/api/v1/   (Authorization: Bearer <token>)
              Data:       {hub.FullDataDir}
              Database:   {app.Services.GetRequiredService<HubDatabase>().Describe()}
+             Links:      {url}/{(hub.PublicUrl is null ? "   (in chats, playlists and MCP results; set --Hub:PublicUrl=… if people reach Hub elsewhere)" : "")}
             """;
         if (await tokens.AnyAsync(app.Lifetime.ApplicationStopping))
         {
@@ -64,7 +65,7 @@ public static class ServeCommand
     /// Links Hub hands out where no request tells it its own address (chat messages, MCP results, playlists) use
     /// <c>Hub:PublicUrl</c>; without it they point at the address Hub listens on, useless beyond this machine.
     /// </summary>
-    public static IReadOnlyList<string> PublicUrlWarnings(IEnumerable<string> urls, string? publicUrl, bool botOn, bool mcpOn)
+    public static IReadOnlyList<string> PublicUrlWarnings(IEnumerable<string> urls, string? publicUrl, bool botOn)
     {
         if (!string.IsNullOrWhiteSpace(publicUrl))
         {
@@ -77,10 +78,13 @@ public static class ServeCommand
             warnings.Add($"Hub listens beyond this machine ({string.Join(", ", beyond)}) but Hub:PublicUrl is not set: links in chats, playlists " +
                 "and MCP results have no address other devices can use. Set it to the address people reach Hub at, e.g. --Hub:PublicUrl=http://192.168.1.10:8080.");
         }
-        else if (botOn || mcpOn)
+        else if (botOn)
         {
-            warnings.Add($"Hub:PublicUrl is not set and {(botOn && mcpOn ? "the Telegram bot and MCP are" : botOn ? "the Telegram bot is" : "MCP is")} on: " +
-                "the links handed out there point at this machine's loopback address. Set --Hub:PublicUrl=… to the address people reach Hub at.");
+            // Chats are read on phones, which cannot reach this machine's loopback address. MCP alone warns of nothing:
+            // a Hub listening on loopback only is reached by MCP clients on this machine, where its links work (the
+            // start message names the address links use).
+            warnings.Add("Hub:PublicUrl is not set and the Telegram bot is on: the links it sends point at this machine's loopback " +
+                "address, which a phone cannot open. Set --Hub:PublicUrl=… to the address people reach Hub at.");
         }
         return warnings;
     }

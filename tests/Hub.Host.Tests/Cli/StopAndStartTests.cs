@@ -58,12 +58,12 @@ public sealed partial class StopAndStartTests
     [InlineData("http://0.0.0.0:8080", null, false, "listens beyond this machine")]
     [InlineData("http://[::]:8080", null, false, "listens beyond this machine")]
     [InlineData("http://*:8080", null, false, "listens beyond this machine")]
-    [InlineData("http://127.0.0.1:8080", null, true, "the Telegram bot and MCP are on")]
-    [InlineData("http://localhost:8080", null, false, "MCP is on")]
+    [InlineData("http://127.0.0.1:8080", null, true, "the Telegram bot is on")]
+    [InlineData("http://localhost:8080", null, false, null)] // MCP clients on this machine open loopback links fine
     [InlineData("http://0.0.0.0:8080", "http://192.0.2.1:8080", true, null)]
     public void PublicUrlWarnings_SayWhatIsMissing(string listen, string? publicUrl, bool botOn, string? expected)
     {
-        var warnings = ServeCommand.PublicUrlWarnings([listen], publicUrl, botOn, mcpOn: true);
+        var warnings = ServeCommand.PublicUrlWarnings([listen], publicUrl, botOn);
         if (expected is null)
         {
             Assert.Empty(warnings);
