@@ -86,6 +86,8 @@ function clipOfForm() {
 
 async function main() {
   $('open-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
+  // Listened to once, before detect() fills the list (a choice made while it runs still counts).
+  $('found').addEventListener('change', (e) => { if (e.target.name === 'target') target = e.target.value; });
   ({ connection: conn } = await store.get('connection'));
   renderRecent();
   if (!conn?.token) { refuse({ kind: 'not-connected', message: 'Not connected to a Hub. Open the options to connect this browser.' }); return; }
@@ -139,7 +141,6 @@ async function detect(tab) {
   $('found-heading').hidden = false;
   const radio = (url, label, checked) => el('li', {}, el('label', {}, el('input', { type: 'radio', name: 'target', value: url, checked }), ' ', label));
   $('found').replaceChildren(radio(tab.url, 'This page', true), ...choices.map((c) => radio(c.url, c.label, false)));
-  $('found').addEventListener('change', (e) => { target = e.target.value; });
 }
 
 async function probe(url) {

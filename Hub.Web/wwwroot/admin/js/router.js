@@ -6,7 +6,15 @@ let cleanup = null;
 /** Registers a page: name is the first hash segment; load is () => import('./pages/x.js'). */
 export function route(name, load, { title, admin = false } = {}) { routes.set(name, { load, title, admin }); }
 
-export async function navigate(main, { isAdmin, fallback = 'dashboard' }) {
+let generation = 0;
+
+/**
+ * Renders the page the hash names into view. Each page gets a container of its own (display: contents): when the
+ * person moves on before a page finished rendering, that page's late additions land in its own detached container,
+ * not in the next page, and its live stream is stopped at once.
+ */
+export async function navigate(view, { isAdmin, fallback = 'dashboard' }) {
+  const mine = ++generation;
   const [name, ...params] = (location.hash.slice(1) || fallback).split('/').map(decodeURIComponent);
   const r = routes.get(name) && (!routes.get(name).admin || isAdmin) ? routes.get(name) : routes.get(fallback);
   const key = routes.get(name) === r ? name : fallback;
@@ -24,13 +32,19 @@ export async function navigate(main, { isAdmin, fallback = 'dashboard' }) {
     more.open = false;
   }
   document.title = `${r.title ?? key} · Hub`;
-  main.replaceChildren();
-  main.setAttribute('aria-busy', 'true');
+  const main = Object.assign(document.createElement('div'), { className: 'view-page' });
+  view.replaceChildren(main);
+  view.setAttribute('aria-busy', 'true');
   try {
     const page = await r.load();
-    cleanup = await page.render(main, ...params);
+    const stop = await page.render(main, ...params);
+    if (mine !== generation) {
+      if (typeof stop === 'function') stop();
+      return;
+    }
+    cleanup = stop;
   } finally {
-    main.removeAttribute('aria-busy');
+    if (mine === generation) view.removeAttribute('aria-busy');
   }
   // For anyone measuring (the browser tests report the dashboard's first render): ms since navigation start.
   performance.mark(`hub:rendered:${key}`);

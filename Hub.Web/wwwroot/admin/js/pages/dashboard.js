@@ -23,13 +23,18 @@ export async function render(main) {
     active.replaceChildren(...(list.length ? list.map((j) => jobCard(j, resync))
       : [empty('Nothing is running.', 'Imports you start appear here with their progress, speed and time left.')]));
   };
+  // A resync's page can answer after events about the same jobs: what an event brought meanwhile is newer and stays.
+  let heard = null;
   const resync = async () => {
+    const mine = heard = new Map();
     try {
       const page = await api('/jobs?limit=50&state=queued,probing,downloading,processing,stalled,retrying');
+      if (heard !== mine) return; // a later resync draws
       jobs.clear();
       for (const j of page.items) jobs.set(j.id, j);
+      for (const [id, j] of mine) if (!jobs.has(id) || Date.parse(j.updatedAt) > Date.parse(jobs.get(id).updatedAt)) jobs.set(id, j);
       drawActive();
-    } catch (e) { active.replaceChildren(errorBox(e, resync)); }
+    } catch (e) { if (heard === mine) active.replaceChildren(errorBox(e, resync)); } finally { if (heard === mine) heard = null; }
   };
 
   const [stats, entries, inbox, downloads] = await Promise.allSettled([api('/stats'), api('/entries?limit=8&sort=newest'),
@@ -59,7 +64,7 @@ export async function render(main) {
   }
 
   await resync();
-  return follow('/jobs/stream', (event, job) => { jobs.set(job.id, job); drawActive(); }, { onResync: resync });
+  return follow('/jobs/stream', (event, job) => { heard?.set(job.id, job); jobs.set(job.id, job); drawActive(); }, { onResync: resync });
 }
 
 function figure(label, value, href) {

@@ -68,15 +68,29 @@ export async function render(main) {
     && (!f.library || state.libraries.find((l) => l.slug === f.library)?.id === j.libraryId)
     && (!f.q || f.q.toLowerCase().split(/\s+/).every((w) => `${j.title} ${j.source} ${j.error}`.toLowerCase().includes(w)));
 
+  // A page of jobs can answer after live events about the same jobs (a resync, a filter changed while jobs run): what
+  // an event brought during the load is newer than the page and wins, and only the newest load draws.
+  let generation = 0;
+  let heard = null; // job id → the newest version an event brought while the current load ran
+  const newest = (j) => { const e = heard?.get(j.id); return e && Date.parse(e.updatedAt) > Date.parse(j.updatedAt) ? e : j; };
+
   async function load(older = false) {
     const query = new URLSearchParams({ limit: '25' });
     for (const k of ['state', 'door', 'library', 'q']) if (f[k]) query.set(k, f[k]);
     if (f.system) query.set('system', 'true');
     if (older && cursor) query.set('cursor', cursor);
+    const mine = ++generation;
+    heard = new Map();
     try {
       const page = await api(`/jobs?${query}`);
-      if (!older) { shown.clear(); list.replaceChildren(); }
-      for (const j of page.items) { shown.set(j.id, j); list.append(card(j)); }
+      if (mine !== generation) return;
+      if (!older) {
+        shown.clear(); list.replaceChildren();
+        // Jobs first heard of while the page was on its way (newer than it) go on top, as they would have.
+        const fresh = [...heard.values()].filter((j) => matches(j) && !page.items.some((i) => i.id === j.id));
+        for (const j of fresh.reverse()) { shown.set(j.id, j); list.append(card(j)); }
+      }
+      for (const j of page.items.map(newest)) { if (!shown.has(j.id)) { shown.set(j.id, j); list.append(card(j)); } }
       cursor = page.nextCursor;
       more.hidden = !cursor;
       retryAll.hidden = ![...shown.values()].some((j) => j.state === 'failed' || j.state === 'cancelled');
@@ -84,11 +98,12 @@ export async function render(main) {
       if (!shown.size) list.replaceChildren(f.q || f.state || f.door || f.library
         ? empty('No job matches these filters.', 'Clear the search or choose "Any state".')
         : empty('No jobs yet.', 'Start one from the Import page; it shows up here with live progress.'));
-    } catch (e) { list.replaceChildren(errorBox(e, () => load())); }
+    } catch (e) { if (mine === generation) list.replaceChildren(errorBox(e, () => load())); } finally { if (mine === generation) heard = null; }
   }
 
   // Live: update cards in place; a new matching job goes on top.
   const onEvent = (event, job) => {
+    if (heard) heard.set(job.id, job);
     const old = list.querySelector(`[data-job="${CSS.escape(job.id)}"]`);
     if (old) {
       const ticked = old.querySelector('input[data-select]')?.checked;

@@ -39,6 +39,7 @@ export async function render(main) {
   /** range: '7', '30', '90', 'all', or { from, to } (YYYY-MM-DD). */
   async function load(range) {
     const days = typeof range === 'string';
+    const mine = ++latest; // a range chosen after this one wins, whichever answer comes back last
     for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.range === range));
     main.setAttribute('aria-busy', 'true');
     try {
@@ -48,6 +49,7 @@ export async function render(main) {
       const to = s.importsTo ?? today;
       const end = days ? '' : `&to=${new Date(Date.parse(to) + 86400000).toISOString().slice(0, 10)}`;
       const [streams, downloads] = await Promise.all(['stream', 'download'].map((kind) => api(`/stats/downloads?kind=${kind}&from=${from}${end}`)));
+      if (mine !== latest) return;
       const series = (list, pick) => daysBetween(list, from, pick, to);
       const per = (Date.parse(to) - Date.parse(from)) / 86400000 >= 120 ? 'per month' : 'per day'; // as daysBetween groups them
       const imports = s.importsPerDay.reduce((a, d) => ({ count: a.count + d.count, bytes: a.bytes + d.bytes }), { count: 0, bytes: 0 });
@@ -74,11 +76,12 @@ export async function render(main) {
       [custom.elements['stats-from'].value, custom.elements['stats-to'].value, rangeError.textContent] = [from, to, ''];
       charts.dataset.range = days ? range : `${range.from}..${range.to}`; // what is drawn (the browser tests wait for it)
     } catch (e) {
-      charts.replaceChildren(errorBox(e, () => load(range)));
+      if (mine === latest) charts.replaceChildren(errorBox(e, () => load(range)));
     } finally {
-      main.removeAttribute('aria-busy');
+      if (mine === latest) main.removeAttribute('aria-busy');
     }
   }
+  let latest = 0;
 
   await load('30');
   return null;
