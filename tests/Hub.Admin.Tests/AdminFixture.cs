@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Hub.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Playwright;
@@ -61,11 +60,7 @@ public sealed partial class AdminFixture : IAsyncLifetime
             ["Hub__Uploads__ChunkBytes"] = (256 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         await StartHubAsync();
-        for (var i = 0; i < 50 && !TokenLine().IsMatch(Hub.Stdout); i++)
-        {
-            await Task.Delay(100); // the secret is the line after "Admin token"
-        }
-        AdminToken = TokenLine().Match(Hub.Stdout).Value;
+        AdminToken = await Hub.WaitForAdminTokenAsync(TimeSpan.FromSeconds(30));
         Admin = Client(AdminToken);
 
         FinishedJob = (await ImportAndWaitAsync("clip.mp4")).GetProperty("id").GetGuid();
@@ -206,8 +201,6 @@ public sealed partial class AdminFixture : IAsyncLifetime
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    [GeneratedRegex(@"hub_[A-Za-z0-9_\-]{20,}")]
-    private static partial Regex TokenLine();
 }
 
 [CollectionDefinition(Name)]

@@ -4,7 +4,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Hub.Testing;
 using Microsoft.Playwright;
 
@@ -64,8 +63,7 @@ public partial class BrowserFixture : IAsyncLifetime
             // The guard stays on for this one loopback site: Deny wins over AllowPrivateNetworks.
             ["Hub__Network__Deny__0"] = $"127.0.0.1/32:{Guarded.BaseUri.Port}",
         });
-        await Hub.WaitForOutputAsync("Admin token", TimeSpan.FromSeconds(120));
-        Admin = Client(TokenLine().Match(Hub.Stdout).Value);
+        Admin = Client(await Hub.WaitForAdminTokenAsync(TimeSpan.FromSeconds(120)));
 
         var extension = MakeTestBuild();
         _debugPort = HubProcess.FreePort();
@@ -219,7 +217,4 @@ public partial class BrowserFixture : IAsyncLifetime
         if (Guarded is not null) await Guarded.DisposeAsync();
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
-
-    [GeneratedRegex(@"hub_[A-Za-z0-9_\-]{20,}")]
-    private static partial Regex TokenLine();
 }

@@ -60,6 +60,7 @@ public sealed class PopupClipTests(BrowserFixture fx) : IClassFixture<BrowserFix
             var (_, tabId) = await fx.OpenTabAsync(fx.Site.Url("page.html").AbsoluteUri);
             var popup = await fx.OpenExtensionPageAsync($"popup/popup.html?tab={tabId}");
             await held.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await Expect(popup.Locator("#found-heading")).ToBeVisibleAsync(new() { Timeout = 60_000 }); // the page's media listed
             var target = fx.Site.Url("clip.mp4?take=late-probe").AbsoluteUri;
             await popup.EvaluateAsync("(u) => { document.querySelector('#found').append(Object.assign(document.createElement('input'), "
                 + "{ type: 'radio', name: 'target', value: u, id: 'late' })); document.querySelector('#late').click(); }", target);
@@ -93,6 +94,7 @@ public sealed class PopupClipTests(BrowserFixture fx) : IClassFixture<BrowserFix
         {
             var popup = await fx.OpenExtensionPageAsync($"popup/popup.html?tab={tabId}");
             await Expect(popup.Locator("#state")).ToContainTextAsync("Ready to send.", new() { Timeout = 60_000 });
+            await Expect(popup.Locator("#found-heading")).ToBeVisibleAsync(new() { Timeout = 60_000 }); // before the list is filled, a radio added here would be replaced
             var target = fx.Site.Url($"clip.mp4?take={i}").AbsoluteUri;
             await popup.EvaluateAsync("(u) => { document.querySelector('#found').append(Object.assign(document.createElement('input'), "
                 + "{ type: 'radio', name: 'target', value: u, id: 'bench' })); document.querySelector('#bench').click(); }", target);

@@ -6,7 +6,7 @@ using System.Text;
 namespace Hub.Testing;
 
 /// <summary>The real <c>hub</c> program as a child process (dotnet hub.dll), for CLI and crash tests.</summary>
-public sealed class HubProcess : IAsyncDisposable
+public sealed partial class HubProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
@@ -118,6 +118,31 @@ public sealed class HubProcess : IAsyncDisposable
         }
         throw new TimeoutException($"'{fragment}' did not appear. stdout:\n{Stdout}\nstderr:\n{Stderr}");
     }
+
+    /// <summary>
+    /// The admin token of a first start. The start message arrives line by line: "Admin token" comes two lines before
+    /// the secret, so waiting for that fragment alone may read the output before the secret's line is in.
+    /// </summary>
+    public async Task<string> WaitForAdminTokenAsync(TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (AdminTokenLine().Match(Stdout) is { Success: true } m)
+            {
+                return m.Value;
+            }
+            if (_process.HasExited)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"No admin token appeared. stdout:\n{Stdout}\nstderr:\n{Stderr}");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"hub_[A-Za-z0-9_\-]{20,}")]
+    private static partial System.Text.RegularExpressions.Regex AdminTokenLine();
 
     public static int FreePort()
     {

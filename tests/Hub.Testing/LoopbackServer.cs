@@ -162,7 +162,9 @@ public static class TestMedia
         {
             return path;
         }
-        var tmp = path + ".tmp" + Path.GetExtension(source);
+        // A temp name of its own and no overwrite: test assemblies running at once share this folder, and a variant
+        // another one made first must not change under tests already holding its path (its bytes differ per run).
+        var tmp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp" + Path.GetExtension(source);
         var result = await TestPostgres.Runner.RunAsync(new Hub.Domain.Processes.ProcessSpec("ffmpeg",
             ["-hide_banner", "-loglevel", "error", "-y", "-i", source, "-map", "0", "-c", "copy", "-metadata", "comment=" + tag + Guid.NewGuid(), tmp])
             { Timeout = TimeSpan.FromSeconds(60) }, CancellationToken.None);
@@ -170,7 +172,14 @@ public static class TestMedia
         {
             throw new InvalidOperationException("ffmpeg could not make a variant: " + result.Stderr);
         }
-        File.Move(tmp, path, overwrite: true);
+        try
+        {
+            File.Move(tmp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(tmp); // made meanwhile by another test or process: theirs stays
+        }
         return path;
     }
 
@@ -222,7 +231,14 @@ public static class TestMedia
             {
                 throw new InvalidOperationException("ffmpeg could not make test media: " + result.Stderr);
             }
-            File.Move(tmp, path, overwrite: true);
+            try
+            {
+                File.Move(tmp, path, overwrite: false); // another test assembly may have made it meanwhile: theirs stays
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(tmp);
+            }
             return path;
         }
         finally

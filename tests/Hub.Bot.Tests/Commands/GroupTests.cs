@@ -53,6 +53,9 @@ public sealed class GroupTests(BotFixture fx) : IClassFixture<BotFixture>
         await Api.WaitForTextAsync(BotFixture.AdminId, "Imports in progress");
         Api.PushUpdate(FakeBotApi.InGroup(FakeBotApi.TextUpdate(BotFixture.AdminId, "/contacts@hub_test_bot"), Group));
         await Api.WaitForTextAsync(BotFixture.AdminId, "👥 Contacts");
+        // The group's notices go through the group chat's own queue, apart from the private chat's.
+        await Api.WaitForCountAsync(c => c.ChatId == Group && c.Method == "sendMessage" && c.Text!.Contains("sent that to you in a private chat", StringComparison.Ordinal), 2,
+            "two notices in the group");
         var inGroup = Api.Calls.Where(c => c.ChatId == Group && c.Method == "sendMessage").Select(c => c.Text!).ToList();
         Assert.Equal(2, inGroup.Count(t => t.Contains("sent that to you in a private chat", StringComparison.Ordinal)));
         Assert.DoesNotContain(inGroup, t => t.Contains("Contacts", StringComparison.Ordinal) || t.Contains("Imports in progress", StringComparison.Ordinal));

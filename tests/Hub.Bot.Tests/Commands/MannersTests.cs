@@ -154,7 +154,8 @@ public sealed class SmallMannersTests(BotFixture fx) : IClassFixture<BotFixture>
         {
             await Task.Delay(100);
         }
-        await Task.Delay(500);
+        await Api.WaitForCountAsync(c => c.Method == "sendMessage" && c.ChatId == user, 2, "the greeting and one reminder");
+        await Task.Delay(1000); // and no more for the other two messages, all four logged above
         Assert.Equal(2, Api.CallsOf("sendMessage").Count(c => c.ChatId == user)); // the greeting and one reminder
 
         // Approved from /contacts: the card's buttons go.

@@ -244,6 +244,20 @@ public sealed class FakeBotApi : IAsyncDisposable
         throw new TimeoutException($"No call matched: {what}. Calls: {string.Join(" | ", Calls.Select(c => $"{c.Method} {c.ChatId} {c.Text}"))}");
     }
 
+    /// <summary>Waits until <paramref name="count"/> calls match (messages that go out through separate chats' queues).</summary>
+    public async Task WaitForCountAsync(Func<ApiCall, bool> match, int count, string what, int timeoutSeconds = 60)
+    {
+        var until = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (Calls.Count(match) < count)
+        {
+            if (DateTime.UtcNow >= until)
+            {
+                throw new TimeoutException($"{Calls.Count(match)} of {count} calls matched: {what}. Calls: {string.Join(" | ", Calls.Select(c => $"{c.Method} {c.ChatId} {c.Text}"))}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Waits for a message (sent or edited) to <paramref name="chatId"/> whose text contains <paramref name="text"/>.</summary>
     public Task<ApiCall> WaitForTextAsync(long chatId, string text, int timeoutSeconds = 60) =>
         WaitForAsync(c => c.Method is "sendMessage" or "editMessageText" && c.ChatId == chatId && c.Text?.Contains(text, StringComparison.Ordinal) == true,

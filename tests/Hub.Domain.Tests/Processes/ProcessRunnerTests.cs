@@ -31,7 +31,7 @@ public sealed class ProcessRunnerTests
     public async Task Run_Timeout_KillsWholeTree()
     {
         var marker = Path.Combine(Path.GetTempPath(), "hub-pr-" + Guid.NewGuid().ToString("N"));
-        var spec = new ProcessSpec("sh", ["-c", $"sleep 30 & echo $! > {marker}; wait"]) { Timeout = TimeSpan.FromSeconds(1) };
+        var spec = new ProcessSpec("sh", ["-c", $"sleep 30 & echo $! > {marker}; wait"]) { Timeout = TimeSpan.FromSeconds(5) }; // time for sh to start the sleep and write its id on a busy machine
         await Assert.ThrowsAsync<ProcessTimeoutException>(() => _runner.RunAsync(spec, CancellationToken.None));
         var child = int.Parse(File.ReadAllText(marker).Trim());
         await Task.Delay(200);

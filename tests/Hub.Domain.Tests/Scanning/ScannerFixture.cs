@@ -15,7 +15,7 @@ public sealed class ScannerFixture : Imports.PipelineFixture
         {
             var s = base.Settings;
             s["Hub:Scanner:Watch"] = "true";
-            s["Hub:Scanner:WatchDebounce"] = "00:00:01.5";
+            s["Hub:Scanner:WatchDebounce"] = "00:00:04"; // well beyond the 0.7 s between the watcher test's writes, even on a busy machine
             s["Hub:Scanner:MinFileAge"] = "00:00:00";
             return s;
         }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Hub.Testing;
 
 namespace Hub.Host.Tests.Cli;
@@ -31,8 +30,7 @@ public sealed partial class ServeCommandTests : IDisposable
         string token;
         await using (var first = HubProcess.Start(["serve", $"--urls={url}"], env))
         {
-            await first.WaitForOutputAsync("Admin token", TimeSpan.FromSeconds(90));
-            token = TokenLine().Match(first.Stdout).Value;
+            token = await first.WaitForAdminTokenAsync(TimeSpan.FromSeconds(90));
             Assert.StartsWith("hub_", token);
             Assert.Contains($"{url}/admin/", first.Stdout);
 
@@ -64,7 +62,4 @@ public sealed partial class ServeCommandTests : IDisposable
         }
         Assert.Empty(ProcessInfo.Find(Path.Combine(_dataDir, "postgres")));
     }
-
-    [GeneratedRegex(@"hub_[A-Za-z0-9_\-]{20,}")]
-    private static partial Regex TokenLine();
 }

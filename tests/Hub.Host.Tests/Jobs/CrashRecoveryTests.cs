@@ -11,6 +11,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 {
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "hub-crash-" + Guid.NewGuid().ToString("N")[..10]);
     private LoopbackServer _site = null!;
+    private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string _file = "";
     private string _connectionString = "";
     private readonly List<string> _ranges = [];
@@ -38,9 +39,14 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             }
             ctx.Response.ContentLength = bytes.Length - start;
             if (HttpMethods.IsHead(ctx.Request.Method)) return;
-            // About 20 KB/s: the ~70 KB clip takes over 3 s, long enough to kill a worker mid-way.
+            // About 20 KB/s; the first request (no Range) stops after 32 KB until the test has killed its worker, so the
+            // kill lands mid-download however slow the machine is.
             for (var pos = start; pos < bytes.Length; pos += 2048)
             {
+                if (start == 0 && pos >= 32 * 1024)
+                {
+                    await _held.Task.WaitAsync(ctx.RequestAborted);
+                }
                 var n = (int)Math.Min(2048, bytes.Length - pos);
                 await ctx.Response.Body.WriteAsync(bytes.AsMemory((int)pos, n), ctx.RequestAborted);
                 await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
@@ -51,6 +57,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _held.TrySetResult();
         await _site.DisposeAsync();
         try { Directory.Delete(_dataDir, recursive: true); } catch (DirectoryNotFoundException) { }
     }
@@ -86,6 +93,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         }, "download under way");
         first.Kill();
         await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        _held.TrySetResult();
         Assert.True("downloading" == await ScalarAsync<string>("SELECT state FROM jobs WHERE id = $1", jobId), string.Join(", ", samples) + " size " + new FileInfo(_file).Length);
 
         await using var second = HubProcess.Start(["worker"], Env);

@@ -107,8 +107,9 @@ public sealed class ImportToolsTests(McpFixture hub) : IClassFixture<McpFixture>
         // The SDK client handles notifications concurrently with the response, so the very last one may land after the
         // call returned and be dropped; the first ones (queued, probing…) always arrive.
         await WaitUntilAsync(() => !reports.IsEmpty, () => "no progress notification arrived");
-        var values = reports.Select(r => r.Progress).ToList();
-        Assert.Equal(values.Order(), values);
+        // Not their order: the SDK client hands each incoming message to its own task (ProcessMessagesAsync), so two
+        // notifications sent in order may reach IProgress swapped on a busy machine.
+        Assert.All(reports, r => Assert.InRange(r.Progress, 0, 100));
     }
 
     [Fact]

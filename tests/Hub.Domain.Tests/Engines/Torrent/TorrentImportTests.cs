@@ -178,8 +178,13 @@ public sealed class TorrentImportTests(TorrentFixture fx) : IClassFixture<Torren
         await using var swarm = await TorrentSwarm.StartAsync("cancel", new Dictionary<string, string> { ["Big Cancel.mp4"] = big }, uploadLimit: "300K");
         var job = await fx.ImportAsync(swarm.Magnet);
         await WaitForBytesAsync(job.Id, 1);
-        await Task.Delay(600); // the next progress save carries the swarm as aria2 counts it
+        // A progress save after the first bytes carries the swarm as aria2 counts it (aria2 polled every 0.5 s).
         var running = await fx.Get<JobQueue>().GetAsync(job.Id, CancellationToken.None);
+        for (var until = DateTime.UtcNow.AddSeconds(30); running.Swarm is not { Peers: >= 1 } && DateTime.UtcNow < until;)
+        {
+            await Task.Delay(100);
+            running = await fx.Get<JobQueue>().GetAsync(job.Id, CancellationToken.None);
+        }
         Assert.True(running.Swarm is { Peers: >= 1, Seeding: false }, $"swarm while downloading: {running.Swarm}");
 
         await fx.Get<JobQueue>().CancelAsync(job.Id, "test", CancellationToken.None);
