@@ -258,11 +258,11 @@ public sealed class DownloadHandler(
         CancellationToken cancellationToken)
     {
         var maxBytes = options.Value.Network.MaxDownloadBytes;
-        if (data.UploadedFile is { } uploaded && Engines.Torrent.TorrentEngine.LooksLikeTorrent(uploaded))
+        if (data.UploadedFile is { } uploaded && KeptTorrent(uploaded, context.WorkDir) is { } metainfo)
         {
             // A .torrent sent as a file (web upload, Telegram document): what it describes is downloaded, not the file itself.
-            var request = new DownloadRequest(new Uri(Path.GetFullPath(uploaded)), context.WorkDir, format, maxBytes, data.Probe);
-            return await torrents.DownloadFileAsync(uploaded, request, progress, cancellationToken).ConfigureAwait(false);
+            var request = new DownloadRequest(new Uri(Path.GetFullPath(metainfo)), context.WorkDir, format, maxBytes, data.Probe);
+            return await torrents.DownloadFileAsync(metainfo, request, progress, cancellationToken).ConfigureAwait(false);
         }
         if (data.UploadedFile is not null)
         {
@@ -274,6 +274,28 @@ public sealed class DownloadHandler(
         var fetch = new DownloadRequest(url, context.WorkDir, format, maxBytes, data.Probe) { Clip = data.Clip, Subtitles = options.Value.Subtitles.For(library) };
         return await engine.DownloadAsync(fetch, progress, cancellationToken)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An uploaded .torrent, moved into the job's folder first (so it goes with the folder when the job ends, instead
+    /// of staying in the uploads folder for good); a retry finds it there. Null when the upload is not a torrent.
+    /// </summary>
+    private static string? KeptTorrent(string uploaded, string workDir)
+    {
+        var kept = Path.Combine(workDir, "upload.torrent");
+        if (File.Exists(kept))
+        {
+            return kept;
+        }
+        if (!Engines.Torrent.TorrentEngine.LooksLikeTorrent(uploaded))
+        {
+            return null;
+        }
+        Directory.CreateDirectory(workDir);
+        File.Copy(uploaded, kept + ".part", overwrite: true); // small; a copy then a rename never leaves half a file as "kept"
+        File.Move(kept + ".part", kept);
+        File.Delete(uploaded);
+        return kept;
     }
 
     private async Task<Libraries.Library> ResolveLibraryAsync(JobContext context, ImportJobData data, CancellationToken cancellationToken)

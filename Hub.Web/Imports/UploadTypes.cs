@@ -4,7 +4,7 @@ namespace Hub.Web.Imports;
 /// <summary>
 /// Which uploads Hub takes: a known media extension whose first bytes agree with it (the name alone proves nothing).
 /// Archives (zip, rar, 7z, tar, gzip, bzip2, xz) are accepted too, like the HTTP engine accepts them, for the pipeline's archive
-/// step to unpack; anything else is refused with 415 before more than its first bytes are kept.
+/// step to unpack, and .torrent files for the torrent engine; anything else is refused with 415 before more than its first bytes are kept.
 /// </summary>
 public static class UploadTypes
 {
@@ -22,6 +22,8 @@ public static class UploadTypes
         [".avi"] = "avi",
         [".zip"] = "zip", [".rar"] = "rar", [".7z"] = "7z", [".tar"] = "tar", [".gz"] = "gzip", [".tgz"] = "gzip",
         [".bz2"] = "bzip2", [".tbz2"] = "bzip2", [".xz"] = "xz", [".txz"] = "xz",
+        // What a .torrent describes is downloaded through the torrent engine (DownloadHandler), not the file itself.
+        [".torrent"] = "torrent",
     };
 
     public static IReadOnlyCollection<string> Extensions => FamilyByExtension.Keys;
@@ -48,9 +50,25 @@ public static class UploadTypes
         if (head.StartsWith("BZh"u8)) return "bzip2";
         if (head.StartsWith((ReadOnlySpan<byte>)[0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])) return "xz";
         if (head.Length >= 262 && head.Slice(257, 5).SequenceEqual("ustar"u8)) return "tar";
+        if (IsBencodedDictionary(head)) return "torrent";
         // An MPEG audio frame without an ID3 tag: 11 sync bits, then a layer other than "reserved" (which ADTS AAC uses).
         if (head.Length >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0 && (head[1] & 0x06) != 0) return "mp3";
         return null;
+    }
+
+    /// <summary>
+    /// A torrent's metainfo is a bencoded dictionary whose first key ("announce", "comment", "info"…) is a short
+    /// lower-case string: "d8:announce…". (Its "4:info" may lie beyond the bytes sniffed, after a long tracker list.)
+    /// </summary>
+    private static bool IsBencodedDictionary(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < 4 || head[0] != (byte)'d')
+        {
+            return false;
+        }
+        var i = 1;
+        while (i < head.Length && i <= 3 && head[i] is >= (byte)'0' and <= (byte)'9') i++;
+        return i > 1 && i < head.Length - 1 && head[i] == (byte)':' && head[i + 1] is >= (byte)'a' and <= (byte)'z';
     }
 
     /// <summary>Null when the name and the bytes agree on an accepted type; otherwise why not, for a 415.</summary>
@@ -88,6 +106,7 @@ public static class UploadTypes
         "gzip" => "a gzip",
         "bzip2" => "a bzip2",
         "xz" => "an xz",
+        "torrent" => "a .torrent (BitTorrent metainfo)",
         _ => "a " + family,
     };
 }

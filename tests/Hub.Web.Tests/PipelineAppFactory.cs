@@ -27,6 +27,10 @@ public class PipelineAppFactory : HubAppFactory
         ["Hub:Jobs:HeartbeatInterval"] = "00:00:00.5",
         ["Hub:Sse:HeartbeatInterval"] = "00:00:00.5",
         ["Hub:Uploads:MaxBytes"] = UploadLimit.ToString(),
+        // Torrents (an uploaded .torrent) stay on loopback: no DHT, aria2 bound to 127.0.0.1, a tracker on loopback.
+        ["Hub:Torrents:Dht"] = "false",
+        ["Hub:Torrents:Interface"] = "127.0.0.1",
+        ["Hub:Torrents:MinMediaFileBytes"] = "10000",
     };
 
     /// <summary>A loopback site with a video, an audio file and a web page; started on first use.</summary>

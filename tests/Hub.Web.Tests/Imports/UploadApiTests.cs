@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Hub.Testing;
+using Hub.Web.Imports;
 
 namespace Hub.Web.Tests.Imports;
 
@@ -27,6 +28,34 @@ public sealed class UploadApiTests(PipelineAppFactory app) : IClassFixture<Pipel
         Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
         Assert.NotEqual(JsonValueKind.Null, done.GetProperty("entryId").ValueKind);
         Assert.Empty(Directory.Exists(UploadsDir) ? Directory.GetFiles(UploadsDir) : []);
+    }
+
+    [Fact]
+    public async Task TorrentFile_IsAccepted_AndWhatItDescribesIsImported()
+    {
+        var (client, _) = await app.CallerAsync("user");
+        var clip = await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "upload-torrent");
+        await using var swarm = await TorrentSwarm.StartAsync("upload", new Dictionary<string, string> { ["Uploaded Torrent.mp4"] = clip });
+
+        var response = await client.PostAsync("/api/v1/imports/upload", Form(swarm.TorrentBytes, "holiday.torrent"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var done = await PipelineAppFactory.WaitAsync(client, job.GetProperty("id").GetGuid());
+        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
+        var entry = await client.GetFromJsonAsync<JsonElement>($"/api/v1/entries/{done.GetProperty("entryId").GetString()}");
+        Assert.Equal(new FileInfo(clip).Length, entry.GetProperty("sizeBytes").GetInt64()); // the torrent's file, not the .torrent
+    }
+
+    [Theory]
+    [InlineData("d8:announce35:http://127.0.0.1:6969/announce4:info", null)]
+    [InlineData("d13:announce-listll", null)]
+    [InlineData("hello, not a torrent", "its content is not a .torrent (BitTorrent metainfo) file")]
+    [InlineData("d1:", "its content is not a .torrent")]
+    public void TorrentName_NeedsBencodedContent(string head, string? refusal)
+    {
+        var why = UploadTypes.Refusal("x.torrent", System.Text.Encoding.ASCII.GetBytes(head));
+        if (refusal is null) Assert.Null(why); else Assert.Contains(refusal, why);
     }
 
     [Fact]

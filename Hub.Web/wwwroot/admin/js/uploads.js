@@ -10,7 +10,7 @@ const BACKOFF = [1, 2, 4, 8, 16];
 /** Files by drag and drop or the picker; each with its own progress, speed, time left, Cancel and Retry. */
 export function uploadPanel(options) {
   const list = el('ul', { class: 'uploads', id: 'upload-list' });
-  const input = el('input', { type: 'file', id: 'upload-input', multiple: true, accept: 'video/*,audio/*,.mkv,.zip,.rar,.7z', class: 'sr' });
+  const input = el('input', { type: 'file', id: 'upload-input', multiple: true, accept: 'video/*,audio/*,.mkv,.zip,.rar,.7z,.tar,.gz,.tgz,.bz2,.xz,.torrent', class: 'sr' });
   const zone = el('label', { for: 'upload-input', class: 'dropzone', id: 'dropzone', tabindex: '0' },
     el('strong', {}, 'Drop files here'), el('span', { class: 'muted' }, 'or press to choose them'));
   const add = (files) => { for (const f of files) list.append(uploadRow(f, options())); };
