@@ -37,25 +37,54 @@ public sealed class LibraryWatcher(IOptions<ScannerOptions> options, IOptions<Hu
         var debounce = options.Value.WatchDebounce;
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(debounce.TotalMilliseconds / 4, 100, 1000));
         var refreshed = DateTimeOffset.MinValue;
+        var failing = false;
+        var retry = new HashSet<Guid>(); // libraries whose scan could not be queued yet
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 if (time.GetUtcNow() - refreshed > RefreshLibraries)
                 {
-                    await WatchLibrariesAsync(stoppingToken).ConfigureAwait(false);
                     refreshed = time.GetUtcNow();
+                    try
+                    {
+                        await WatchLibrariesAsync(stoppingToken).ConfigureAwait(false);
+                        failing = false;
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // The database away (or a folder unreadable): the watches in place go on, the list is read
+                        // again at the next refresh. Said once per outage, not every few seconds.
+                        if (!failing)
+                        {
+                            logger.LogWarning("Could not read the libraries to watch: {Error}; trying again every {Interval}", ex.Message, RefreshLibraries);
+                        }
+                        failing = true;
+                    }
                 }
-                foreach (var library in Settled(debounce))
+                retry.UnionWith(Settled(debounce));
+                foreach (var library in retry.ToList())
                 {
                     try
                     {
                         var job = await scans.StartAsync(library.ToString(), Doors.Cli, "watcher", stoppingToken).ConfigureAwait(false);
                         logger.LogInformation("New files settled in library {Library}: scan job {JobId}", library, job.Id);
+                        retry.Remove(library);
+                    }
+                    catch (Exception ex) when (Storage.DatabaseOutage.Is(ex))
+                    {
+                        // Kept for the next tick: the settled files are out of the pending list, so dropping the
+                        // library here would leave them for the next scheduled scan.
+                        if (!failing)
+                        {
+                            logger.LogWarning("Could not queue a scan of library {Library}: {Error}; trying again", library, ex.Message);
+                        }
+                        failing = true;
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
                         logger.LogWarning("Could not queue a scan of library {Library}: {Error}", library, ex.Message);
+                        retry.Remove(library); // not a passing outage (the library deleted meanwhile): asking again changes nothing
                     }
                 }
                 await Task.Delay(tick, time, stoppingToken).ConfigureAwait(false);

@@ -27,6 +27,9 @@ public static partial class ServeProcess
             ["Hub__Jobs__MaxAttempts"] = "5",
             ["Hub__Jobs__ProgressSaveInterval"] = "00:00:00.2",
             ["Hub__Database__SuperviseInterval"] = "00:00:00.5",
+            // Every optional background loop on, so a fault reaches each of them (the library watcher once stopped the
+            // whole host when the database went away).
+            ["Hub__Scanner__Watch"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Hub"] = "Information",
         };
