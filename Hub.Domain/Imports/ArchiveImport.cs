@@ -29,7 +29,7 @@ public sealed class ArchiveImport(LocalFileSet fileSet, IOptions<HubOptions> opt
         var limits = options.Value.Archives;
         var progress = new Progress(context);
         // SharpCompress reads synchronously; the unpacking runs on a pool thread this method awaits.
-        var result = await Task.Run(() => ArchiveUnpacker.Unpack(archive.FilePath, folder, limits, progress, cancellationToken), cancellationToken)
+        var result = await Task.Run(() => ArchiveUnpacker.Unpack(archive.FilePath, folder, limits, progress, cancellationToken, name), cancellationToken)
             .ConfigureAwait(false);
         logger.LogInformation("Job {JobId}: unpacked {Entries} entries ({Bytes} bytes, {Nested} nested archives) from {Archive}",
             context.Id, result.Entries, result.Bytes, result.NestedArchives, name);

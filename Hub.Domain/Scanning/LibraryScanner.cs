@@ -16,7 +16,9 @@ namespace Hub.Domain.Scanning;
 public sealed record ScanSummary(int Files, int Unchanged, int Added, int Updated, int Unmatched, int Missing, int Skipped, int Failed)
 {
     /// <summary>One line for people (the job's message, the bot's result).</summary>
-    public string Text => $"{Files} files: {Added} added, {Updated} updated, {Unmatched} unmatched, {Missing} missing, {Unchanged} unchanged";
+    public string Text => $"{Files} files: {Added} added, {Updated} updated, {Unmatched} unmatched, {Missing} missing, {Unchanged} unchanged"
+        + (Skipped > 0 ? $", {Skipped} still being written (taken next time)" : "")
+        + (Failed > 0 ? $", {Failed} not playable (named in Hub's log)" : "");
 }
 
 /// <summary>
@@ -60,7 +62,7 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         if (!Directory.Exists(root))
         {
             // Never "everything went missing" because a disk is not mounted.
-            throw ImportFailedException.Permanent("scan-root-missing", $"The folder of library {library.Name} ({root}) does not exist.");
+            throw ImportFailedException.Permanent("scan-root-missing", $"The folder of library {library.Name} ({root}) does not exist: put media files there (create it) and scan again, or, if it is on a disk of its own, mount it.");
         }
         // What the walk compares against, without the JSON columns and untracked: an unchanged rescan of 10,000 files
         // must not read (and keep) 20,000 ffprobe answers to find that nothing changed.
@@ -224,7 +226,7 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         }
         catch (ImportFailedException ex)
         {
-            logger.LogInformation("Scan of {Library}: {Path} is not playable ({Error})", library.Name, file.Path, ex.Message);
+            logger.LogWarning("Scan of {Library}: {Path} is not playable ({Error})", library.Name, file.Path, ex.Message);
             return new Probed(file, null, null);
         }
         finally

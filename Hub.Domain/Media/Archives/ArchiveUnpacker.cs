@@ -24,8 +24,10 @@ public static class ArchiveUnpacker
 {
     private const int BufferSize = 128 * 1024;
 
+    /// <param name="displayName">The archive's name as the person knows it (an upload sits in the job's folder as
+    /// "upload.zip"); errors about the outer archive use it.</param>
     public static UnpackResult Unpack(string archivePath, string destination, ArchiveOptions limits, IProgress<UnpackProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? displayName = null)
     {
         var root = Path.GetFullPath(destination);
         Directory.CreateDirectory(root);
@@ -33,7 +35,8 @@ public static class ArchiveUnpacker
         try
         {
             var outer = new FileInfo(archivePath).Length;
-            var files = UnpackOne(archivePath, root, budget, p => progress?.Report(new UnpackProgress(p, outer, budget.Unpacked, budget.Entries)), cancellationToken);
+            var files = UnpackOne(archivePath, root, budget, p => progress?.Report(new UnpackProgress(p, outer, budget.Unpacked, budget.Entries)), cancellationToken,
+                displayName);
             var result = new List<string>();
             int nested = 0, skipped = 0;
             foreach (var file in files)
@@ -63,9 +66,10 @@ public static class ArchiveUnpacker
         }
     }
 
-    private static List<string> UnpackOne(string archivePath, string root, Budget budget, Action<long>? reportPacked, CancellationToken cancellationToken)
+    private static List<string> UnpackOne(string archivePath, string root, Budget budget, Action<long>? reportPacked, CancellationToken cancellationToken,
+        string? displayName = null)
     {
-        var name = Path.GetFileName(archivePath);
+        var name = string.IsNullOrWhiteSpace(displayName) ? Path.GetFileName(archivePath) : Path.GetFileName(displayName);
         var format = ArchiveSniffer.Detect(archivePath) ?? throw ImportFailedException.Permanent("archive-damaged", $"'{name}' is not an archive Hub can read.");
         Directory.CreateDirectory(root);
         var files = new List<string>();

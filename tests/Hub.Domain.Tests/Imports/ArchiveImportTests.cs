@@ -103,6 +103,7 @@ public sealed class ArchiveImportTests(PipelineFixture fx) : IClassFixture<Pipel
         var done = await fx.WaitAsync((await UploadAsync(Path.Combine(TestArchives.Samples, "7Zip.LZMA2.Aes.7z"))).Id);
         Assert.Equal(JobStates.Failed, done.State);
         Assert.Contains("password-protected", done.Error);
+        Assert.Contains("'7Zip.LZMA2.Aes.7z'", done.Error); // the name it was sent under, not the job folder's "upload.7z"
     }
 
     [Fact]

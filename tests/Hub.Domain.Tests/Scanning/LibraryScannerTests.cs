@@ -39,6 +39,7 @@ public sealed class LibraryScannerTests(ScannerFixture fx) : IClassFixture<Scann
         var first = await ScanAsync(lib);
 
         Assert.Equal(new ScanSummary(5, 0, 3, 0, 1, 0, 0, 1), first);
+        Assert.EndsWith("0 unchanged, 1 not playable (named in Hub's log)", first.Text); // a failure is said, not only counted
         var entries = await EntriesAsync(lib.Id);
         Assert.Equal(["Test Artist - Test Song", "Test Film (2001)", "The Test Show S01E02"], entries.Select(e => e.Title).ToArray());
         Assert.Equal([song, film, episode], entries.Select(e => e.FilePath).ToArray()); // where they were: not moved
