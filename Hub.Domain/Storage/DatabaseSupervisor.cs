@@ -62,7 +62,9 @@ public sealed class DatabaseSupervisor(HubDatabase database, IOptions<HubOptions
         {
             return; // stopping (or stopped) cleanly
         }
-        if (database.Embedded is { OwnsServer: true, Stopping: false } embedded && !embedded.IsPostmasterAlive())
+        // Whoever started it: a process attached to a server whose owner stopped or died would otherwise be left
+        // without a database (EmbeddedPostgres.RestartAsync attaches when another process wins the race to start it).
+        if (database.Embedded is { Stopping: false } embedded && !embedded.IsPostmasterAlive())
         {
             await RestartAsync(embedded, cancellationToken).ConfigureAwait(false);
             return;

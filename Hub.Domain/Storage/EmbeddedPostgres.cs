@@ -6,7 +6,9 @@ namespace Hub.Domain.Storage;
 /// <summary>
 /// A private PostgreSQL cluster under a folder of ours: initdb on first start, then pg_ctl on a unix socket
 /// (no TCP listener at all), run as the <c>postgres</c> OS user when we are root. If the cluster is already
-/// running (another Hub process started it), we attach to it and leave it running when we stop.
+/// running (another Hub process started it), we attach to it and leave it running when we stop, unless the process that
+/// started it is gone (killed without stopping it): then we take it over. Any Hub process sharing the cluster starts it
+/// again when it dies (<see cref="DatabaseSupervisor"/>).
 /// </summary>
 public sealed partial class EmbeddedPostgres(string rootDir, ProcessRunner runner, ILogger logger, EmbeddedPostgresSettings? settings = null)
 {
@@ -53,6 +55,16 @@ public sealed partial class EmbeddedPostgres(string rootDir, ProcessRunner runne
 
         if (await TryAttachAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (OwnerIsGone())
+            {
+                // Left running by a Hub process that died without stopping it (kill -9, a crash): nobody would stop it
+                // or start it again if it died. This process takes it over, as if it had started it.
+                OwnsServer = true;
+                WriteOwner();
+                logger.LogWarning("Took over the private PostgreSQL (socket {SocketDir}) left running by a Hub process that is gone; it is stopped when this process stops",
+                    SocketDir);
+                return;
+            }
             logger.LogInformation("Attached to the running private PostgreSQL on socket {SocketDir} port {Port}", SocketDir, Port);
             return;
         }
@@ -76,7 +88,63 @@ public sealed partial class EmbeddedPostgres(string rootDir, ProcessRunner runne
         }
         OwnsServer = true;
         IsRunning = true;
+        WriteOwner();
         logger.LogInformation("Started private PostgreSQL (socket {SocketDir}, port {Port})", SocketDir, Port);
+    }
+
+    /// <summary>
+    /// Which Hub process owns the running server (started it, or took it over): "pid start-time" (the process's start in
+    /// clock ticks since boot, /proc/pid/stat field 22, so a pid used again by another program does not pass for it).
+    /// </summary>
+    private string OwnerFile => Path.Combine(RootDir, "owner");
+
+    private void WriteOwner()
+    {
+        try
+        {
+            var pid = Environment.ProcessId;
+            File.WriteAllText(OwnerFile, $"{pid} {ProcessStartTicks(pid)}\n");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Could not record this process as the private PostgreSQL's owner in {File}: {Error}", OwnerFile, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// True when the owner file names a process that no longer runs. No file (a server started by a Hub without this
+    /// record, or by hand) is not taken over: its starter may well be alive.
+    /// </summary>
+    internal bool OwnerIsGone()
+    {
+        string[] parts;
+        try
+        {
+            parts = File.ReadAllText(OwnerFile).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        if (parts.Length < 2 || !int.TryParse(parts[0], out var pid) || !long.TryParse(parts[1], out var started))
+        {
+            return false;
+        }
+        return !IsProcessAlive(pid) || ProcessStartTicks(pid) != started;
+    }
+
+    private static long ProcessStartTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.TryParse(fields[19], out var ticks) ? ticks : -1; // field 22; the split starts at field 3
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
     }
 
     /// <summary>
@@ -86,9 +154,25 @@ public sealed partial class EmbeddedPostgres(string rootDir, ProcessRunner runne
     public async Task RestartAsync(CancellationToken cancellationToken)
     {
         _binDir ??= ResolveBinDir();
-        await RunPgAsync("pg_ctl", ["-D", ClusterDir, "-l", LogFile, "-w", "-t", "60", "start"], TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RunPgAsync("pg_ctl", ["-D", ClusterDir, "-l", LogFile, "-w", "-t", "60", "start"], TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProcessFailedException)
+        {
+            // pg_ctl counts a dead postmaster not yet reaped (a zombie) as running: only a live one is another's start.
+            if (!IsPostmasterAlive() || !await TryAttachAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
+            // Another Hub process sharing the cluster started it first: that one owns it now.
+            OwnsServer = false;
+            logger.LogInformation("The private PostgreSQL was started again by another Hub process; attached to it");
+            return;
+        }
         OwnsServer = true;
         IsRunning = true;
+        WriteOwner();
         logger.LogInformation("Restarted private PostgreSQL (socket {SocketDir}, port {Port})", SocketDir, Port);
     }
 
@@ -143,6 +227,13 @@ public sealed partial class EmbeddedPostgres(string rootDir, ProcessRunner runne
         }
         IsRunning = false;
         OwnsServer = false;
+        try
+        {
+            File.Delete(OwnerFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     private int? ReadPostmasterPid()

@@ -99,6 +99,34 @@ public sealed class EmbeddedPostgresTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServerLeftByAProcessThatDied_IsTakenOver_AndStoppedByTheNewOwner()
+    {
+        var first = NewCluster();
+        await first.StartAsync(CancellationToken.None);
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(first.ClusterDir, "postmaster.pid")).First());
+        // The owner record names another process, which then dies without stopping the server (as kill -9 of hub serve).
+        using (var owner = System.Diagnostics.Process.Start("sleep", "30"))
+        {
+            var stat = File.ReadAllText($"/proc/{owner.Id}/stat");
+            File.WriteAllText(Path.Combine(_root, "owner"), $"{owner.Id} {stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19]}\n");
+            var second = NewCluster();
+            Assert.False(second.OwnerIsGone()); // while it lives, another start only attaches
+            owner.Kill();
+            await owner.WaitForExitAsync();
+
+            Assert.True(second.OwnerIsGone());
+            await second.StartAsync(CancellationToken.None);
+            Assert.True(second.OwnsServer);
+            Assert.Equal($"{Environment.ProcessId}", File.ReadAllText(Path.Combine(_root, "owner")).Split(' ')[0]);
+
+            NpgsqlConnection.ClearAllPools();
+            await second.StopAsync(CancellationToken.None); // the new owner stops it, as its starter would have
+        }
+        Assert.False(ProcessInfo.IsAlive(postmaster));
+        Assert.False(File.Exists(Path.Combine(_root, "owner")));
+    }
+
+    [Fact]
     public async Task Stop_LeavesNoServerProcess()
     {
         var pg = NewCluster();

@@ -62,4 +62,32 @@ public sealed partial class ServeCommandTests : IDisposable
         }
         Assert.Empty(ProcessInfo.Find(Path.Combine(_dataDir, "postgres")));
     }
+
+    /// <summary>
+    /// kill -9 of `hub serve` leaves its private PostgreSQL running with nobody to stop it: the next start takes it
+    /// over (not only attaches), so a clean stop after that stops it too, and nothing is left running.
+    /// </summary>
+    [Fact]
+    public async Task Serve_KilledHard_NextStartTakesOverItsPostgres_AndStopsIt()
+    {
+        var url = $"http://127.0.0.1:{HubProcess.FreePort()}";
+        var env = new Dictionary<string, string?> { ["Hub__DataDir"] = _dataDir };
+        await using (var first = HubProcess.Start(["serve", $"--urls={url}"], env))
+        {
+            await first.WaitForAdminTokenAsync(TimeSpan.FromSeconds(90));
+            first.Kill();
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+        Assert.NotEmpty(ProcessInfo.Find(Path.Combine(_dataDir, "postgres"))); // left behind
+
+        await using (var second = HubProcess.Start(["serve", $"--urls={url}"], env))
+        {
+            await second.WaitForOutputAsync("Hub is ready", TimeSpan.FromSeconds(90));
+            Assert.Contains("Took over the private PostgreSQL", second.Stdout + second.Stderr);
+            second.Terminate();
+            await second.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(0, second.ExitCode);
+        }
+        Assert.Empty(ProcessInfo.Find(Path.Combine(_dataDir, "postgres")));
+    }
 }
