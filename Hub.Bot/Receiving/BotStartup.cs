@@ -1,3 +1,4 @@
+using Hub.Domain.Storage;
 using Hub.Bot.Commands;
 using Hub.Bot.Telegram;
 using Hub.Domain;
@@ -38,13 +39,18 @@ public sealed class BotStartup(ITelegramBotClient client, IServiceProvider servi
         }
         // Resolved here, not in the constructor: hosted services are built before the database has started.
         var contacts = services.GetRequiredService<ContactService>();
-        await contacts.SeedAdminsAsync(o.AdminIds, stoppingToken).ConfigureAwait(false);
-        await services.GetRequiredService<TelegramSettingsStore>().UpgradeStoredAsync(stoppingToken).ConfigureAwait(false);
+        var seeded = false;
         var delay = TimeSpan.FromSeconds(2);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!seeded)
+                {
+                    await contacts.SeedAdminsAsync(o.AdminIds, stoppingToken).ConfigureAwait(false);
+                    await services.GetRequiredService<TelegramSettingsStore>().UpgradeStoredAsync(stoppingToken).ConfigureAwait(false);
+                    seeded = true;
+                }
                 Me = await client.GetMe(stoppingToken).ConfigureAwait(false);
                 await services.GetRequiredService<CommandMenus>().RegisterAsync(stoppingToken).ConfigureAwait(false);
                 if (o.IsWebhook)
@@ -64,11 +70,7 @@ public sealed class BotStartup(ITelegramBotClient client, IServiceProvider servi
                 _ready.TrySetResult();
                 if (string.IsNullOrEmpty(hub.Value.PublicUrl))
                 {
-                    // Once per start: links in chats would otherwise quietly point at a loopback address.
-                    foreach (var admin in await contacts.AdminsAsync(stoppingToken).ConfigureAwait(false))
-                    {
-                        services.GetRequiredService<BotSender>().Post(admin.TelegramId, Notifications.EntryLinks.AdminWarning);
-                    }
+                    await WarnAdminsAsync(contacts, stoppingToken).ConfigureAwait(false);
                 }
                 return;
             }
@@ -76,12 +78,29 @@ public sealed class BotStartup(ITelegramBotClient client, IServiceProvider servi
             {
                 return;
             }
-            catch (RequestException ex)
+            catch (Exception ex) when (ex is RequestException || DatabaseOutage.Is(ex))
             {
+                // Telegram unreachable, or the database away while the bot starts: the rest of Hub goes on meanwhile.
                 logger.LogWarning("The Telegram bot could not start ({Error}); retrying in {Seconds} s", ex.Message, delay.TotalSeconds);
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
             }
+        }
+    }
+
+    /// <summary>Once per start: links in chats would otherwise quietly point at a loopback address. Best effort: the bot is up either way.</summary>
+    private async Task WarnAdminsAsync(ContactService contacts, CancellationToken stoppingToken)
+    {
+        try
+        {
+            foreach (var admin in await contacts.AdminsAsync(stoppingToken).ConfigureAwait(false))
+            {
+                services.GetRequiredService<BotSender>().Post(admin.TelegramId, Notifications.EntryLinks.AdminWarning);
+            }
+        }
+        catch (Exception ex) when (DatabaseOutage.Is(ex))
+        {
+            logger.LogWarning("Could not tell the admins that Hub:PublicUrl is not set: {Error}", ex.Message);
         }
     }
 }

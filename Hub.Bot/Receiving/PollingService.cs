@@ -29,12 +29,13 @@ public sealed class PollingService(ITelegramBotClient client, UpdateQueue queue,
             return;
         }
         await startup.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
-        var offset = await ledger.GetOffsetAsync(stoppingToken).ConfigureAwait(false);
+        long? known = null; // read inside the loop: the database may be away when the bot becomes ready
         var backoff = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                var offset = known ??= await ledger.GetOffsetAsync(stoppingToken).ConfigureAwait(false);
                 var started = time.GetTimestamp();
                 var timeout = options.Value.PollTimeoutSeconds;
                 using var call = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -51,6 +52,7 @@ public sealed class PollingService(ITelegramBotClient client, UpdateQueue queue,
                     // finds the updates in the ledger (handled or to be handled at the next start).
                     offset = Math.Max(offset, updates.Max(u => u.Id) + 1L);
                     await queue.AcceptManyAsync(updates, offset, stoppingToken).ConfigureAwait(false);
+                    known = offset; // only once the batch is stored: a failed store polls the same batch again
                 }
                 backoff = TimeSpan.FromSeconds(1);
             }

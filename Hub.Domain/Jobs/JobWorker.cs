@@ -54,7 +54,15 @@ public sealed class JobWorker(
         {
         }
         // Shutting down: running jobs see the stopping token, hand their job back, and we wait for them.
-        await Task.WhenAll(_running.Values).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_running.Values).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // One job that could not hand itself back (the reaper will) must not fault the worker's stop.
+            logger.LogWarning("A job did not stop cleanly: {Error}", ex.Message);
+        }
     }
 
     private async Task RunQueueAsync(IJobHandler handler, CancellationToken stoppingToken)
@@ -217,6 +225,13 @@ public sealed class JobWorker(
         catch (InvalidJobTransitionException t)
         {
             logger.LogWarning("Job {JobId}: {Message}", job.Id, t.Message);
+        }
+        catch (Exception e) when (DatabaseOutage.Is(e))
+        {
+            // The job stays claimed in the database; its lease runs out and the reaper puts it back in line, which is
+            // what a crash here would have done. Nothing of its work folder is lost.
+            logger.LogWarning("Job {JobId} failed ({Error}) and the database did not answer to record it ({Outage}); it goes back in line when its lease expires",
+                job.Id, ex.Message, e.Message);
         }
     }
 

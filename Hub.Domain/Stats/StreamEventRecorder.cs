@@ -81,8 +81,9 @@ public sealed class StreamEventRecorder(NpgsqlDataSource dataSource, ILogger<Str
             {
                 await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // Statistics are not worth stopping Hub for: a broken COPY or connection loses this batch only.
                 logger.LogWarning("Could not write {Count} stream events: {Error}", batch.Count, ex.Message);
             }
             batch.Clear();

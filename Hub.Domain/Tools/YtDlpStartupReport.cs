@@ -23,5 +23,10 @@ public sealed class YtDlpStartupReport(YtDlpStatusReader reader, ILogger<YtDlpSt
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // One log line is not worth stopping Hub for (an unreadable release file, a tool path that cannot start).
+            logger.LogWarning("Could not tell which yt-dlp runs: {Error}", ex.Message);
+        }
     }
 }
