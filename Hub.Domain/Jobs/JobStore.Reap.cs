@@ -79,23 +79,28 @@ public sealed partial class JobStore
         await using var conn = await Db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         List<Job> reaped;
+        List<Guid> forgiven = [];
         await using (var cmd = new NpgsqlCommand($"""
             WITH c AS (
                 SELECT id, state AS from_state FROM jobs
                 WHERE state IN ('probing', 'downloading', 'processing') AND {where}
                 FOR UPDATE SKIP LOCKED),
+            -- A lost worker counts as a failure only when its attempt brought no bytes (see migration 0023).
+            f AS (
+                SELECT j.id, CASE WHEN j.cancel_requested OR j.bytes_done > coalesce(j.attempt_start_bytes, j.bytes_done) THEN 0 ELSE 1 END AS counted
+                FROM jobs j JOIN c ON c.id = j.id),
             u AS (
                 UPDATE jobs j SET
                     state = CASE WHEN j.cancel_requested THEN 'cancelled'
-                                 WHEN j.failures + 1 < j.max_attempts THEN 'retrying' ELSE 'failed' END,
-                    failures = j.failures + CASE WHEN j.cancel_requested THEN 0 ELSE 1 END,
+                                 WHEN j.failures + f.counted < j.max_attempts THEN 'retrying' ELSE 'failed' END,
+                    failures = j.failures + f.counted,
                     error = CASE WHEN j.cancel_requested THEN j.error ELSE 'The worker running this job stopped responding.' END,
                     error_kind = CASE WHEN j.cancel_requested THEN j.error_kind ELSE 'worker-lost' END,
                     lease_owner = NULL, lease_expires_at = NULL, run_after = now(), updated_at = now(),
                     speed_bps = NULL, eta_seconds = NULL, peers = NULL, seeders = NULL, upload_bps = NULL, seeding = false,
-                    finished_at = CASE WHEN j.cancel_requested OR j.failures + 1 >= j.max_attempts THEN now() ELSE NULL END
-                FROM c WHERE j.id = c.id
-                RETURNING j.*, c.from_state),
+                    finished_at = CASE WHEN j.cancel_requested OR j.failures + f.counted >= j.max_attempts THEN now() ELSE NULL END
+                FROM c JOIN f ON f.id = c.id WHERE j.id = c.id
+                RETURNING j.*, c.from_state, f.counted),
             stalled AS (
                 INSERT INTO job_events (job_id, kind, from_state, to_state, message)
                 SELECT id, 'transition', from_state, 'stalled', $1 FROM u)
@@ -104,19 +109,32 @@ public sealed partial class JobStore
         {
             cmd.Parameters.AddWithValue(stalledMessage); // $1; the condition's own parameters follow from $2
             addParameters(cmd);
-            reaped = await JobRow.ReadAllAsync(cmd, cancellationToken).ConfigureAwait(false);
+            reaped = [];
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var counted = reader.GetOrdinal("counted");
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var job = JobRow.Read(reader);
+                reaped.Add(job);
+                if (reader.GetInt32(counted) == 0)
+                {
+                    forgiven.Add(job.Id);
+                }
+            }
         }
         if (reaped.Count > 0)
         {
             await using var events = new NpgsqlCommand("""
                 INSERT INTO job_events (job_id, kind, from_state, to_state, message)
                 SELECT id, 'transition', 'stalled', state,
-                    CASE state WHEN 'retrying' THEN 'back in the queue for another worker'
+                    CASE state WHEN 'retrying' THEN CASE WHEN id = ANY($2) THEN 'back in the queue for another worker (it had made progress: not counted as a failed attempt)'
+                                                         ELSE 'back in the queue for another worker' END
                                WHEN 'cancelled' THEN 'cancelled while its worker was gone'
                                ELSE 'no attempts left' END
                 FROM jobs WHERE id = ANY($1) ORDER BY id
                 """, conn, tx);
             events.Parameters.AddWithValue(reaped.Select(j => j.Id).ToArray());
+            events.Parameters.AddWithValue(forgiven.ToArray());
             await events.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);

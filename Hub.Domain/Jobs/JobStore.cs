@@ -44,7 +44,7 @@ public sealed partial class JobStore(NpgsqlDataSource dataSource, IDbContextFact
                 UPDATE jobs j SET state = $2, attempt = j.attempt + 1, lease_owner = $4,
                     lease_expires_at = now() + $5, lease_host = $6, lease_boot_id = $7, lease_pid = $8,
                     lease_pid_start = $9, started_at = coalesce(j.started_at, now()), updated_at = now(),
-                    error = NULL, error_kind = NULL
+                    error = NULL, error_kind = NULL, attempt_start_bytes = j.bytes_done
                 FROM c WHERE j.id = c.id
                 RETURNING j.*, c.from_state),
             e AS ({JobRow.EventInsert("u", "transition", "'claimed by ' || $4", "NULL")})

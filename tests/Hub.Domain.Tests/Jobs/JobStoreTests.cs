@@ -82,6 +82,30 @@ public sealed class JobStoreTests(DatabaseFixture db) : IClassFixture<DatabaseFi
     }
 
     [Fact]
+    public async Task LostWorker_CountsAsAFailedAttempt_OnlyWhenItsAttemptBroughtNoBytes()
+    {
+        var q = NewQueue();
+        var job = await Queue.EnqueueAsync(new NewJob("import", q, "api"), CancellationToken.None);
+        // Three reboots in the middle of one long download, each after some progress: the job goes on, nothing counted.
+        for (var i = 1; i <= 3; i++)
+        {
+            var claimed = Assert.Single(await Store.ClaimAsync(q, JobStates.Downloading, 1, "w" + i, CancellationToken.None));
+            await Store.SaveProgressAsync(claimed, "w" + i, new JobProgress(i * 10, i * 100, 1000, null, null), CancellationToken.None);
+            await ExpireLeaseAsync(job.Id);
+            await Store.ReapExpiredAsync(CancellationToken.None);
+        }
+        var after = await Queue.GetAsync(job.Id, CancellationToken.None);
+        Assert.Equal((JobStates.Retrying, 0, 3), (after.State, after.Failures, after.Attempt));
+        Assert.Contains(await Queue.EventsAsync(job.Id, CancellationToken.None), e => e.Message?.Contains("not counted as a failed attempt") == true);
+
+        // An attempt that brought nothing (a job that takes its worker down at the same point every time) counts.
+        Assert.Single(await Store.ClaimAsync(q, JobStates.Downloading, 1, "w4", CancellationToken.None));
+        await ExpireLeaseAsync(job.Id);
+        await Store.ReapExpiredAsync(CancellationToken.None);
+        Assert.Equal(1, (await Queue.GetAsync(job.Id, CancellationToken.None)).Failures);
+    }
+
+    [Fact]
     public async Task ExpiredLease_OfAJobTheReaperRunsItself_IsSpared_AndRenewsAfterwards()
     {
         var q = NewQueue();
