@@ -42,7 +42,7 @@ public sealed class EntryMover(IDbContextFactory<HubDbContext> dbFactory, Npgsql
                 Platform = entry.Platform,
                 Uploader = entry.Uploader,
                 Title = entry.Title,
-                Id = entry.SourceId ?? entry.Id.ToString("N")[..8],
+                Id = entry.SourceId ?? PathTemplate.ShortId(entry.Id),
                 Year = entry.CreatedAt.Year,
                 Month = entry.CreatedAt.Month,
                 Ext = Path.GetExtension(oldPath).TrimStart('.'),

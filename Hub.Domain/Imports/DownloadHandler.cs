@@ -147,7 +147,7 @@ public sealed class DownloadHandler(
             Platform = meta?.Platform,
             Uploader = meta?.Uploader ?? media.Artist,
             Title = title,
-            Id = meta?.SourceId ?? entryId.ToString("N")[..8],
+            Id = meta?.SourceId ?? PathTemplate.ShortId(entryId),
             Year = meta?.UploadDate?.Year,
             Month = meta?.UploadDate?.Month,
             Ext = ext,

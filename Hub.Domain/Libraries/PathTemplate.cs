@@ -27,6 +27,13 @@ public static class PathTemplate
 {
     public const int MaxLength = 500;
 
+    /// <summary>
+    /// The {id} of an entry with no platform id (an upload, a direct file): the end of its id. Entry ids are version-7
+    /// GUIDs, which begin with their creation time, so their first characters are the same for everything filed within
+    /// a minute or so and would tell nothing apart.
+    /// </summary>
+    public static string ShortId(Guid entryId) => entryId.ToString("N")[^8..];
+
     public static readonly IReadOnlyList<string> Tokens = ["platform", "uploader", "title", "id", "year", "month", "ext", "library", "kind"];
 
     /// <summary>Throws <see cref="HubValidationException"/> (field "pathTemplate") unless the template is usable.</summary>

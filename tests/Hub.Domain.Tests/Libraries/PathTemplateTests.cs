@@ -153,4 +153,12 @@ public sealed class PathTemplateTests
     [InlineData("/srv/media", "../media2/x.mp4")]
     public void ResolveUnder_Escaping_Throws(string root, string relative) =>
         Assert.Throws<HubValidationException>(() => PathTemplate.ResolveUnder(root, relative));
+
+    [Fact]
+    public void ShortId_OfEntriesMadeTheSameMoment_TellsThemApart()
+    {
+        var ids = Enumerable.Range(0, 100).Select(_ => PathTemplate.ShortId(Guid.CreateVersion7())).ToList();
+        Assert.Equal(100, ids.Distinct().Count()); // the leading characters of a v7 id are its time, the same for all
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{8}$", id));
+    }
 }
