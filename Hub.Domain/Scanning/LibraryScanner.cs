@@ -72,7 +72,7 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
         {
             known = await db.ScanFiles.AsNoTracking().Where(f => f.LibraryId == library.Id)
-                .Select(f => new KnownFile(f.Id, f.Path, f.SizeBytes, f.ModifiedAt))
+                .Select(f => new KnownFile(f.Id, f.Path, f.SizeBytes, f.ModifiedAt, f.State))
                 .ToDictionaryAsync(f => f.Path, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
             entries = await db.Entries.AsNoTracking().Where(e => e.LibraryId == library.Id && e.FilePath.StartsWith(prefix))
                 .Select(e => new KnownEntry(e.Id, e.FilePath, e.MissingSince))
@@ -105,6 +105,11 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
             var file = known.GetValueOrDefault(path);
             if (file is not null && file.SizeBytes == info.Length && file.ModifiedAt == modified)
             {
+                if (file.State == ScanFile.StateFailed)
+                {
+                    failed++; // still not media: said again in the summary, not probed (nor logged) again
+                    continue;
+                }
                 unchanged++;
                 if (entries.GetValueOrDefault(path) is { MissingSince: not null } back)
                 {
@@ -170,13 +175,13 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
 
     private const int BatchSize = 64;
 
-    private sealed record KnownFile(Guid Id, string Path, long SizeBytes, DateTimeOffset ModifiedAt);
+    private sealed record KnownFile(Guid Id, string Path, long SizeBytes, DateTimeOffset ModifiedAt, string State);
 
     private sealed record KnownEntry(Guid Id, string FilePath, DateTimeOffset? MissingSince);
 
     private sealed record Candidate(string Path, FileInfo Info, DateTimeOffset Modified, Guid? FileId);
 
-    private sealed record Probed(Candidate File, MediaInfo? Media, string? Hash);
+    private sealed record Probed(Candidate File, MediaInfo? Media, string? Hash, string? Error = null);
 
     /// <summary>
     /// One batch of new or changed files: ffprobe and SHA-256 run for several files at once (the slow part: a process
@@ -198,7 +203,7 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         var started = Stopwatch.GetTimestamp();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var media = probed.Where(p => p.Media is not null).ToList();
-        var fileIds = media.Where(p => p.File.FileId is not null).Select(p => p.File.FileId!.Value).ToList();
+        var fileIds = probed.Where(p => p.File.FileId is not null).Select(p => p.File.FileId!.Value).ToList();
         var files = fileIds.Count == 0 ? [] : await db.ScanFiles.Where(f => fileIds.Contains(f.Id)).ToDictionaryAsync(f => f.Id, cancellationToken).ConfigureAwait(false);
         var entryIds = media.Select(p => entries.GetValueOrDefault(p.File.Path)?.Id).OfType<Guid>().ToList();
         var byId = entryIds.Count == 0 ? [] : await db.Entries.Where(e => entryIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken).ConfigureAwait(false);
@@ -207,7 +212,8 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
             .GroupBy(e => e.ContentHash!).ToDictionary(g => g.Key, g => g.ToList());
         timings.Add(ScanTimings.Step.Lookup, started);
         started = Stopwatch.GetTimestamp();
-        var outcomes = probed.Select(p => p.Media is null ? Outcome.Failed
+        var outcomes = probed.Select(p => p.Media is null
+            ? RecordFailed(db, library, p, p.File.FileId is { } failedId ? files.GetValueOrDefault(failedId) : null)
             : Record(db, library, root, p, p.File.FileId is { } id ? files.GetValueOrDefault(id) : null, entries, byId, byHash)).ToList();
         timings.Add(ScanTimings.Step.Record, started);
         started = Stopwatch.GetTimestamp();
@@ -227,7 +233,7 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         catch (ImportFailedException ex)
         {
             logger.LogWarning("Scan of {Library}: {Path} is not playable ({Error})", library.Name, file.Path, ex.Message);
-            return new Probed(file, null, null);
+            return new Probed(file, null, null, ex.Message);
         }
         finally
         {
@@ -235,12 +241,37 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         }
         if (media.MediaKind == "other")
         {
-            return new Probed(file, null, null);
+            logger.LogWarning("Scan of {Library}: {Path} holds no audio or video", library.Name, file.Path);
+            return new Probed(file, null, null, "no audio or video stream");
         }
         started = Stopwatch.GetTimestamp();
         var hash = await FinishedDownload.HashAsync(file.Path, cancellationToken).ConfigureAwait(false);
         timings.Add(ScanTimings.Step.Hash, started);
         return new Probed(file, media, hash);
+    }
+
+    /// <summary>
+    /// Remembers a file that is not media with its size and time, so the next scans count it without probing it again.
+    /// A file that was an entry's and now fails (damaged on disk) keeps its entry and is looked at again each scan.
+    /// </summary>
+    private Outcome RecordFailed(HubDbContext db, Library library, Probed probed, ScanFile? file)
+    {
+        if (file is { State: ScanFile.StateEntry })
+        {
+            return Outcome.Failed;
+        }
+        var now = time.GetUtcNow();
+        if (file is null)
+        {
+            file = new ScanFile { Id = Guid.CreateVersion7(), LibraryId = library.Id, Path = probed.File.Path, State = ScanFile.StateFailed, CreatedAt = now };
+            db.ScanFiles.Add(file);
+        }
+        file.State = ScanFile.StateFailed;
+        file.SizeBytes = probed.File.Info.Length;
+        file.ModifiedAt = probed.File.Modified;
+        file.Error = probed.Error;
+        file.UpdatedAt = now;
+        return Outcome.Failed;
     }
 
     private Outcome Record(HubDbContext db, Library library, string root, Probed probed, ScanFile? file, Dictionary<string, KnownEntry> entries,
@@ -262,6 +293,7 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         file.MediaKind = media.MediaKind;
         file.Parsed = JsonSerializer.SerializeToDocument(parsed, JobJson.Options);
         file.Media = JsonDocument.Parse(media.RawJson);
+        file.Error = null;
         file.UpdatedAt = now;
 
         // Known by path, or by content when the entry's own file is gone (the file was moved or renamed).

@@ -25,6 +25,12 @@ public sealed class LibraryScannerTests(ScannerFixture fx) : IClassFixture<Scann
         return await db.Entries.AsNoTracking().Where(e => e.LibraryId == library).OrderBy(e => e.Title).ToListAsync();
     }
 
+    private async Task<ScanFile> BrokenRowAsync(string path)
+    {
+        await using var db = fx.CreateDb();
+        return await db.ScanFiles.AsNoTracking().SingleAsync(f => f.Path == path);
+    }
+
     [Fact]
     public async Task Tree_OfTvFilmAndMusic_ConfidentNamesBecomeEntriesInPlace_TheRestIsUnmatched_RescanChangesNothing()
     {
@@ -49,8 +55,14 @@ public sealed class LibraryScannerTests(ScannerFixture fx) : IClassFixture<Scann
         Assert.Equal(unnamed, unmatched.Path);
         Assert.Equal("clip 0034", unmatched.Parsed!.Title);
 
+        var broken = Path.Combine(root, "Films", "broken.mkv");
+        var failedRow = await BrokenRowAsync(broken);
+        Assert.Equal(ScanFile.StateFailed, failedRow.State);
+        Assert.NotNull(failedRow.Error);
+
         var second = await ScanAsync(lib);
         Assert.Equal(new ScanSummary(5, 4, 0, 0, 0, 0, 0, 1), second);
+        Assert.Equal(failedRow.UpdatedAt, (await BrokenRowAsync(broken)).UpdatedAt); // counted again, not probed again
         Assert.Equal(entries.Select(e => (e.Id, e.UpdatedAt)), (await EntriesAsync(lib.Id)).Select(e => (e.Id, e.UpdatedAt)));
         Assert.Single(await fx.Get<ScanService>().UnmatchedAsync(lib.Id, 10, CancellationToken.None));
 
@@ -60,6 +72,13 @@ public sealed class LibraryScannerTests(ScannerFixture fx) : IClassFixture<Scann
         Assert.Empty(await fx.Get<ScanService>().UnmatchedAsync(lib.Id, 10, CancellationToken.None));
         Assert.Equal(4, (await EntriesAsync(lib.Id)).Count);
         Assert.Equal(new ScanSummary(5, 4, 0, 0, 0, 0, 0, 1), await ScanAsync(lib));
+
+        // The broken file replaced by a real video (new size and time): looked at again, and no longer failed.
+        File.Copy(await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "scan-fixed"), broken, overwrite: true);
+        File.SetLastWriteTimeUtc(broken, DateTime.UtcNow.AddMinutes(-1));
+        var fixedScan = await ScanAsync(lib);
+        Assert.Equal((0, 1), (fixedScan.Failed, fixedScan.Unmatched));
+        Assert.Null((await BrokenRowAsync(broken)).Error);
     }
 
     [Fact]
