@@ -11,17 +11,18 @@ namespace Hub.Domain.Access;
 /// A validated link: which entry, served how, until when, and (for links given to a Telegram user) whose it is.
 /// For kind <see cref="SignedLinks.JobMedia"/> the id is a job's (play now), not an entry's.
 /// </summary>
-public sealed record SignedLink(Guid EntryId, string Kind, DateTimeOffset ExpiresAt, long? Holder = null);
+public sealed record SignedLink(Guid EntryId, string Kind, DateTimeOffset ExpiresAt, long? Holder = null, Guid? IssuedBy = null);
 
 /// <summary>
 /// Short-lived links that stream or download one entry without a bearer token (players, &lt;video&gt; tags, chats).
-/// A link is <c>/s/{token}</c>; the token is base64url of entry id (16 bytes), kind (1), expiry in Unix seconds (8)
-/// and the first 16 bytes of HMAC-SHA256 over those 25 bytes. The key (32 random bytes) is made once and kept in
+/// A link is <c>/s/{token}</c>; the token is base64url of entry id (16 bytes), kind (1), expiry in Unix seconds (8),
+/// optionally whose it is (a Telegram user's id, 8, or the id of the API token that made it, 16: either ends the link
+/// when blocked or revoked), and the first 16 bytes of HMAC-SHA256 over those bytes. The key (32 random bytes) is made once and kept in
 /// the settings table, so every Hub process sharing the database signs and checks alike.
 /// Usage: <c>links.CreateUrl(entryId, SignedLinks.Stream, TimeSpan.FromHours(6))</c> after <see cref="EnsureKeyAsync"/>
 /// (done at start-up by the host), or <see cref="CreateAsync"/> anywhere.
 /// </summary>
-public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress address, TimeProvider time)
+public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress address, TimeProvider time, TokenService tokens)
 {
     public const string Stream = "stream";
     public const string Download = "download";
@@ -38,6 +39,9 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
     // A link given to a Telegram user also carries their id (8 more bytes), so it stops working when they are blocked.
     private const int HolderPayloadBytes = PayloadBytes + 8;
     private const int HolderTokenChars = ((HolderPayloadBytes + MacBytes) * 4 + 2) / 3; // 66
+    // A link made with an API token carries the token's id (16 more bytes), so revoking the token ends its links.
+    private const int IssuerPayloadBytes = PayloadBytes + 16;
+    private const int IssuerTokenChars = ((IssuerPayloadBytes + MacBytes) * 4 + 2) / 3; // 76
     private readonly SemaphoreSlim _gate = new(1, 1);
     private byte[]? _key;
 
@@ -78,10 +82,20 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
     /// <summary>A link path such as <c>/s/AbC…</c>, relative to Hub's base address.</summary>
     public string CreatePath(Guid entryId, string kind, TimeSpan ttl) => CreatePath(entryId, kind, ttl, out _);
 
-    public string CreatePath(Guid entryId, string kind, TimeSpan ttl, out DateTimeOffset expiresAt) => CreatePath(entryId, kind, ttl, null, out expiresAt);
+    public string CreatePath(Guid entryId, string kind, TimeSpan ttl, out DateTimeOffset expiresAt) => CreatePath(entryId, kind, ttl, (Guid?)null, out expiresAt);
 
     /// <summary>A link path held by a Telegram user: <see cref="ValidateAsync"/> refuses it once they are blocked.</summary>
-    public string CreatePath(Guid entryId, string kind, TimeSpan ttl, long? holder, out DateTimeOffset expiresAt)
+    public string CreatePath(Guid entryId, string kind, TimeSpan ttl, long? holder, out DateTimeOffset expiresAt) =>
+        CreatePath(entryId, kind, ttl, holder, null, out expiresAt);
+
+    /// <summary>
+    /// A link path made with the API token <paramref name="issuedBy"/> (null: by Hub itself, e.g. a webhook's):
+    /// <see cref="ValidateAsync"/> refuses it once that token is revoked.
+    /// </summary>
+    public string CreatePath(Guid entryId, string kind, TimeSpan ttl, Guid? issuedBy, out DateTimeOffset expiresAt) =>
+        CreatePath(entryId, kind, ttl, null, issuedBy, out expiresAt);
+
+    private string CreatePath(Guid entryId, string kind, TimeSpan ttl, long? holder, Guid? issuedBy, out DateTimeOffset expiresAt)
     {
         var kindByte = kind switch
         {
@@ -93,7 +107,7 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
         var expires = time.GetUtcNow() + ClampTtl(ttl);
         var unix = expires.ToUnixTimeSeconds();
         expiresAt = DateTimeOffset.FromUnixTimeSeconds(unix);
-        var payload = holder is null ? PayloadBytes : HolderPayloadBytes;
+        var payload = holder is not null ? HolderPayloadBytes : issuedBy is not null ? IssuerPayloadBytes : PayloadBytes;
         Span<byte> token = stackalloc byte[payload + MacBytes];
         entryId.TryWriteBytes(token[..16]);
         token[16] = kindByte;
@@ -101,6 +115,10 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
         if (holder is { } h)
         {
             BinaryPrimitives.WriteInt64BigEndian(token[25..33], h);
+        }
+        else if (issuedBy is { } issuer)
+        {
+            issuer.TryWriteBytes(token[25..41]);
         }
         Mac(token[..payload], token[payload..]);
         return PathPrefix + Base64Url.EncodeToString(token);
@@ -110,10 +128,15 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
     public Uri? CreateUrl(Guid entryId, string kind, TimeSpan ttl) => ToAbsolute(CreatePath(entryId, kind, ttl));
 
     /// <summary>Creates a link after making sure the key is loaded: its absolute form (or null, see <see cref="CreateUrl"/>) and its path.</summary>
-    public async Task<(Uri? Url, string Path, DateTimeOffset ExpiresAt)> CreateAsync(Guid entryId, string kind, TimeSpan? ttl, CancellationToken cancellationToken)
+    public Task<(Uri? Url, string Path, DateTimeOffset ExpiresAt)> CreateAsync(Guid entryId, string kind, TimeSpan? ttl, CancellationToken cancellationToken) =>
+        CreateAsync(entryId, kind, ttl, null, cancellationToken);
+
+    /// <summary>As <see cref="CreateAsync(Guid, string, TimeSpan?, CancellationToken)"/>, for a caller with an API token: the link ends when the token is revoked.</summary>
+    public async Task<(Uri? Url, string Path, DateTimeOffset ExpiresAt)> CreateAsync(Guid entryId, string kind, TimeSpan? ttl, Guid? issuedBy,
+        CancellationToken cancellationToken)
     {
         await EnsureKeyAsync(cancellationToken).ConfigureAwait(false);
-        var path = CreatePath(entryId, kind, ClampTtl(ttl), out var expires);
+        var path = CreatePath(entryId, kind, ClampTtl(ttl), issuedBy, out var expires);
         return (ToAbsolute(path), path, expires);
     }
 
@@ -149,6 +172,10 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
                 return (null, "The link's holder no longer has access.");
             }
         }
+        if (link.IssuedBy is { } issuer && !await tokens.IsLiveAsync(issuer, cancellationToken).ConfigureAwait(false))
+        {
+            return (null, "The token that made this link was revoked.");
+        }
         return (link, null);
     }
 
@@ -156,9 +183,9 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
     public bool TryValidate(string token, out SignedLink? link, out string? failure)
     {
         link = null;
-        var payload = token?.Length == HolderTokenChars ? HolderPayloadBytes : PayloadBytes;
+        var payload = token?.Length switch { HolderTokenChars => HolderPayloadBytes, IssuerTokenChars => IssuerPayloadBytes, _ => PayloadBytes };
         Span<byte> bytes = stackalloc byte[payload + MacBytes];
-        if (token is null || (token.Length != TokenChars && token.Length != HolderTokenChars) || !TryDecode(token, bytes))
+        if (token is null || token.Length is not (TokenChars or HolderTokenChars or IssuerTokenChars) || !TryDecode(token, bytes))
         {
             failure = "The link is malformed.";
             return false;
@@ -178,7 +205,8 @@ public sealed class SignedLinks(NpgsqlDataSource dataSource, PublicAddress addre
         }
         failure = null;
         link = new SignedLink(new Guid(bytes[..16]), bytes[16] switch { 0 => Stream, 1 => Download, _ => JobMedia }, expires,
-            payload == HolderPayloadBytes ? BinaryPrimitives.ReadInt64BigEndian(bytes[25..33]) : null);
+            payload == HolderPayloadBytes ? BinaryPrimitives.ReadInt64BigEndian(bytes[25..33]) : null,
+            payload == IssuerPayloadBytes ? new Guid(bytes[25..41]) : null);
         return true;
     }
 

@@ -27,6 +27,7 @@ public sealed class TokenService
             if (kind is null)
             {
                 _cache.Clear();
+                _live.Clear();
             }
             else if (kind == CacheInvalidation.Token)
             {
@@ -34,6 +35,7 @@ public sealed class TokenService
                 {
                     if (hit.Token.Id == id) _cache.TryRemove(hash, out _);
                 }
+                _live.TryRemove(id, out _);
             }
         };
     }
@@ -142,6 +144,30 @@ public sealed class TokenService
         return await db.ApiTokens.AnyAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (bool Live, DateTimeOffset At)> _live = new();
+
+    /// <summary>
+    /// Whether the token exists and is not revoked: checked for each request on a signed link made with it, so cached
+    /// like <see cref="ValidateAsync"/> (a revoke reaches every process at once through <see cref="CacheInvalidation"/>).
+    /// </summary>
+    public async ValueTask<bool> IsLiveAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_live.TryGetValue(id, out var hit) && now - hit.At < CacheFor)
+        {
+            return hit.Live;
+        }
+        await using var cmd = dataSource.CreateCommand("SELECT revoked_at IS NULL FROM api_tokens WHERE id = $1");
+        cmd.Parameters.AddWithValue(id);
+        var live = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+        if (_live.Count > 10_000)
+        {
+            _live.Clear();
+        }
+        _live[id] = (live, now);
+        return live;
+    }
+
     /// <summary>Revokes by id, or by name when the name is unique among live tokens.</summary>
     public async Task<ApiToken> RevokeAsync(string idOrName, CancellationToken cancellationToken)
     {
@@ -169,6 +195,7 @@ public sealed class TokenService
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         _cache.TryRemove(token.SecretHash, out _);
+        _live.TryRemove(token.Id, out _);
         await CacheInvalidation.NotifyAsync(dataSource, CacheInvalidation.Token, token.Id, cancellationToken).ConfigureAwait(false);
         return token;
     }

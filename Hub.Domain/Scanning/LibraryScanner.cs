@@ -75,7 +75,7 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
                 .Select(f => new KnownFile(f.Id, f.Path, f.SizeBytes, f.ModifiedAt, f.State))
                 .ToDictionaryAsync(f => f.Path, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
             entries = await db.Entries.AsNoTracking().Where(e => e.LibraryId == library.Id && e.FilePath.StartsWith(prefix))
-                .Select(e => new KnownEntry(e.Id, e.FilePath, e.MissingSince))
+                .Select(e => new KnownEntry(e.Id, e.FilePath, e.MissingSince, e.SizeBytes, e.UpdatedAt, e.ContentHash, e.MediaKind))
                 .ToDictionaryAsync(e => e.FilePath, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -84,6 +84,7 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         var now = time.GetUtcNow();
         var walk = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
         var batch = new List<Candidate>(BatchSize);
+        var adopted = new List<ScanFile>();
         var loopStarted = Stopwatch.GetTimestamp();
         long inBatches = 0;
         foreach (var path in Directory.EnumerateFiles(root, "*", walk))
@@ -117,6 +118,20 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
                 }
                 continue;
             }
+            if (file is null && entries.GetValueOrDefault(path) is { MissingSince: null, ContentHash: not null } placed
+                && placed.SizeBytes == info.Length && modified <= placed.UpdatedAt)
+            {
+                // A file Hub filed itself (an import), untouched since: its entry already holds what a probe and a hash
+                // would find, so it is only remembered (with the watcher on, every import would be probed and hashed again).
+                adopted.Add(new ScanFile
+                {
+                    Id = Guid.CreateVersion7(), LibraryId = library.Id, Path = path, SizeBytes = info.Length, ModifiedAt = modified,
+                    ContentHash = placed.ContentHash, MediaKind = placed.MediaKind, State = ScanFile.StateEntry, EntryId = placed.Id,
+                    CreatedAt = now, UpdatedAt = now,
+                });
+                unchanged++;
+                continue;
+            }
             batch.Add(new Candidate(path, info, modified, file?.Id));
             if (batch.Count == BatchSize)
             {
@@ -129,6 +144,12 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
         timings.Add(ScanTimings.Step.Walk, loopStarted + inBatches);
         Count(await ScanBatchAsync(library, root, batch, entries, timings, cancellationToken).ConfigureAwait(false));
         progress?.Report(files);
+        if (adopted.Count > 0)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            db.ScanFiles.AddRange(adopted);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         void Count(IEnumerable<Outcome> outcomes)
         {
@@ -177,7 +198,8 @@ public sealed class LibraryScanner(FfprobeClient ffprobe, IDbContextFactory<HubD
 
     private sealed record KnownFile(Guid Id, string Path, long SizeBytes, DateTimeOffset ModifiedAt, string State);
 
-    private sealed record KnownEntry(Guid Id, string FilePath, DateTimeOffset? MissingSince);
+    private sealed record KnownEntry(Guid Id, string FilePath, DateTimeOffset? MissingSince, long SizeBytes = -1, DateTimeOffset UpdatedAt = default,
+        string? ContentHash = null, string? MediaKind = null);
 
     private sealed record Candidate(string Path, FileInfo Info, DateTimeOffset Modified, Guid? FileId);
 

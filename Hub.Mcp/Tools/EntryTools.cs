@@ -89,7 +89,8 @@ public sealed class EntryTools(EntryService entries, LibraryService libraries, S
             throw new McpException("Invalid 'ttl_minutes': use 1 to 10080.");
         }
         await entries.GetAsync(entry_id, cancellationToken).ConfigureAwait(false); // a link to nothing helps nobody
-        var (url, path, expires) = await links.CreateAsync(entry_id, kind, TimeSpan.FromMinutes(ttl_minutes), cancellationToken).ConfigureAwait(false);
+        var (url, path, expires) = await links.CreateAsync(entry_id, kind, TimeSpan.FromMinutes(ttl_minutes), TokenClaims.TokenIdOf(user), cancellationToken)
+            .ConfigureAwait(false);
         return ToolResults.WithEntryLinks(new StreamLinkView(entry_id, kind, url?.AbsoluteUri, path, expires, url is null
             ? "Hub:PublicUrl is not set: prefix the path with the address you reach Hub at."
             : "Anyone with this link can " + (kind == SignedLinks.Stream ? "play" : "download") + " the file until it expires."), entry_id);

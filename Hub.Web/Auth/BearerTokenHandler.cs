@@ -18,7 +18,7 @@ public sealed class BearerTokenHandler(
     SignInThrottle throttle) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
-    public const string TokenIdClaim = "hub:token_id";
+    public const string TokenIdClaim = TokenClaims.TokenId;
     private const string ThrottledKey = "hub:sign-in-throttled";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()

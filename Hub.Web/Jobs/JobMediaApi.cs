@@ -52,7 +52,7 @@ public static class JobMediaApi
             throw new HubValidationException("ttlSeconds", "ttlSeconds must be between 1 and 604800 (7 days).");
         await access.GetVisibleAsync(context.User.ToRequester(), id, ct); // 404 for a job the caller cannot see
         var ttl = body?.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
-        var (url, path, expires) = await links.CreateAsync(id, SignedLinks.JobMedia, ttl, ct);
+        var (url, path, expires) = await links.CreateAsync(id, SignedLinks.JobMedia, ttl, TokenClaims.TokenIdOf(context.User), ct);
         return TypedResults.Ok(new SignedLinkDto(url?.AbsoluteUri, path, SignedLinks.JobMedia, expires));
     }
 

@@ -126,6 +126,7 @@ public static class PlaylistsApi
                 ? TimeSpan.FromSeconds(s) : throw new HubValidationException("ttlSeconds", "ttlSeconds must be between 1 and 604800 (7 days).");
         }
         await links.EnsureKeyAsync(ct);
+        var issuer = TokenClaims.TokenIdOf(user); // revoking the token ends the playlist's links
         var m3u = new StringBuilder("#EXTM3U\n");
         string? cursor = null;
         var count = 0;
@@ -139,7 +140,7 @@ public static class PlaylistsApi
                 m3u.Append("#EXTINF:").Append(seconds).Append(',').Append(title).Append('\n');
                 // Without an address of its own Hub writes root-relative links, which players resolve against the
                 // playlist's own URL (never the request's Host header: see PublicAddress).
-                var path = links.CreatePath(e.Id, SignedLinks.Stream, SignedLinks.ClampTtl(ttl));
+                var path = links.CreatePath(e.Id, SignedLinks.Stream, SignedLinks.ClampTtl(ttl), issuer, out _);
                 m3u.Append(links.ToAbsolute(path)?.AbsoluteUri ?? path).Append('\n');
             }
             count += page.Items.Count;

@@ -64,7 +64,7 @@ public static class StreamingApi
     }
 
     private static async Task<Ok<SignedLinkDto>> CreateLink(Guid id, CreateLinkRequest? body, EntryService entries,
-        SignedLinks links, CancellationToken ct)
+        SignedLinks links, ClaimsPrincipal user, CancellationToken ct)
     {
         var kind = string.IsNullOrWhiteSpace(body?.Kind) ? SignedLinks.Stream : body.Kind.Trim().ToLowerInvariant();
         if (kind is not (SignedLinks.Stream or SignedLinks.Download))
@@ -73,7 +73,7 @@ public static class StreamingApi
             throw new HubValidationException("ttlSeconds", "ttlSeconds must be between 1 and 604800 (7 days).");
         var entry = await entries.GetAsync(id, ct); // 404 for an unknown entry
         var ttl = body?.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
-        var (url, path, expires) = await links.CreateAsync(id, kind, ttl, ct);
+        var (url, path, expires) = await links.CreateAsync(id, kind, ttl, TokenClaims.TokenIdOf(user), ct); // revoking the token ends it
         var tracks = Entries.SubtitlesApi.Tracks(entry, SignedSubtitlesApi.PrefixOf(path));
         return TypedResults.Ok(new SignedLinkDto(url?.AbsoluteUri, path, kind, expires, tracks));
     }

@@ -149,6 +149,30 @@ public sealed class LibraryScannerTests(ScannerFixture fx) : IClassFixture<Scann
     }
 
     [Fact]
+    public async Task FileHubImportedItself_IsRememberedFromItsEntry_NotProbedAgain_UntilItChanges()
+    {
+        var (lib, root) = await fx.LibraryAsync("Scan Imported");
+        fx.Site.MapFile("scan-imported.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "scan-imported"), "video/mp4");
+        var done = await fx.WaitAsync((await fx.ImportAsync(fx.Site.Url("scan-imported.mp4").AbsoluteUri, lib.Slug)).Id);
+        Assert.True(done.State == JobStates.Completed, done.Error);
+        var entry = Assert.Single(await EntriesAsync(lib.Id));
+        Assert.StartsWith(root, entry.FilePath);
+
+        var first = await ScanAsync(lib);
+        Assert.Equal((1, 1, 0, 0), (first.Files, first.Unchanged, first.Updated, first.Added)); // not "1 updated": nothing changed
+        await using (var db = fx.CreateDb())
+        {
+            var row = await db.ScanFiles.AsNoTracking().SingleAsync(f => f.Path == entry.FilePath);
+            Assert.Equal((ScanFile.StateEntry, entry.Id, entry.ContentHash), (row.State, row.EntryId, row.ContentHash));
+        }
+        Assert.Equal(entry.UpdatedAt, Assert.Single(await EntriesAsync(lib.Id)).UpdatedAt);
+
+        // Touched afterwards (same size, newer time): looked at again, as any changed file.
+        File.SetLastWriteTimeUtc(entry.FilePath, DateTime.UtcNow.AddMinutes(-1));
+        Assert.Equal(1, (await ScanAsync(lib)).Updated);
+    }
+
+    [Fact]
     public async Task ChangedFiles_KnownByPath_UpdateTheirEntryInPlace_AndAnIgnoredOneStaysIgnored()
     {
         var (lib, root) = await fx.LibraryAsync("Scan Changed");

@@ -38,6 +38,26 @@ public sealed class SignedLinkTests(StreamFixture fx) : IClassFixture<StreamFixt
     }
 
     [Fact]
+    public async Task SignedLink_EndsWhenTheTokenThatMadeItIsRevoked_OthersGoOn()
+    {
+        var name = "friend-" + Guid.NewGuid().ToString("N")[..6];
+        var friend = fx.App.CreateClient();
+        friend.DefaultRequestHeaders.Authorization = new("Bearer", await fx.App.CreateTokenAsync("user", name));
+        var made = await (await friend.PostAsJsonAsync($"/api/v1/entries/{fx.Small}/links", new { ttlSeconds = 604800 })).Content.ReadFromJsonAsync<JsonElement>();
+        var theirs = new Uri(made.GetProperty("url").GetString()!).PathAndQuery;
+        var mine = new Uri((await CreateLinkAsync(fx.Small)).GetProperty("url").GetString()!).PathAndQuery;
+        var anonymous = fx.App.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(theirs)).StatusCode);
+
+        await fx.App.Get<Hub.Domain.Access.TokenService>().RevokeAsync(name, CancellationToken.None);
+
+        var refused = await anonymous.GetAsync(theirs);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("revoked", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(mine)).StatusCode); // another token's link is not touched
+    }
+
+    [Fact]
     public async Task SignedLink_Expired_Is403()
     {
         var link = await CreateLinkAsync(fx.Small, new { ttlSeconds = 1 });
