@@ -55,11 +55,13 @@ internal static class EntrySearchSql
         var tsquery = $"websearch_to_tsquery('simple', hub_unaccent({raw}))";
         string Fts(string t) => $"{t}.search_vector @@ {tsquery}";
         string Exact(string t) => $"{t}.search_title = lower(hub_unaccent({raw}))";
-        // Partial words: titles containing each wanted word of 3 letters or more (quotes and "or" dropped; served by the
-        // trigram index), unless they hold a word the text excludes ("-live").
-        var (wanted, excluded) = SplitWords(q.Q);
-        var patterns = wanted.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3).Distinct().Take(8)
-            .Select(word => Param(cmd, "%" + EscapeLike(word) + "%", NpgsqlDbType.Text)).ToList();
+        // Partial words: titles containing each wanted word of 3 letters or more, and each quoted phrase as it is written
+        // (its words in that order: "vital elan" does not match "Élan vital"), served by the trigram index, unless they
+        // hold a word the text excludes ("-live").
+        var (terms, excluded) = SplitWords(q.Q);
+        var wanted = string.Join(' ', terms);
+        var patterns = terms.Where(w => w.Length >= 3).Distinct().Take(8)
+            .Select(term => Param(cmd, "%" + EscapeLike(term) + "%", NpgsqlDbType.Text)).ToList();
         var exclusion = excluded.Length == 0 ? null : $"to_tsquery('simple', hub_unaccent({Param(cmd, excluded, NpgsqlDbType.Text)}))";
         string Partial(string t) => string.Join(" AND ", patterns.Select(p => $"{t}.search_title LIKE lower(hub_unaccent({p}))"))
             + (exclusion is null ? "" : $" AND NOT {t}.search_vector @@ {exclusion}");
@@ -132,27 +134,38 @@ internal static class EntrySearchSql
     }
 
     /// <summary>
-    /// Web-search text split for the trigram leg: the wanted words (quotes and "or" dropped), and the excluded
-    /// ("-word") ones as a tsquery "a | b" of plain lexemes (anything but letters and digits removed).
+    /// Web-search text split for the trigram leg: the wanted terms (a word, or a quoted phrase kept whole with its words
+    /// one space apart; "or" dropped), and the excluded ("-word") ones as a tsquery "a | b" of plain lexemes (anything
+    /// but letters and digits removed).
     /// </summary>
-    internal static (string Wanted, string Excluded) SplitWords(string q)
+    internal static (IReadOnlyList<string> Wanted, string Excluded) SplitWords(string q)
     {
         var wanted = new List<string>();
         var excluded = new List<string>();
-        foreach (var raw in q.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var parts = q.Split('"');
+        for (var i = 0; i < parts.Length; i++)
         {
-            var word = raw.Trim('"');
-            if (word.Length > 1 && word[0] == '-')
+            var words = parts[i].Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (i % 2 == 1 && i < parts.Length - 1)
             {
-                var lexeme = new string(word[1..].Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
-                if (lexeme.Length > 0) excluded.Add(lexeme);
+                // Inside a pair of quotes.
+                if (words.Length > 0) wanted.Add(string.Join(' ', words));
+                continue;
             }
-            else if (word.Length > 0 && !word.Equals("or", StringComparison.OrdinalIgnoreCase))
+            foreach (var word in words)
             {
-                wanted.Add(word);
+                if (word.Length > 1 && word[0] == '-')
+                {
+                    var lexeme = new string(word[1..].Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
+                    if (lexeme.Length > 0) excluded.Add(lexeme);
+                }
+                else if (!word.Equals("or", StringComparison.OrdinalIgnoreCase))
+                {
+                    wanted.Add(word);
+                }
             }
         }
-        return (string.Join(' ', wanted), string.Join(" | ", excluded));
+        return (wanted, string.Join(" | ", excluded));
     }
 
     private static string EscapeLike(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal)

@@ -87,6 +87,15 @@ public sealed class EntrySearchTests(EntrySearchTests.Fixture fx) : IClassFixtur
     }
 
     [Fact]
+    public async Task Search_QuotedPhrase_MatchesItsWordsInOrder_WholeOrAsTheStartOfAWord()
+    {
+        Assert.Equal(fx.Bunny, (await Entries.QueryAsync(new EntryQuery { Q = "\"buck bunny\"" }, default)).Items[0].Id);
+        Assert.Equal(fx.Bunny, (await Entries.QueryAsync(new EntryQuery { Q = "\"big buck bun\"" }, default)).Items[0].Id); // partial last word
+        Assert.DoesNotContain((await Entries.QueryAsync(new EntryQuery { Q = "\"bunny buck\"", Limit = 200 }, default)).Items, e => e.Id == fx.Bunny);
+        Assert.Equal(fx.Bunny, (await Entries.QueryAsync(new EntryQuery { Q = "bunny buck" }, default)).Items[0].Id); // unquoted: any order
+    }
+
+    [Fact]
     public async Task Search_WebSearchSyntax_AndTags()
     {
         var both = await Entries.QueryAsync(new EntryQuery { Q = "jazz piano", Limit = 200 }, default);
