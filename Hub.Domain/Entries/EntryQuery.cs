@@ -25,6 +25,13 @@ public sealed record EntryQuery
     /// <summary>See <see cref="EntrySort"/>; default <c>-created</c> (newest first), or <c>relevance</c> when <see cref="Q"/> is set.</summary>
     public string? Sort { get; init; }
 
+    /// <summary>
+    /// Keys a JSON query held that are none of the filters above (<c>library</c> for <c>libraryId</c>, a typo): kept
+    /// here so that a door taking a query as JSON can refuse them by name instead of quietly matching everything.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, System.Text.Json.JsonElement>? Unknown { get; init; }
+
     [JsonIgnore]
     public string? Cursor { get; init; }
     [JsonIgnore]
@@ -35,6 +42,9 @@ public sealed record EntryQuery
 
     /// <summary>The stored form: filters and sort only.</summary>
     public EntryQuery WithoutPaging() => this with { Cursor = null, Limit = null };
+
+    /// <summary>The JSON names of the filters a stored query (a dynamic playlist's) takes.</summary>
+    public const string FilterNames = "q, sort, libraryId, platform, mediaKind, tags, minDuration, maxDuration, from, to";
 }
 
 public sealed record EntryPage(IReadOnlyList<Entry> Items, string? NextCursor);

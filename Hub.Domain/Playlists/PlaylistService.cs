@@ -236,6 +236,14 @@ public sealed class PlaylistService(NpgsqlDataSource dataSource, EntryService en
 
     private async Task CheckQueryAsync(EntryQuery query, CancellationToken cancellationToken)
     {
+        if (query.Unknown is { Count: > 0 } unknown)
+        {
+            var key = unknown.Keys.First();
+            var hint = key.Equals("library", StringComparison.OrdinalIgnoreCase)
+                ? " A library is named by its id here: libraryId, from GET /api/v1/libraries."
+                : "";
+            throw new HubValidationException("query", $"'{key}' is not a filter a playlist's query takes; it takes {EntryQuery.FilterNames}.{hint}");
+        }
         // Runs it once with a limit of 1: the same validation as GET /entries, errors named after its fields.
         await entries.QueryAsync(query.WithoutPaging() with { Limit = 1 }, cancellationToken).ConfigureAwait(false);
     }

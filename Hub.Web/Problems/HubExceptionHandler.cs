@@ -49,9 +49,36 @@ public sealed class HubExceptionHandler(ILogger<HubExceptionHandler> logger, Rec
         ArgumentNullException.ThrowIfNull(exception);
         return exception.InnerException switch
         {
+            System.Text.Json.JsonException { Path: { Length: > 1 } path } json
+                when json.Message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal) =>
+                Expected(json.Message) is { } expected
+                    ? $"'{path.TrimStart('$').TrimStart('.')}' must be {expected}."
+                    : $"'{path.TrimStart('$').TrimStart('.')}' holds a value of the wrong type for this field.",
             System.Text.Json.JsonException json => $"The request body is not the JSON this endpoint takes: {json.Message}",
             _ when exception.Message.Contains("no body was provided", StringComparison.Ordinal) => "The request needs a JSON body (Content-Type: application/json).",
             _ => exception.Message,
+        };
+    }
+
+    /// <summary>
+    /// What a field takes, in words, from the .NET type System.Text.Json names ("System.Nullable`1[System.Guid]"); null
+    /// when it names the containing type instead (it does for strings), which says nothing to a caller.
+    /// </summary>
+    private static string? Expected(string message)
+    {
+        var type = message["The JSON value could not be converted to ".Length..];
+        type = type[..Math.Max(0, type.IndexOf(". Path:", StringComparison.Ordinal) is var end and >= 0 ? end : type.Length)];
+        return type switch
+        {
+            _ when type.Contains("System.String]", StringComparison.Ordinal) || type.Contains("System.String[]", StringComparison.Ordinal) => "a list of strings",
+            _ when type.Contains("Guid", StringComparison.Ordinal) => "an id (a UUID such as 01a23b45-…)",
+            _ when type.Contains("Int32", StringComparison.Ordinal) || type.Contains("Int64", StringComparison.Ordinal) => "a whole number",
+            _ when type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal)
+                || type.Contains("Decimal", StringComparison.Ordinal) => "a number",
+            _ when type.Contains("Boolean", StringComparison.Ordinal) => "true or false",
+            _ when type.Contains("DateTime", StringComparison.Ordinal) => "a date and time (ISO 8601, e.g. 2026-12-01T10:00:00Z)",
+            _ when type.StartsWith("System.String", StringComparison.Ordinal) => "a string",
+            _ => null,
         };
     }
 

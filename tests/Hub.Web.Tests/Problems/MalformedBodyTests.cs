@@ -9,7 +9,7 @@ public sealed class MalformedBodyTests(HubAppFactory app) : IClassFixture<HubApp
     [Theory]
     [InlineData("{\"url\": ", "The request body is not the JSON this endpoint takes")]
     [InlineData("not json", "The request body is not the JSON this endpoint takes")]
-    [InlineData("{\"url\": 5}", "Path: $.url")]
+    [InlineData("{\"url\": 5}", "'url' holds a value of the wrong type for this field.")]
     [InlineData("", "The request needs a JSON body")]
     public async Task ImportsPost_WithABodyItCannotRead_Is400SayingWhy(string body, string expected)
     {
@@ -19,5 +19,19 @@ public sealed class MalformedBodyTests(HubAppFactory app) : IClassFixture<HubApp
         var detail = problem.GetProperty("detail").GetString()!;
         Assert.Contains(expected, detail);
         Assert.DoesNotContain("parameter", detail, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("{\"name\": \"x\", \"query\": {\"libraryId\": \"videos\"}}", "bad-request", "'query.libraryId' must be an id (a UUID")]
+    [InlineData("{\"name\": \"x\", \"query\": {\"library\": \"videos\"}}", "validation", "'library' is not a filter a playlist's query takes")]
+    [InlineData("{\"name\": \"x\", \"query\": {\"minDuration\": \"long\"}}", "bad-request", "'query.minDuration' must be a number.")]
+    public async Task PlaylistQuery_OfTheWrongShape_Is400NamingTheField_NotADotNetType(string body, string type, string expected)
+    {
+        var user = await app.CreateClientAsync("user");
+        var response = await user.PostAsync("/api/v1/playlists", new StringContent(body, Encoding.UTF8, "application/json"));
+        var problem = await ProblemAssert.IsAsync(response, 400, type);
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains(expected, detail);
+        Assert.DoesNotContain("System.", detail, StringComparison.Ordinal);
     }
 }
