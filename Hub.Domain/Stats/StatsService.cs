@@ -67,9 +67,11 @@ public sealed class StatsService(NpgsqlDataSource dataSource, IOptions<HubOption
         }
 
         var jobs = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var cmd = new NpgsqlCommand("SELECT state, count(*) FROM jobs GROUP BY 1 ORDER BY 1", conn))
-        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        // People's jobs, as the jobs lists show them: Hub's own (thumbnails, housekeeping, scans…) would double the counts.
+        await using (var cmd = new NpgsqlCommand("SELECT state, count(*) FROM jobs WHERE NOT (queue = ANY($1)) GROUP BY 1 ORDER BY 1", conn))
         {
+            cmd.Parameters.AddWithValue(Jobs.JobQueues.System.ToArray());
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) jobs[r.GetString(0)] = r.GetInt64(1);
         }
 
@@ -131,23 +133,27 @@ public sealed class StatsService(NpgsqlDataSource dataSource, IOptions<HubOption
             return cmd;
         }
 
+        // A play is a request from the first byte answered with bytes: a player's seeks (later ranges), revalidations
+        // (304) and refusals (416) are requests, not plays.
+        const string Play = "count(*) FILTER (WHERE s.status IN (200, 206) AND (s.range_requested IS NULL OR s.range_requested LIKE 'bytes=0-%'))";
         var days = new List<DownloadDay>();
         await using (var cmd = Command($"SELECT (s.at AT TIME ZONE 'UTC')::date, count(*), coalesce(sum(s.bytes_sent), 0), " +
-            $"count(*) FILTER (WHERE s.completed), count(*) FILTER (WHERE NOT s.completed) FROM stream_events s {Where} GROUP BY 1 ORDER BY 1"))
+            $"count(*) FILTER (WHERE s.completed), count(*) FILTER (WHERE NOT s.completed), {Play} FROM stream_events s {Where} GROUP BY 1 ORDER BY 1"))
         await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-                days.Add(new DownloadDay(r.GetFieldValue<DateOnly>(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)));
+                days.Add(new DownloadDay(r.GetFieldValue<DateOnly>(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)));
         }
-        var totals = new DownloadTotals(days.Sum(d => d.Events), days.Sum(d => d.Bytes), days.Sum(d => d.Completed), days.Sum(d => d.Aborted));
+        var totals = new DownloadTotals(days.Sum(d => d.Events), days.Sum(d => d.Bytes), days.Sum(d => d.Completed), days.Sum(d => d.Aborted),
+            days.Sum(d => d.Plays));
 
         var top = new List<TopEntry>();
-        await using (var cmd = Command($"SELECT s.entry_id, max(e.title), count(*), coalesce(sum(s.bytes_sent), 0) FROM stream_events s " +
-            $"LEFT JOIN entries e ON e.id = s.entry_id {Where} GROUP BY s.entry_id ORDER BY 3 DESC, 4 DESC, 1 LIMIT 10"))
+        await using (var cmd = Command($"SELECT s.entry_id, max(e.title), count(*), coalesce(sum(s.bytes_sent), 0), {Play} FROM stream_events s " +
+            $"LEFT JOIN entries e ON e.id = s.entry_id {Where} GROUP BY s.entry_id ORDER BY 5 DESC, 3 DESC, 4 DESC, 1 LIMIT 10"))
         await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-                top.Add(new TopEntry(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2), r.GetInt64(3)));
+                top.Add(new TopEntry(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)));
         }
         return new DownloadStats(from, to, totals, days, top);
     }

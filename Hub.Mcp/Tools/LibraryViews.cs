@@ -27,7 +27,7 @@ public sealed record PlaylistDetailView(PlaylistView Playlist, IReadOnlyList<Ent
 
 public sealed record StreamLinkView(Guid EntryId, string Kind, string? Url, string Path, DateTimeOffset ExpiresAt, string Message);
 
-public sealed record TopEntryView(Guid EntryId, long Events, long Bytes, RemoteText? UntrustedRemoteText);
+public sealed record TopEntryView(Guid EntryId, long Events, long Bytes, RemoteText? UntrustedRemoteText, long Plays = 0);
 
 public sealed record StatsView(
     long Entries, long Bytes, IReadOnlyList<CountBytes> ByLibrary, IReadOnlyList<CountBytes> ByMediaKind, IReadOnlyList<CountBytes> ByPlatform,

@@ -23,6 +23,6 @@ public sealed class StatsTools(StatsService stats, ClaimsPrincipal user)
             .ConfigureAwait(false);
         return new StatsView(library.Entries, library.Bytes, library.ByLibrary, library.ByMediaKind, library.ByPlatform, library.ImportsPerDay,
             library.JobsByState, library.Storage.FreeBytes, downloads.Totals,
-            [.. downloads.TopEntries.Select(t => new TopEntryView(t.EntryId, t.Events, t.Bytes, RemoteText.Of(t.Title)))]);
+            [.. downloads.TopEntries.Select(t => new TopEntryView(t.EntryId, t.Events, t.Bytes, RemoteText.Of(t.Title), t.Plays))]);
     }
 }

@@ -55,8 +55,8 @@ export async function render(main) {
       const imports = s.importsPerDay.reduce((a, d) => ({ count: a.count + d.count, bytes: a.bytes + d.bytes }), { count: 0, bytes: 0 });
       figures.replaceChildren(
         figure('Imports', String(imports.count)), figure('Imported', fmtBytes(imports.bytes)),
-        figure('Streamed', `${fmtBytes(streams.totals.bytes)} · ${streams.totals.events} plays`),
-        figure('Downloaded', `${fmtBytes(downloads.totals.bytes)} · ${downloads.totals.events} files`));
+        figure('Streamed', `${fmtBytes(streams.totals.bytes)} · ${streams.totals.plays} plays`),
+        figure('Downloaded', `${fmtBytes(downloads.totals.bytes)} · ${downloads.totals.plays} files`));
       charts.replaceChildren(
         barChart(`Imports ${per}`, series(s.importsPerDay, (d) => d.count), { id: 'imports' }),
         barChart(`Bytes imported ${per}`, series(s.importsPerDay, (d) => d.bytes), { format: fmtBytes, id: 'imported-bytes' }),
@@ -65,7 +65,7 @@ export async function render(main) {
       const played = mergeTop(streams.topEntries, downloads.topEntries);
       top.replaceChildren(played.length ? el('ol', { class: 'panel top-list' }, ...played.map((t) => el('li', {},
         el('a', { class: 'remote', href: `#entry/${t.entryId}` }, t.title || 'Deleted entry'), ' ',
-        el('span', { class: 'muted' }, `${t.events} times · ${fmtBytes(t.bytes)}`))))
+        el('span', { class: 'muted' }, `${t.plays} ${t.plays === 1 ? 'play' : 'plays'} · ${fmtBytes(t.bytes)}`))))
         : empty('Nothing was played or downloaded in this range.', 'Play an entry from the Library, or choose a longer range.'));
       shares.replaceChildren(
         shareChart('Entries by library', s.byLibrary.map((r) => ({ label: r.key, value: r.entries })), { id: 'by-library' }),
@@ -91,11 +91,11 @@ export async function render(main) {
 function mergeTop(...lists) {
   const by = new Map();
   for (const t of lists.flat()) {
-    const o = by.get(t.entryId) ?? { entryId: t.entryId, title: t.title, events: 0, bytes: 0 };
-    o.events += t.events; o.bytes += t.bytes;
+    const o = by.get(t.entryId) ?? { entryId: t.entryId, title: t.title, events: 0, plays: 0, bytes: 0 };
+    o.events += t.events; o.plays += t.plays; o.bytes += t.bytes;
     by.set(t.entryId, o);
   }
-  return [...by.values()].sort((a, b) => b.events - a.events || b.bytes - a.bytes).slice(0, 10);
+  return [...by.values()].sort((a, b) => b.plays - a.plays || b.events - a.events || b.bytes - a.bytes).slice(0, 10);
 }
 
 function figure(label, value) {
