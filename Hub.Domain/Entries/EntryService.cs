@@ -137,6 +137,11 @@ public sealed class EntryService
         if (patch.Title is not null)
         {
             var title = TextInput.Check(patch.Title, "title", int.MaxValue)!.Trim();
+            if (title.Any(char.IsControl))
+            {
+                // A title is one line wherever it shows (file names, M3U #EXTINF, chat messages, list rows).
+                throw new HubValidationException("title", "The title must be one line: no line breaks, tabs or other control characters.");
+            }
             entry.Title = title.Length is > 0 and <= 500 ? title : throw new HubValidationException("title", "The title must have 1 to 500 characters.");
         }
         if (patch.Tags is not null)

@@ -112,6 +112,9 @@ public sealed class EntriesApiTests(HubAppFactory app) : IClassFixture<HubAppFac
         var blank = await user.PatchAsJsonAsync($"/api/v1/entries/{e.Id}", new { title = " " });
         Assert.Equal(HttpStatusCode.BadRequest, blank.StatusCode);
         Assert.True((await blank.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("title", out _));
+        var twoLines = await user.PatchAsJsonAsync($"/api/v1/entries/{e.Id}", new { title = "a\nb" });
+        Assert.Equal(HttpStatusCode.BadRequest, twoLines.StatusCode);
+        Assert.Contains("one line", (await twoLines.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("title")[0].GetString());
     }
 
     [Theory]
