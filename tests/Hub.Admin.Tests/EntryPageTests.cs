@@ -1,0 +1,70 @@
+using System.Text;
+using System.Text.Json;
+using Hub.Testing;
+using Microsoft.Playwright;
+
+namespace Hub.Admin.Tests;
+
+/// <summary>The entry page: its player outliving its signed link, what Save shows, and where things sit.</summary>
+[Collection(AdminCollection.Name)]
+public sealed class EntryPageTests(AdminFixture hub)
+{
+    [Fact]
+    public async Task Player_AfterItsLinkExpires_SignsANewOne_AndSeeksOn()
+    {
+        // The big clip (3 MB): a seek far into it needs a new range request, which an expired link gets refused.
+        hub.Site.MapFile("expiring.mp4", await TestMedia.VariantAsync(await TestMedia.BigVideoAsync(), "admin-expiring"), "video/mp4");
+        var entry = (await hub.ImportAndWaitAsync("expiring.mp4")).GetProperty("entryId").GetGuid();
+        var page = await hub.SignedInPageAsync(1366, 768);
+        var signed = 0;
+        // The first link the page signs lasts 2 s instead of 6 h; later ones are left as the page asks.
+        await page.RouteAsync("**/api/v1/entries/*/links", async route =>
+        {
+            if (Interlocked.Increment(ref signed) == 1)
+            {
+                await route.ContinueAsync(new() { PostData = Encoding.UTF8.GetBytes("""{"kind":"stream","ttlSeconds":2}""") });
+            }
+            else
+            {
+                await route.ContinueAsync();
+            }
+        });
+        var refused = 0;
+        page.Response += (_, r) => { if (r.Url.Contains("/s/", StringComparison.Ordinal) && r.Status == 403) Interlocked.Increment(ref refused); };
+        await AdminPages.OpenAsync(page, $"entry/{entry}");
+        var first = await page.EvalOnSelectorAsync<string>("#player", """
+            async (m) => {
+              if (m.readyState < 1) await new Promise((r) => m.addEventListener('loadedmetadata', r, { once: true }));
+              return m.src;
+            }
+            """);
+        await page.WaitForTimeoutAsync(3500); // expiry is in whole seconds: past it for sure
+
+        await page.EvalOnSelectorAsync("#player", "m => { m.currentTime = 15; }");
+        await page.WaitForFunctionAsync($$"""
+            () => { const m = document.getElementById('player');
+              return m.src !== {{JsonSerializer.Serialize(first)}} && m.readyState >= 2 && Math.abs(m.currentTime - 15) < 1 && !m.seeking; }
+            """, null, new() { Timeout = 20000 });
+        Assert.True(refused > 0, "the old link was never refused: the test did not exercise an expired link");
+        Assert.True(await page.EvalOnSelectorAsync<bool>("#player", "m => m.paused"), "the player was paused and should stay paused");
+        Assert.Equal(0, await page.Locator("#player-problem .error-box").CountAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Player_WhenNoNewLinkCanBeSigned_SaysWhatToDo()
+    {
+        var page = await hub.SignedInPageAsync(390, 844);
+        var signed = 0;
+        // The page's link is refused (as an expired one is), and when it asks for a new one Hub does not answer.
+        await page.RouteAsync("**/api/v1/entries/*/links", route =>
+            Interlocked.Increment(ref signed) == 1 ? route.ContinueAsync() : route.AbortAsync("connectionrefused"));
+        await page.RouteAsync("**/s/**", route => route.FulfillAsync(new() { Status = 403 }));
+        await AdminPages.OpenAsync(page, $"entry/{hub.VideoEntry}");
+        var problem = page.Locator("#player-problem [role=alert]");
+        await Assertions.Expect(problem).ToContainTextAsync("a new one could not be made", new() { Timeout = 15000 });
+        await Assertions.Expect(problem).ToContainTextAsync("reload the page");
+        await Assertions.Expect(problem.Locator("button")).ToHaveTextAsync("Try again");
+        await page.Context.CloseAsync();
+    }
+}
