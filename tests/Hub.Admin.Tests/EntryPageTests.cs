@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Hub.Testing;
@@ -67,4 +68,53 @@ public sealed class EntryPageTests(AdminFixture hub)
         await Assertions.Expect(problem.Locator("button")).ToHaveTextAsync("Try again");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Save_ShowsTheSavedTitleAndTags_InTheHeadingTheTabAndTheFields_WithTheToastClearOfTheControls()
+    {
+        hub.Site.MapFile("renamed.mp4", await TestMedia.VariantAsync(await TestMedia.VideoAsync(), "admin-renamed"), "video/mp4");
+        var entry = (await hub.ImportAndWaitAsync("renamed.mp4")).GetProperty("entryId").GetGuid();
+        var before = (await hub.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/entries/{entry}")).GetProperty("title").GetString();
+        var page = await hub.SignedInPageAsync(390, 844);
+        await AdminPages.OpenAsync(page, $"entry/{entry}");
+        Assert.Equal($"{before} · Hub", await page.TitleAsync());
+
+        var title = "Renamed " + Guid.NewGuid().ToString("N")[..6];
+        await page.FillAsync("#edit-title", title);
+        await page.FillAsync("#edit-tags", "Rock, live music , ,été");
+        // As the person had it: the Add (to playlist) button at the bottom of the screen, Save above it.
+        await page.EvalOnSelectorAsync("#add-to-playlist", "b => b.scrollIntoView({ block: 'end' })");
+        await page.ClickAsync("#h-edit ~ form button[type=submit]");
+        await Assertions.Expect(page.Locator("#toast")).ToHaveTextAsync("Saved");
+
+        await Assertions.Expect(page.Locator("#view h1")).ToHaveTextAsync(title);
+        Assert.Equal($"{title} · Hub", await page.TitleAsync());
+        await Assertions.Expect(page.Locator("#edit-tags")).ToHaveValueAsync("Rock, live music, été");
+        var saved = await hub.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/entries/{entry}");
+        Assert.Equal(["Rock", "live music", "été"], saved.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+
+        var toast = await Box(page, "#toast");
+        foreach (var control in new[] { "#h-edit ~ form button[type=submit]", "#edit-tags", "#add-to-playlist", "#add-playlist" })
+        {
+            Assert.False(Overlaps(toast, await Box(page, control)), $"the toast covers {control}");
+        }
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Layout_OnALaptop_KeepsTheEditPanelOffThePlayer()
+    {
+        var page = await hub.SignedInPageAsync(1280, 800);
+        await AdminPages.OpenAsync(page, $"entry/{hub.VideoEntry}");
+        var player = await Box(page, ".player-box");
+        var edit = await Box(page, "section[aria-labelledby=h-edit]");
+        Assert.True(edit.Y - (player.Y + player.Height) >= 12, $"the Edit panel starts {edit.Y - (player.Y + player.Height)} px below the player");
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task<LocatorBoundingBoxResult> Box(IPage page, string selector) =>
+        await page.Locator(selector).First.BoundingBoxAsync() ?? throw new InvalidOperationException($"{selector} is not shown");
+
+    private static bool Overlaps(LocatorBoundingBoxResult a, LocatorBoundingBoxResult b) =>
+        a.X < b.X + b.Width && b.X < a.X + a.Width && a.Y < b.Y + b.Height && b.Y < a.Y + a.Height;
 }

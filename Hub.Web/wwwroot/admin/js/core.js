@@ -108,20 +108,28 @@ export const errorBox = (e, retry) => el('div', { class: 'error-box', role: 'ale
   el('p', {}, e.message || String(e)), retry ? el('button', { type: 'button', onclick: retry }, 'Try again') : '');
 
 let toastTimer;
-/** A short message at the bottom of the screen, read out by screen readers. */
-export function toast(text, kind = 'ok') {
+/**
+ * A short message, read out by screen readers. It shows under the header, or at the bottom when the control it answers
+ * (by default the focused one) sits in the top third of the screen: never over what the person just used, nor over
+ * the controls below it they are likely to use next.
+ */
+export function toast(text, kind = 'ok', near = document.activeElement) {
   const t = $('toast');
   t.textContent = text;
   t.className = `toast ${kind}`;
+  const r = near && near !== document.body ? near.getBoundingClientRect() : null;
+  const top = !(r != null && r.height > 0 && r.top + r.height / 2 < window.innerHeight / 3);
+  t.classList.toggle('at-top', top);
+  t.style.top = top ? `${Math.max(0, $('top')?.getBoundingClientRect().bottom ?? 0) + 8}px` : '';
   t.hidden = false;
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => { t.hidden = true; }, 5000);
 }
 
-/** Runs an action from a button: disables it meanwhile, shows the error as a toast. */
+/** Runs an action from a button: disables it meanwhile, shows the error as a toast (placed clear of the button). */
 export async function act(button, fn, done) {
   if (button) button.disabled = true;
-  try { const r = await fn(); if (done) toast(done); return r; } catch (e) { toast(e.message, 'error'); return undefined; } finally { if (button) button.disabled = false; }
+  try { const r = await fn(); if (done) toast(done, 'ok', button); return r; } catch (e) { toast(e.message, 'error', button); return undefined; } finally { if (button) button.disabled = false; }
 }
 
 export function libraryName(id) { return state.libraries.find((l) => l.id === id)?.name ?? ''; }

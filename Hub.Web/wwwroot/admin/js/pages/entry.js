@@ -11,12 +11,14 @@ export async function render(main, id) {
   media.append(...await tracks(id));
   const playerProblem = el('div', { id: 'player-problem' });
   const stopRenewing = renewWhenExpired(media, id, playerProblem);
+  if (main.isConnected) document.title = `${entry.title} · Hub`; // not when the person has moved on meanwhile
   const title = el('input', { id: 'edit-title', value: entry.title, required: true });
   const tags = el('input', { id: 'edit-tags', value: entry.tags.join(', '), placeholder: 'comma, separated' });
   const ttl = el('select', { id: 'share-ttl' }, ...[[3600, '1 hour'], [86400, '1 day'], [604800, '7 days']].map(([v, t]) => el('option', { value: String(v) }, t)));
   const shareOut = el('input', { id: 'share-url', readonly: true, 'aria-label': 'Share link', class: 'grow', hidden: true });
 
-  main.append(el('p', {}, el('a', { href: '#library' }, '← Library')), pageHeader(entry.title),
+  const head = pageHeader(entry.title);
+  main.append(el('p', {}, el('a', { href: '#library' }, '← Library')), head,
     el('div', { class: 'entry-layout' },
       el('div', { class: 'player-box' + (audio ? ' is-audio' : '') }, media, playerProblem),
       el('div', { class: 'panel' },
@@ -30,8 +32,15 @@ export async function render(main, id) {
     el('section', { class: 'panel', 'aria-labelledby': 'h-edit' }, el('h2', { id: 'h-edit' }, 'Edit'),
       el('form', { class: 'stack', onsubmit: async (e) => {
         e.preventDefault();
-        await act(e.submitter, () => api(`/entries/${id}`, { method: 'PATCH', body: JSON.stringify({
+        const saved = await act(e.submitter, () => api(`/entries/${id}`, { method: 'PATCH', body: JSON.stringify({
           title: title.value, tags: tags.value.split(',').map((t) => t.trim()).filter(Boolean) }) }), 'Saved');
+        if (!saved) return;
+        // Show what Hub kept (tags trimmed, empty ones dropped), in the fields, the heading and the tab.
+        entry = saved;
+        title.value = saved.title;
+        tags.value = saved.tags.join(', ');
+        head.querySelector('h1').textContent = saved.title;
+        if (main.isConnected) document.title = `${saved.title} · Hub`;
       } }, field('Title', title), field('Tags', tags), el('button', { type: 'submit' }, 'Save'))),
     moveSection(entry),
     await playlistSection(id),
