@@ -20,23 +20,35 @@ export async function render(main, id) {
 
   async function load() {
     try {
-      entries = (await api(`/playlists/${id}/entries?limit=200`)).items;
+      entries = await allEntries();
       const fixed = pl.kind === 'static' && pl.canChange;
       items.replaceChildren(...entries.map((e, i) => el('li', { class: `entry-row${fixed ? ' draggable' : ''}`, 'data-entry': e.id, draggable: fixed ? 'true' : null,
         ...(fixed ? dragHandlers(i) : {}) }, thumb(e.thumbnailUrl, ''),
         el('a', { class: 'tile-title remote', href: `#entry/${e.id}` }, `${i + 1}. ${e.title}`),
         el('span', { class: 'job-actions' }, el('span', { class: 'muted' }, fmtDuration(e.durationSeconds)),
-          el('button', { type: 'button', class: 'secondary', onclick: () => playFrom(i) }, 'Play'),
+          el('button', { type: 'button', class: 'secondary', 'aria-label': `Play ${e.title}`, onclick: () => playFrom(i) }, 'Play'),
           ...(fixed ? [
             el('button', { type: 'button', class: 'secondary', disabled: i === 0, 'aria-label': `Move ${e.title} up`,
               onclick: (ev) => act(ev.currentTarget, () => post(`/playlists/${id}/items/${e.id}/move`, { position: i - 1 })).then(load) }, '↑'),
             el('button', { type: 'button', class: 'secondary', disabled: i === entries.length - 1, 'aria-label': `Move ${e.title} down`,
               onclick: (ev) => act(ev.currentTarget, () => post(`/playlists/${id}/items/${e.id}/move`, { position: i + 1 })).then(load) }, '↓'),
-            el('button', { type: 'button', class: 'secondary', onclick: (ev) => act(ev.currentTarget,
+            el('button', { type: 'button', class: 'secondary', 'aria-label': `Remove ${e.title} from the playlist`, onclick: (ev) => act(ev.currentTarget,
               () => api(`/playlists/${id}/items/${e.id}`, { method: 'DELETE' }), 'Removed').then(load) }, 'Remove')] : [])))));
       if (!entries.length) items.replaceChildren(el('li', { class: 'empty' }, pl.kind === 'static'
         ? 'Empty. Open an entry and choose "Add to playlist".' : 'Nothing in the library matches this playlist yet.'));
     } catch (e) { items.replaceChildren(el('li', {}, errorBox(e, load))); }
+  }
+
+  /** Every entry, page after page (the API gives at most 200 at a time). */
+  async function allEntries() {
+    const all = [];
+    let cursor = null;
+    do {
+      const page = await api(`/playlists/${id}/entries?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
   }
 
   // Drag a row onto another to move it there (the ↑ ↓ buttons do the same from the keyboard).
