@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -135,4 +137,34 @@ public sealed class PlaylistTests(AdminFixture hub)
         await page.Context.CloseAsync();
     }
 
+    [Theory]
+    [InlineData("604800", "7 days")]
+    [InlineData("86400", "1 day")]
+    public async Task SaveAsM3u_ForTheChosenTime_HasLinksThatLastThatLong(string seconds, string said)
+    {
+        var page = await hub.SignedInPageAsync(390, 844);
+        await AdminPages.OpenAsync(page, $"playlist/{hub.Playlist}");
+        await page.SelectOptionAsync("#m3u-ttl", seconds);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#save-m3u"));
+        var links = (await File.ReadAllLinesAsync(await download.PathAsync())).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        Assert.Equal(2, links.Count);
+        foreach (var link in links)
+        {
+            // A signed link's token: entry id (16 bytes), kind (1), expiry in Unix seconds (8, big-endian), then its MAC.
+            var token = Base64Url.DecodeFromChars(link.AsSpan(link.LastIndexOf("/s/", StringComparison.Ordinal) + 3));
+            var expires = DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(token.AsSpan(17, 8)));
+            var wanted = TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.InRange(expires - DateTimeOffset.UtcNow, wanted - TimeSpan.FromMinutes(2), wanted);
+        }
+        var toast = page.Locator("#toast");
+        await Assertions.Expect(toast).ToContainTextAsync($"its links work for {said}");
+        // The toast stays clear of the button and the choice beside it.
+        var box = (await toast.BoundingBoxAsync())!;
+        foreach (var control in new[] { "#save-m3u", "#m3u-ttl" })
+        {
+            var c = (await page.Locator(control).BoundingBoxAsync())!;
+            Assert.False(box.X < c.X + c.Width && c.X < box.X + box.Width && box.Y < c.Y + c.Height && c.Y < box.Y + box.Height, $"the toast covers {control}");
+        }
+        await page.Context.CloseAsync();
+    }
 }

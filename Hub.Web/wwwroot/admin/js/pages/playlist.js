@@ -1,5 +1,5 @@
-// One playlist: its entries in order, play all (one player, next on end), reorder and remove (hand-picked ones),
-// save as M3U (signed links, so any player can open it), delete.
+// One playlist: its entries in order (every page of them), play all (one player, next on end), reorder and remove
+// (hand-picked ones), save as M3U (signed links for a chosen time, so any player can open it), delete.
 import { el, api, post, state, act, toast, fmtDuration, errorBox, pageHeader, thumb } from '../core.js';
 
 export async function render(main, id) {
@@ -8,10 +8,13 @@ export async function render(main, id) {
   const items = el('ol', { class: 'rows playlist-items', id: 'playlist-items' });
   const playerBox = el('div', { class: 'player-box', id: 'playlist-player' });
   let entries = [];
+  const ttl = el('select', { id: 'm3u-ttl', 'aria-label': 'Links in the M3U work for' },
+    ...M3U_TTLS.map(([v, t]) => el('option', { value: String(v) }, t)));
   main.append(el('p', {}, el('a', { href: '#playlists' }, '← Playlists')),
     pageHeader(pl.name,
       el('button', { type: 'button', id: 'play-all', onclick: () => playFrom(0) }, 'Play all'),
-      el('button', { type: 'button', class: 'secondary', onclick: (e) => act(e.currentTarget, saveM3u) }, 'Save as M3U')),
+      el('span', { class: 'm3u' }, el('button', { type: 'button', class: 'secondary', id: 'save-m3u', onclick: (e) => act(e.currentTarget, () => saveM3u(e.currentTarget)) }, 'Save as M3U'),
+        ttl)),
     playerBox, items,
     pl.canChange ? el('button', { type: 'button', class: 'danger', onclick: (e) => {
       if (!confirm(`Delete the playlist "${pl.name}"? Its entries stay in the library.`)) return;
@@ -78,13 +81,16 @@ export async function render(main, id) {
     playerBox.replaceChildren(el('p', { class: 'remote' }, `Playing ${i + 1} of ${entries.length}: ${e.title}`), media);
   }
 
-  async function saveM3u() {
-    const res = await fetch(`/api/v1/playlists/${id}.m3u8`, { headers: { Authorization: `Bearer ${state.token}` } });
+  async function saveM3u(button) {
+    const res = await fetch(`/api/v1/playlists/${id}.m3u8?ttlSeconds=${ttl.value}`, { headers: { Authorization: `Bearer ${state.token}` } });
     if (!res.ok) throw new Error(`Hub answered ${res.status}`);
     const a = el('a', { href: URL.createObjectURL(await res.blob()), download: `${pl.name}.m3u8` });
     document.body.append(a); a.click(); a.remove();
-    toast('Saved: open it in VLC or any player (its links work for 6 hours)');
+    toast(`Saved: open it in VLC or any player (its links work for ${ttl.selectedOptions[0].textContent})`, 'ok', button);
   }
   await load();
   return () => playerBox.querySelector('video, audio')?.pause();
 }
+
+/** How long the links in a saved M3U work (Hub allows up to 7 days). */
+const M3U_TTLS = [[21600, '6 hours'], [86400, '1 day'], [604800, '7 days']];
