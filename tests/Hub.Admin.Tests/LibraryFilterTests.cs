@@ -47,4 +47,19 @@ public sealed class LibraryFilterTests(AdminFixture hub)
         await page.Context.CloseAsync();
     }
 
+    [Theory]
+    [InlineData("light")]
+    [InlineData("dark")]
+    public async Task Library_AudioWithoutAPicture_ShowsANote_NotABlankTile(string theme)
+    {
+        var page = await hub.SignedInPageAsync(390, 844, theme);
+        await AdminPages.OpenAsync(page, "library");
+        var img = page.Locator($"#entries [href='#entry/{hub.AudioEntry}'] img.thumb");
+        await Assertions.Expect(img).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\baudio\b.*\bnone\b|\bnone\b.*\baudio\b"));
+        Assert.Contains("data:image/svg+xml", await img.EvaluateAsync<string>("i => getComputedStyle(i).backgroundImage"));
+        // A video without a picture keeps the plain tile.
+        Assert.DoesNotContain("svg", await page.EvaluateAsync<string>(
+            "() => { const i = document.createElement('img'); i.className = 'thumb none'; document.body.append(i); return getComputedStyle(i).backgroundImage; }"));
+        await page.Context.CloseAsync();
+    }
 }

@@ -134,10 +134,13 @@ export async function act(button, fn, done) {
 
 export function libraryName(id) { return state.libraries.find((l) => l.id === id)?.name ?? ''; }
 
-/** A thumbnail: the API wants the token, which an <img> cannot send, so it is fetched and shown as a blob URL (cached). */
+/**
+ * A thumbnail: the API wants the token, which an <img> cannot send, so it is fetched and shown as a blob URL (cached).
+ * Without one it is a plain tile; an audio entry's shows a note (app.css) rather than an empty grey box.
+ */
 const thumbCache = new Map();
-export function thumb(url, alt = '') {
-  const img = el('img', { class: 'thumb', alt, loading: 'lazy', width: '320', height: '180' });
+export function thumb(url, alt = '', mediaKind = '') {
+  const img = el('img', { class: mediaKind === 'audio' ? 'thumb audio' : 'thumb', alt, loading: 'lazy', width: '320', height: '180' });
   if (!url) { img.classList.add('none'); return img; }
   const load = thumbCache.get(url) ?? fetch(url, { headers: { Authorization: `Bearer ${state.token}` } })
     .then((r) => r.ok ? r.blob() : null).then((b) => b ? URL.createObjectURL(b) : null).catch(() => null);

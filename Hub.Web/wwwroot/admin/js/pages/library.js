@@ -67,13 +67,13 @@ function tooShort(q) {
 }
 
 function tile(e) {
-  return el('a', { class: 'tile', href: `#entry/${e.id}` }, thumb(e.thumbnailUrl, ''),
+  return el('a', { class: 'tile', href: `#entry/${e.id}` }, thumb(e.thumbnailUrl, '', e.mediaKind),
     el('span', { class: 'tile-title remote' }, e.title),
     el('span', { class: 'muted' }, [e.mediaKind === 'audio' ? 'Audio' : 'Video', fmtDuration(e.durationSeconds), libraryName(e.libraryId)].filter(Boolean).join(' · ')));
 }
 
 function row(e) {
-  return el('a', { class: 'entry-row', href: `#entry/${e.id}` }, thumb(e.thumbnailUrl, ''),
+  return el('a', { class: 'entry-row', href: `#entry/${e.id}` }, thumb(e.thumbnailUrl, '', e.mediaKind),
     el('span', { class: 'tile-title remote' }, e.title),
     el('span', { class: 'muted' }, e.uploader ? el('span', { class: 'remote' }, e.uploader) : '', e.uploader ? ' · ' : '',
       [e.mediaKind, fmtDuration(e.durationSeconds), fmtBytes(e.sizeBytes), libraryName(e.libraryId)].filter(Boolean).join(' · '), ' · ', timeEl(e.createdAt)));

@@ -26,7 +26,7 @@ export async function render(main, id) {
       entries = await allEntries();
       const fixed = pl.kind === 'static' && pl.canChange;
       items.replaceChildren(...entries.map((e, i) => el('li', { class: `entry-row${fixed ? ' draggable' : ''}`, 'data-entry': e.id, draggable: fixed ? 'true' : null,
-        ...(fixed ? dragHandlers(i) : {}) }, thumb(e.thumbnailUrl, ''),
+        ...(fixed ? dragHandlers(i) : {}) }, thumb(e.thumbnailUrl, '', e.mediaKind),
         el('a', { class: 'tile-title remote', href: `#entry/${e.id}` }, `${i + 1}. ${e.title}`),
         el('span', { class: 'job-actions' }, el('span', { class: 'muted' }, fmtDuration(e.durationSeconds)),
           el('button', { type: 'button', class: 'secondary', 'aria-label': `Play ${e.title}`, onclick: () => playFrom(i) }, 'Play'),
