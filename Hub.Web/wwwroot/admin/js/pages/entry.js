@@ -8,9 +8,10 @@ export async function render(main, id) {
   const audio = entry.mediaKind === 'audio';
   const link = await post(`/entries/${id}/links`, { kind: 'stream' });
   const media = el(audio ? 'audio' : 'video', { id: 'player', controls: true, preload: 'metadata', src: link.path, class: audio ? 'audio-player' : 'video-player' });
-  media.append(...await tracks(id));
+  // Listening before anything is awaited: the element starts loading at once and may fail meanwhile.
   const playerProblem = el('div', { id: 'player-problem' });
   const stopRenewing = renewWhenExpired(media, id, playerProblem);
+  media.append(...await tracks(id));
   if (main.isConnected) document.title = `${entry.title} · Hub`; // not when the person has moved on meanwhile
   const title = el('input', { id: 'edit-title', value: entry.title, required: true });
   const tags = el('input', { id: 'edit-tags', value: entry.tags.join(', '), placeholder: 'comma, separated' });
