@@ -108,28 +108,39 @@ export const errorBox = (e, retry) => el('div', { class: 'error-box', role: 'ale
   el('p', {}, e.message || String(e)), retry ? el('button', { type: 'button', onclick: retry }, 'Try again') : '');
 
 let toastTimer;
-/** A short message at the bottom of the screen, read out by screen readers. */
-export function toast(text, kind = 'ok') {
+/**
+ * A short message, read out by screen readers. It shows under the header, or at the bottom when the control it answers
+ * (by default the focused one) sits in the top third of the screen: never over what the person just used, nor over
+ * the controls below it they are likely to use next.
+ */
+export function toast(text, kind = 'ok', near = document.activeElement) {
   const t = $('toast');
   t.textContent = text;
   t.className = `toast ${kind}`;
+  const r = near && near !== document.body ? near.getBoundingClientRect() : null;
+  const top = !(r != null && r.height > 0 && r.top + r.height / 2 < window.innerHeight / 3);
+  t.classList.toggle('at-top', top);
+  t.style.top = top ? `${Math.max(0, $('top')?.getBoundingClientRect().bottom ?? 0) + 8}px` : '';
   t.hidden = false;
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => { t.hidden = true; }, 5000);
 }
 
-/** Runs an action from a button: disables it meanwhile, shows the error as a toast. */
+/** Runs an action from a button: disables it meanwhile, shows the error as a toast (placed clear of the button). */
 export async function act(button, fn, done) {
   if (button) button.disabled = true;
-  try { const r = await fn(); if (done) toast(done); return r; } catch (e) { toast(e.message, 'error'); return undefined; } finally { if (button) button.disabled = false; }
+  try { const r = await fn(); if (done) toast(done, 'ok', button); return r; } catch (e) { toast(e.message, 'error', button); return undefined; } finally { if (button) button.disabled = false; }
 }
 
 export function libraryName(id) { return state.libraries.find((l) => l.id === id)?.name ?? ''; }
 
-/** A thumbnail: the API wants the token, which an <img> cannot send, so it is fetched and shown as a blob URL (cached). */
+/**
+ * A thumbnail: the API wants the token, which an <img> cannot send, so it is fetched and shown as a blob URL (cached).
+ * Without one it is a plain tile; an audio entry's shows a note (app.css) rather than an empty grey box.
+ */
 const thumbCache = new Map();
-export function thumb(url, alt = '') {
-  const img = el('img', { class: 'thumb', alt, loading: 'lazy', width: '320', height: '180' });
+export function thumb(url, alt = '', mediaKind = '') {
+  const img = el('img', { class: mediaKind === 'audio' ? 'thumb audio' : 'thumb', alt, loading: 'lazy', width: '320', height: '180' });
   if (!url) { img.classList.add('none'); return img; }
   const load = thumbCache.get(url) ?? fetch(url, { headers: { Authorization: `Bearer ${state.token}` } })
     .then((r) => r.ok ? r.blob() : null).then((b) => b ? URL.createObjectURL(b) : null).catch(() => null);

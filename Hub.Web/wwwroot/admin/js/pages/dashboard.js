@@ -50,7 +50,7 @@ export async function render(main) {
 
   const items = entries.value?.items ?? [];
   recent.replaceChildren(...(items.length ? items.map((e) => el('a', { class: 'tile', href: `#entry/${e.id}` },
-    thumb(e.thumbnailUrl, ''), el('span', { class: 'tile-title remote' }, e.title), el('span', { class: 'muted' }, timeEl(e.createdAt))))
+    thumb(e.thumbnailUrl, '', e.mediaKind), el('span', { class: 'tile-title remote' }, e.title), el('span', { class: 'muted' }, timeEl(e.createdAt))))
     : [empty('The library is empty.', 'Import a link from the Import page, the browser extension or the Telegram bot.')]));
 
   if (s) {

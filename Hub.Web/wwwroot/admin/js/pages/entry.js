@@ -1,5 +1,5 @@
 // One entry: a player that seeks (video or audio element fed a short-lived signed link, since media elements cannot
-// send a token), subtitles as <track>s, facts, edit title and tags, share link, download, delete.
+// send a token; signed again when it expires), subtitles as <track>s, facts, edit title and tags, share link, download, delete.
 import { el, api, post, state, act, toast, fmtBytes, fmtDuration, timeEl, libraryName, errorBox, pageHeader } from '../core.js';
 
 export async function render(main, id) {
@@ -8,15 +8,20 @@ export async function render(main, id) {
   const audio = entry.mediaKind === 'audio';
   const link = await post(`/entries/${id}/links`, { kind: 'stream' });
   const media = el(audio ? 'audio' : 'video', { id: 'player', controls: true, preload: 'metadata', src: link.path, class: audio ? 'audio-player' : 'video-player' });
+  // Listening before anything is awaited: the element starts loading at once and may fail meanwhile.
+  const playerProblem = el('div', { id: 'player-problem' });
+  const stopRenewing = renewWhenExpired(media, id, playerProblem);
   media.append(...await tracks(id));
+  if (main.isConnected) document.title = `${entry.title} · Hub`; // not when the person has moved on meanwhile
   const title = el('input', { id: 'edit-title', value: entry.title, required: true });
   const tags = el('input', { id: 'edit-tags', value: entry.tags.join(', '), placeholder: 'comma, separated' });
   const ttl = el('select', { id: 'share-ttl' }, ...[[3600, '1 hour'], [86400, '1 day'], [604800, '7 days']].map(([v, t]) => el('option', { value: String(v) }, t)));
   const shareOut = el('input', { id: 'share-url', readonly: true, 'aria-label': 'Share link', class: 'grow', hidden: true });
 
-  main.append(el('p', {}, el('a', { href: '#library' }, '← Library')), pageHeader(entry.title),
+  const head = pageHeader(entry.title);
+  main.append(el('p', {}, el('a', { href: '#library' }, '← Library')), head,
     el('div', { class: 'entry-layout' },
-      el('div', { class: 'player-box' + (audio ? ' is-audio' : '') }, media),
+      el('div', { class: 'player-box' + (audio ? ' is-audio' : '') }, media, playerProblem),
       el('div', { class: 'panel' },
         el('dl', { class: 'facts' },
           fact('Kind', audio ? 'Audio' : 'Video'), fact('Length', fmtDuration(entry.durationSeconds) || '–'), fact('Size', fmtBytes(entry.sizeBytes)),
@@ -28,8 +33,15 @@ export async function render(main, id) {
     el('section', { class: 'panel', 'aria-labelledby': 'h-edit' }, el('h2', { id: 'h-edit' }, 'Edit'),
       el('form', { class: 'stack', onsubmit: async (e) => {
         e.preventDefault();
-        await act(e.submitter, () => api(`/entries/${id}`, { method: 'PATCH', body: JSON.stringify({
+        const saved = await act(e.submitter, () => api(`/entries/${id}`, { method: 'PATCH', body: JSON.stringify({
           title: title.value, tags: tags.value.split(',').map((t) => t.trim()).filter(Boolean) }) }), 'Saved');
+        if (!saved) return;
+        // Show what Hub kept (tags trimmed, empty ones dropped), in the fields, the heading and the tab.
+        entry = saved;
+        title.value = saved.title;
+        tags.value = saved.tags.join(', ');
+        head.querySelector('h1').textContent = saved.title;
+        if (main.isConnected) document.title = `${saved.title} · Hub`;
       } }, field('Title', title), field('Tags', tags), el('button', { type: 'submit' }, 'Save'))),
     moveSection(entry),
     await playlistSection(id),
@@ -51,7 +63,39 @@ export async function render(main, id) {
         if (!confirm(`Delete "${entry.title}" and its file?`)) return;
         act(e.currentTarget, async () => { await api(`/entries/${id}`, { method: 'DELETE' }); location.hash = '#library'; }, 'Deleted');
       } }, 'Delete entry')));
-  return () => { media.pause(); media.removeAttribute('src'); media.load(); };
+  return () => { stopRenewing(); media.pause(); media.removeAttribute('src'); media.load(); };
+}
+
+/**
+ * A signed link ends (6 hours by default): the next range request the player makes (a seek, or playing on past what
+ * it holds) is refused and the element errors. Then sign a new link and carry on where it was, playing or paused.
+ * Twice in a row without the player loading anything in between is not an expired link: say so instead of looping.
+ */
+function renewWhenExpired(media, id, problem) {
+  let stopped = false, renewed = false, renewing = false;
+  const tell = (text) => problem.replaceChildren(errorBox({ message: text }, () => { renewed = false; renew(); }));
+  media.addEventListener('loadeddata', () => { renewed = false; });
+  async function renew() {
+    if (stopped || renewing || !media.error) return;
+    if (renewed) { tell(`The player could not load the file (media error ${media.error.code}). Try again, or reload the page.`); return; }
+    renewing = true;
+    const at = media.currentTime, paused = media.paused;
+    try {
+      const link = await post(`/entries/${id}/links`, { kind: 'stream' });
+      if (stopped) return;
+      renewed = true;
+      media.addEventListener('loadedmetadata', () => {
+        media.currentTime = at;
+        if (!paused) media.play().catch(() => {});
+      }, { once: true });
+      media.src = link.path;
+      problem.replaceChildren();
+    } catch (e) {
+      tell(`The player's link expired and a new one could not be made: ${e.message} Try again, or reload the page.`);
+    } finally { renewing = false; }
+  }
+  media.addEventListener('error', renew);
+  return () => { stopped = true; };
 }
 
 /** Move to another library: the file is filed again by that library's path template. */

@@ -52,7 +52,7 @@ export async function render(main) {
       more.hidden = !cursor;
       count.textContent = total ? `${total}${cursor ? '+' : ''} ${total === 1 ? 'entry' : 'entries'}` : '';
       if (!total) results.replaceChildren(Object.entries(f).some(([k, v]) => v && k !== 'sort')
-        ? empty('Nothing matches.', 'Try fewer words or another filter.')
+        ? empty('Nothing matches.', tooShort(f.q) ? 'Type at least 3 letters to match part of a word.' : 'Try fewer words or another filter.')
         : empty('The library is empty.', 'Import something from the Import page.'));
     } catch (e) { results.replaceChildren(errorBox(e, () => load())); }
   }
@@ -60,14 +60,20 @@ export async function render(main) {
   return null;
 }
 
+/** Search matches part of a word from 3 letters on: a query of only shorter words matches whole words only. */
+function tooShort(q) {
+  const words = q.trim().split(/\s+/).filter(Boolean);
+  return words.length > 0 && words.every((w) => w.length < 3);
+}
+
 function tile(e) {
-  return el('a', { class: 'tile', href: `#entry/${e.id}` }, thumb(e.thumbnailUrl, ''),
+  return el('a', { class: 'tile', href: `#entry/${e.id}` }, thumb(e.thumbnailUrl, '', e.mediaKind),
     el('span', { class: 'tile-title remote' }, e.title),
     el('span', { class: 'muted' }, [e.mediaKind === 'audio' ? 'Audio' : 'Video', fmtDuration(e.durationSeconds), libraryName(e.libraryId)].filter(Boolean).join(' · ')));
 }
 
 function row(e) {
-  return el('a', { class: 'entry-row', href: `#entry/${e.id}` }, thumb(e.thumbnailUrl, ''),
+  return el('a', { class: 'entry-row', href: `#entry/${e.id}` }, thumb(e.thumbnailUrl, '', e.mediaKind),
     el('span', { class: 'tile-title remote' }, e.title),
     el('span', { class: 'muted' }, e.uploader ? el('span', { class: 'remote' }, e.uploader) : '', e.uploader ? ' · ' : '',
       [e.mediaKind, fmtDuration(e.durationSeconds), fmtBytes(e.sizeBytes), libraryName(e.libraryId)].filter(Boolean).join(' · '), ' · ', timeEl(e.createdAt)));
