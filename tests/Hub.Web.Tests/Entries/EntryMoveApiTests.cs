@@ -26,7 +26,7 @@ public sealed class EntryMoveApiTests(HubAppFactory app) : IClassFixture<HubAppF
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var moved = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(to.GetProperty("id").GetGuid(), moved.GetProperty("libraryId").GetGuid());
-        var expected = Path.Combine(app.DataDir, "media", "move-to", "Ann", $"Talk [{entry.Id.ToString("N")[..8]}].mp4");
+        var expected = Path.Combine(app.DataDir, "media", "move-to", "Ann", $"Talk [{Hub.Domain.Libraries.PathTemplate.ShortId(entry.Id)}].mp4");
         Assert.True(File.Exists(expected), expected);
         Assert.False(File.Exists(file));
         Assert.True(File.Exists(Path.ChangeExtension(expected, null) + ".en.vtt"));
