@@ -24,6 +24,8 @@ public sealed class HeaderTests(AdminFixture hub)
         await page.ClickAsync("#nav-more > summary");
         await page.ClickAsync("#nav a[href='#tokens']");
         await page.WaitForSelectorAsync("#view h1:has-text('Tokens')");
+        // Once the page has rendered, the keyboard focus is on its heading (the router moves it there).
+        await page.WaitForFunctionAsync("() => document.activeElement?.tagName === 'H1'");
         Assert.False(await page.EvaluateAsync<bool>("() => document.getElementById('nav-more').open"));
         Assert.True(await page.EvaluateAsync<bool>("() => document.querySelector('#nav-more > summary').classList.contains('active')"));
         Assert.Equal("page", await page.GetAttributeAsync("#nav a[href='#tokens']", "aria-current"));

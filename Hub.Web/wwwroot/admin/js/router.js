@@ -15,6 +15,7 @@ let generation = 0;
  */
 export async function navigate(view, { isAdmin, fallback = 'dashboard' }) {
   const mine = ++generation;
+  const focusedBefore = document.activeElement; // the link or key that asked for this page
   const [name, ...params] = (location.hash.slice(1) || fallback).split('/').map(decodeURIComponent);
   const r = routes.get(name) && (!routes.get(name).admin || isAdmin) ? routes.get(name) : routes.get(fallback);
   const key = routes.get(name) === r ? name : fallback;
@@ -49,6 +50,8 @@ export async function navigate(view, { isAdmin, fallback = 'dashboard' }) {
   // For anyone measuring (the browser tests report the dashboard's first render): ms since navigation start.
   performance.mark(`hub:rendered:${key}`);
   // Move focus to the new page's heading for keyboard and screen-reader users (not on first load).
-  if (navigate.moved) main.querySelector('h1')?.focus({ preventScroll: false });
+  // Unless the person has moved on meanwhile (focused something else while the page loaded): never steal their focus.
+  const unmoved = document.activeElement === focusedBefore || document.activeElement === document.body;
+  if (navigate.moved && unmoved) main.querySelector('h1')?.focus({ preventScroll: false });
   navigate.moved = true;
 }
